@@ -1,0 +1,53 @@
+# Curbside: `make run` to try it, `make test` to check it. `make help` lists every target.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run migrate seed serve test lint format check bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project (only when pyproject.toml changed)
+
+migrate: install ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate ## Load the demo content and demo users (idempotent)
+	$(BIN)/python manage.py seed_demo
+
+run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
+	@echo "Curbside is starting on http://$(HOST):$(PORT)/  (admin: /admin/, demo password: curbside-demo)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install ## Ruff, djhtml and Django's checks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install ## Format Python and templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+bench: install ## Benchmarks (not part of make test); figures go in docs/benchmarks.md
+	$(BIN)/python benchmarks/http_bench.py
+
+clean: ## Remove the virtualenv, the local database and generated files
+	rm -rf $(VENV) db.sqlite3 media static var .pytest_cache .ruff_cache

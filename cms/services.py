@@ -1,0 +1,38 @@
+"""Editorial rules that the admin, the site and the tests share."""
+
+from django.utils import timezone
+
+from .models.choices import Topic
+
+# Guides on these topics need every author's disclosure to be current before
+# they can be submitted for review or published.
+DISCLOSURE_REQUIRED_TOPICS = frozenset({Topic.CLINICAL})
+
+
+def disclosure_problems(topic, mentors, on=None):
+    """Why these mentors may not submit a guide on this topic, or [] if they may.
+
+    A clinical-judgment guide needs a financial-relationships disclosure from
+    each author given within the last 12 months. Career-navigation and
+    practice-management guides are exempt.
+    """
+    if topic not in DISCLOSURE_REQUIRED_TOPICS:
+        return []
+    on = on or timezone.localdate()
+    problems = []
+    for mentor in mentors:
+        if mentor.disclosure_date is None:
+            problems.append(
+                f"{mentor.display_name} has not given a disclosure of financial relationships. "
+                "Clinical-judgment guides need a current disclosure from every author before "
+                "they can be submitted for review."
+            )
+        elif not mentor.disclosure_is_current(on):
+            problems.append(
+                f"{mentor.display_name}'s disclosure of financial relationships was given on "
+                f"{mentor.disclosure_date:%-d %B %Y} and expired on "
+                f"{mentor.disclosure_expires:%-d %B %Y}. Clinical-judgment guides need a "
+                "disclosure from the last 12 months: update it under Snippets > Mentors, "
+                "then submit again."
+            )
+    return problems

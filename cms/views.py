@@ -1,0 +1,43 @@
+from django.shortcuts import get_object_or_404, render
+
+from .models import GuidePage, Mentor, PracticeSetting
+
+
+def mentor_directory(request):
+    mentors = list(Mentor.objects.for_directory())
+    setting = request.GET.get("setting", "")
+    img_only = request.GET.get("img") == "1"
+    if setting in PracticeSetting.values:
+        mentors = [m for m in mentors if m.practice_setting == setting]
+    else:
+        setting = ""
+    if img_only:
+        mentors = [m for m in mentors if m.international_graduate]
+    return render(
+        request,
+        "cms/mentor_directory.html",
+        {
+            "mentors": mentors,
+            "settings_choices": PracticeSetting.choices,
+            "selected_setting": setting,
+            "img_only": img_only,
+        },
+    )
+
+
+def mentor_profile(request, slug):
+    mentor = get_object_or_404(
+        Mentor.objects.with_disclosures().select_related("photo"), slug=slug, is_active=True
+    )
+    guides = (
+        GuidePage.objects.live()
+        .public()
+        .filter(authors__mentor=mentor)
+        .for_listing()
+        .order_by("-release_date", "title")
+    )
+    return render(
+        request,
+        "cms/mentor_profile.html",
+        {"mentor": mentor, "mentor_as_list": [mentor], "guides": guides},
+    )

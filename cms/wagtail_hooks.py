@@ -1,0 +1,14 @@
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from .models import Institution, Mentor
+from .permissions import OwnRecordPermissionPolicy
+from .viewsets import PeopleViewSetGroup
+
+register_permission_policy(
+    Mentor, OwnRecordPermissionPolicy(Mentor, "cms.change_own_mentor", "user")
+)
+register_permission_policy(
+    Institution, OwnRecordPermissionPolicy(Institution, "cms.change_own_institution", "staff")
+)
+register_snippet(PeopleViewSetGroup)

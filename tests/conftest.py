@@ -1,0 +1,62 @@
+import os
+
+import pytest
+
+from cms.factories import (
+    GuidePageFactory,
+    InstitutionStaffFactory,
+    MentorFactory,
+    MentorUserFactory,
+    ReviewerFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# calls from that thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def mentor_a(db):
+    user = MentorUserFactory(username="mentor-a")
+    return MentorFactory(user=user, name="Ana Alvarez", slug="ana-alvarez")
+
+
+@pytest.fixture
+def mentor_b(db):
+    user = MentorUserFactory(username="mentor-b")
+    return MentorFactory(user=user, name="Ben Brooks", slug="ben-brooks")
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory(username="reviewer")
+
+
+@pytest.fixture
+def staff_user(db):
+    return InstitutionStaffFactory(username="staff")
+
+
+@pytest.fixture
+def doctor(db):
+    return UserFactory(username="doctor")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def guide_by_a(mentor_a):
+    return GuidePageFactory(
+        title="Ana's guide", slug="anas-guide", authors=[mentor_a], owner=mentor_a.user
+    )
+
+
+@pytest.fixture
+def guide_by_b(mentor_b):
+    return GuidePageFactory(
+        title="Ben's guide", slug="bens-guide", authors=[mentor_b], owner=mentor_b.user
+    )
