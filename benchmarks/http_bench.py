@@ -7,7 +7,9 @@ database in var/bench/ (migrate + seed_demo), collects static files, starts
 gunicorn on a free local port with production-like settings, drives every URL
 in ``PAGES`` with wrk and prints a Markdown table. Raw figures go to
 var/bench/results-http.json. Exit status: 0 when every request answered 2xx,
-1 when any request failed, 2 when a tool is missing or the setup broke.
+1 when any request errored or answered non-2xx (a page that does not answer
+2xx before the load starts counts too), 2 when a tool is missing or the
+setup broke.
 
 Environment: BENCH_DURATION (seconds per URL, default 15).
 
@@ -70,6 +72,10 @@ PAGES: list[BenchPage] = [
 
 class BenchError(Exception):
     """The benchmark could not run (as opposed to: it ran and requests failed)."""
+
+
+class PageStatusError(BenchError):
+    """A page answered something other than 2xx before the load started."""
 
 
 # Setup ---------------------------------------------------------------------
@@ -183,6 +189,10 @@ class Server:
         except ProcessLookupError:
             pass
 
+    def cpu_seconds(self):
+        """CPU time used so far by gunicorn and its workers (Linux only, else None)."""
+        return process_tree_cpu_seconds(self.process.pid)
+
     def log_tail(self, lines=30):
         try:
             text = self.log_path.read_text(errors="replace")
@@ -191,14 +201,53 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def process_tree_cpu_seconds(root_pid):
+    """User + system CPU seconds of a process and its descendants, read from /proc.
+
+    Unlike requests/s this hardly moves when other programs compete for the
+    CPU, so it tells a slower server from a busy machine. None without /proc.
+    """
+    stats = {}
+    try:
+        entries = [entry for entry in os.listdir("/proc") if entry.isdigit()]
+    except FileNotFoundError:
+        return None
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat") as stat_file:
+                stat = stat_file.read()
+        except OSError:
+            continue
+        # The command name is in parentheses and may contain spaces.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    if root_pid not in stats:
+        return None
+    tree = {root_pid}
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _) in stats.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    ticks = sum(stats[pid][1] for pid in tree)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def gunicorn_has_setting(name):
     from gunicorn.config import KNOWN_SETTINGS
 
     return any(setting.name == name for setting in KNOWN_SETTINGS)
 
 
-def start_server(db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG):
-    """Start gunicorn with production settings; return once it answers on ``/``."""
+def start_server(
+    db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG, app="cms.wsgi:application", env=None
+):
+    """Start gunicorn with production settings; return once it answers on ``/``.
+
+    ``env`` adds to or overrides the production environment (for variants).
+    """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,7 +255,7 @@ def start_server(db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG):
         sys.executable,
         "-m",
         "gunicorn",
-        "cms.wsgi:application",
+        app,
         "--workers",
         str(workers),
         "--bind",
@@ -220,7 +269,7 @@ def start_server(db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG):
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=production_env(db_url),
+            env={**production_env(db_url), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stop() gets the workers too
@@ -259,10 +308,12 @@ def ensure_wrk():
         return wrk
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         print("wrk is missing; installing it with apt-get...", flush=True)
-        subprocess.run(["apt-get", "update"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+        installed = (
+            subprocess.run(["apt-get", "update"]).returncode == 0
+            and subprocess.run(["apt-get", "install", "-y", "wrk"]).returncode == 0
+        )
         wrk = shutil.which("wrk")
-        if wrk:
+        if installed and wrk:
             return wrk
     print(
         "The HTTP benchmark needs the load generator wrk, which is not installed.\n"
@@ -292,6 +343,16 @@ def parse_wrk_output(output):
     raise BenchError(f"wrk printed no {RESULT_PREFIX.strip()} line:\n{output}")
 
 
+def warm_up(
+    url, seconds=WARMUP_SECONDS, threads=WRK_THREADS, connections=WRK_CONNECTIONS, wrk="wrk"
+):
+    """Load ``url`` briefly so caches and lazy imports are warm; discard the figures."""
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", url]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BenchError(f"wrk warm-up failed on {url}:\n{result.stdout}{result.stderr}")
+
+
 def run_wrk(
     url,
     duration,
@@ -305,11 +366,7 @@ def run_wrk(
     The result has wrk's raw counters (microseconds) plus ``rps``.
     """
     if warmup:
-        subprocess.run(
-            [wrk, f"-t{threads}", f"-c{connections}", f"-d{warmup}s", url],
-            check=True,
-            capture_output=True,
-        )
+        warm_up(url, warmup, threads, connections, wrk)
     command = [
         wrk,
         f"-t{threads}",
@@ -337,19 +394,35 @@ def environment_info(workers=GUNICORN_WORKERS, duration=None):
 
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "nproc": os.cpu_count(),
+        "nproc": usable_cpus(),
         "python": platform.python_version(),
         "gunicorn": gunicorn.__version__,
         "gunicorn_workers": workers,
         "wrk": f"-t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{duration}s",
+        # Other programs running during the benchmark skew it; this shows if they were.
+        "load_average_1min_at_start": load_average(),
     }
+
+
+def usable_cpus():
+    """What ``nproc`` prints: the CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count()
+
+
+def load_average():
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def environment_line(info):
     return (
         f"Environment: nproc={info['nproc']}, Python {info['python']}, "
         f"gunicorn {info['gunicorn']} with {info['gunicorn_workers']} sync workers, "
-        f"wrk {info['wrk']}, {info['date']}"
+        f"wrk {info['wrk']}, load average {info['load_average_1min_at_start']}, {info['date']}"
     )
 
 
@@ -377,13 +450,23 @@ def write_results(info, results, path=RESULTS_PATH):
 def bench_pages(server, pages, duration, wrk="wrk"):
     """Check every page answers 2xx, then load each one in turn."""
     for page in pages:
-        status = get_status(server.base_url, page.path)
+        try:
+            status = get_status(server.base_url, page.path)
+        except OSError as exc:
+            raise BenchError(f"{page.path} did not answer ({exc}):\n{server.log_tail()}") from exc
         if not 200 <= status < 300:
-            raise BenchError(f"{page.path} answered {status}, expected 2xx.")
+            raise PageStatusError(f"{page.path} answered HTTP {status}, expected 2xx.")
     results = []
     for page in pages:
+        url = server.base_url + page.path
         print(f"Loading {page.path} for {duration} s...", flush=True)
-        figures = run_wrk(server.base_url + page.path, duration, wrk=wrk)
+        warm_up(url, wrk=wrk)
+        cpu_before = server.cpu_seconds()
+        figures = run_wrk(url, duration, warmup=0, wrk=wrk)
+        cpu_after = server.cpu_seconds()
+        if cpu_before is not None and cpu_after is not None and figures["requests"]:
+            cpu_ms = (cpu_after - cpu_before) * 1000 / figures["requests"]
+            figures["server_cpu_ms_per_request"] = round(cpu_ms, 2)
         results.append({"name": page.name, "path": page.path, **figures})
     return results
 
@@ -397,14 +480,17 @@ def main(pages=None):
         collect_static(db_url)
         server = start_server(db_url)
         try:
+            info = environment_info(server.workers, duration)
             results = bench_pages(server, pages, duration, wrk=wrk)
         finally:
             server.stop()
+    except PageStatusError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
     except BenchError as exc:
         print(f"Benchmark aborted: {exc}", file=sys.stderr)
         return 2
 
-    info = environment_info(server.workers, duration)
     write_results(info, results)
     print()
     print(environment_line(info))

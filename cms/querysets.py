@@ -64,25 +64,12 @@ class GuidePageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """What a guide card needs, in a fixed number of queries."""
-        from .models.pages import GuideAuthor
+        from .models.pages import GuideAuthor, GuideSpecialty
 
         return self.defer_streamfields().prefetch_related(
             Prefetch(
                 "authors",
                 queryset=GuideAuthor.objects.select_related("mentor").order_by("sort_order"),
             ),
-            "tagged_specialties__tag",
-        )
-
-    def for_detail(self):
-        from .models.pages import GuideAuthor
-
-        return self.prefetch_related(
-            Prefetch(
-                "authors",
-                queryset=GuideAuthor.objects.select_related("mentor", "mentor__photo")
-                .prefetch_related("mentor__relationships")
-                .order_by("sort_order"),
-            ),
-            "tagged_specialties__tag",
+            Prefetch("tagged_specialties", queryset=GuideSpecialty.objects.select_related("tag")),
         )

@@ -1,5 +1,3 @@
-import os
-
 import pytest
 
 from cms.factories import (
@@ -11,9 +9,6 @@ from cms.factories import (
     UserFactory,
 )
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM
-# calls from that thread are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

@@ -1,0 +1,67 @@
+"""Every public page runs a fixed number of SQL queries, however much content
+there is: adding guides, authors, tags and disclosures must not add queries."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from cms.factories import GuidePageFactory, MentorFactory
+from cms.models import FinancialRelationship, GuidePage, HomeFeaturedGuide, HomePage
+
+pytestmark = pytest.mark.django_db
+
+# The most queries any public page may run (anonymous visitor).
+MAX_QUERIES = 14
+
+
+def add_content(n, prefix):
+    mentors = [MentorFactory(slug=f"{prefix}-mentor-{i}", name=f"Mentor {prefix} {i}") for i in range(n)]
+    for mentor in mentors:
+        FinancialRelationship.objects.create(mentor=mentor, company="Acme", nature="Consultant")
+        FinancialRelationship.objects.create(mentor=mentor, company="Beta", nature="Speaker")
+    guides = [
+        GuidePageFactory(
+            slug=f"{prefix}-guide-{i}",
+            authors=mentors[i % n : i % n + 2],
+            specialties=["Cardiology", f"Specialty {prefix}{i}"],
+        )
+        for i in range(n * 2)
+    ]
+    home = HomePage.objects.get()
+    for order, guide in enumerate(guides[:2]):
+        HomeFeaturedGuide.objects.create(page=home, guide=guide, sort_order=order)
+    return mentors, guides
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def urls_for(mentor, guide):
+    return {
+        "home": "/",
+        "guide index": "/guides/",
+        "guide index filtered": "/guides/?topic=clinical&specialty=cardiology",
+        "guide": guide.url,
+        "mentor directory": "/mentors/",
+        "mentor profile": mentor.get_absolute_url(),
+    }
+
+
+def test_public_pages_run_a_constant_number_of_queries(client):
+    mentors, guides = add_content(2, "small")
+    client.get("/")  # warm the site-root cache, as on a running server
+    small = {name: count(client, url) for name, url in urls_for(mentors[0], guides[0]).items()}
+
+    big_mentors, big_guides = add_content(8, "big")
+    big_guide = GuidePage.objects.get(pk=big_guides[0].pk)
+    # The guide with the most authors, disclosures and tags.
+    big = {name: count(client, url) for name, url in urls_for(big_mentors[0], big_guide).items()}
+
+    assert big == small
+    for name, queries in big.items():
+        assert queries <= MAX_QUERIES, f"{name} ran {queries} queries"

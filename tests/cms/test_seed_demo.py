@@ -1,0 +1,126 @@
+"""seed_demo builds the demo site; every public URL of PRODUCT.md answers on it."""
+
+from io import StringIO
+
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+
+import pytest
+
+from cms.models import GuidePage, Institution, Mentor, Topic
+from cms.blocks import stream_text, word_count
+
+DEMO_PASSWORD = "curbside-demo"
+
+
+def seed():
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def model_counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"cms", "auth", "wagtailcore", "taggit"}
+        and not model._meta.label.startswith(("wagtailcore.ModelLogEntry", "wagtailcore.PageLogEntry"))
+    }
+
+
+@pytest.mark.django_db
+def test_refuses_to_run_without_debug():
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not GuidePage.objects.exists()
+
+
+class SeededSiteTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        seed()
+
+    def test_seed_is_idempotent(self):
+        before = model_counts()
+        seed()
+        self.assertEqual(model_counts(), before)
+
+    def test_demo_content_meets_the_brief(self):
+        mentors = Mentor.objects.all()
+        self.assertGreaterEqual(mentors.count(), 6)
+        self.assertGreaterEqual(len({m.specialty for m in mentors}), 6)
+        self.assertTrue(mentors.filter(international_graduate=True).exists())
+        self.assertTrue(mentors.filter(practice_setting="rural").exists())
+        guides = GuidePage.objects.live()
+        self.assertGreaterEqual(guides.count(), 30)
+        for topic in Topic.values:
+            self.assertGreaterEqual(guides.filter(topic=topic).count(), 8, topic)
+        for guide in guides:
+            self.assertGreaterEqual(word_count(stream_text(guide.body)), 400, guide.slug)
+            self.assertTrue(guide.authors.exists(), guide.slug)
+        self.assertEqual(Institution.objects.count(), 1)
+
+    def test_demo_users_sign_in_with_their_roles(self):
+        roles = {
+            "admin": None,
+            "mentor": "Mentors",
+            "reviewer": "CME reviewers",
+            "staff": "Institution staff",
+            "doctor": None,
+        }
+        for username, group in roles.items():
+            with self.subTest(username=username):
+                self.assertTrue(self.client.login(username=username, password=DEMO_PASSWORD))
+                response = self.client.get("/admin/")
+                if username == "doctor":
+                    self.assertEqual(response.status_code, 302)
+                else:
+                    self.assertEqual(response.status_code, 200)
+                if group:
+                    self.assertTrue(
+                        response.wsgi_request.user.groups.filter(name=group).exists()
+                    )
+                self.client.logout()
+        self.assertIsNotNone(Mentor.objects.get(user__username="mentor"))
+        self.assertTrue(Institution.objects.get().staff.filter(username="staff").exists())
+
+    def test_every_public_url_answers(self):
+        guide = GuidePage.objects.live().first()
+        mentor = Mentor.objects.first()
+        urls = [
+            "/",
+            "/guides/",
+            "/guides/?topic=clinical",
+            "/guides/?specialty=cardiology&page=2",
+            "/guides/?page=2",
+            guide.url,
+            "/mentors/",
+            "/mentors/?setting=rural&img=1",
+            mentor.get_absolute_url(),
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_bad_filters_give_a_normal_page_with_a_message(self):
+        response = self.client.get("/guides/?topic=%3Cscript%3E&audience=x&page=999&specialty=a%20b")
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        self.assertIn("We did not recognise the topic or audience level or specialty", html)
+        self.assertNotIn("<script>", html)
+        self.assertEqual(self.client.get("/mentors/no-such-mentor/").status_code, 404)
+
+    def test_guide_page_shows_what_a_reader_needs(self):
+        guide = GuidePage.objects.get(slug="mi-in-young-women")
+        html = self.client.get(guide.url).content.decode()
+        for text in [
+            guide.title,
+            "Priya Raman, MD, FACC",
+            "Meridian Cardio Devices: Advisory board",
+            "All relevant financial relationships have been mitigated.",
+            "After reading this guide you will be able to",
+            "References",
+            f"{guide.reading_minutes} min",
+            "Last reviewed",
+        ]:
+            self.assertIn(text, html)
