@@ -26,7 +26,9 @@ class UserFactory(DjangoModelFactory):
         django_get_or_create = ("username",)
         skip_postgeneration_save = True
 
-    groups = factory.PostGeneration(lambda user, create, names, **kw: add_groups(user, create, names))
+    groups = factory.PostGeneration(
+        lambda user, create, names, **kw: add_groups(user, create, names)
+    )
 
 
 def add_groups(user, create, names):
@@ -39,7 +41,9 @@ def add_groups(user, create, names):
 
 def _with_groups(*default):
     return factory.PostGeneration(
-        lambda user, create, names, **kw: add_groups(user, create, default if names is None else names)
+        lambda user, create, names, **kw: add_groups(
+            user, create, default if names is None else names
+        )
     )
 
 
@@ -63,7 +67,9 @@ class MentorFactory(DjangoModelFactory):
     institution_name = "Riverside University Hospital"
     bio = "<p>Hospitalist and teacher.</p>"
     interests = "Clinical reasoning\nHandoffs"
-    disclosure_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    disclosure_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=30)
+    )
 
     class Meta:
         model = Mentor
@@ -73,12 +79,16 @@ class InstitutionFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Institution {n} CME Office")
     slug = factory.Sequence(lambda n: f"institution-{n}")
     accreditation_statement = factory.LazyAttribute(
-        lambda i: f"{i.name} is accredited by the Accreditation Council for Continuing "
-        "Medical Education (ACCME) to provide continuing medical education for physicians."
+        lambda i: (
+            f"{i.name} is accredited by the Accreditation Council for Continuing "
+            "Medical Education (ACCME) to provide continuing medical education for physicians."
+        )
     )
     credit_designation_statement = factory.LazyAttribute(
-        lambda i: f"{i.name} designates this enduring material for a maximum of [N] "
-        "AMA PRA Category 1 Credit(s)™."
+        lambda i: (
+            f"{i.name} designates this enduring material for a maximum of [N] "
+            "AMA PRA Category 1 Credit(s)™."
+        )
     )
     signatory_name = "Alex Signer, MD"
     signatory_title = "Director of CME"

@@ -10,7 +10,6 @@ from cms.factories import (
 )
 
 
-
 @pytest.fixture
 def mentor_a(db):
     user = MentorUserFactory(username="mentor-a")

@@ -8,7 +8,10 @@ from cms.models import FinancialRelationship, HomeFeaturedGuide, HomePage
 
 from .conftest import serious_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

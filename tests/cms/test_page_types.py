@@ -2,8 +2,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
-import pytest
 from wagtail.models import Page
+
+import pytest
 
 from cms.factories import GuidePageFactory, MentorFactory, body_json
 from cms.models import GuideIndexPage, GuidePage, HomePage

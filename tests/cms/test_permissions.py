@@ -26,7 +26,9 @@ def test_mentor_edits_own_guide_but_not_another_mentors(client, mentor_a, guide_
 
 def test_mentor_cannot_change_another_mentors_guide_by_post(client, mentor_a, mentor_b, guide_by_b):
     client.force_login(mentor_a.user)
-    data = guide_form_data("Hijacked", guide_by_b.slug, Topic.CLINICAL, [mentor_b.pk], page=guide_by_b)
+    data = guide_form_data(
+        "Hijacked", guide_by_b.slug, Topic.CLINICAL, [mentor_b.pk], page=guide_by_b
+    )
     client.post(edit_url(guide_by_b), data)
     guide_by_b.refresh_from_db()
     assert guide_by_b.title == "Ben's guide"
@@ -37,7 +39,9 @@ def test_mentor_cannot_publish_even_their_own_guide(client, mentor_a, guide_by_a
     guide_by_a.unpublish()
     assert guide_by_a.permissions_for_user(mentor_a.user).can_publish() is False
     client.force_login(mentor_a.user)
-    data = guide_form_data("Publish me", guide_by_a.slug, Topic.CAREER, [mentor_a.pk], page=guide_by_a)
+    data = guide_form_data(
+        "Publish me", guide_by_a.slug, Topic.CAREER, [mentor_a.pk], page=guide_by_a
+    )
     data["action-publish"] = "Publish"
     client.post(edit_url(guide_by_a), data)
     assert GuidePage.objects.get(pk=guide_by_a.pk).live is False
@@ -79,7 +83,9 @@ def test_staff_edit_only_their_own_institution(client, staff_user):
     ("role", "expected"),
     [("superuser", 200), ("mentor", 200), ("reviewer", 200), ("staff", 200), ("doctor", 302)],
 )
-def test_admin_dashboard_per_role(client, role, expected, superuser, mentor_a, reviewer, staff_user, doctor):
+def test_admin_dashboard_per_role(
+    client, role, expected, superuser, mentor_a, reviewer, staff_user, doctor
+):
     users = {
         "superuser": superuser,
         "mentor": mentor_a.user,

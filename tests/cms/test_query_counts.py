@@ -16,7 +16,9 @@ MAX_QUERIES = 14
 
 
 def add_content(n, prefix):
-    mentors = [MentorFactory(slug=f"{prefix}-mentor-{i}", name=f"Mentor {prefix} {i}") for i in range(n)]
+    mentors = [
+        MentorFactory(slug=f"{prefix}-mentor-{i}", name=f"Mentor {prefix} {i}") for i in range(n)
+    ]
     for mentor in mentors:
         FinancialRelationship.objects.create(mentor=mentor, company="Acme", nature="Consultant")
         FinancialRelationship.objects.create(mentor=mentor, company="Beta", nature="Speaker")

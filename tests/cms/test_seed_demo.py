@@ -8,8 +8,8 @@ from django.test import TestCase, override_settings
 
 import pytest
 
-from cms.models import GuidePage, Institution, Mentor, Topic
 from cms.blocks import stream_text, word_count
+from cms.models import GuidePage, Institution, Mentor, Topic
 
 DEMO_PASSWORD = "curbside-demo"
 
@@ -24,7 +24,9 @@ def model_counts():
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in {"cms", "auth", "wagtailcore", "taggit"}
-        and not model._meta.label.startswith(("wagtailcore.ModelLogEntry", "wagtailcore.PageLogEntry"))
+        and not model._meta.label.startswith(
+            ("wagtailcore.ModelLogEntry", "wagtailcore.PageLogEntry")
+        )
     }
 
 
@@ -77,9 +79,7 @@ class SeededSiteTests(TestCase):
                 else:
                     self.assertEqual(response.status_code, 200)
                 if group:
-                    self.assertTrue(
-                        response.wsgi_request.user.groups.filter(name=group).exists()
-                    )
+                    self.assertTrue(response.wsgi_request.user.groups.filter(name=group).exists())
                 self.client.logout()
         self.assertIsNotNone(Mentor.objects.get(user__username="mentor"))
         self.assertTrue(Institution.objects.get().staff.filter(username="staff").exists())
@@ -103,7 +103,9 @@ class SeededSiteTests(TestCase):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_bad_filters_give_a_normal_page_with_a_message(self):
-        response = self.client.get("/guides/?topic=%3Cscript%3E&audience=x&page=999&specialty=a%20b")
+        response = self.client.get(
+            "/guides/?topic=%3Cscript%3E&audience=x&page=999&specialty=a%20b"
+        )
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertIn("We did not recognise the topic or audience level or specialty", html)

@@ -5,8 +5,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-import pytest
 from wagtail.models import WorkflowState
+
+import pytest
 
 from cms.models import GuideIndexPage, GuidePage, Topic
 
@@ -16,19 +17,27 @@ pytestmark = pytest.mark.django_db
 
 
 def add_url():
-    return reverse("wagtailadmin_pages:add", args=("cms", "guidepage", GuideIndexPage.objects.get().pk))
+    return reverse(
+        "wagtailadmin_pages:add", args=("cms", "guidepage", GuideIndexPage.objects.get().pk)
+    )
 
 
 def submit_new_guide(client, mentor, slug="night-call", topic=Topic.CLINICAL):
     client.force_login(mentor.user)
-    data = guide_form_data("The night-time call", slug, topic, [mentor.pk], **{"action-submit": "Submit"})
+    data = guide_form_data(
+        "The night-time call", slug, topic, [mentor.pk], **{"action-submit": "Submit"}
+    )
     return client.post(add_url(), data)
 
 
 def approve_or_reject(client, reviewer, page, action):
     client.force_login(reviewer)
-    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk), status="in_progress")
-    url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, action, state.current_task_state.pk))
+    state = WorkflowState.objects.get(
+        base_content_type__model="page", object_id=str(page.pk), status="in_progress"
+    )
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=(page.pk, action, state.current_task_state.pk)
+    )
     return client.post(url, {"comment": "Reviewed by the planning committee."})
 
 
@@ -100,7 +109,11 @@ def test_stale_disclosure_blocks_resubmission_from_the_edit_view(client, mentor_
     mentor_a.save()
     client.force_login(mentor_a.user)
     data = guide_form_data(
-        guide_by_a.title, guide_by_a.slug, Topic.CLINICAL, [mentor_a.pk], page=guide_by_a,
+        guide_by_a.title,
+        guide_by_a.slug,
+        Topic.CLINICAL,
+        [mentor_a.pk],
+        page=guide_by_a,
         **{"action-submit": "Submit"},
     )
     response = client.post(reverse("wagtailadmin_pages:edit", args=(guide_by_a.pk,)), data)
