@@ -7,6 +7,7 @@ def site_navigation(request):
     """Navigation links; static URLs only, so no query runs for them."""
     return {
         "nav_links": [
+            {"label": "Paths", "url": "/paths/"},
             {"label": "Guides", "url": "/guides/"},
             {"label": "Mentors", "url": reverse("mentor_directory")},
         ],

@@ -10,6 +10,8 @@ from . import views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("", include("learning.urls")),
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
 ]

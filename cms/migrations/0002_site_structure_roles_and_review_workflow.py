@@ -60,11 +60,13 @@ def _perm(apps, app_label, codename):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _create_page(apps, model_name, parent, slug, title, child_index, **fields):
+def _create_page(apps, model_name, parent, slug, title, child_index, app_label="cms", **fields):
     ContentType = apps.get_model("contenttypes", "ContentType")
     Locale = apps.get_model("wagtailcore", "Locale")
-    Model = apps.get_model("cms", model_name)
-    content_type, _ = ContentType.objects.get_or_create(app_label="cms", model=model_name.lower())
+    Model = apps.get_model(app_label, model_name)
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label=app_label, model=model_name.lower()
+    )
     path = parent.path + f"{child_index:04d}" if parent else f"0001{child_index:04d}"
     page = Model.objects.create(
         title=title,

@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -227,6 +228,10 @@ class GuidePage(Page):
             .order_by("sort_order")
         ]
         context["specialties"] = list(self.specialties.order_by("name"))
+        # Other apps add to a guide's page (e.g. "Step 2 of 5" when it is read
+        # as part of a learning path) without this app importing them.
+        for provide in hooks.get_hooks("guide_page_context"):
+            context.update(provide(request, self) or {})
         return context
 
     def body_text(self):

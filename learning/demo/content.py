@@ -1,0 +1,144 @@
+"""Demo learning paths, and a learner (``doctor``) with one completed path and
+one in progress. Registered with ``seed_demo``; idempotent like the rest."""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from cms.demo.content import months_ago
+from cms.demo.registry import register_seeder
+from cms.models import GuidePage, Institution
+from learning import services
+from learning.models import (
+    LearnerProfile,
+    LearningPathPage,
+    PathIndexPage,
+    PathPrerequisite,
+    PathStep,
+)
+from learning.questions import evaluation_questions, post_test_questions
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "paths"
+DOCTOR_COMPLETED = "recognising-the-deteriorating-patient"
+DOCTOR_IN_PROGRESS = "starting-your-first-attending-job"
+
+
+def path_files():
+    return sorted(DATA_DIR.glob("*.json"))
+
+
+def _stream(block_type, items):
+    return json.dumps([{"type": block_type, "value": item} for item in items])
+
+
+def build_path(item, index_page, institution):
+    guides = {g.slug: g for g in GuidePage.objects.filter(slug__in=item["steps"])}
+    path = LearningPathPage(
+        title=item["title"],
+        slug=item["slug"],
+        summary=item["summary"],
+        target_audience=item["target_audience"],
+        objectives=_stream("objective", item["objectives"]),
+        max_credits=str(item["max_credits"]),
+        institution=institution,
+        release_date=months_ago(item["release_months_ago"]),
+        certificate_policy=item["certificate_policy"],
+        pass_mark=item["pass_mark"],
+        post_test=_stream(
+            "question",
+            [
+                {
+                    "prompt": q["prompt"],
+                    "choices": [{"text": c["text"], "correct": c["correct"]} for c in q["choices"]],
+                    "explanation": q.get("explanation", ""),
+                }
+                for q in item["post_test"]
+            ],
+        ),
+        evaluation=json.dumps(
+            [{"type": e["type"], "value": {"prompt": e["prompt"]}} for e in item["evaluation"]]
+        ),
+    )
+    for order, slug in enumerate(item["steps"]):
+        path.steps.add(PathStep(guide=guides[slug], sort_order=order))
+    index_page.add_child(instance=path)
+    # Demo paths are published as already-approved content, outside the workflow.
+    path.save_revision(log_action=True).publish(user=None)
+    return path
+
+
+def seed_paths(stdout):
+    index_page = PathIndexPage.objects.get()
+    institution = Institution.objects.order_by("pk").first()
+    items = [json.loads(f.read_text(encoding="utf-8")) for f in path_files()]
+    existing = set(LearningPathPage.objects.values_list("slug", flat=True))
+    for item in items:
+        if item["slug"] in existing:
+            continue
+        with transaction.atomic():
+            build_path(item, index_page, institution)
+        stdout(f"  path {item['title']}")
+    paths = {p.slug: p for p in LearningPathPage.objects.all()}
+    for item in items:
+        path = paths[item["slug"]]
+        for order, slug in enumerate(item.get("prerequisites", [])):
+            PathPrerequisite.objects.get_or_create(
+                page=path, required_path=paths[slug], defaults={"sort_order": order}
+            )
+    return paths
+
+
+def correct_answers(path):
+    return {q.id: list(q.correct) for q in post_test_questions(path)}
+
+
+def demo_evaluation(path):
+    answers = {}
+    for question in evaluation_questions(path):
+        if question.kind == "rating":
+            answers[question.id] = 5
+        elif question.kind == "text":
+            answers[question.id] = "Naming the diagnosis I am most afraid of missing, out loud."
+        else:
+            answers[question.id] = {
+                "choice": "yes",
+                "how": "I will re-examine patients whose early warning score rises, "
+                "before accepting a handed-over diagnosis.",
+            }
+    return answers
+
+
+def seed_learner(paths, stdout):
+    doctor = get_user_model().objects.get(username="doctor")
+    LearnerProfile.objects.get_or_create(
+        user=doctor,
+        defaults={
+            "full_name": "Maya R. Chen",
+            "credentials": "MD",
+            "specialty": "Internal medicine",
+            "time_zone": "America/Chicago",
+        },
+    )
+    completed = paths.get(DOCTOR_COMPLETED)
+    if completed is not None:
+        services.enrol(doctor, completed)
+        for step in services.path_steps(completed):
+            services.complete_step(doctor, completed, step.guide_id)
+        services.submit_attempt(doctor, completed, correct_answers(completed))
+        services.submit_evaluation(doctor, completed, demo_evaluation(completed))
+        services.claim_credit(doctor, completed, completed.max_credits, attested=True)
+    in_progress = paths.get(DOCTOR_IN_PROGRESS)
+    if in_progress is not None:
+        services.enrol(doctor, in_progress)
+        first = services.path_steps(in_progress)[:2]
+        for step in first:
+            services.complete_step(doctor, in_progress, step.guide_id)
+    stdout("  learner doctor: one completed path, one in progress")
+
+
+@register_seeder("learning", order=10)
+def seed_learning(stdout):
+    paths = seed_paths(stdout)
+    seed_learner(paths, stdout)

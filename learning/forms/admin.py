@@ -1,0 +1,32 @@
+from wagtail.admin.forms import WagtailAdminPageForm
+
+GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
+
+
+class LearningPathPageForm(WagtailAdminPageForm):
+    """Refuses to submit or publish a credit-bearing path that is not ready."""
+
+    def clean(self):
+        from learning.services import publication_problems
+
+        cleaned = super().clean()
+        if any(self.data.get(action) for action in GATED_ACTIONS):
+            steps = self.formsets.get("steps")
+            step_count = 0
+            if steps is not None and steps.is_valid():
+                step_count = sum(
+                    1
+                    for form in steps.forms
+                    if form.cleaned_data.get("guide") and not form.cleaned_data.get("DELETE")
+                )
+            for problem in publication_problems(
+                max_credits=cleaned.get("max_credits"),
+                objectives=cleaned.get("objectives"),
+                step_count=step_count,
+                institution=cleaned.get("institution"),
+                release_date=cleaned.get("release_date"),
+                termination_date=cleaned.get("termination_date"),
+                post_test=cleaned.get("post_test"),
+            ):
+                self.add_error(None, problem)
+        return cleaned

@@ -1,0 +1,78 @@
+"""Forms a learner fills on the journey. They parse; the services decide."""
+
+from django import forms
+
+from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.models import LearnerProfile
+from learning.questions import MAX_TEXT_ANSWER
+
+FIELD_PREFIX = "q-"
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = LearnerProfile
+        fields = ["full_name", "credentials", "specialty", "npi", "time_zone"]
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError("Enter your name as it should appear on certificates.")
+        return name
+
+    def clean_npi(self):
+        return self.cleaned_data["npi"].strip().replace(" ", "")
+
+
+class ClaimForm(forms.Form):
+    credits = forms.CharField(
+        label="Credits claimed",
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    attested = forms.BooleanField(
+        required=False,
+        label="I claim only the credit commensurate with the extent of my participation in "
+        "this activity.",
+    )
+
+
+def _forged(post, questions):
+    known = {FIELD_PREFIX + q.id for q in questions}
+    return any(key.startswith(FIELD_PREFIX) and key not in known for key in post)
+
+
+def parse_test_answers(post, questions):
+    """POST data -> ({question id: [choice index]}, error message or None)."""
+    if _forged(post, questions):
+        return {}, "The answers do not match this post-test. Please reload the page and try again."
+    answers = {}
+    for question in questions:
+        values = post.getlist(FIELD_PREFIX + question.id)
+        try:
+            answers[question.id] = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            return (
+                {},
+                "The answers do not match this post-test. Please reload the page and try again.",
+            )
+    return answers, None
+
+
+def parse_evaluation_answers(post, questions):
+    if _forged(post, questions):
+        return {}, "The answers do not match this evaluation. Please reload the page and try again."
+    answers = {}
+    ratings = {str(value): value for value, _ in RATING_CHOICES}
+    changes = {value for value, _ in PRACTICE_CHANGE_CHOICES}
+    for question in questions:
+        raw = post.get(FIELD_PREFIX + question.id, "")
+        if question.kind == "rating":
+            answers[question.id] = ratings.get(raw)
+        elif question.kind == "text":
+            answers[question.id] = raw.strip()[: MAX_TEXT_ANSWER + 1]
+        else:
+            how = post.get(FIELD_PREFIX + question.id + "-how", "").strip()
+            answers[question.id] = {"choice": raw if raw in changes else None, "how": how}
+    return answers, None

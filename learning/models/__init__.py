@@ -1,0 +1,20 @@
+from .choices import CertificatePolicy, ClaimStatus, LearningFormat
+from .pages import LearningPathPage, PathIndexPage, PathPrerequisite, PathStep
+from .profiles import LearnerProfile
+from .records import CreditClaim, Enrolment, EvaluationResponse, StepCompletion, TestAttempt
+
+__all__ = [
+    "CertificatePolicy",
+    "ClaimStatus",
+    "CreditClaim",
+    "Enrolment",
+    "EvaluationResponse",
+    "LearnerProfile",
+    "LearningFormat",
+    "LearningPathPage",
+    "PathIndexPage",
+    "PathPrerequisite",
+    "PathStep",
+    "StepCompletion",
+    "TestAttempt",
+]

@@ -1,0 +1,267 @@
+"""The path catalogue and the learning path page."""
+
+import decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.search import index
+
+from cms.blocks import ObjectiveListBlock
+from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
+from learning.blocks import EvaluationBlock, PostTestBlock
+from learning.forms.admin import LearningPathPageForm
+from learning.querysets import LearningPathQuerySet
+
+from .choices import CertificatePolicy, LearningFormat
+
+QUARTER = decimal.Decimal("0.25")
+
+
+class PathIndexPage(Page):
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["learning.LearningPathPage"]
+    max_count = 1
+
+    template = "learning/path_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from learning import services
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = services.catalogue(request.user, self)
+        return context
+
+
+class LearningPathPage(RoutablePageMixin, Page):
+    summary = models.TextField(max_length=600)
+    target_audience = models.CharField(max_length=300, blank=True)
+    objectives = StreamField(ObjectiveListBlock(), blank=True, verbose_name="learning objectives")
+    max_credits = models.DecimalField(
+        "maximum credits",
+        max_digits=5,
+        decimal_places=2,
+        default=decimal.Decimal("0"),
+        validators=[MinValueValidator(decimal.Decimal("0"))],
+        help_text="AMA PRA Category 1 Credits™, in quarter credits. 0 for a path without credit.",
+    )
+    institution = models.ForeignKey(
+        "cms.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="paths",
+        verbose_name="accrediting institution",
+    )
+    learning_format = models.CharField(
+        max_length=20, choices=LearningFormat.choices, default=LearningFormat.ENDURING
+    )
+    release_date = models.DateField(default=timezone.localdate)
+    last_reviewed = models.DateField(null=True, blank=True)
+    termination_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text=f"At most {REVIEW_INTERVAL_YEARS} years after the release or the last review.",
+    )
+    certificate_policy = models.CharField(
+        max_length=20, choices=CertificatePolicy.choices, default=CertificatePolicy.ON_COMPLETION
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        "pass mark (%)",
+        default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    post_test = StreamField(PostTestBlock(), blank=True)
+    evaluation = StreamField(EvaluationBlock(), blank=True)
+
+    objects = PageManager.from_queryset(LearningPathQuerySet)()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("target_audience"),
+        FieldPanel("objectives"),
+        InlinePanel("steps", label="Step", heading="Steps (guides, in order)"),
+        InlinePanel("prerequisites", label="Prerequisite path", heading="Prerequisites"),
+    ]
+    assessment_panels = [
+        FieldPanel("pass_mark"),
+        FieldPanel("post_test"),
+        FieldPanel("evaluation"),
+    ]
+    accreditation_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("institution"), FieldPanel("max_credits")]),
+                FieldRowPanel([FieldPanel("learning_format"), FieldPanel("certificate_policy")]),
+            ],
+            heading="Credit",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("release_date"), FieldPanel("last_reviewed")]),
+                FieldPanel("termination_date"),
+            ],
+            heading="Dates",
+        ),
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(assessment_panels, heading="Post-test and evaluation"),
+            ObjectList(accreditation_panels, heading="Accreditation"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    base_form_class = LearningPathPageForm
+    parent_page_types = ["learning.PathIndexPage"]
+    subpage_types = []
+
+    template = "learning/path_page.html"
+
+    @property
+    def credit_bearing(self):
+        return self.max_credits > 0
+
+    @property
+    def credit_designation(self):
+        if self.institution is None:
+            return ""
+        return self.institution.credit_designation_for(self.max_credits)
+
+    def latest_termination(self):
+        start = max(d for d in (self.release_date, self.last_reviewed) if d)
+        return add_years(start, REVIEW_INTERVAL_YEARS)
+
+    def is_terminated(self, on=None):
+        on = on or timezone.localdate()
+        return bool(self.termination_date and on > self.termination_date)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.max_credits is not None and (self.max_credits % QUARTER) != 0:
+            errors["max_credits"] = "Credits are given in quarter credits (0.25, 0.5, 0.75...)."
+        if self.release_date and self.termination_date:
+            latest = self.latest_termination()
+            if self.termination_date > latest:
+                errors["termination_date"] = (
+                    f"An enduring activity may run at most {REVIEW_INTERVAL_YEARS} years from its "
+                    f"release or last review: the latest termination date is {latest:%-d %B %Y}."
+                )
+            elif self.termination_date < self.release_date:
+                errors["termination_date"] = "The termination date is before the release date."
+        if self.last_reviewed and self.release_date and self.last_reviewed < self.release_date:
+            errors["last_reviewed"] = "The last review cannot be before the release date."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.release_date and not self.termination_date:
+            self.termination_date = self.latest_termination()
+        return super().save(*args, **kwargs)
+
+    # Routes: thin wrappers around learning.views, which call learning.services.
+
+    @path("")
+    def overview(self, request):
+        from learning import views
+
+        return views.path_overview(request, self)
+
+    @path("enrol/", name="enrol")
+    def enrol_route(self, request):
+        from learning import views
+
+        return views.enrol(request, self)
+
+    @path("continue/", name="continue")
+    def continue_route(self, request):
+        from learning import views
+
+        return views.continue_path(request, self)
+
+    @re_path(r"^steps/(?P<guide_id>[0-9]{1,12})/complete/$", name="complete_step")
+    def complete_step_route(self, request, guide_id):
+        from learning import views
+
+        return views.complete_step(request, self, int(guide_id))
+
+    @path("test/", name="post_test")
+    def post_test_route(self, request):
+        from learning import views
+
+        return views.post_test(request, self)
+
+    @path("evaluation/", name="evaluation")
+    def evaluation_route(self, request):
+        from learning import views
+
+        return views.evaluation(request, self)
+
+    @path("claim/", name="claim")
+    def claim_route(self, request):
+        from learning import views
+
+        return views.claim(request, self)
+
+    def route_url(self, name, **kwargs):
+        return self.url + self.reverse_subpage(name, kwargs=kwargs or None)
+
+
+class PathStep(Orderable):
+    page = ParentalKey(LearningPathPage, on_delete=models.CASCADE, related_name="steps")
+    guide = models.ForeignKey("cms.GuidePage", on_delete=models.PROTECT, related_name="path_steps")
+
+    panels = [PageChooserPanel("guide", "cms.GuidePage")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "guide"], name="unique_path_step_guide")
+        ]
+
+    def __str__(self):
+        return f"{self.page} step {self.sort_order}: {self.guide}"
+
+
+class PathPrerequisite(Orderable):
+    page = ParentalKey(LearningPathPage, on_delete=models.CASCADE, related_name="prerequisites")
+    required_path = models.ForeignKey(
+        LearningPathPage, on_delete=models.PROTECT, related_name="required_by"
+    )
+
+    panels = [PageChooserPanel("required_path", "learning.LearningPathPage")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "required_path"], name="unique_path_prerequisite"
+            )
+        ]
+
+    def clean(self):
+        if self.page_id and self.required_path_id == self.page_id:
+            raise ValidationError({"required_path": "A path cannot be its own prerequisite."})

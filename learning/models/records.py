@@ -1,0 +1,149 @@
+"""Learner records. They outlive any edit to the content: foreign keys to
+content are PROTECT, and what a record was made against is stored with it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from learning.querysets import EnrolmentQuerySet
+
+from .choices import ClaimStatus
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
+    )
+    path = models.ForeignKey(
+        "learning.LearningPathPage", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the credit claim completed the path."
+    )
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path"], name="one_enrolment_per_path")
+        ]
+        ordering = ["-enrolled_at"]
+
+    def __str__(self):
+        return f"{self.user} in {self.path_id}"
+
+    @property
+    def is_complete(self):
+        return self.completed_at is not None
+
+
+class StepCompletion(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="completions")
+    guide = models.ForeignKey(
+        "cms.GuidePage", on_delete=models.PROTECT, related_name="step_completions"
+    )
+    guide_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The live revision of the guide the learner read.",
+    )
+    guide_revision_number = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Kept even if old revisions are purged."
+    )
+    guide_title = models.CharField(max_length=255)
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "guide"], name="one_completion_per_step")
+        ]
+        ordering = ["completed_at"]
+
+    def __str__(self):
+        return f"{self.enrolment} completed {self.guide_title}"
+
+
+class TestAttempt(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent correct.")
+    pass_mark = models.PositiveSmallIntegerField(help_text="The pass mark when it was taken.")
+    passed = models.BooleanField()
+    answers = models.JSONField(help_text="Question id to the chosen choice indexes.")
+    results = models.JSONField(help_text="Question id to whether it was answered correctly.")
+    path_revision_number = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "number"], name="unique_attempt_number"),
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=Q(passed=True), name="one_passing_attempt"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="attempt_score_percent"
+            ),
+        ]
+        ordering = ["enrolment", "number"]
+
+    def __str__(self):
+        return f"Attempt {self.number} by {self.enrolment}: {self.score}%"
+
+
+class EvaluationResponse(models.Model):
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="evaluation_response"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    answers = models.JSONField(help_text="Question id to the answer given.")
+    questions = models.JSONField(help_text="The questions as they were asked.")
+
+    def __str__(self):
+        return f"Evaluation by {self.enrolment}"
+
+
+class CreditClaim(models.Model):
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="credit_claim"
+    )
+    credits = models.DecimalField(max_digits=5, decimal_places=2)
+    max_credits = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text="The path's maximum when claimed."
+    )
+    attested = models.BooleanField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credits__gt=0) & Q(credits__lte=models.F("max_credits")),
+                name="claim_within_maximum",
+            ),
+            models.CheckConstraint(condition=Q(attested=True), name="claim_attested"),
+        ]
+
+    def __str__(self):
+        return f"{self.credits} credits by {self.enrolment}"
+
+    @property
+    def credits_display(self):
+        return format_credits(self.credits)
+
+
+def format_credits(value):
+    """1.00 -> '1', 1.50 -> '1.5', 0.25 -> '0.25'."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"

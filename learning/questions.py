@@ -1,0 +1,78 @@
+"""Post-test and evaluation questions as plain values, read from a path's
+StreamFields. A question's id is its StreamField block id."""
+
+from dataclasses import dataclass
+
+from .blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+
+MAX_TEXT_ANSWER = 4000
+
+
+@dataclass(frozen=True)
+class TestQuestion:
+    id: str
+    number: int
+    prompt: str
+    choices: tuple
+    correct: list
+    explanation: str
+
+    @property
+    def multiple(self):
+        return len(self.correct) > 1
+
+
+def post_test_questions(path):
+    questions = []
+    for block in path.post_test:
+        if block.block_type != "question":
+            continue
+        choices = tuple(choice["text"] for choice in block.value["choices"])
+        correct = [i for i, choice in enumerate(block.value["choices"]) if choice["correct"]]
+        questions.append(
+            TestQuestion(
+                id=block.id,
+                number=len(questions) + 1,
+                prompt=block.value["prompt"],
+                choices=choices,
+                correct=correct,
+                explanation=block.value.get("explanation") or "",
+            )
+        )
+    return questions
+
+
+@dataclass(frozen=True)
+class EvaluationQuestion:
+    id: str
+    number: int
+    kind: str  # rating | text | practice_change
+    prompt: str
+
+    def validate(self, value):
+        """Is ``value`` (already parsed by the form) an acceptable answer?"""
+        if self.kind == "rating":
+            return value in {choice for choice, _ in RATING_CHOICES}
+        if self.kind == "text":
+            return isinstance(value, str) and len(value) <= MAX_TEXT_ANSWER
+        if self.kind == "practice_change":
+            return (
+                isinstance(value, dict)
+                and value.get("choice") in {c for c, _ in PRACTICE_CHANGE_CHOICES}
+                and isinstance(value.get("how", ""), str)
+                and len(value.get("how", "")) <= MAX_TEXT_ANSWER
+                and (value["choice"] != "yes" or value.get("how", "").strip() != "")
+            )
+        return False
+
+    def as_dict(self):
+        return {"id": self.id, "kind": self.kind, "prompt": self.prompt}
+
+
+def evaluation_questions(path):
+    return [
+        EvaluationQuestion(
+            id=block.id, number=number, kind=block.block_type, prompt=block.value["prompt"]
+        )
+        for number, block in enumerate(path.evaluation, start=1)
+    ]

@@ -1,0 +1,11 @@
+from django import template
+
+from learning.models.records import format_credits
+
+register = template.Library()
+
+
+@register.filter
+def credits(value):
+    """Credits as people write them: 1, 1.5, 0.25."""
+    return format_credits(value) if value is not None else ""

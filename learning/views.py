@@ -1,0 +1,257 @@
+"""Thin views: parse the request, call learning.services, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from . import services
+from .blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from .exceptions import JourneyError
+from .forms.journey import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
+from .models import LearnerProfile, LearningPathPage, PathStep
+from .models.records import format_credits
+from .questions import evaluation_questions, post_test_questions
+
+
+def _login_first(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def step_url(path, guide):
+    return f"{guide.url}?path={path.slug}"
+
+
+def _next_url(path, progress):
+    stage = progress.stage
+    if stage == "steps":
+        return step_url(path, progress.next_step.guide)
+    if stage in {"test", "evaluation", "claim"}:
+        return path.route_url({"test": "post_test"}.get(stage, stage))
+    return path.url
+
+
+def _render(request, path, template, **context):
+    return TemplateResponse(request, template, {"page": path, "self": path, **context})
+
+
+def path_overview(request, path):
+    progress = services.get_progress(request.user, path)
+    return _render(request, path, "learning/path_page.html", progress=progress)
+
+
+def enrol(request, path):
+    if request.method != "POST":
+        return redirect(path.url)
+    if response := _login_first(request):
+        return response
+    try:
+        _, created = services.enrol(request.user, path)
+    except JourneyError as exc:
+        messages.error(request, exc.message)
+        return redirect(path.url)
+    if created:
+        messages.success(
+            request, f"You are enrolled in “{path.title}”. Your progress is saved as you go."
+        )
+    return redirect(path.route_url("continue"))
+
+
+def continue_path(request, path):
+    if response := _login_first(request):
+        return response
+    progress = services.get_progress(request.user, path)
+    return redirect(_next_url(path, progress) if progress.enrolled else path.url)
+
+
+def complete_step(request, path, guide_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if response := _login_first(request):
+        return response
+    try:
+        services.complete_step(request.user, path, guide_id)
+    except JourneyError as exc:
+        messages.error(request, exc.message)
+        return redirect(path.url)
+    progress = services.get_progress(request.user, path)
+    if progress.stage == "test":
+        messages.success(request, "Every step is complete: the post-test is open.")
+    return redirect(_next_url(path, progress))
+
+
+def _stage_guard(request, path, progress, wanted):
+    """Redirect with a message when the learner is not at this point yet."""
+    if not progress.enrolled:
+        messages.info(request, "Enrol in this path first.")
+        return redirect(path.url)
+    order = ["steps", "test", "evaluation", "claim", "completed"]
+    if order.index(progress.stage) < order.index(wanted):
+        notes = {
+            "test": "The post-test opens when every step is complete.",
+            "evaluation": "The evaluation follows a passed post-test.",
+            "claim": "Claim credit after the post-test and the evaluation.",
+        }
+        messages.info(request, notes[wanted])
+        return redirect(_next_url(path, progress))
+    return None
+
+
+def post_test(request, path):
+    if response := _login_first(request):
+        return response
+    progress = services.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, "test"):
+        return response
+    questions = post_test_questions(path)
+    context = {"progress": progress, "questions": questions, "selected": {}, "attempt": None}
+    if request.method == "POST" and not progress.passed:
+        answers, error = parse_test_answers(request.POST, questions)
+        if error is None:
+            try:
+                attempt = services.submit_attempt(request.user, path, answers)
+            except JourneyError as exc:
+                error = exc.message
+            else:
+                context["attempt"] = attempt
+                return _render(request, path, "learning/post_test_result.html", **context)
+        context.update(error=error, selected=answers)
+        return _render(request, path, "learning/post_test.html", status=400, **context)
+    if progress.passed:
+        context["attempt"] = progress.passed_attempt
+        return _render(request, path, "learning/post_test_result.html", **context)
+    return _render(request, path, "learning/post_test.html", **context)
+
+
+def evaluation(request, path):
+    if response := _login_first(request):
+        return response
+    progress = services.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, "evaluation"):
+        return response
+    if progress.evaluation_done:
+        return redirect(path.route_url("claim") if not progress.completed else path.url)
+    questions = evaluation_questions(path)
+    context = {
+        "progress": progress,
+        "questions": questions,
+        "answers": {},
+        "rating_choices": RATING_CHOICES,
+        "practice_change_choices": PRACTICE_CHANGE_CHOICES,
+    }
+    if request.method == "POST":
+        answers, error = parse_evaluation_answers(request.POST, questions)
+        if error is None:
+            try:
+                services.submit_evaluation(request.user, path, answers)
+            except JourneyError as exc:
+                error = exc.message
+            else:
+                messages.success(
+                    request, "Thank you: your evaluation helps us improve this activity."
+                )
+                return redirect(path.route_url("claim"))
+        context.update(error=error, answers=answers)
+        return _render(request, path, "learning/evaluation.html", status=400, **context)
+    return _render(request, path, "learning/evaluation.html", **context)
+
+
+def claim(request, path):
+    if response := _login_first(request):
+        return response
+    progress = services.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, "claim"):
+        return response
+    if progress.completed:
+        return redirect(path.url)
+    profile = LearnerProfile.objects.filter(user=request.user).first()
+    form = ClaimForm(request.POST or None, initial={"credits": format_credits(path.max_credits)})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_credit(
+                request.user, path, form.cleaned_data["credits"], form.cleaned_data["attested"]
+            )
+        except JourneyError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+            status = 400
+        else:
+            messages.success(request, f"Path complete: you claimed credit for “{path.title}”.")
+            return redirect(path.url)
+    elif request.method == "POST":
+        status = 400
+    return _render(
+        request,
+        path,
+        "learning/claim.html",
+        status=status,
+        progress=progress,
+        form=form,
+        profile=profile,
+    )
+
+
+def guide_step_context(request, guide):
+    """For a guide opened from a path (?path=<slug>): "Step k of n" and the
+    learner's state. Registered as the ``guide_page_context`` hook."""
+    slug = request.GET.get("path", "")
+    if not slug or len(slug) > 255:
+        return {}
+    path = LearningPathPage.objects.live().filter(slug=slug).first()
+    if path is None:
+        return {}
+    steps = list(
+        PathStep.objects.filter(page=path)
+        .order_by("sort_order", "pk")
+        .values_list("guide_id", flat=True)
+    )
+    if guide.pk not in steps:
+        return {}
+    progress = services.get_progress(request.user, path) if request.user.is_authenticated else None
+    state = next((s for s in progress.steps if s.guide.pk == guide.pk), None) if progress else None
+    return {
+        "path_step": {
+            "path": path,
+            "number": steps.index(guide.pk) + 1,
+            "total": len(steps),
+            "progress": progress,
+            "done": bool(state and state.done),
+            "enrolled": bool(progress and progress.enrolled),
+        }
+    }
+
+
+@login_required
+def dashboard(request):
+    return TemplateResponse(
+        request, "learning/dashboard.html", {"dashboard": services.dashboard(request.user)}
+    )
+
+
+@login_required
+def profile(request):
+    instance = LearnerProfile.objects.filter(user=request.user).first() or LearnerProfile(
+        user=request.user, full_name=request.user.get_full_name()
+    )
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your profile is saved.")
+            return redirect(request.GET.get("next") if _safe_next(request) else "learner_dashboard")
+        return TemplateResponse(request, "learning/profile.html", {"form": form}, status=400)
+    return TemplateResponse(request, "learning/profile.html", {"form": form})
+
+
+def _safe_next(request):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next")
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )

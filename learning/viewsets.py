@@ -1,0 +1,113 @@
+"""Read-only admin views of learner records for institution staff: each user
+sees only records of paths that an institution they staff accredits."""
+
+from django.shortcuts import get_object_or_404
+
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import CreditClaim, Enrolment, StepCompletion, TestAttempt
+from .querysets import staff_visible_q
+
+
+class ScopedIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(self.scope_q(self.request.user))
+
+
+class ScopedInspectView(InspectView):
+    def get_object(self, queryset=None):
+        scoped = self.model._default_manager.filter(self.scope_q(self.request.user))
+        return get_object_or_404(scoped, pk=self.pk)
+
+
+class LearnerRecordViewSet(ModelViewSet):
+    """Records are written by the learner's journey only: no add, edit or delete
+    permission is granted to anyone but superusers."""
+
+    path_lookup = "enrolment__path"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    exclude_form_fields = []
+
+    def scope_q(self, user):
+        return staff_visible_q(user, self.path_lookup)
+
+    @property
+    def index_view_class(self):
+        return type("IndexView", (ScopedIndexView,), {"scope_q": staticmethod(self.scope_q)})
+
+    @property
+    def inspect_view_class(self):
+        return type("InspectView", (ScopedInspectView,), {"scope_q": staticmethod(self.scope_q)})
+
+
+class EnrolmentViewSet(LearnerRecordViewSet):
+    model = Enrolment
+    path_lookup = "path"
+    icon = "user"
+    menu_label = "Enrolments"
+    list_display = ["user", "path", "enrolled_at", "completed_at"]
+    list_filter = ["path", "enrolled_at", "completed_at"]
+    inspect_view_fields = ["user", "path", "enrolled_at", "completed_at"]
+
+
+class StepCompletionViewSet(LearnerRecordViewSet):
+    model = StepCompletion
+    icon = "tick"
+    menu_label = "Step completions"
+    list_display = ["enrolment", "guide_title", "guide_revision_number", "completed_at"]
+    list_filter = ["enrolment__path", "completed_at"]
+
+
+class TestAttemptViewSet(LearnerRecordViewSet):
+    model = TestAttempt
+    icon = "help"
+    menu_label = "Post-test attempts"
+    list_display = ["enrolment", "number", "score", "pass_mark", "passed", "submitted_at"]
+    list_filter = ["enrolment__path", "passed", "submitted_at"]
+    inspect_view_fields = ["enrolment", "number", "score", "pass_mark", "passed", "submitted_at"]
+
+
+class CreditClaimViewSet(LearnerRecordViewSet):
+    model = CreditClaim
+    icon = "success"
+    menu_label = "Credit claims"
+    list_display = ["enrolment", "credits", "status", "claimed_at"]
+    list_filter = ["enrolment__path", "status", "claimed_at"]
+    inspect_view_fields = [
+        "enrolment",
+        "credits",
+        "max_credits",
+        "attested",
+        "status",
+        "claimed_at",
+    ]
+
+
+class LearnerRecordsGroup(ViewSetGroup):
+    items = (EnrolmentViewSet, StepCompletionViewSet, TestAttemptViewSet, CreditClaimViewSet)
+    menu_icon = "user"
+    menu_label = "Learner records"
+    menu_name = "learner-records"
+
+
+class ReadOnlyRecordPolicy(ModelPermissionPolicy):
+    """Learner records are written only by learning.services: nobody, not even
+    a superuser, adds, edits or deletes them in the admin."""
+
+    WRITE_ACTIONS = {"add", "change", "delete"}
+
+    def user_has_permission(self, user, action):
+        return action not in self.WRITE_ACTIONS and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
