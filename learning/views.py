@@ -35,8 +35,10 @@ def _next_url(path, progress):
     return path.url
 
 
-def _render(request, path, template, **context):
-    return TemplateResponse(request, template, {"page": path, "self": path, **context})
+def _render(request, path, template, status=200, **context):
+    return TemplateResponse(
+        request, template, {"page": path, "self": path, **context}, status=status
+    )
 
 
 def path_overview(request, path):

@@ -54,3 +54,29 @@ def guide_by_b(mentor_b):
     return GuidePageFactory(
         title="Ben's guide", slug="bens-guide", authors=[mentor_b], owner=mentor_b.user
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests (concurrency) run in the PostgreSQL pass of the
+    suite (DATABASE_URL=postgres://...); on SQLite they are deselected, not
+    skipped, and the summary says so."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+        config._curbside_pg_deselected = len(deselected)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    count = getattr(config, "_curbside_pg_deselected", 0)
+    if count:
+        terminalreporter.write_line(
+            f"{count} PostgreSQL-only tests were deselected: run with DATABASE_URL=postgres://... "
+            "(CI does)."
+        )

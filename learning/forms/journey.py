@@ -28,7 +28,7 @@ class ProfileForm(forms.ModelForm):
 class ClaimForm(forms.Form):
     credits = forms.CharField(
         label="Credits claimed",
-        max_length=12,
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     attested = forms.BooleanField(
@@ -40,6 +40,11 @@ class ClaimForm(forms.Form):
 
 def _forged(post, questions):
     known = {FIELD_PREFIX + q.id for q in questions}
+    known |= {
+        FIELD_PREFIX + q.id + "-how"
+        for q in questions
+        if getattr(q, "kind", "") == "practice_change"
+    }
     return any(key.startswith(FIELD_PREFIX) and key not in known for key in post)
 
 

@@ -68,6 +68,8 @@ class StepCompletion(models.Model):
 
 
 class TestAttempt(models.Model):
+    __test__ = False  # not a pytest test class
+
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attempts")
     number = models.PositiveIntegerField()
     submitted_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,65 @@
+"""The path page runs a fixed number of queries for a signed-in learner with
+progress, whether the path has 5 steps or 50."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from learning import services
+from learning.factories import LearningPathPageFactory
+
+from .conftest import correct_answers
+
+pytestmark = pytest.mark.django_db
+
+# Asserted exactly: a change here is a decision, not an accident.
+PATH_PAGE_QUERIES = 18
+
+
+def path_with_progress(learner, steps, slug):
+    path = LearningPathPageFactory(slug=slug, steps=steps)
+    services.enrol(learner, path)
+    for step in services.path_steps(path)[: steps - 1]:
+        services.complete_step(learner, path, step.guide_id)
+    return path
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_path_page_queries_do_not_grow_with_steps(client, learner):
+    small = path_with_progress(learner, 5, "small")
+    big = path_with_progress(learner, 50, "big")
+    client.force_login(learner)
+    client.get(small.url)  # warm per-process caches (site root paths)
+    small_count, _ = queries_for(client, small.url)
+    big_count, response = queries_for(client, big.url)
+    assert "49 of 50 steps complete" in response.content.decode()
+    assert big_count == small_count == PATH_PAGE_QUERIES
+
+
+def test_path_page_with_attempts_and_claim_is_still_constant(client, learner):
+    path = path_with_progress(learner, 50, "done")
+    services.complete_step(learner, path, services.path_steps(path)[-1].guide_id)
+    services.submit_attempt(learner, path, {q: [1] for q in correct_answers(path)})
+    services.submit_attempt(learner, path, correct_answers(path))
+    client.force_login(learner)
+    client.get(path.url)
+    count, response = queries_for(client, path.url)
+    assert "Fill the evaluation" in response.content.decode()
+    assert count == PATH_PAGE_QUERIES
+
+
+def test_catalogue_and_dashboard_are_constant(client, learner):
+    paths = [path_with_progress(learner, 3, f"p{i}") for i in range(2)]
+    client.force_login(learner)
+    client.get("/paths/")
+    few = [queries_for(client, url)[0] for url in ("/paths/", "/me/")]
+    paths += [path_with_progress(learner, 4, f"q{i}") for i in range(5)]
+    many = [queries_for(client, url)[0] for url in ("/paths/", "/me/")]
+    assert few == many
