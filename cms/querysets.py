@@ -64,12 +64,11 @@ class GuidePageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """What a guide card needs, in a fixed number of queries."""
-        from .models.pages import GuideAuthor, GuideSpecialty
+        from .models.pages import GuideAuthor
 
         return self.defer_streamfields().prefetch_related(
             Prefetch(
                 "authors",
                 queryset=GuideAuthor.objects.select_related("mentor").order_by("sort_order"),
             ),
-            Prefetch("tagged_specialties", queryset=GuideSpecialty.objects.select_related("tag")),
         )

@@ -1,3 +1,5 @@
+from django.core.cache import cache
+
 import pytest
 
 from cms.factories import (
@@ -8,6 +10,15 @@ from cms.factories import (
     ReviewerFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: primary keys and revision ids
+    repeat between tests, so cached fragments would otherwise leak."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -100,7 +101,24 @@ class HomeFeaturedGuide(Orderable):
     panels = [PageChooserPanel("guide", "cms.GuidePage")]
 
 
-class GuideIndexPage(Page):
+class SingleChildTypeRoutingMixin:
+    """For index pages whose children are all of one type: find the child by
+    slug with one query of that type instead of a base query plus ``.specific``."""
+
+    def child_page_model(self):
+        raise NotImplementedError
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        slug, remaining = path_components[0], path_components[1:]
+        child = self.child_page_model().objects.child_of(self).filter(slug=slug).first()
+        if child is None:
+            raise Http404
+        return child.route(request, remaining)
+
+
+class GuideIndexPage(SingleChildTypeRoutingMixin, Page):
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -110,6 +128,9 @@ class GuideIndexPage(Page):
     max_count = 1
 
     template = "cms/guide_index_page.html"
+
+    def child_page_model(self):
+        return GuidePage
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

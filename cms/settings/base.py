@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.middleware.SiteCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -96,10 +97,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Connections persist (DATABASE_CONN_MAX_AGE) with sync workers.
     # WAL lets readers carry on while one writer commits; IMMEDIATE takes the
     # write lock at the start of a transaction so concurrent writers queue
     # instead of failing with "database is locked" half-way through.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

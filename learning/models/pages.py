@@ -23,7 +23,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from cms.blocks import ObjectiveListBlock
-from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
+from cms.models.pages import REVIEW_INTERVAL_YEARS, SingleChildTypeRoutingMixin, add_years
 from learning.blocks import EvaluationBlock, PostTestBlock
 from learning.forms.admin import LearningPathPageForm
 from learning.querysets import LearningPathQuerySet
@@ -33,7 +33,7 @@ from .choices import CertificatePolicy, LearningFormat
 QUARTER = decimal.Decimal("0.25")
 
 
-class PathIndexPage(Page):
+class PathIndexPage(SingleChildTypeRoutingMixin, Page):
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -43,6 +43,9 @@ class PathIndexPage(Page):
     max_count = 1
 
     template = "learning/path_index_page.html"
+
+    def child_page_model(self):
+        return LearningPathPage
 
     def get_context(self, request, *args, **kwargs):
         from learning import services

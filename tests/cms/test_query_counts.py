@@ -12,7 +12,7 @@ from cms.models import FinancialRelationship, GuidePage, HomeFeaturedGuide, Home
 pytestmark = pytest.mark.django_db
 
 # The most queries any public page may run (anonymous visitor).
-MAX_QUERIES = 14
+MAX_QUERIES = 12
 
 
 def add_content(n, prefix):

@@ -14,7 +14,7 @@ from .conftest import correct_answers
 pytestmark = pytest.mark.django_db
 
 # Asserted exactly: a change here is a decision, not an accident.
-PATH_PAGE_QUERIES = 18
+PATH_PAGE_QUERIES = 16
 
 
 def path_with_progress(learner, steps, slug):

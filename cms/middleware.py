@@ -1,0 +1,48 @@
+"""Find the Wagtail Site for a request without a database query each time."""
+
+import time
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http.request import split_domain_port
+
+from wagtail.models import Page, Site
+
+SITE_CACHE_SECONDS = 60
+_sites = {}
+
+
+def _copy(model, instance):
+    """A fresh instance with the same column values and no cached relations,
+    so nothing read from it can go stale between requests."""
+    return model(**{f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields})
+
+
+class SiteCacheMiddleware:
+    """Keeps each process's answer to "which Site serves this host and port"
+    for a minute (and drops it at once when a Site is saved or deleted in this
+    process). Wagtail reads ``request._wagtail_site`` before querying."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+        now = time.monotonic()
+        cached = _sites.get(key)
+        if cached is None or cached[0] < now:
+            site = Site._find_for_request(request)
+            cached = (now + SITE_CACHE_SECONDS, site, site.root_page if site else None)
+            _sites[key] = cached
+        _, site, root_page = cached
+        if site is not None:
+            fresh = _copy(Site, site)
+            fresh.root_page = _copy(Page, root_page)
+            request._wagtail_site = fresh
+        return self.get_response(request)
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def forget_sites(**kwargs):
+    _sites.clear()
