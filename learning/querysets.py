@@ -64,3 +64,13 @@ def staff_visible_q(user, path_lookup="enrolment__path"):
     if user.is_superuser:
         return Q()
     return Q(**{f"{path_lookup}__institution__staff": user})
+
+
+class CertificateQuerySet(QuerySet):
+    def visible_to_staff(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(institution__staff=user)
+
+    def for_learner(self, user):
+        return self.filter(user=user)

@@ -11,7 +11,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
 from .exceptions import (
@@ -449,6 +449,11 @@ def claim_credit(user, path, credits, attested):
         Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
             completed_at=now
         )
+        if approved:
+            from .certificates.issuance import issue_certificate
+
+            claim.enrolment.completed_at = now
+            issue_certificate(claim)
         return claim, True
 
 
@@ -464,12 +469,24 @@ class Dashboard:
 
 
 def dashboard(user):
+    from .models import Certificate, CertificateStatus
+
     enrolments = list(
         Enrolment.objects.filter(user=user)
         .with_progress()
         .select_related("path", "credit_claim")
+        .prefetch_related(
+            Prefetch(
+                "credit_claim__certificates",
+                queryset=Certificate.objects.filter(status=CertificateStatus.VALID),
+                to_attr="valid_certificates",
+            )
+        )
         .order_by("-enrolled_at")
     )
+    for enrolment in enrolments:
+        claim = getattr(enrolment, "credit_claim", None)
+        enrolment.current_certificates = claim.valid_certificates if claim else []
     tz = user_time_zone(user)
     year = timezone.localdate(timezone=tz).year
     start = datetime.datetime(year, 1, 1, tzinfo=tz)

@@ -1,5 +1,7 @@
 """Accredited providers that issue CME credit."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -78,4 +80,5 @@ class Institution(RevisionMixin, index.Indexed, models.Model):
         return self.name
 
     def credit_designation_for(self, credits):
-        return self.credit_designation_statement.replace("[N]", f"{credits:g}")
+        amount = f"{Decimal(credits).normalize():f}"
+        return self.credit_designation_statement.replace("[N]", amount)

@@ -1,9 +1,14 @@
+from .certificates import Certificate, CertificateEvent, CertificateStatus, PdfStatus
 from .choices import CertificatePolicy, ClaimStatus, LearningFormat
 from .pages import LearningPathPage, PathIndexPage, PathPrerequisite, PathStep
 from .profiles import LearnerProfile
 from .records import CreditClaim, Enrolment, EvaluationResponse, StepCompletion, TestAttempt
 
 __all__ = [
+    "Certificate",
+    "CertificateEvent",
+    "CertificateStatus",
+    "PdfStatus",
     "CertificatePolicy",
     "ClaimStatus",
     "CreditClaim",

@@ -1,0 +1,1 @@
+"""Certificates: issuing, rendering to PDF, verification, revocation and reissue."""

@@ -1,0 +1,205 @@
+"""Issue, approve, revoke and reissue certificates. Transactional and
+idempotent; guarded by the database constraints on Certificate."""
+
+import logging
+import zoneinfo
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from learning.exceptions import JourneyError
+from learning.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateStatus,
+    ClaimStatus,
+    CreditClaim,
+    LearnerProfile,
+    PdfStatus,
+)
+
+from .codes import new_code
+from .rendering import paper_for, render_pdf
+
+logger = logging.getLogger(__name__)
+MAX_PDF_ATTEMPTS = 3
+
+
+class CertificateError(JourneyError):
+    pass
+
+
+def _completion_date(claim, profile):
+    try:
+        tz = zoneinfo.ZoneInfo(profile.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    completed = claim.enrolment.completed_at or claim.claimed_at
+    return timezone.localtime(completed, tz).date()
+
+
+def _snapshot(claim, profile):
+    path = claim.enrolment.path
+    institution = path.institution
+    return {
+        "claim": claim,
+        "user": claim.enrolment.user,
+        "institution": institution,
+        "path": path,
+        "learner_name": profile.full_name,
+        "learner_credentials": profile.credentials,
+        "activity_title": path.title,
+        "learning_format": path.get_learning_format_display(),
+        "institution_name": institution.name,
+        "accreditation_statement": institution.accreditation_statement,
+        "credit_designation_statement": institution.credit_designation_for(path.max_credits),
+        "signatory_name": institution.signatory_name,
+        "signatory_title": institution.signatory_title,
+        "credits": claim.credits,
+    }
+
+
+def _create(fields, supersedes=None):
+    certificate = Certificate.objects.create(
+        verification_code=new_code(), supersedes=supersedes, **fields
+    )
+    certificate.number = f"CS-{certificate.issued_at:%Y}-{certificate.pk:07d}"
+    certificate.save(update_fields=["number"])
+    return certificate
+
+
+def issue_certificate(claim, actor=None):
+    """The certificate for an approved claim, issuing it if needed.
+    Returns (certificate, created). Safe to call any number of times."""
+    existing = Certificate.objects.filter(claim=claim, supersedes__isnull=True).first()
+    if existing:
+        return existing, False
+    if claim.status != ClaimStatus.APPROVED:
+        raise CertificateError("This claim is awaiting institution approval.")
+    profile = LearnerProfile.objects.filter(user=claim.enrolment.user).first()
+    if profile is None:
+        raise CertificateError("The learner has not given a name to print.")
+    fields = _snapshot(claim, profile)
+    fields["completion_date"] = _completion_date(claim, profile)
+    try:
+        with transaction.atomic():
+            certificate = _create(fields)
+            CertificateEvent.objects.create(
+                certificate=certificate, action=CertificateEvent.Action.ISSUED, actor=actor
+            )
+    except IntegrityError:
+        return Certificate.objects.get(claim=claim, supersedes__isnull=True), False
+    transaction.on_commit(lambda: enqueue_pdf(certificate.pk))
+    return certificate, True
+
+
+def approve_claim(claim, actor):
+    """Institution approval, for paths whose certificates wait for it."""
+    with transaction.atomic():
+        claim = CreditClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.APPROVED:
+            claim.status = ClaimStatus.APPROVED
+            claim.approved_at = timezone.now()
+            claim.approved_by = actor
+            claim.save(update_fields=["status", "approved_at", "approved_by"])
+        certificate, created = issue_certificate(claim, actor=actor)
+        if created:
+            CertificateEvent.objects.create(
+                certificate=certificate, action=CertificateEvent.Action.CLAIM_APPROVED, actor=actor
+            )
+    return certificate
+
+
+def _require_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError("Give a reason: it is kept in the audit log.")
+    return reason
+
+
+def revoke(certificate, actor, reason):
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status != CertificateStatus.VALID:
+            raise CertificateError(
+                f"This certificate is already {certificate.get_status_display().lower()}."
+            )
+        certificate.status = CertificateStatus.REVOKED
+        certificate.revoked_at = timezone.now()
+        certificate.save(update_fields=["status", "revoked_at"])
+        CertificateEvent.objects.create(
+            certificate=certificate,
+            action=CertificateEvent.Action.REVOKED,
+            actor=actor,
+            reason=reason,
+        )
+    return certificate
+
+
+def reissue(certificate, actor, reason):
+    """A new certificate from the learner's current profile (e.g. a corrected
+    name), keeping the original completion date and credits; the old one is
+    marked superseded and links to the new one."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != CertificateStatus.VALID:
+            raise CertificateError("Only a valid certificate can be reissued.")
+        profile = LearnerProfile.objects.get(user=old.user)
+        fields = _snapshot(old.claim, profile)
+        fields["completion_date"] = old.completion_date
+        fields["credits"] = old.credits
+        new = _create(fields, supersedes=old)
+        old.status = CertificateStatus.SUPERSEDED
+        old.save(update_fields=["status"])
+        for cert in (old, new):
+            CertificateEvent.objects.create(
+                certificate=cert,
+                action=CertificateEvent.Action.REISSUED,
+                actor=actor,
+                reason=reason,
+            )
+    transaction.on_commit(lambda: enqueue_pdf(new.pk))
+    return new
+
+
+def enqueue_pdf(certificate_id):
+    from .tasks import render_certificate_pdf
+
+    render_certificate_pdf.enqueue(certificate_id)
+
+
+def generate_pdf(certificate_id):
+    """Render and store the PDF once; retried up to MAX_PDF_ATTEMPTS times.
+    A failure is recorded on the certificate and in its audit log (and logged),
+    never dropped: ``issue_certificates`` retries failed ones."""
+    certificate = Certificate.objects.select_related("institution", "user").get(pk=certificate_id)
+    if certificate.pdf_status == PdfStatus.READY and certificate.pdf:
+        return certificate
+    profile = LearnerProfile.objects.filter(user=certificate.user).first()
+    paper = paper_for(profile.time_zone if profile else "")
+    error = ""
+    for _ in range(MAX_PDF_ATTEMPTS):
+        certificate.pdf_attempts += 1
+        try:
+            data = render_pdf(certificate, paper=paper)
+        except Exception as exc:  # any rendering failure is recorded below, not swallowed
+            error = f"{type(exc).__name__}: {exc}"
+            logger.exception(
+                "Certificate %s PDF attempt %s failed", certificate.pk, certificate.pdf_attempts
+            )
+            continue
+        certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(data), save=False)
+        certificate.pdf_status = PdfStatus.READY
+        certificate.pdf_error = ""
+        certificate.save(update_fields=["pdf", "pdf_status", "pdf_error", "pdf_attempts"])
+        return certificate
+    certificate.pdf_status = PdfStatus.FAILED
+    certificate.pdf_error = error
+    certificate.save(update_fields=["pdf_status", "pdf_error", "pdf_attempts"])
+    CertificateEvent.objects.create(
+        certificate=certificate, action=CertificateEvent.Action.PDF_FAILED, reason=error
+    )
+    return certificate

@@ -1,0 +1,85 @@
+"""The certificate as a PDF: an HTML template with print CSS, rendered by
+WeasyPrint. Everything printed comes from the certificate's own snapshot."""
+
+import base64
+import functools
+import io
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+import qrcode
+import qrcode.image.svg
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from .codes import grouped
+
+LETTER_TIME_ZONE_PREFIXES = ("America/", "US/", "Canada/")
+
+
+def verification_url(certificate):
+    path = reverse("certificate_verify_code", args=(certificate.verification_code,))
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def qr_svg(url):
+    image = qrcode.make(
+        url,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=10,
+        border=0,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    return image.to_string(encoding="unicode")
+
+
+def _image_data_uri(image):
+    """A Wagtail image as a data: URI, read from storage (no HTTP fetch)."""
+    if image is None:
+        return ""
+    rendition = image.get_rendition("max-600x240")
+    with rendition.file.open("rb") as handle:
+        data = handle.read()
+    mime = {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}.get(
+        rendition.file.name.rsplit(".", 1)[-1].lower(), "image/jpeg"
+    )
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def paper_for(time_zone):
+    return "letter" if (time_zone or "").startswith(LETTER_TIME_ZONE_PREFIXES) else "a4"
+
+
+def certificate_html(certificate, paper="letter"):
+    from learning.models.records import format_credits
+
+    url = verification_url(certificate)
+    institution = certificate.institution
+    return render_to_string(
+        "learning/certificates/certificate.html",
+        {
+            "certificate": certificate,
+            "credits": format_credits(certificate.credits),
+            "code": grouped(certificate.verification_code),
+            "verification_url": url,
+            "qr_svg": qr_svg(url),
+            "logo": _image_data_uri(institution.logo),
+            "signature": _image_data_uri(institution.signature),
+            "paper": paper,
+        },
+    )
+
+
+@functools.cache
+def _fonts():
+    return FontConfiguration()
+
+
+def render_pdf(certificate, paper="letter"):
+    """PDF bytes for the certificate on ``paper`` ("letter" or "a4")."""
+    html = weasyprint.HTML(string=certificate_html(certificate, paper), base_url=None)
+    buffer = io.BytesIO()
+    html.write_pdf(buffer, font_config=_fonts())
+    return buffer.getvalue()

@@ -1,0 +1,92 @@
+"""Public verification and the owner's (or issuing staff's) PDF download."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from learning.models import Certificate, PdfStatus
+from learning.ratelimit import allow
+
+from .codes import grouped, normalise
+from .issuance import generate_pdf
+
+VERIFY_LIMIT = 30  # lookups per client per minute
+
+
+def _too_many(request):
+    return TemplateResponse(request, "learning/certificates/rate_limited.html", status=429)
+
+
+def verify_form(request):
+    raw = request.GET.get("code")
+    if raw is None:
+        return TemplateResponse(request, "learning/certificates/verify_form.html", {})
+    code = normalise(raw)
+    if code is None:
+        return TemplateResponse(
+            request,
+            "learning/certificates/verify_form.html",
+            {
+                "error": "That is not a certificate code: it has 24 letters and digits.",
+                "value": raw[:64],
+            },
+            status=400,
+        )
+    return redirect("certificate_verify_code", code=code)
+
+
+def verify(request, code):
+    if not allow(request, "verify", VERIFY_LIMIT, 60):
+        return _too_many(request)
+    normalised = normalise(code)
+    if normalised is None:
+        raise Http404
+    if normalised != code:
+        return redirect("certificate_verify_code", code=normalised)
+    certificate = (
+        Certificate.objects.select_related("superseded_by").filter(verification_code=code).first()
+    )
+    if certificate is None:
+        return TemplateResponse(
+            request,
+            "learning/certificates/verify_not_found.html",
+            {"code": grouped(code)},
+            status=404,
+        )
+    replacement = getattr(certificate, "superseded_by", None)
+    return TemplateResponse(
+        request,
+        "learning/certificates/verify_result.html",
+        {"certificate": certificate, "code": grouped(code), "replacement": replacement},
+    )
+
+
+def can_download(user, certificate):
+    if not user.is_authenticated:
+        return False
+    if certificate.user_id == user.pk or user.is_superuser:
+        return True
+    return certificate.institution.staff.filter(pk=user.pk).exists()
+
+
+@login_required
+def download(request, pk):
+    certificate = get_object_or_404(Certificate.objects.select_related("institution"), pk=pk)
+    if not can_download(request.user, certificate):
+        raise Http404  # the same answer as for a certificate that does not exist
+    if certificate.pdf_status != PdfStatus.READY or not certificate.pdf:
+        certificate = generate_pdf(certificate.pk)
+        if certificate.pdf_status != PdfStatus.READY:
+            return TemplateResponse(
+                request,
+                "learning/certificates/pdf_pending.html",
+                {"certificate": certificate},
+                status=503,
+            )
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"curbside-certificate-{certificate.number}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,126 @@
+"""Issued certificates and their audit trail. A certificate snapshots, at
+issue time, everything printed on it: later edits of the learner, the path or
+the institution never change an issued certificate."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from learning.querysets import CertificateQuerySet
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", "Valid"
+    REVOKED = "revoked", "Revoked"
+    SUPERSEDED = "superseded", "Superseded by a reissued certificate"
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", "Being generated"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed: will be retried"
+
+
+class Certificate(models.Model):
+    claim = models.ForeignKey(
+        "learning.CreditClaim", on_delete=models.PROTECT, related_name="certificates"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
+    institution = models.ForeignKey(
+        "cms.Institution", on_delete=models.PROTECT, related_name="certificates"
+    )
+    path = models.ForeignKey(
+        "learning.LearningPathPage", on_delete=models.PROTECT, related_name="certificates"
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="The certificate this one reissues.",
+    )
+    number = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    verification_code = models.CharField(max_length=32, unique=True)
+    status = models.CharField(
+        max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+
+    # What is printed, as it was when issued.
+    learner_name = models.CharField(max_length=150)
+    learner_credentials = models.CharField(max_length=60)
+    activity_title = models.CharField(max_length=255)
+    learning_format = models.CharField(max_length=60)
+    institution_name = models.CharField(max_length=200)
+    accreditation_statement = models.TextField()
+    credit_designation_statement = models.TextField()
+    signatory_name = models.CharField(max_length=160)
+    signatory_title = models.CharField(max_length=160)
+    credits = models.DecimalField(max_digits=5, decimal_places=2)
+    completion_date = models.DateField(help_text="In the learner's time zone.")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    pdf = models.FileField(upload_to="certificates/", blank=True)
+    pdf_status = models.CharField(
+        max_length=20, choices=PdfStatus.choices, default=PdfStatus.PENDING
+    )
+    pdf_attempts = models.PositiveSmallIntegerField(default=0)
+    pdf_error = models.TextField(blank=True)
+
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            # Issuing twice for one claim gives the same certificate: only a
+            # reissue (which points at the certificate it replaces) adds one.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(supersedes__isnull=True),
+                name="one_original_certificate_per_claim",
+            ),
+            models.CheckConstraint(condition=Q(credits__gt=0), name="certificate_credits_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number or 'Certificate'}: {self.learner_name}, {self.activity_title}"
+
+    @property
+    def printed_name(self):
+        if self.learner_credentials:
+            return f"{self.learner_name}, {self.learner_credentials}"
+        return self.learner_name
+
+    @property
+    def is_valid(self):
+        return self.status == CertificateStatus.VALID
+
+
+class CertificateEvent(models.Model):
+    """Who did what to a certificate, when and why (kept as long as the certificate)."""
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        REVOKED = "revoked", "Revoked"
+        REISSUED = "reissued", "Reissued"
+        PDF_FAILED = "pdf_failed", "PDF generation failed"
+        PDF_READY = "pdf_ready", "PDF generated"
+        CLAIM_APPROVED = "claim_approved", "Claim approved"
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.certificate} at {self.at:%Y-%m-%d %H:%M}"
