@@ -1,14 +1,23 @@
 """Read-only admin views of learner records for institution staff: each user
 sees only records of paths that an institution they staff accredits."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import CreditClaim, Enrolment, StepCompletion, TestAttempt
+from .models import (
+    Certificate,
+    CertificateEvent,
+    CreditClaim,
+    Enrolment,
+    StepCompletion,
+    TestAttempt,
+)
 from .querysets import staff_visible_q
 
 
@@ -87,8 +96,69 @@ class CreditClaimViewSet(LearnerRecordViewSet):
     ]
 
 
+class CertificateActionsColumn(Column):
+    cell_template_name = "learning/admin/certificate_actions_cell.html"
+
+    def get_value(self, instance):
+        return instance
+
+
+class CertificateViewSet(LearnerRecordViewSet):
+    model = Certificate
+    path_lookup = "path"
+    icon = "doc-full"
+    menu_label = "Certificates"
+    list_display = [
+        "number",
+        "learner_name",
+        "activity_title",
+        "status",
+        "pdf_status",
+        "issued_at",
+        CertificateActionsColumn("actions", label="Actions"),
+    ]
+    list_filter = ["path", "status", "pdf_status", "issued_at"]
+    inspect_view_fields = [
+        "number",
+        "status",
+        "learner_name",
+        "learner_credentials",
+        "activity_title",
+        "institution_name",
+        "credits",
+        "completion_date",
+        "issued_at",
+        "revoked_at",
+        "supersedes",
+        "pdf_status",
+        "pdf_attempts",
+        "pdf_error",
+    ]
+
+    def scope_q(self, user):
+        return Q() if user.is_superuser else Q(institution__staff=user)
+
+
+class CertificateEventViewSet(LearnerRecordViewSet):
+    model = CertificateEvent
+    icon = "history"
+    menu_label = "Certificate audit log"
+    list_display = ["certificate", "action", "actor", "reason", "at"]
+    list_filter = ["action", "at"]
+
+    def scope_q(self, user):
+        return Q() if user.is_superuser else Q(certificate__institution__staff=user)
+
+
 class LearnerRecordsGroup(ViewSetGroup):
-    items = (EnrolmentViewSet, StepCompletionViewSet, TestAttemptViewSet, CreditClaimViewSet)
+    items = (
+        EnrolmentViewSet,
+        StepCompletionViewSet,
+        TestAttemptViewSet,
+        CreditClaimViewSet,
+        CertificateViewSet,
+        CertificateEventViewSet,
+    )
     menu_icon = "user"
     menu_label = "Learner records"
     menu_name = "learner-records"

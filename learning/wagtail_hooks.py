@@ -1,12 +1,30 @@
+from django.urls import path, reverse
+
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from .models import CreditClaim, Enrolment, StepCompletion, TestAttempt
+from .admin_views import CertificateActionView, IssueCertificatesView, staff_may_act
+from .models import (
+    Certificate,
+    CertificateEvent,
+    CreditClaim,
+    Enrolment,
+    StepCompletion,
+    TestAttempt,
+)
 from .protection import refuse_deleting_records
 from .views import guide_step_context
 from .viewsets import LearnerRecordsGroup, ReadOnlyRecordPolicy
 
-for record_model in (Enrolment, StepCompletion, TestAttempt, CreditClaim):
+for record_model in (
+    Enrolment,
+    StepCompletion,
+    TestAttempt,
+    CreditClaim,
+    Certificate,
+    CertificateEvent,
+):
     register_permission_policy(record_model, ReadOnlyRecordPolicy(record_model))
 
 hooks.register("guide_page_context", guide_step_context)
@@ -16,3 +34,36 @@ hooks.register("before_delete_page", refuse_deleting_records)
 @hooks.register("register_admin_viewset")
 def register_learner_records():
     return LearnerRecordsGroup()
+
+
+@hooks.register("register_admin_urls")
+def certificate_admin_urls():
+    return [
+        path(
+            "certificates/issue/",
+            IssueCertificatesView.as_view(),
+            name="learning_issue_certificates",
+        ),
+        path(
+            "certificates/<int:pk>/revoke/",
+            CertificateActionView.as_view(action="revoke"),
+            name="learning_revoke_certificate",
+        ),
+        path(
+            "certificates/<int:pk>/reissue/",
+            CertificateActionView.as_view(action="reissue"),
+            name="learning_reissue_certificate",
+        ),
+    ]
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return staff_may_act(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def issue_certificates_menu_item():
+    return StaffMenuItem(
+        "Issue certificates", reverse("learning_issue_certificates"), icon_name="success", order=900
+    )

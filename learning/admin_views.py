@@ -1,0 +1,108 @@
+"""Admin views for institution staff: issue certificates in bulk, revoke and
+reissue with a reason. Each acts only on the staff member's institutions."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView
+
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from .certificates import issuance
+from .certificates.bulk import claims_needing_certificates, enqueue_issuance
+from .exceptions import JourneyError
+from .models import Certificate
+
+
+def staff_may_act(user):
+    return user.is_active and (user.is_superuser or user.staff_institutions.exists())
+
+
+class StaffOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not staff_may_act(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IssueForm(forms.Form):
+    claims = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Completions"
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = queryset
+        self.fields["claims"].label_from_instance = lambda claim: (
+            f"{claim.enrolment.user.get_full_name() or claim.enrolment.user.username} — "
+            f"{claim.enrolment.path.title} — {claim.credits.normalize():f} credits — "
+            f"{claim.get_status_display()}"
+        )
+
+
+class IssueCertificatesView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+    template_name = "learning/admin/issue_certificates.html"
+    page_title = "Issue certificates"
+    header_icon = "success"
+    form_class = IssueForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["queryset"] = claims_needing_certificates(
+            user=self.request.user, include_awaiting=True
+        )
+        return kwargs
+
+    def form_valid(self, form):
+        ids = [claim.pk for claim in form.cleaned_data["claims"]]
+        results = enqueue_issuance(ids, actor=self.request.user)
+        failed = sum(1 for r in results if r.status == "FAILED")
+        messages.success(
+            self.request,
+            f"{len(ids)} certificate(s) queued for issue."
+            + (f" {failed} failed and can be retried from this page." if failed else ""),
+        )
+        return redirect("learning_issue_certificates")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Kept in the certificate's audit log.",
+    )
+
+
+class CertificateActionView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+    template_name = "learning/admin/certificate_action.html"
+    header_icon = "warning"
+    form_class = ReasonForm
+    action = None  # "revoke" or "reissue"
+
+    def get_page_title(self):
+        return f"{self.action.capitalize()} certificate {self.certificate.number}"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not staff_may_act(request.user):
+            raise Http404
+        self.certificate = (
+            Certificate.objects.visible_to_staff(request.user).filter(pk=kwargs["pk"]).first()
+        )
+        if self.certificate is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificate=self.certificate, action=self.action, **kwargs)
+
+    def form_valid(self, form):
+        do = issuance.revoke if self.action == "revoke" else issuance.reissue
+        try:
+            result = do(self.certificate, self.request.user, form.cleaned_data["reason"])
+        except JourneyError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Certificate {result.number}: {self.action} done.")
+        return redirect(reverse("certificate:inspect", args=(result.pk,)))

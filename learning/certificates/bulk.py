@@ -1,0 +1,36 @@
+"""Bulk issuance: find what still needs a certificate and hand each one to a
+background task. Running it twice issues nothing twice."""
+
+from learning.models import Certificate, CertificateStatus, ClaimStatus, CreditClaim, PdfStatus
+
+
+def claims_needing_certificates(path=None, user=None, include_awaiting=False):
+    """Claims of ``path`` (and, for staff ``user``, their institutions only)
+    with no certificate yet."""
+    statuses = [ClaimStatus.APPROVED]
+    if include_awaiting:
+        statuses.append(ClaimStatus.AWAITING_APPROVAL)
+    claims = CreditClaim.objects.filter(status__in=statuses).exclude(certificates__isnull=False)
+    if path is not None:
+        claims = claims.filter(enrolment__path=path)
+    if user is not None and not user.is_superuser:
+        claims = claims.filter(enrolment__path__institution__staff=user)
+    return claims.select_related("enrolment__path", "enrolment__user").order_by("pk")
+
+
+def certificates_needing_pdfs(path=None):
+    certificates = Certificate.objects.filter(status=CertificateStatus.VALID).exclude(
+        pdf_status=PdfStatus.READY
+    )
+    if path is not None:
+        certificates = certificates.filter(path=path)
+    return certificates.order_by("pk")
+
+
+def enqueue_issuance(claim_ids, actor=None):
+    from .tasks import issue_certificate_for_claim
+
+    return [
+        issue_certificate_for_claim.enqueue(claim_id, actor.pk if actor else None)
+        for claim_id in claim_ids
+    ]

@@ -1,0 +1,53 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from learning.certificates.bulk import (
+    certificates_needing_pdfs,
+    claims_needing_certificates,
+    enqueue_issuance,
+)
+from learning.certificates.tasks import render_certificate_pdf
+from learning.models import LearningPathPage
+
+
+def progress(stream, done, total, label):
+    width = 30
+    filled = int(width * done / total) if total else width
+    stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue certificates for every approved credit claim of a path that has none yet, "
+        "and retry PDFs that failed. Runs as background tasks; safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--path", required=True, help="The learning path's slug.")
+
+    def handle(self, *args, path, **options):
+        target = LearningPathPage.objects.filter(slug=path).first()
+        if target is None:
+            raise CommandError(f"No learning path has the slug {path!r}.")
+        claim_ids = list(claims_needing_certificates(path=target).values_list("pk", flat=True))
+        retry_ids = list(certificates_needing_pdfs(path=target).values_list("pk", flat=True))
+        total = len(claim_ids) + len(retry_ids)
+        out = self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout
+        results = []
+        for index, claim_id in enumerate(claim_ids, start=1):
+            results += enqueue_issuance([claim_id])
+            progress(out, index, total, "Issuing")
+        for index, certificate_id in enumerate(retry_ids, start=len(claim_ids) + 1):
+            results.append(render_certificate_pdf.enqueue(certificate_id))
+            progress(out, index, total, "Issuing")
+        if total:
+            out.write("\n")
+        failed = [r for r in results if r.status == "FAILED"]
+        self.stdout.write(
+            f"{len(claim_ids)} certificate(s) queued for issue, {len(retry_ids)} PDF(s) "
+            f"queued for another try, {len(failed)} task(s) failed."
+        )
+        if failed:
+            raise CommandError("Some tasks failed; see the log. Run the command again to retry.")
