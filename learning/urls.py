@@ -6,6 +6,17 @@ from .certificates import views as certificate_views
 urlpatterns = [
     path("me/", views.dashboard, name="learner_dashboard"),
     path("me/profile/", views.profile, name="learner_profile"),
+    path("me/transcript/", certificate_views.transcript_page, name="learner_transcript"),
+    path(
+        "me/transcript/transcript.csv",
+        certificate_views.transcript_csv_download,
+        name="learner_transcript_csv",
+    ),
+    path(
+        "me/transcript/transcript.pdf",
+        certificate_views.transcript_pdf_download,
+        name="learner_transcript_pdf",
+    ),
     path("me/certificates/<int:pk>/pdf/", certificate_views.download, name="certificate_pdf"),
     path("certificates/verify/", certificate_views.verify_form, name="certificate_verify"),
     path(

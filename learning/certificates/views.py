@@ -90,3 +90,32 @@ def download(request, pk):
         filename=f"curbside-certificate-{certificate.number}.pdf",
         content_type="application/pdf",
     )
+
+
+@login_required
+def transcript_page(request):
+    from .transcript import transcript
+
+    return TemplateResponse(request, "learning/transcript.html", transcript(request.user))
+
+
+@login_required
+def transcript_csv_download(request):
+    from django.http import HttpResponse
+
+    from .transcript import transcript_csv
+
+    response = HttpResponse(transcript_csv(request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="curbside-transcript.csv"'
+    return response
+
+
+@login_required
+def transcript_pdf_download(request):
+    from django.http import HttpResponse
+
+    from .transcript import transcript_pdf
+
+    response = HttpResponse(transcript_pdf(request.user), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="curbside-transcript.pdf"'
+    return response

@@ -1,0 +1,81 @@
+"""A learner's transcript: their valid certificates, with credits per year."""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+
+import weasyprint
+
+from learning.models import Certificate, CertificateStatus, LearnerProfile
+from learning.models.records import format_credits
+
+from .rendering import _fonts
+
+CSV_COLUMNS = [
+    "certificate_number",
+    "activity",
+    "accredited_provider",
+    "learning_format",
+    "completion_date",
+    "credits",
+    "credit_type",
+    "verification_code",
+]
+CREDIT_TYPE = "AMA PRA Category 1 Credit"
+
+
+@dataclass
+class Year:
+    year: int
+    certificates: list
+    total: Decimal
+
+
+def transcript(user):
+    certificates = list(
+        Certificate.objects.filter(user=user, status=CertificateStatus.VALID).order_by(
+            "-completion_date", "-pk"
+        )
+    )
+    by_year = defaultdict(list)
+    for certificate in certificates:
+        by_year[certificate.completion_date.year].append(certificate)
+    years = [
+        Year(year=year, certificates=items, total=sum((c.credits for c in items), Decimal(0)))
+        for year, items in sorted(by_year.items(), reverse=True)
+    ]
+    return {
+        "years": years,
+        "total": sum((c.credits for c in certificates), Decimal(0)),
+        "profile": LearnerProfile.objects.filter(user=user).first(),
+    }
+
+
+def transcript_csv(user):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for year in transcript(user)["years"]:
+        for c in year.certificates:
+            writer.writerow(
+                [
+                    c.number,
+                    c.activity_title,
+                    c.institution_name,
+                    c.learning_format,
+                    c.completion_date.isoformat(),
+                    format_credits(c.credits),
+                    CREDIT_TYPE,
+                    c.verification_code,
+                ]
+            )
+    return buffer.getvalue()
+
+
+def transcript_pdf(user):
+    html = render_to_string("learning/certificates/transcript_pdf.html", transcript(user))
+    return weasyprint.HTML(string=html).write_pdf(font_config=_fonts())
