@@ -3,13 +3,14 @@ reissue with a reason. Each acts only on the staff member's institutions."""
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from . import reports
 from .certificates import issuance
 from .certificates.bulk import claims_needing_certificates, enqueue_issuance
 from .exceptions import JourneyError
@@ -106,3 +107,55 @@ class CertificateActionView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView)
             return self.form_invalid(form)
         messages.success(self.request, f"Certificate {result.number}: {self.action} done.")
         return redirect(reverse("certificate:inspect", args=(result.pk,)))
+
+
+class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "learning/admin/reports.html"
+    page_title = "CME reports"
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=reports.path_summaries(self.request.user), **kwargs)
+
+
+class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "learning/admin/path_report.html"
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not staff_may_act(request.user):
+            raise Http404
+        self.path = reports.paths_for(request.user).filter(pk=kwargs["pk"]).first()
+        if self.path is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Report: {self.path.title}"
+
+    def get_context_data(self, **kwargs):
+        summary = next(
+            r for r in reports.path_summaries(self.request.user) if r["path"] == self.path
+        )
+        return super().get_context_data(
+            path=self.path,
+            summary=summary,
+            evaluation=reports.evaluation_summary(self.path),
+            **kwargs,
+        )
+
+
+def pars_export(request, pk=None):
+    if not staff_may_act(request.user):
+        raise Http404
+    path = None
+    if pk is not None:
+        path = reports.paths_for(request.user).filter(pk=pk).first()
+        if path is None:
+            raise Http404
+    response = HttpResponse(
+        reports.pars_csv(request.user, path), content_type="text/csv; charset=utf-8"
+    )
+    name = f"pars-credit-{path.slug if path else 'all'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -4,7 +4,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import CertificateActionView, IssueCertificatesView, staff_may_act
+from .admin_views import (
+    CertificateActionView,
+    IssueCertificatesView,
+    PathReportView,
+    ReportsView,
+    pars_export,
+    staff_may_act,
+)
 from .models import (
     Certificate,
     CertificateEvent,
@@ -54,6 +61,10 @@ def certificate_admin_urls():
             CertificateActionView.as_view(action="reissue"),
             name="learning_reissue_certificate",
         ),
+        path("cme-reports/", ReportsView.as_view(), name="learning_reports"),
+        path("cme-reports/<int:pk>/", PathReportView.as_view(), name="learning_path_report"),
+        path("cme-reports/pars.csv", pars_export, name="learning_pars_export"),
+        path("cme-reports/<int:pk>/pars.csv", pars_export, name="learning_pars_export_path"),
     ]
 
 
@@ -67,3 +78,8 @@ def issue_certificates_menu_item():
     return StaffMenuItem(
         "Issue certificates", reverse("learning_issue_certificates"), icon_name="success", order=900
     )
+
+
+@hooks.register("register_admin_menu_item")
+def reports_menu_item():
+    return StaffMenuItem("CME reports", reverse("learning_reports"), icon_name="table", order=901)

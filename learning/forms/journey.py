@@ -12,7 +12,17 @@ FIELD_PREFIX = "q-"
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = LearnerProfile
-        fields = ["full_name", "credentials", "specialty", "npi", "time_zone"]
+        fields = [
+            "full_name",
+            "credentials",
+            "specialty",
+            "npi",
+            "time_zone",
+            "board_id",
+            "birth_month",
+            "birth_day",
+            "pars_consent",
+        ]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
     def clean_full_name(self):

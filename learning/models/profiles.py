@@ -3,6 +3,8 @@
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from learning.validators import validate_npi
@@ -31,10 +33,41 @@ class LearnerProfile(models.Model):
         help_text="Optional: your 10-digit US National Provider Identifier.",
     )
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    # Reported to ACCME's PARS only with the learner's consent.
+    board_id = models.CharField(
+        "licensing or certifying board ID",
+        max_length=40,
+        blank=True,
+        help_text="Optional: lets the provider report your credit to your board.",
+    )
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    birth_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    pars_consent = models.BooleanField(
+        "share my board ID and birth month and day with the accredited provider for reporting "
+        "to ACCME's PARS",
+        default=False,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return self.printed_name
+
+    def clean(self):
+        super().clean()
+        if (self.birth_month is None) != (self.birth_day is None):
+            raise ValidationError("Give both the month and the day of birth, or neither.")
+        if self.birth_month and self.birth_day:
+            days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.birth_month - 1]
+            if self.birth_day > days:
+                raise ValidationError({"birth_day": "That month does not have that many days."})
+
+    @property
+    def shares_with_pars(self):
+        return self.pars_consent
 
     @property
     def printed_name(self):

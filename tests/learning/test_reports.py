@@ -1,0 +1,104 @@
+"""Institution reports: figures per path, the evaluation summary, and the
+PARS export with consent-gated fields; staff see their institution only."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+import pytest
+
+from cms.factories import InstitutionFactory, UserFactory
+from learning import services
+from learning.factories import LearningPathPageFactory
+
+from .conftest import wrong_answers
+from .test_certificates import complete
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(learner, other_learner, django_capture_on_commit_callbacks):
+    inst_a, inst_b = (
+        InstitutionFactory(name="Institution A"),
+        InstitutionFactory(name="Institution B"),
+    )
+    path_a = LearningPathPageFactory(title="Path A", slug="path-a", institution=inst_a)
+    path_b = LearningPathPageFactory(title="Path B", slug="path-b", institution=inst_b)
+    profile = learner.learner_profile
+    profile.board_id, profile.birth_month, profile.birth_day = "ABIM-123456", 4, 9
+    profile.pars_consent = True
+    profile.save()
+    other_learner.learner_profile.board_id = "NOCONSENT-1"
+    other_learner.learner_profile.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol(learner, path_a)
+        for step in services.path_steps(path_a):
+            services.complete_step(learner, path_a, step.guide_id)
+        services.submit_attempt(learner, path_a, wrong_answers(path_a))  # 0%
+        complete(learner, path_a, credits="1.5")  # passes at 100% on attempt 2
+        complete(other_learner, path_b, credits="0.75")
+    third = UserFactory(username="doctor-c")
+    services.enrol(third, path_a)
+    staff_a = UserFactory(username="staff-a", groups=["Institution staff"])
+    inst_a.staff.add(staff_a)
+    return {"staff_a": staff_a, "path_a": path_a, "path_b": path_b}
+
+
+def test_path_figures(client, data):
+    client.force_login(data["staff_a"])
+    html = client.get(reverse("learning_reports")).content.decode()
+    assert "Path A" in html and "Path B" not in html
+    # 2 enrolled, 1 completed, 2 attempts, 50% pass rate, average 50%, 1.5 credits
+    for figure in ("<td>2</td><td>1</td><td>2</td>", "50%", "50.0%", "<td>1.5</td>"):
+        assert figure in html, figure
+
+
+def test_evaluation_summary_includes_practice_change(client, data):
+    client.force_login(data["staff_a"])
+    html = client.get(reverse("learning_path_report", args=(data["path_a"].pk,))).content.decode()
+    assert "Evaluation (1 response)" in html
+    assert "Screen earlier." in html and "Yes: 1" in html
+    assert client.get(reverse("learning_path_report", args=(data["path_b"].pk,))).status_code == 404
+
+
+def test_pars_export_respects_consent_and_scope(client, data, superuser):
+    client.force_login(data["staff_a"])
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("learning_pars_export")).content.decode()))
+    )
+    assert [
+        (r["learner_name"], r["credits"], r["board_id"], r["birth_month"], r["birth_day"])
+        for r in rows
+    ] == [("Alice Able", "1.5", "ABIM-123456", "4", "9")]
+    client.force_login(superuser)
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("learning_pars_export")).content.decode()))
+    )
+    bob = next(r for r in rows if r["learner_name"] == "Bob Baker")
+    assert bob["board_id"] == "" and bob["birth_month"] == ""  # no consent, nothing shared
+
+
+@pytest.mark.parametrize("role", ["doctor", "mentor", "reviewer"])
+def test_reports_are_for_institution_staff(client, data, role, mentor_a, reviewer, doctor):
+    user = {"doctor": doctor, "mentor": mentor_a.user, "reviewer": reviewer}[role]
+    client.force_login(user)
+    for url in (reverse("learning_reports"), reverse("learning_pars_export")):
+        assert client.get(url).status_code in (302, 404)
+
+
+def test_profile_birth_date_is_checked(client, learner):
+    client.force_login(learner)
+    response = client.post(
+        "/me/profile/",
+        {
+            "full_name": "Alice Able",
+            "credentials": "MD",
+            "time_zone": "UTC",
+            "birth_month": "2",
+            "birth_day": "30",
+        },
+    )
+    assert response.status_code == 400
+    assert "That month does not have that many days." in response.content.decode()
