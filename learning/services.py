@@ -140,8 +140,12 @@ class PathProgress:
 
 
 def path_steps(path):
+    # Steps need each guide's title, URL and reading time, not its body.
     return list(
-        PathStep.objects.filter(page=path).select_related("guide").order_by("sort_order", "pk")
+        PathStep.objects.filter(page=path)
+        .select_related("guide")
+        .defer("guide__body", "guide__references", "guide__objectives", "guide__summary")
+        .order_by("sort_order", "pk")
     )
 
 

@@ -22,6 +22,8 @@ class PdfStatus(models.TextChoices):
 
 
 class Certificate(models.Model):
+    # Learner records are not "usages" of content in the admin.
+    wagtail_reference_index_ignore = True
     claim = models.ForeignKey(
         "learning.CreditClaim", on_delete=models.PROTECT, related_name="certificates"
     )
@@ -102,6 +104,9 @@ class Certificate(models.Model):
 
 class CertificateEvent(models.Model):
     """Who did what to a certificate, when and why (kept as long as the certificate)."""
+
+    # Learner records are not "usages" of content in the admin.
+    wagtail_reference_index_ignore = True
 
     class Action(models.TextChoices):
         ISSUED = "issued", "Issued"

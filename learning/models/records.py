@@ -11,6 +11,8 @@ from .choices import ClaimStatus
 
 
 class Enrolment(models.Model):
+    # Learner records are not "usages" of content in the admin.
+    wagtail_reference_index_ignore = True
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
     )
@@ -39,6 +41,8 @@ class Enrolment(models.Model):
 
 
 class StepCompletion(models.Model):
+    # Learner records are not "usages" of content in the admin.
+    wagtail_reference_index_ignore = True
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="completions")
     guide = models.ForeignKey(
         "cms.GuidePage", on_delete=models.PROTECT, related_name="step_completions"
@@ -68,6 +72,8 @@ class StepCompletion(models.Model):
 
 
 class TestAttempt(models.Model):
+    # Learner records are not "usages" of content in the admin.
+    wagtail_reference_index_ignore = True
     __test__ = False  # not a pytest test class
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attempts")
@@ -97,6 +103,8 @@ class TestAttempt(models.Model):
 
 
 class EvaluationResponse(models.Model):
+    # Learner records are not "usages" of content in the admin.
+    wagtail_reference_index_ignore = True
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.PROTECT, related_name="evaluation_response"
     )
@@ -109,6 +117,8 @@ class EvaluationResponse(models.Model):
 
 
 class CreditClaim(models.Model):
+    # Learner records are not "usages" of content in the admin.
+    wagtail_reference_index_ignore = True
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.PROTECT, related_name="credit_claim"
     )
