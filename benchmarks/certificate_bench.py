@@ -24,7 +24,6 @@ from benchmarks.http_bench import (  # noqa: E402
     ROOT,
     build_database,
     environment_info,
-    environment_line,
     production_env,
 )
 
@@ -197,7 +196,11 @@ def main():
         "claims_with_certificates": distinct,
     }
     print()
-    print(environment_line(info))
+    print(
+        f"Environment: nproc={info.get('nproc')}, Python {info.get('python')}, "
+        f"{WORKERS} worker processes, load average {info.get('load_average_1min_at_start')}, "
+        f"{info.get('date')}"
+    )
     print()
     print("| measurement | figure |")
     print("|---|---:|")
