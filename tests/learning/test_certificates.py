@@ -217,3 +217,24 @@ def test_a_failing_render_is_recorded_and_retried(
     assert CertificateEvent.objects.filter(certificate=certificate, action="pdf_failed").exists()
     # The next attempt (here: the learner's download) renders it.
     assert issuance.generate_pdf(certificate.pk).pdf_status == PdfStatus.READY
+
+
+def test_logo_and_signature_images_are_printed(learner, path, django_capture_on_commit_callbacks):
+    from wagtail_factories import ImageFactory
+
+    institution = path.institution
+    institution.logo = ImageFactory(title="Logo", file__color="navy")
+    institution.signature = ImageFactory(title="Signature", file__color="black", file__width=300)
+    institution.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(learner, path)
+    certificate = Certificate.objects.get(user=learner)
+    with certificate.pdf.open("rb") as handle:
+        page = pypdf.PdfReader(io.BytesIO(handle.read())).pages[0]
+    assert len(page.images) == 3  # logo, signature and the QR code
+
+
+def test_without_logo_and_signature_only_the_qr_code_is_an_image(certificate):
+    with certificate.pdf.open("rb") as handle:
+        page = pypdf.PdfReader(io.BytesIO(handle.read())).pages[0]
+    assert len(page.images) == 1
