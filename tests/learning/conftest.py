@@ -1,6 +1,7 @@
 import pytest
 
 from cms.factories import UserFactory
+from learning import services
 from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.questions import evaluation_questions, post_test_questions
 
@@ -63,3 +64,14 @@ def evaluation_post_data(path):
             data[f"q-{q.id}"] = "yes"
             data[f"q-{q.id}-how"] = "Screen earlier."
     return data
+
+
+def complete(user, path, credits="1.25"):
+    """Take ``user`` through ``path`` to a credit claim; returns the claim."""
+    services.enrol(user, path)
+    for step in services.path_steps(path):
+        services.complete_step(user, path, step.guide_id)
+    services.submit_attempt(user, path, correct_answers(path))
+    services.submit_evaluation(user, path, evaluation_answers(path))
+    claim, _ = services.claim_credit(user, path, credits, True)
+    return claim

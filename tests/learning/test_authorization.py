@@ -9,24 +9,21 @@ from learning import services
 from learning.factories import LearningPathPageFactory
 from learning.models import CreditClaim, Enrolment, StepCompletion, TestAttempt
 
-from .conftest import correct_answers, evaluation_answers
+from .conftest import complete
 
 pytestmark = pytest.mark.django_db
 
-RECORD_VIEWS = ["enrolment", "stepcompletion", "testattempt", "creditclaim"]
-
-
-def finish(user, path, credits="1"):
-    services.enrol(user, path)
-    for step in services.path_steps(path):
-        services.complete_step(user, path, step.guide_id)
-    services.submit_attempt(user, path, correct_answers(path))
-    services.submit_evaluation(user, path, evaluation_answers(path))
-    services.claim_credit(user, path, credits, True)
+RECORD_MODELS = {
+    "enrolment": Enrolment,
+    "stepcompletion": StepCompletion,
+    "testattempt": TestAttempt,
+    "creditclaim": CreditClaim,
+}
+RECORD_VIEWS = list(RECORD_MODELS)
 
 
 def test_doctor_a_never_sees_or_changes_doctor_bs_progress(client, learner, other_learner, path):
-    finish(other_learner, path, credits="1.5")
+    complete(other_learner, path, credits="1.5")
     before = (
         list(StepCompletion.objects.values_list("pk", "completed_at")),
         list(CreditClaim.objects.values_list("pk", "credits")),
@@ -67,8 +64,8 @@ def two_institutions(learner, other_learner):
     )
     path_a = LearningPathPageFactory(title="Path A", slug="path-a", institution=inst_a)
     path_b = LearningPathPageFactory(title="Path B", slug="path-b", institution=inst_b)
-    finish(learner, path_a)
-    finish(other_learner, path_b)
+    complete(learner, path_a)
+    complete(other_learner, path_b)
     staff_a = UserFactory(username="staff-a", groups=["Institution staff"])
     staff_b = UserFactory(username="staff-b", groups=["Institution staff"])
     inst_a.staff.add(staff_a)
@@ -79,12 +76,7 @@ def two_institutions(learner, other_learner):
 @pytest.mark.parametrize("view", RECORD_VIEWS)
 def test_staff_see_only_their_institutions_records(client, two_institutions, view):
     staff_a, staff_b = two_institutions
-    model = {
-        "enrolment": Enrolment,
-        "stepcompletion": StepCompletion,
-        "testattempt": TestAttempt,
-        "creditclaim": CreditClaim,
-    }[view]
+    model = RECORD_MODELS[view]
     lookup = "path" if view == "enrolment" else "enrolment__path"
     record_a = (
         model.objects.get(**{f"{lookup}__slug": "path-a"})
@@ -113,12 +105,7 @@ def test_records_cannot_be_edited_in_the_admin_even_by_superusers(
     client.force_login(superuser)
     assert client.get(reverse(f"{view}:index")).status_code == 200
     assert client.get(reverse(f"{view}:add")).status_code in (302, 403)
-    model = {
-        "enrolment": Enrolment,
-        "stepcompletion": StepCompletion,
-        "testattempt": TestAttempt,
-        "creditclaim": CreditClaim,
-    }[view]
+    model = RECORD_MODELS[view]
     record = model.objects.first()
     assert client.get(reverse(f"{view}:edit", args=(record.pk,))).status_code in (302, 403)
     assert client.post(reverse(f"{view}:delete", args=(record.pk,))).status_code in (302, 403)

@@ -13,7 +13,7 @@ from cms.factories import InstitutionFactory, UserFactory
 from learning.factories import LearningPathPageFactory
 from learning.models import Certificate, CertificateEvent, ClaimStatus, CreditClaim, PdfStatus
 
-from .test_certificates import complete
+from .conftest import complete
 
 pytestmark = pytest.mark.django_db
 

@@ -11,25 +11,14 @@ import pypdf
 import pytest
 
 from cms.factories import UserFactory
-from learning import services
 from learning.certificates import issuance
 from learning.certificates.codes import CODE_LENGTH, grouped, normalise
 from learning.certificates.rendering import render_pdf
 from learning.models import Certificate, CertificateEvent, PdfStatus
 
-from .conftest import correct_answers, evaluation_answers
+from .conftest import complete
 
 pytestmark = pytest.mark.django_db
-
-
-def complete(user, path, credits="1.25"):
-    services.enrol(user, path)
-    for step in services.path_steps(path):
-        services.complete_step(user, path, step.guide_id)
-    services.submit_attempt(user, path, correct_answers(path))
-    services.submit_evaluation(user, path, evaluation_answers(path))
-    claim, _ = services.claim_credit(user, path, credits, True)
-    return claim
 
 
 def pdf_text(data):

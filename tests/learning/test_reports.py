@@ -12,8 +12,7 @@ from cms.factories import InstitutionFactory, UserFactory
 from learning import services
 from learning.factories import LearningPathPageFactory
 
-from .conftest import wrong_answers
-from .test_certificates import complete
+from .conftest import complete, wrong_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from learning.certificates import issuance
 from learning.factories import LearningPathPageFactory
 from learning.models import Certificate
 
-from .test_certificates import complete
+from .conftest import complete
 
 pytestmark = pytest.mark.django_db
 
