@@ -10,6 +10,8 @@ from django.views.generic import FormView, TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.credits import format_credits
+
 from . import reports
 from .certificates import issuance
 from .certificates.bulk import claims_needing_certificates, enqueue_issuance
@@ -38,7 +40,7 @@ class IssueForm(forms.Form):
         self.fields["claims"].queryset = queryset
         self.fields["claims"].label_from_instance = lambda claim: (
             f"{claim.enrolment.user.get_full_name() or claim.enrolment.user.username} — "
-            f"{claim.enrolment.path.title} — {claim.credits.normalize():f} credits — "
+            f"{claim.enrolment.path.title} — {format_credits(claim.credits)} credits — "
             f"{claim.get_status_display()}"
         )
 

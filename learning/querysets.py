@@ -47,17 +47,6 @@ class EnrolmentQuerySet(QuerySet):
             steps_done=Coalesce(Subquery(steps_done, output_field=IntegerField()), Value(0)),
         )
 
-    def visible_to_staff(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(path__institution__staff=user)
-
-    def active(self):
-        return self.filter(completed_at__isnull=True)
-
-    def completed(self):
-        return self.filter(completed_at__isnull=False)
-
 
 def staff_visible_q(user, path_lookup="enrolment__path"):
     """A filter for records reached through an enrolment."""
@@ -71,6 +60,3 @@ class CertificateQuerySet(QuerySet):
         if user.is_superuser:
             return self
         return self.filter(institution__staff=user)
-
-    def for_learner(self, user):
-        return self.filter(user=user)

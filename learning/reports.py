@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 
+from cms.credits import format_credits
+
 from .models import (
     Certificate,
     CertificateStatus,
@@ -15,7 +17,6 @@ from .models import (
     LearningPathPage,
     TestAttempt,
 )
-from .models.records import format_credits
 
 PARS_COLUMNS = [
     "learner_name",

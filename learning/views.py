@@ -7,12 +7,13 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from cms.credits import format_credits
+
 from . import services
 from .blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from .exceptions import JourneyError
 from .forms.journey import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .models import LearnerProfile, LearningPathPage, PathStep
-from .models.records import format_credits
 from .questions import evaluation_questions, post_test_questions
 
 

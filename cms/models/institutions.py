@@ -1,13 +1,13 @@
 """Accredited providers that issue CME credit."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
 from wagtail.search import index
+
+from cms.credits import format_credits
 
 
 class Institution(RevisionMixin, index.Indexed, models.Model):
@@ -80,5 +80,4 @@ class Institution(RevisionMixin, index.Indexed, models.Model):
         return self.name
 
     def credit_designation_for(self, credits):
-        amount = f"{Decimal(credits).normalize():f}"
-        return self.credit_designation_statement.replace("[N]", amount)
+        return self.credit_designation_statement.replace("[N]", format_credits(credits))

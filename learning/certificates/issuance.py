@@ -2,7 +2,6 @@
 idempotent; guarded by the database constraints on Certificate."""
 
 import logging
-import zoneinfo
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -31,12 +30,8 @@ class CertificateError(JourneyError):
 
 
 def _completion_date(claim, profile):
-    try:
-        tz = zoneinfo.ZoneInfo(profile.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
     completed = claim.enrolment.completed_at or claim.claimed_at
-    return timezone.localtime(completed, tz).date()
+    return timezone.localtime(completed, profile.zone).date()
 
 
 def _snapshot(claim, profile):

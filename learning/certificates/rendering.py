@@ -13,6 +13,8 @@ import qrcode
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from cms.credits import format_credits
+
 from .codes import grouped
 
 LETTER_TIME_ZONE_PREFIXES = ("America/", "US/", "Canada/")
@@ -51,8 +53,6 @@ def paper_for(time_zone):
 
 
 def certificate_html(certificate, paper="letter"):
-    from learning.models.records import format_credits
-
     url = verification_url(certificate)
     institution = certificate.institution
     return render_to_string(

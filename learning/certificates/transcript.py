@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 
 import weasyprint
 
+from cms.credits import format_credits
 from learning.models import Certificate, CertificateStatus, LearnerProfile
-from learning.models.records import format_credits
 
 from .rendering import _fonts
 

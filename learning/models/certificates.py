@@ -97,10 +97,6 @@ class Certificate(models.Model):
             return f"{self.learner_name}, {self.learner_credentials}"
         return self.learner_name
 
-    @property
-    def is_valid(self):
-        return self.status == CertificateStatus.VALID
-
 
 class CertificateEvent(models.Model):
     """Who did what to a certificate, when and why (kept as long as the certificate)."""

@@ -66,8 +66,12 @@ class LearnerProfile(models.Model):
                 raise ValidationError({"birth_day": "That month does not have that many days."})
 
     @property
-    def shares_with_pars(self):
-        return self.pars_consent
+    def zone(self):
+        """The learner's time zone, UTC if it is unknown to this server."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
     @property
     def printed_name(self):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cms.credits import format_credits
 from learning.querysets import EnrolmentQuerySet
 
 from .choices import ClaimStatus
@@ -153,9 +154,3 @@ class CreditClaim(models.Model):
     @property
     def credits_display(self):
         return format_credits(self.credits)
-
-
-def format_credits(value):
-    """1.00 -> '1', 1.50 -> '1.5', 0.25 -> '0.25'."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"

@@ -1,6 +1,6 @@
 from django import template
 
-from learning.models.records import format_credits
+from cms.credits import format_credits
 
 register = template.Library()
 
