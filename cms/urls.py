@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

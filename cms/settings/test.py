@@ -11,3 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Site-level tests always search through the embedded engine, whatever the
+# environment says; tests of the Elasticsearch engine read ELASTICSEARCH_URL
+# from the environment themselves (tests/search/conftest.py).
+ELASTICSEARCH_URL = ""
+ELASTICSEARCH_TIMEOUT = 5.0

@@ -1,0 +1,85 @@
+"""Which engines exist and which one answers searches.
+
+The embedded engine (SQLite FTS5 or PostgreSQL full-text search, whichever
+database is configured) is always kept up to date: it is the default engine
+and the fallback when Elasticsearch cannot be reached. With
+ELASTICSEARCH_URL set, Elasticsearch answers searches and is kept up to date
+as well. Callers never ask which class an engine is.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.db import connection
+
+from .base import (
+    FACET_KEYS,
+    FACETS,
+    MARK_END,
+    MARK_START,
+    EngineUnavailable,
+    Facet,
+    FacetValue,
+    Hit,
+    SearchDocument,
+    SearchEngine,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+)
+
+__all__ = [
+    "FACETS",
+    "FACET_KEYS",
+    "MARK_END",
+    "MARK_START",
+    "EngineUnavailable",
+    "Facet",
+    "FacetValue",
+    "Hit",
+    "SearchDocument",
+    "SearchEngine",
+    "SearchQuery",
+    "SearchResults",
+    "Suggestion",
+    "get_embedded_engine",
+    "get_engine",
+    "get_engines",
+]
+
+
+def get_embedded_engine() -> SearchEngine:
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresEngine
+
+        return PostgresEngine()
+    from .sqlite import SqliteEngine
+
+    return SqliteEngine()
+
+
+@functools.cache
+def _elasticsearch_engine(url: str, index: str, timeout: float) -> SearchEngine:
+    from .elasticsearch import ElasticsearchEngine
+
+    return ElasticsearchEngine(url=url, index=index, timeout=timeout)
+
+
+def get_external_engine() -> SearchEngine | None:
+    url = settings.ELASTICSEARCH_URL
+    if not url:
+        return None
+    return _elasticsearch_engine(url, settings.ELASTICSEARCH_INDEX, settings.ELASTICSEARCH_TIMEOUT)
+
+
+def get_engine() -> SearchEngine:
+    """The engine that answers searches."""
+    return get_external_engine() or get_embedded_engine()
+
+
+def get_engines() -> list[SearchEngine]:
+    """Every engine that index updates must reach: the embedded one first."""
+    external = get_external_engine()
+    return [get_embedded_engine()] + ([external] if external else [])

@@ -1,0 +1,135 @@
+"""The embedded engine on PostgreSQL: generated tsvector columns with GIN
+indexes (migration 0002), websearch_to_tsquery for each part of the parsed
+query, ts_rank for ordering, ts_headline for highlights and pg_trgm over the
+index's words for "did you mean"."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+
+from search.query import ParsedQuery
+
+from .base import MARK_END, MARK_START
+from .embedded import EmbeddedEngine
+
+_MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
+TITLE_HEADLINE = f"HighlightAll=true, {_MARKS}"
+SNIPPET_HEADLINE = f'MaxFragments=1, MaxWords=32, MinWords=12, FragmentDelimiter=" … ", {_MARKS}'
+_LEXEME = re.compile(r"[^\W_]+")
+
+
+def tsquery_sql(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list]:
+    """A tsquery expression and its parameters. Every piece of user text goes
+    in as a parameter of websearch_to_tsquery, which accepts any input."""
+    parts, params = [], []
+    for clause in parsed.clauses:
+        alternatives = []
+        for words in clause.alternatives:
+            alternatives.append("websearch_to_tsquery('english', %s)")
+            params.append(" ".join(words) if len(words) == 1 else '"' + " ".join(words) + '"')
+        parts.append("(" + " || ".join(alternatives) + ")")
+    expression = (" || " if any_words else " && ").join(parts)
+    if parsed.excluded:
+        excluded = " || ".join("websearch_to_tsquery('english', %s)" for _ in parsed.excluded)
+        expression = f"({expression}) && !!({excluded})"
+        params += list(parsed.excluded)
+    return expression, params
+
+
+def _prefix_tsquery(typed: list[str], prefix: str) -> str:
+    """'w1 & w2 & pre:*' from words reduced to letters and digits."""
+    lexemes = [piece for word in typed for piece in _LEXEME.findall(word)]
+    last = _LEXEME.findall(prefix)
+    if not last:
+        return ""
+    return " & ".join(lexemes + [f"{piece}:*" for piece in last])
+
+
+class PostgresEngine(EmbeddedEngine):
+    name = "postgresql-fts"
+
+    # The tsvector columns are generated from the row, so the document row
+    # is the full-text entry.
+    def _write_full_text(self, rows):
+        pass
+
+    def _delete_full_text(self, row_ids):
+        pass
+
+    def _match_sql(self, parsed, any_words):
+        expression, params = tsquery_sql(parsed, any_words)
+        return (
+            "SELECT t.id, -ts_rank(t.search_vector, q.query) AS score "
+            f"FROM search_indexeddocument t, (SELECT {expression} AS query) q "
+            "WHERE t.search_vector @@ q.query",
+            params,
+        )
+
+    def _highlights(self, parsed, any_words, ids):
+        expression, params = tsquery_sql(parsed, any_words)
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT d.id, ts_headline('english', d.title, q.query, %s), "
+                "ts_headline('english', d.body, q.query, %s), "
+                "ts_headline('english', d.objectives, q.query, %s), "
+                "ts_headline('english', d.summary, q.query, %s) "
+                f"FROM search_indexeddocument d, (SELECT {expression} AS query) q "
+                f"WHERE d.id IN ({marks})",
+                [TITLE_HEADLINE, SNIPPET_HEADLINE, SNIPPET_HEADLINE, TITLE_HEADLINE]
+                + params
+                + list(ids),
+            )
+            result = {}
+            for row_id, title, body, objectives, summary in cursor.fetchall():
+                snippet = next(
+                    (text for text in (body, objectives, summary) if text and MARK_START in text),
+                    "",
+                )
+                if snippet and (snippet is body or snippet is objectives):
+                    snippet = f"…{snippet}…"
+                result[row_id] = (title, snippet)
+            return result
+
+    def _word_in_index(self, word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM search_indexeddocument "
+                "WHERE search_vector @@ plainto_tsquery('english', %s) LIMIT 1",
+                [word],
+            )
+            return cursor.fetchone() is not None
+
+    def _spelling_candidates(self, word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term, documents FROM search_spellingterm WHERE term %% %s "
+                "ORDER BY similarity(term, %s) DESC, documents DESC LIMIT 20",
+                [word, word],
+            )
+            return cursor.fetchall()
+
+    def _suggest_ids(self, typed, prefix, limit):
+        """Titles containing every typed word, the last one as a prefix; then,
+        if there are fewer than `limit`, documents with them anywhere."""
+        query = _prefix_tsquery(typed, prefix)
+        if not query:
+            return []
+        ids: list[int] = []
+        with connection.cursor() as cursor:
+            for column, config in (("title_vector", "simple"), ("search_vector", "english")):
+                cursor.execute(
+                    f"SELECT id FROM search_indexeddocument, to_tsquery('{config}', %s) q "
+                    f"WHERE {column} @@ q ORDER BY ts_rank({column}, q) DESC, id LIMIT %s",
+                    [query, limit],
+                )
+                ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
+                if len(ids) >= limit:
+                    break
+        return ids[:limit]
+
+    def _after_rebuild(self):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_indexeddocument, search_facetentry, search_spellingterm")

@@ -1,0 +1,133 @@
+"""The embedded engine on SQLite: FTS5 with porter stemming, bm25 ranking
+with the title weighted above the body, snippet() highlights and prefix
+queries for completion. See migration 0002 for the table."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from search.query import ParsedQuery
+
+from .base import MARK_END, MARK_START
+from .embedded import EmbeddedEngine
+
+# bm25 weights, in column order: title, summary, objectives, body, meta.
+WEIGHTS = (10.0, 4.0, 3.0, 1.0, 3.0)
+SNIPPET_TOKENS = 30
+
+
+def _phrase(words: tuple[str, ...]) -> str:
+    # Words come from query.words(): letters, digits and apostrophes only, so
+    # nothing here can be read as FTS5 syntax; quotes are doubled regardless.
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
+def fts_expression(parsed: ParsedQuery, any_words: bool = False) -> str:
+    clauses = []
+    for clause in parsed.clauses:
+        alternatives = [_phrase(a) for a in clause.alternatives]
+        clauses.append(
+            alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+        )
+    expression = (" OR " if any_words else " AND ").join(clauses)
+    if parsed.excluded:
+        excluded = " OR ".join(_phrase((w,)) for w in parsed.excluded)
+        expression = f"({expression}) NOT ({excluded})"
+    return expression
+
+
+class SqliteEngine(EmbeddedEngine):
+    name = "sqlite-fts5"
+
+    def _write_full_text(self, rows):
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "DELETE FROM search_fts WHERE rowid = %s", [(row_id,) for row_id, _ in rows]
+            )
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, summary, objectives, body, meta) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (row_id, d.title, d.summary, d.objectives, d.body, d.meta_text)
+                    for row_id, d in rows
+                ],
+            )
+
+    def _delete_full_text(self, row_ids):
+        if row_ids:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in row_ids]
+                )
+
+    def _match_sql(self, parsed, any_words):
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return (
+            f"SELECT rowid AS id, bm25(search_fts, {weights}) AS score "
+            "FROM search_fts WHERE search_fts MATCH %s",
+            [fts_expression(parsed, any_words)],
+        )
+
+    def _highlights(self, parsed, any_words, ids):
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, highlight(search_fts, 0, %s, %s), "
+                "snippet(search_fts, 3, %s, %s, '…', %s), "
+                "snippet(search_fts, 2, %s, %s, '…', %s), "
+                "highlight(search_fts, 1, %s, %s) "
+                f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({marks})",
+                [MARK_START, MARK_END] * 2
+                + [SNIPPET_TOKENS, MARK_START, MARK_END, SNIPPET_TOKENS, MARK_START, MARK_END]
+                + [fts_expression(parsed, any_words), *ids],
+            )
+            result = {}
+            for row_id, title, body, objectives, summary in cursor.fetchall():
+                snippet = next(
+                    (text for text in (body, objectives, summary) if text and MARK_START in text),
+                    "",
+                )
+                result[row_id] = (title, snippet)
+            return result
+
+    def _word_in_index(self, word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1", [_phrase((word,))]
+            )
+            return cursor.fetchone() is not None
+
+    def _spelling_candidates(self, word):
+        # Same first two letters, length within two: a few hundred terms at
+        # most, compared in Python.
+        start = word[:2]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term, documents FROM search_spellingterm "
+                "WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
+                [start, start + "\U0010ffff", len(word) - 2, len(word) + 2],
+            )
+            return cursor.fetchall()
+
+    def _suggest_ids(self, typed, prefix, limit):
+        """Titles containing every typed word, the last one as a prefix; then,
+        if there are fewer than `limit`, documents with them anywhere."""
+        words = " AND ".join([_phrase((w,)) for w in typed] + [_phrase((prefix,)) + " *"])
+        ids: list[int] = []
+        with connection.cursor() as cursor:
+            for expression in (f"title : ({words})", words):
+                cursor.execute(
+                    "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                    "ORDER BY bm25(search_fts, 10.0, 2.0, 1.0, 0.5, 1.0) LIMIT %s",
+                    [expression, limit],
+                )
+                ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
+                if len(ids) >= limit:
+                    break
+        return ids[:limit]
+
+    def _after_rebuild(self):
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")

@@ -1,0 +1,188 @@
+"""Keeping every engine's index in step with the site.
+
+A change (publish, unpublish, move, delete, a new view restriction, a
+mentor's new name) records the pages it touches in PendingIndexUpdate, in
+the same transaction as the change, and queues the `process_index_updates`
+task to run once that transaction commits. The task builds each page's
+document from the database as it is then and writes it to every engine (or
+removes it when the page is no longer published and public). A row is
+deleted only when every engine has the update, so an Elasticsearch outage
+delays updates and loses none: the next run (the next change, the retry a
+database worker schedules, or `manage.py search_index process`) catches up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from .documents import INDEXED_MODELS, all_documents, documents_for, published_ids
+from .engines import EngineUnavailable, SearchEngine, get_engines
+from .models import IndexedDocument, PendingIndexUpdate
+
+logger = logging.getLogger(__name__)
+
+PROCESS_BATCH = 200
+RETRY_DELAYS = (30, 60, 120, 300, 600, 1800)
+
+
+def _indexable_or_indexed(page_ids: set[int]) -> set[int]:
+    """Drop pages that are neither guides nor paths nor in the index (the
+    home page, the index pages): they never need an update."""
+    from django.contrib.contenttypes.models import ContentType
+
+    types = ContentType.objects.get_for_models(*INDEXED_MODELS).values()
+    wanted = set(
+        Page.objects.filter(pk__in=page_ids, content_type__in=types).values_list("pk", flat=True)
+    )
+    wanted |= set(
+        IndexedDocument.objects.filter(page_id__in=page_ids).values_list("page_id", flat=True)
+    )
+    return wanted
+
+
+def request_update(page_ids: Iterable[int], *, filter_types: bool = True) -> int:
+    """Record that these pages need re-indexing and queue the task for when
+    the current transaction commits. Returns how many pages were queued."""
+    from .tasks import process_index_updates
+
+    page_ids = set(page_ids)
+    if filter_types and page_ids:
+        page_ids = _indexable_or_indexed(page_ids)
+    if not page_ids:
+        return 0
+    now = timezone.now()
+    PendingIndexUpdate.objects.bulk_create(
+        [PendingIndexUpdate(page_id=pk, requested_at=now) for pk in sorted(page_ids)],
+        update_conflicts=True,
+        unique_fields=["page_id"],
+        update_fields=["requested_at"],
+    )
+    transaction.on_commit(process_index_updates.enqueue)
+    return len(page_ids)
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    indexed: int
+    failed: int
+    remaining: int
+    error: str = ""
+
+
+def apply_updates(page_ids: list[int], engines: list[SearchEngine]) -> list[str]:
+    """Write the current state of these pages to every engine; return one
+    message per engine that could not take it."""
+    documents, gone = documents_for(page_ids)
+    errors = []
+    for engine in engines:
+        try:
+            if documents:
+                engine.index(documents)
+            if gone:
+                engine.remove(gone)
+        except EngineUnavailable as error:
+            errors.append(f"{engine.name}: {error}")
+    return errors
+
+
+def process_pending(batch_size: int = PROCESS_BATCH) -> ProcessResult:
+    """Apply queued updates, oldest first, until none are left or an engine
+    fails. Safe to run in several workers at once: updates are idempotent
+    and a row re-requested while it was processed is kept for the next run."""
+    engines = get_engines()
+    started = timezone.now()
+    indexed = failed = 0
+    error = ""
+    while True:
+        pending = list(
+            PendingIndexUpdate.objects.filter(
+                Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=started)
+            ).order_by("requested_at", "pk")[:batch_size]
+        )
+        if not pending:
+            break
+        errors = apply_updates([p.page_id for p in pending], engines)
+        if errors:
+            error = "; ".join(errors)
+            logger.error(
+                "Search index updates for %d pages failed and stay queued: %s",
+                len(pending),
+                error,
+            )
+            PendingIndexUpdate.objects.filter(pk__in=[p.pk for p in pending]).update(
+                attempts=F("attempts") + 1, last_error=error[:2000], last_attempt_at=timezone.now()
+            )
+            failed += len(pending)
+            break
+        done = Q()
+        for p in pending:
+            done |= Q(pk=p.pk, requested_at=p.requested_at)
+        PendingIndexUpdate.objects.filter(done).delete()
+        indexed += len(pending)
+    return ProcessResult(indexed, failed, PendingIndexUpdate.objects.count(), error)
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+
+
+def rebuild(engines: list[SearchEngine] | None = None, progress=None) -> dict[str, int]:
+    """Rebuild each engine from the published pages. Updates queued before
+    the rebuild started are covered by it; later ones are processed after."""
+    engines = engines or get_engines()
+    started = timezone.now()
+    counts = {}
+    for engine in engines:
+        counts[engine.name] = engine.rebuild(
+            all_documents(), progress=(lambda n, e=engine: progress(e, n)) if progress else None
+        )
+    PendingIndexUpdate.objects.filter(requested_at__lt=started).delete()
+    if PendingIndexUpdate.objects.exists():
+        process_pending()
+    return counts
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    engine: str
+    indexed: int | None
+    published: int
+    missing: int | None
+    extra: int | None
+    error: str = ""
+
+    @property
+    def in_step(self) -> bool:
+        return not self.error and self.missing == 0 and self.extra == 0
+
+
+def status() -> tuple[list[EngineStatus], int]:
+    """Per engine: documents in the index against published pages. Also the
+    number of queued updates."""
+    published = published_ids()
+    result = []
+    for engine in get_engines():
+        try:
+            indexed = engine.indexed_ids()
+        except EngineUnavailable as error:
+            result.append(EngineStatus(engine.name, None, len(published), None, None, str(error)))
+            continue
+        result.append(
+            EngineStatus(
+                engine.name,
+                len(indexed),
+                len(published),
+                len(published - indexed),
+                len(indexed - published),
+            )
+        )
+    return result, PendingIndexUpdate.objects.count()

@@ -1,0 +1,82 @@
+"""Tables of the embedded engine, and the queue of index updates.
+
+The embedded engine keeps one row per indexed page (IndexedDocument), its
+facet values (FacetEntry, one row per value so multi-valued facets count
+correctly with GROUP BY) and the words of the index (SpellingTerm) for "did
+you mean". The full-text structures live beside them and are created by
+migration 0002 for the database in use: an FTS5 table on SQLite, generated
+tsvector columns with GIN indexes on PostgreSQL.
+
+PendingIndexUpdate is an outbox: a change to a page writes a row in the same
+transaction as the change, and the indexing task deletes it only once every
+engine has the update. An engine that was down catches up on the next run.
+"""
+
+from django.db import models
+
+
+class IndexedDocument(models.Model):
+    page_id = models.BigIntegerField(unique=True)
+    kind = models.CharField(max_length=10)
+    title = models.TextField()
+    url = models.TextField()
+    summary = models.TextField(blank=True)
+    objectives = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    meta = models.TextField(blank=True)
+    mentor_names = models.TextField(blank=True, help_text="One name a line.")
+    topic_labels = models.TextField(blank=True, help_text="One label a line.")
+    credits = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-release_date", "-id"], name="search_doc_newest")]
+
+    def __str__(self):
+        return self.title
+
+
+class FacetEntry(models.Model):
+    document = models.ForeignKey(
+        IndexedDocument, on_delete=models.CASCADE, related_name="facet_entries"
+    )
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=100)
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "facet", "value"], name="search_unique_facet_entry"
+            )
+        ]
+        indexes = [models.Index(fields=["facet", "value", "document"], name="search_facet_value")]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+
+class SpellingTerm(models.Model):
+    """A word of the index and how many documents contain it."""
+
+    term = models.CharField(max_length=40, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.term
+
+
+class PendingIndexUpdate(models.Model):
+    page_id = models.BigIntegerField(unique=True)
+    requested_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self):
+        return f"page {self.page_id}"

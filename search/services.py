@@ -1,0 +1,71 @@
+"""Search as the rest of the site uses it: answer a query from the configured
+engine, falling back to the embedded engine when Elasticsearch cannot be
+reached; keep every engine's index in step with publishing."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from .engines import (
+    EngineUnavailable,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+    get_embedded_engine,
+    get_external_engine,
+)
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_NOTICE = (
+    "Search is running in a reduced mode at the moment: results come from a "
+    "simpler index and may be ordered differently."
+)
+# After a failure, don't try the external engine again for this long: every
+# request would otherwise wait for a connection timeout.
+OUTAGE_SECONDS = 30
+_OUTAGE_KEY = "search:external-engine-down"
+
+
+@dataclass(frozen=True)
+class Answer:
+    results: SearchResults
+    notice: str = ""
+
+
+def _external_for_reading():
+    engine = get_external_engine()
+    if engine is None or cache.get(_OUTAGE_KEY):
+        return engine, bool(engine)
+    return engine, False
+
+
+def search(query: SearchQuery) -> Answer:
+    """Results for the search page. Never raises EngineUnavailable: with the
+    external engine down, the embedded engine answers and `notice` says so."""
+    external, known_down = _external_for_reading()
+    if external is not None and not known_down:
+        try:
+            return Answer(external.search(query))
+        except EngineUnavailable as error:
+            logger.error(
+                "Search engine %s unavailable, using the embedded engine: %s", external.name, error
+            )
+            cache.set(_OUTAGE_KEY, True, OUTAGE_SECONDS)
+    results = get_embedded_engine().search(query)
+    return Answer(results, FALLBACK_NOTICE if external is not None else "")
+
+
+def suggest(text: str, limit: int = 8) -> list[Suggestion]:
+    """Titles completing what has been typed, for the search box."""
+    external, known_down = _external_for_reading()
+    if external is not None and not known_down:
+        try:
+            return external.suggest(text, limit)
+        except EngineUnavailable as error:
+            logger.error("Search engine %s unavailable for suggestions: %s", external.name, error)
+            cache.set(_OUTAGE_KEY, True, OUTAGE_SECONDS)
+    return get_embedded_engine().suggest(text, limit)
