@@ -6,7 +6,12 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
 from cms.models import Mentor
 
@@ -24,8 +29,10 @@ def page_changed(sender, instance, **kwargs):
 
 
 @receiver(post_page_move)
+@receiver(page_slug_changed)
 def page_moved(sender, instance, **kwargs):
-    # Moving can change the URL and the privacy of a whole section.
+    # Moving a page or changing its slug changes the URLs of the whole
+    # section; moving can also change its privacy.
     request_update(affected_page_ids(instance))
 
 

@@ -95,17 +95,34 @@ def test_a_view_restriction_hides_and_lifting_it_shows_again(guide, run_tasks):
     assert found("bronchiolitis") == ["Bronchiolitis at 3 a.m."]
 
 
-def test_moving_under_a_private_section_hides(guide, run_tasks):
-    from cms.models import GuideIndexPage
-
-    index = GuideIndexPage.objects.get()
-    private = run_tasks(
+def test_restricting_a_parent_section_hides_its_guides(guide, run_tasks):
+    section = guide.get_parent()
+    restriction = run_tasks(
         lambda: PageViewRestriction.objects.create(
-            page=index.get_parent(), restriction_type="password", password="x"
+            page=section, restriction_type="password", password="x"
         )
     )
     assert found("bronchiolitis") == []
-    run_tasks(private.delete)
+    run_tasks(restriction.delete)
+    assert found("bronchiolitis") == ["Bronchiolitis at 3 a.m."]
+
+
+def test_a_new_section_slug_updates_every_result_url(guide, run_tasks):
+    section = guide.get_parent().specific
+    section.slug = "library"
+    run_tasks(lambda: section.save_revision().publish())
+    hit = get_embedded_engine().search(SearchQuery(text="bronchiolitis")).hits[0]
+    assert hit.url == "/library/bronchiolitis/"
+
+
+def test_moving_a_page_queues_it_and_the_task_applies_it(guide, django_capture_on_commit_callbacks):
+    other = GuidePageFactory(title="Croup", slug="croup")
+    with django_capture_on_commit_callbacks() as callbacks:
+        guide.move(other, pos="left")
+    assert set(PendingIndexUpdate.objects.values_list("page_id", flat=True)) == {guide.pk}
+    for callback in callbacks:
+        callback()
+    assert not PendingIndexUpdate.objects.exists()
     assert found("bronchiolitis") == ["Bronchiolitis at 3 a.m."]
 
 
