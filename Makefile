@@ -7,9 +7,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Unique across the worker pool and the same after a restart (docs/scaled-setup.md).
+WORKER_ID ?= $(shell hostname)-1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test lint format bench clean
+.PHONY: help install run serve worker migrate seed test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -21,8 +23,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project (only when pyproject.toml changed)
 
-migrate: install ## Apply database migrations
+migrate: install ## Apply database migrations (and create the cache table when CACHE_URL=db://)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 seed: migrate ## Load the demo content and demo users (idempotent)
 	$(BIN)/python manage.py seed_demo
@@ -30,6 +33,17 @@ seed: migrate ## Load the demo content and demo users (idempotent)
 run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
 	@echo "Curbside is starting on http://$(HOST):$(PORT)/  (admin: /admin/, demo password: curbside-demo)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs SECRET_KEY, ALLOWED_HOSTS)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic --noinput -v 0
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+		--timeout $${GUNICORN_TIMEOUT:-30} --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200
+
+worker: install ## Run a background task worker (TASKS_BACKEND=database; WORKER_ID names it)
+	$(BIN)/python manage.py shell -c "from learning.certificates.recovery import recover; \
+	    print('Recovered:', recover(worker_id='$(WORKER_ID)'))"
+	exec $(BIN)/python manage.py db_worker --queue-name '*' --worker-id '$(WORKER_ID)' --no-reload
 
 test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

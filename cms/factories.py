@@ -12,6 +12,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from cms.models import GuideAuthor, GuideIndexPage, GuidePage, Institution, Mentor, Topic
+from cms.security import activate_totp, has_second_factor, mfa_required
 
 
 class UserFactory(DjangoModelFactory):
@@ -29,6 +30,23 @@ class UserFactory(DjangoModelFactory):
     groups = factory.PostGeneration(
         lambda user, create, names, **kw: add_groups(user, create, names)
     )
+    # Superusers, CME reviewers and institution staff must have a second
+    # factor to use the admin (cms.security), so they get a TOTP authenticator
+    # by default; its secret is on ``user.totp_secret``. ``totp=False`` leaves
+    # it out, ``totp="BASE32SECRET"`` chooses the secret.
+    totp = factory.PostGeneration(lambda user, create, extracted, **kw: extracted)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        wanted = (results or {}).get("totp")
+        if (
+            create
+            and wanted is not False
+            and mfa_required(instance)
+            and not has_second_factor(instance)
+        ):
+            instance.totp_secret = activate_totp(instance, wanted or None)
 
 
 def add_groups(user, create, names):

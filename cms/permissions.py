@@ -49,5 +49,10 @@ class OwnRecordPermissionPolicy(ModelPermissionPolicy):
         if self._has_model_permission(user, actions):
             return self.model._default_manager.all()
         if self._can_edit_own(user, actions):
-            return self.model._default_manager.filter(self._owned_q(user)).distinct()
+            # By primary key, so that the admin's search (Wagtail's search
+            # backend, which can only filter on indexed fields) can narrow it.
+            owned = self.model._default_manager.filter(self._owned_q(user)).values_list(
+                "pk", flat=True
+            )
+            return self.model._default_manager.filter(pk__in=list(owned))
         return self.model._default_manager.none()

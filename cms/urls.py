@@ -5,9 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import health, security, views
 
 urlpatterns = [
+    # Wagtail's log-in forms go to allauth's (rate limits, 2FA): cms/security.py.
+    path("admin/login/", security.admin_login_redirect),
+    path("_util/login/", security.admin_login_redirect),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
@@ -15,6 +18,7 @@ urlpatterns = [
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
     path("search/", include("search.urls")),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:
@@ -23,3 +27,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# 503 with Retry-After when the database is unreachable, the 500 page otherwise.
+handler500 = "cms.observability.server_error"

@@ -1,16 +1,24 @@
 from django.core.exceptions import PermissionDenied
 
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    EditView,
+    HistoryView,
+    RevisionsCompareView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+    UsageView,
+)
 
 from .models import Institution, Mentor
 
 
-class InstancePermissionEditView(EditView):
-    """Wagtail's generic edit view checks the model-level permission only; our
-    policies also decide per record (a mentor edits their own profile)."""
+class InstancePermissionMixin:
+    """Wagtail's generic object views check the model-level permission only; our
+    policies also decide per record (a mentor edits their own profile, and only
+    theirs: its history, earlier revisions and usage included)."""
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
         if not self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", obj
         ):
@@ -18,8 +26,27 @@ class InstancePermissionEditView(EditView):
         return obj
 
 
+class InstancePermissionEditView(InstancePermissionMixin, EditView):
+    pass
+
+
+class InstancePermissionHistoryView(InstancePermissionMixin, HistoryView):
+    pass
+
+
+class InstancePermissionCompareView(InstancePermissionMixin, RevisionsCompareView):
+    pass
+
+
+class InstancePermissionUsageView(InstancePermissionMixin, UsageView):
+    pass
+
+
 class OwnRecordSnippetViewSet(SnippetViewSet):
     edit_view_class = InstancePermissionEditView
+    history_view_class = InstancePermissionHistoryView
+    revisions_compare_view_class = InstancePermissionCompareView
+    usage_view_class = InstancePermissionUsageView
     copy_view_enabled = False
 
     def get_queryset(self, request):
@@ -34,7 +61,6 @@ class MentorViewSet(OwnRecordSnippetViewSet):
     menu_label = "Mentors"
     list_display = ["display_name", "specialty", "institution_name", "disclosure_date"]
     list_filter = ["practice_setting", "international_graduate", "is_active"]
-    search_fields = ["name", "specialty"]
     ordering = ["sort_name"]
 
 
@@ -43,7 +69,6 @@ class InstitutionViewSet(OwnRecordSnippetViewSet):
     icon = "group"
     menu_label = "Institutions"
     list_display = ["name", "contact_email", "signatory_name"]
-    search_fields = ["name"]
 
 
 class PeopleViewSetGroup(SnippetViewSetGroup):

@@ -1,16 +1,33 @@
-"""A small fixed-window rate limit per client address, kept in the cache."""
+"""A small fixed-window rate limit per client address (certificate
+verification), kept in the default cache: the same cache, and the same idea of
+the client's address, as allauth's log-in, sign-up and password-reset limits.
+With CACHE_URL=db:// every app process shares the counters
+(docs/accounts-security.md)."""
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from allauth.core.internal.ratelimit import get_ip
+
+# allauth's rate limits always use the default cache; so do these.
+CACHE_ALIAS = "default"
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The client's address as allauth sees it: REMOTE_ADDR, or the trusted
+    X-Forwarded-For entry when TRUSTED_PROXY_COUNT is set; an IPv6 address
+    stands for its /64."""
+    try:
+        return get_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):  # no usable address
+        return "unknown"
 
 
 def allow(request, scope, limit, window_seconds):
     """True if this client may make another ``scope`` request now."""
+    cache = caches[CACHE_ALIAS]
     window = int(time.time() // window_seconds)
     key = f"ratelimit:{scope}:{client_address(request)}:{window}"
     if cache.add(key, 1, timeout=window_seconds + 1):

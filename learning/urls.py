@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 from .certificates import views as certificate_views
 
 urlpatterns = [
     path("me/", views.dashboard, name="learner_dashboard"),
     path("me/profile/", views.profile, name="learner_profile"),
+    path("me/privacy/", privacy_views.privacy_page, name="learner_privacy"),
+    path("me/privacy/export.json", privacy_views.export, name="learner_privacy_export"),
+    path("me/privacy/delete/", privacy_views.delete_account, name="learner_privacy_delete"),
+    path("me/privacy/deleted/", privacy_views.deleted, name="privacy_deleted"),
     path("me/transcript/", certificate_views.transcript_page, name="learner_transcript"),
     path(
         "me/transcript/transcript.csv",

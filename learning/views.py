@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -203,7 +203,7 @@ def guide_step_context(request, guide):
     """For a guide opened from a path (?path=<slug>): "Step k of n" and the
     learner's state. Registered as the ``guide_page_context`` hook."""
     slug = request.GET.get("path", "")
-    if not slug or len(slug) > 255:
+    if not slug or len(slug) > 255 or "\x00" in slug:  # PostgreSQL refuses NUL in a query
         return {}
     path = LearningPathPage.objects.live().filter(slug=slug).first()
     if path is None:
@@ -246,7 +246,10 @@ def profile(request):
         if form.is_valid():
             form.save()
             messages.success(request, "Your profile is saved.")
-            return redirect(request.GET.get("next") if _safe_next(request) else "learner_dashboard")
+            if _safe_next(request):
+                # A path, never a URL name: redirect("0") would try to reverse "0".
+                return HttpResponseRedirect(request.GET["next"])
+            return redirect("learner_dashboard")
         return TemplateResponse(request, "learning/profile.html", {"form": form}, status=400)
     return TemplateResponse(request, "learning/profile.html", {"form": form})
 
@@ -255,6 +258,12 @@ def _safe_next(request):
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.GET.get("next")
-    return bool(target) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A local path only, and no control characters (a newline cannot go in a header).
+    return (
+        bool(target)
+        and target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     )

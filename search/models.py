@@ -1,9 +1,9 @@
 """Tables of the embedded engine, and the queue of index updates.
 
 The embedded engine keeps one row per indexed page (IndexedDocument), its
-facet values (FacetEntry, one row per value so multi-valued facets count
-correctly with GROUP BY) and the words of the index (SpellingTerm) for "did
-you mean". The full-text structures live beside them and are created by
+facet values (FacetValue, and FacetEntry: one row per document and value, so
+multi-valued facets count correctly with GROUP BY) and the words of the index
+(SpellingTerm) for "did you mean". The full-text structures live beside them and are created by
 migration 0002 for the database in use: an FTS5 table on SQLite, generated
 tsvector columns with GIN indexes on PostgreSQL.
 
@@ -38,24 +38,42 @@ class IndexedDocument(models.Model):
         return self.title
 
 
-class FacetEntry(models.Model):
-    document = models.ForeignKey(
-        IndexedDocument, on_delete=models.CASCADE, related_name="facet_entries"
-    )
+class FacetValue(models.Model):
+    """One value of one facet ("topic" = "clinical", labelled "Clinical
+    judgment"). Entries point at it by integer id, so counting facets is a
+    GROUP BY over small integers."""
+
     facet = models.CharField(max_length=20)
     value = models.CharField(max_length=100)
     label = models.CharField(max_length=200)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["document", "facet", "value"], name="search_unique_facet_entry"
-            )
+            models.UniqueConstraint(fields=["facet", "value"], name="search_unique_facet_value")
         ]
-        indexes = [models.Index(fields=["facet", "value", "document"], name="search_facet_value")]
 
     def __str__(self):
         return f"{self.facet}={self.value}"
+
+
+class FacetEntry(models.Model):
+    document = models.ForeignKey(
+        IndexedDocument, on_delete=models.CASCADE, related_name="facet_entries"
+    )
+    facet_value = models.ForeignKey(FacetValue, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "facet_value"], name="search_unique_facet_entry"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["facet_value", "document"], name="search_entry_by_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id}: {self.facet_value_id}"
 
 
 class SpellingTerm(models.Model):

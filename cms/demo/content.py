@@ -24,11 +24,17 @@ from cms.models import (
     Mentor,
     PracticeSetting,
 )
+from cms.security import activate_totp, has_second_factor, mfa_required
 
 from .registry import register_seeder
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "curbside-demo"  # noqa: S105 - documented demo credential, DEBUG only
+# The demo admin, reviewer and staff must use two-factor authentication like
+# their real counterparts; they share this documented authenticator secret
+# (README; `python manage.py shell -c "from cms.security import totp_code;
+# print(totp_code('CURBSIDEDEMOCURBSIDEDEMO'))"` prints the current code).
+DEMO_TOTP_SECRET = "CURBSIDEDEMOCURBSIDEDEMO"  # noqa: S105 - documented, DEBUG only
 MENTOR_USER_SLUG = "daniel-reyes"
 FEATURED_GUIDES = ["mi-in-young-women", "negotiating-your-first-contract", "i-pass-handoffs"]
 
@@ -78,6 +84,9 @@ def seed_users(stdout):
             stdout(f"  user {username}")
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
+        if mfa_required(user) and not has_second_factor(user):
+            activate_totp(user, DEMO_TOTP_SECRET)
+            stdout(f"  two-factor authentication for {username}")
         users[username] = user
     return users
 

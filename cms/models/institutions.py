@@ -67,7 +67,11 @@ class Institution(RevisionMixin, index.Indexed, models.Model):
         FieldPanel("staff", permission="cms.manage_institution_staff"),
     ]
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -111,6 +111,7 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
         index.SearchField("name"),
         index.SearchField("specialty"),
         index.AutocompleteField("name"),
+        index.FilterField("id"),
     ]
 
     class Meta:

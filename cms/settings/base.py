@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from cms.storage import media_storage
+
 from .env import env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -48,10 +50,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    # The table of the database task backend (TASKS_BACKEND=database).
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines carry the request id.
+    "cms.observability.RequestIdMiddleware",
+    # /healthz answers here, whatever the Host header and the database say.
+    "cms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cms.headers.ContentSecurityPolicyMiddleware",
+    "cms.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,9 +70,68 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Admin access: no admin rights -> dashboard; required 2FA missing -> set it up.
+    "cms.security.AdminSecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.SiteCacheMiddleware",
 ]
+
+# Content Security Policy (django-csp, cms.headers), in every settings module
+# so tests see the header too. The public site allows no inline script and no
+# inline style; the Wagtail admin gets CONTENT_SECURITY_POLICY_ADMIN (see
+# docs/deploy.md). An absolute MEDIA_URL's origin is added to img-src/media-src.
+_SELF, _NONE = "'self'", "'none'"
+# Guides embed YouTube and Vimeo videos (cms.blocks.VideoBlock).
+_VIDEO_FRAMES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "media-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "frame-src": [_SELF, *_VIDEO_FRAMES],
+        "frame-ancestors": [_NONE],
+        "form-action": [_SELF],
+        "base-uri": [_SELF],
+        "object-src": [_NONE],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        # Wagtail's admin templates and scripts use inline style attributes
+        # and a few inline scripts (checked with Chromium, tests/browser/test_csp.py).
+        "script-src": [_SELF, "'unsafe-inline'"],
+        "style-src": [_SELF, "'unsafe-inline'"],
+        # blob: image previews while uploading. (No Gravatar: editors' email
+        # hashes are not sent to a third party; see WAGTAIL_GRAVATAR_PROVIDER_URL.)
+        "img-src": [_SELF, "data:", "blob:"],
+        # Page previews are shown in an iframe of the admin itself.
+        "frame-ancestors": [_SELF],
+    }
+}
+# Browser features Curbside never uses (Permissions-Policy header).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -112,11 +182,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Length over composition rules (NIST SP 800-63B): at least 12 characters, not
+# a common password, not like the username, name or email, not all digits. No
+# "one digit, one symbol" rules. See docs/accounts-security.md.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -138,20 +211,44 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {
-    "default": {
+# Media (uploads, renditions, certificate PDFs): local disk, or an S3-compatible
+# bucket when AWS_STORAGE_BUCKET_NAME is set (cms/storage.py, docs/scaled-setup.md).
+STORAGES["default"] = media_storage()
+
+# The default cache also holds the rate-limit counters (allauth's and
+# learning.ratelimit's) and used TOTP codes, so every app process must share
+# it: CACHE_URL=db:// (or db://<table>) selects Django's database cache, whose
+# table `manage.py createcachetable` creates (idempotent). Unset, or
+# locmem://, keeps a per-process memory cache: right for one process only.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL == "locmem://":
+    _default_cache = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "curbside",
-        "TIMEOUT": 600,
     }
-}
+elif CACHE_URL.startswith("db://"):
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_URL.removeprefix("db://").strip("/") or "curbside_cache",
+        # Culling (a third of the entries when full) must not drop counters
+        # in the middle of an attack.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
 
-# Background tasks run in-process in the embedded setup.
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
+    raise ImproperlyConfigured(f"CACHE_URL must be locmem:// or db://[table], not {CACHE_URL!r}.")
+CACHES = {"default": {**_default_cache, "TIMEOUT": 600}}
+
+# Background tasks run in-process in the embedded setup. TASKS_BACKEND=database
+# (or the dotted path django_tasks_db.DatabaseBackend) queues them in the
+# database for `make worker` processes (docs/scaled-setup.md).
+TASKS_BACKEND_ALIASES = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+_tasks_backend = env_str("TASKS_BACKEND", "immediate")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND_ALIASES.get(_tasks_backend, _tasks_backend)}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Curbside <no-reply@curbside.example>")
@@ -165,9 +262,66 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-WAGTAILADMIN_LOGIN_URL = "/admin/login/"
+# Security notices by email (password changed or reset, email changed, 2FA
+# switched on or off).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_ADAPTER = "cms.security.AccountAdapter"
+# Rate limits (allauth; "amount/period/per", per = ip, key or user; the key is
+# the email or username tried). Shared between processes through the default
+# cache (CACHE_URL). Hospitals put many doctors behind one address, so the
+# per-address limits leave room for a busy ward; the per-account limits stop
+# guessing one account's password. 429 answers render templates/429.html.
+ACCOUNT_RATE_LIMITS = {
+    # Every log-in POST, and failed log-ins (a 6th failure for one account in 5
+    # minutes, or an 11th from one address in a minute, answers 429). Failed
+    # two-factor codes count against the same per-account limit.
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "5/m/ip,30/h/ip",
+    # Reset emails: per address, and at most 5 an hour to one mailbox.
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Behind a load balancer every request comes from its address: set
+# TRUSTED_PROXY_COUNT to the number of proxies in front of the app that append
+# to X-Forwarded-For, so limits apply per client (also learning.ratelimit).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
+# recovery codes. Offered to everyone at /accounts/2fa/; required for
+# superusers, CME reviewers and institution staff before they use the admin
+# (cms.security.AdminSecurityMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "cms.security.MFAAdapter"
+MFA_TOTP_ISSUER = "Curbside"
+# No "trust this browser for 14 days": clinicians share workstations.
+MFA_TRUST_ENABLED = False
+# Changing 2FA, the password or the email asks for the password (or a code)
+# again when the last authentication is older than 5 minutes.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+
+# Sessions: a log-in lasts at most 8 hours (one clinical shift). Without
+# "remember me" (unticked by default) the cookie also ends when the browser
+# closes, for shared hospital workstations; with it, it survives a browser
+# restart within those 8 hours. See docs/accounts-security.md.
+ACCOUNT_SESSION_REMEMBER = None
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Wagtail's log-in forms (admin and private pages) and its admin password
+# reset are replaced by allauth's, so rate limits and 2FA always apply
+# (cms/urls.py sends /admin/login/ and /_util/login/ to /accounts/login/).
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -187,16 +341,47 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "curbside-search")
 ELASTICSEARCH_TIMEOUT = float(env_str("ELASTICSEARCH_TIMEOUT", "3"))
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# Uploaded images: raster formats every browser and the certificate PDF
+# renderer show (no SVG, no AVIF/HEIC), at most 10 MB and 40 megapixels;
+# cms.images also limits each side and refuses truncated or corrupt files.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Editors' avatars are not fetched from Gravatar (that would send a hash of
+# their email address to a third party with every admin page).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
+# Logging: one line per record on stderr. LOG_FORMAT=json writes one JSON
+# object per line (the production default; cms.observability.JsonFormatter)
+# with the request id, method, path, status and user id of the request that
+# logged it. REQUEST_LOG_LEVEL=INFO adds one line per request (production).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "cms.observability.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "()": "cms.observability.TextFormatter",
+            "format": "%(levelname)s %(name)s: %(message)s",
+        },
+        "json": {"()": "cms.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -204,5 +389,6 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
+        "curbside.request": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING")},
     },
 }

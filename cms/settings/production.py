@@ -1,28 +1,79 @@
-"""Production settings: DEBUG off, secrets and hosts required from the environment."""
+"""Production settings: DEBUG off, secrets and hosts required from the environment.
+
+Refuses to start (ImproperlyConfigured) without SECRET_KEY and ALLOWED_HOSTS.
+`python manage.py check --deploy` reports nothing with the defaults below; the
+HTTPS switches can be turned off for plain-HTTP testing on loopback
+(SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+SECURE_HSTS_SECONDS=0), as `make bench` does. See docs/deploy.md.
+"""
+
+import copy
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import LOGGING, MIDDLEWARE, STORAGES
 from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY", required=True)
+if env_bool("DJANGO_DEBUG", False):
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is on: production settings never run with DEBUG. "
+        "Unset it, or use cms.settings.dev."
+    )
+
+_DEV_KEY_PREFIX = "insecure-"
+SECRET_KEY = env_str("SECRET_KEY", "")
+if not SECRET_KEY or SECRET_KEY.startswith(_DEV_KEY_PREFIX) or len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured(
+        "The environment variable SECRET_KEY must be set to a long random value "
+        "(at least 32 characters, not the development key) to run with production "
+        'settings. Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    from django.core.exceptions import ImproperlyConfigured
+    raise ImproperlyConfigured(
+        "The environment variable ALLOWED_HOSTS must be set to the host names this site "
+        "answers to, comma separated (for example curbside.example.org,127.0.0.1)."
+    )
 
-    raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set.")
-
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
-
+# Static files: whitenoise serves them from STATIC_ROOT (`collectstatic`),
+# compressed (gzip and Brotli) with content-hashed names cached for a year.
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE = [
+    *MIDDLEWARE[: _security + 1],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_security + 1 :],
+]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# HTTPS. Behind a load balancer that terminates TLS and sets X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# The load balancer's health check is plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Cookies: HTTPS only, out of reach of scripts (no script of the site or of
+# the Wagtail admin reads the CSRF cookie: both take the token from the page).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Logs: JSON lines with request ids, and one line per request.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+LOGGING = copy.deepcopy(LOGGING)
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["curbside.request"]["level"] = env_str("REQUEST_LOG_LEVEL", "INFO")

@@ -1,10 +1,11 @@
 """Issue, approve, revoke and reissue certificates. Transactional and
 idempotent; guarded by the database constraints on Certificate."""
 
+import contextlib
 import logging
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from learning.exceptions import JourneyError
@@ -142,7 +143,12 @@ def reissue(certificate, actor, reason):
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status != CertificateStatus.VALID:
             raise CertificateError("Only a valid certificate can be reissued.")
-        profile = LearnerProfile.objects.get(user=old.user)
+        profile = LearnerProfile.objects.filter(user=old.user).first()
+        if profile is None:
+            raise CertificateError(
+                "The learner deleted their account: this certificate can be revoked "
+                "but not reissued."
+            )
         fields = _snapshot(old.claim, profile)
         fields["completion_date"] = old.completion_date
         fields["credits"] = old.credits
@@ -166,13 +172,38 @@ def enqueue_pdf(certificate_id):
     render_certificate_pdf.enqueue(certificate_id)
 
 
+def _render_lock():
+    """On PostgreSQL the render holds the certificate's row lock, so two
+    workers (the issuing task and the render task it queued) never render the
+    same certificate at once: the second waits, then finds the PDF ready. On
+    SQLite a transaction would hold the whole database's write lock for the
+    render, and one process renders at a time anyway: no transaction there."""
+    if connection.features.has_select_for_update:
+        return transaction.atomic()
+    return contextlib.nullcontext()
+
+
+def pdf_name(certificate):
+    """Where the certificate's PDF is stored: one name per certificate."""
+    field = Certificate._meta.get_field("pdf")
+    return field.generate_filename(certificate, f"{certificate.verification_code}.pdf")
+
+
 def generate_pdf(certificate_id):
     """Render and store the PDF once; retried up to MAX_PDF_ATTEMPTS times.
     A failure is recorded on the certificate and in its audit log (and logged),
     never dropped: ``issue_certificates`` retries failed ones."""
-    certificate = Certificate.objects.select_related("institution", "user").get(pk=certificate_id)
-    if certificate.pdf_status == PdfStatus.READY and certificate.pdf:
-        return certificate
+    with _render_lock():
+        certificates = Certificate.objects.select_related("institution", "user")
+        if connection.features.has_select_for_update:
+            certificates = certificates.select_for_update(of=("self",))
+        certificate = certificates.get(pk=certificate_id)
+        if certificate.pdf_status == PdfStatus.READY and certificate.pdf:
+            return certificate
+        return _render_and_store(certificate)
+
+
+def _render_and_store(certificate):
     profile = LearnerProfile.objects.filter(user=certificate.user).first()
     paper = paper_for(profile.time_zone if profile else "")
     error = ""
@@ -186,7 +217,12 @@ def generate_pdf(certificate_id):
                 "Certificate %s PDF attempt %s failed", certificate.pk, certificate.pdf_attempts
             )
             continue
-        certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(data), save=False)
+        # A render interrupted after the upload (a worker killed before its
+        # commit) left a file under this name that no row points to: replace
+        # it rather than store the PDF under a second, suffixed name.
+        name = pdf_name(certificate)
+        certificate.pdf.storage.delete(name)
+        certificate.pdf.save(name.rsplit("/", 1)[-1], ContentFile(data), save=False)
         certificate.pdf_status = PdfStatus.READY
         certificate.pdf_error = ""
         certificate.save(update_fields=["pdf", "pdf_status", "pdf_error", "pdf_attempts"])

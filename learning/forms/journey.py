@@ -1,6 +1,7 @@
 """Forms a learner fills on the journey. They parse; the services decide."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from learning.models import LearnerProfile
@@ -24,6 +25,16 @@ class ProfileForm(forms.ModelForm):
             "pars_consent",
         ]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The form field checks the range itself, so an out-of-range month never
+        # reaches LearnerProfile.clean() (which looks the month up in a list).
+        for name, highest in (("birth_month", 12), ("birth_day", 31)):
+            field = self.fields[name]
+            field.min_value, field.max_value = 1, highest
+            field.validators += [MinValueValidator(1), MaxValueValidator(highest)]
+            field.widget.attrs.update(min=1, max=highest)
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())
@@ -75,6 +86,11 @@ def parse_test_answers(post, questions):
     return answers, None
 
 
+def _free_text(value):
+    """NUL cannot be typed, and PostgreSQL cannot store it (in text or JSON): drop it."""
+    return value.replace("\x00", "").strip()
+
+
 def parse_evaluation_answers(post, questions):
     if _forged(post, questions):
         return {}, "The answers do not match this evaluation. Please reload the page and try again."
@@ -86,8 +102,8 @@ def parse_evaluation_answers(post, questions):
         if question.kind == "rating":
             answers[question.id] = ratings.get(raw)
         elif question.kind == "text":
-            answers[question.id] = raw.strip()[: MAX_TEXT_ANSWER + 1]
+            answers[question.id] = _free_text(raw)[: MAX_TEXT_ANSWER + 1]
         else:
-            how = post.get(FIELD_PREFIX + question.id + "-how", "").strip()
+            how = _free_text(post.get(FIELD_PREFIX + question.id + "-how", ""))
             answers[question.id] = {"choice": raw if raw in changes else None, "how": how}
     return answers, None

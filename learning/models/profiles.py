@@ -60,6 +60,8 @@ class LearnerProfile(models.Model):
         super().clean()
         if (self.birth_month is None) != (self.birth_day is None):
             raise ValidationError("Give both the month and the day of birth, or neither.")
+        if self.birth_month is not None and not 1 <= self.birth_month <= 12:
+            raise ValidationError({"birth_month": "Choose a month from 1 to 12."})
         if self.birth_month and self.birth_day:
             days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.birth_month - 1]
             if self.birth_day > days:

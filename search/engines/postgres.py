@@ -55,13 +55,11 @@ class PostgresEngine(EmbeddedEngine):
     def _write_full_text(self, rows):
         pass
 
-    def _delete_full_text(self, row_ids):
-        pass
-
-    def _match_sql(self, parsed, any_words):
+    def _match_sql(self, parsed, any_words, scored=True):
         expression, params = tsquery_sql(parsed, any_words)
+        score = ", -ts_rank(t.search_vector, q.query) AS score" if scored else ""
         return (
-            "SELECT t.id, -ts_rank(t.search_vector, q.query) AS score "
+            f"SELECT t.id{score} "
             f"FROM search_indexeddocument t, (SELECT {expression} AS query) q "
             "WHERE t.search_vector @@ q.query",
             params,

@@ -55,18 +55,11 @@ class SqliteEngine(EmbeddedEngine):
                 ],
             )
 
-    def _delete_full_text(self, row_ids):
-        if row_ids:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in row_ids]
-                )
-
-    def _match_sql(self, parsed, any_words):
+    def _match_sql(self, parsed, any_words, scored=True):
         weights = ", ".join(str(w) for w in WEIGHTS)
+        score = f", bm25(search_fts, {weights}) AS score" if scored else ""
         return (
-            f"SELECT rowid AS id, bm25(search_fts, {weights}) AS score "
-            "FROM search_fts WHERE search_fts MATCH %s",
+            f"SELECT rowid AS id{score} FROM search_fts WHERE search_fts MATCH %s",
             [fts_expression(parsed, any_words)],
         )
 

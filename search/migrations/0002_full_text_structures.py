@@ -1,7 +1,7 @@
 """Full-text structures for the database in use.
 
 SQLite: an FTS5 table (porter stemming, prefix indexes for completion) whose
-rowid is IndexedDocument.id. PostgreSQL: generated tsvector columns (weighted
+rowid is IndexedDocument.id, and a trigger that deletes its entry with the row. PostgreSQL: generated tsvector columns (weighted
 A title, B summary and classification, C objectives, D body; and a 'simple'
 title vector for completion) with GIN indexes, plus pg_trgm on the spelling
 terms for "did you mean".
@@ -17,8 +17,19 @@ SQLITE_FORWARD = [
         prefix = '2 3 4'
     )
     """,
+    # Whenever a document row goes (removal, a cascade, a test database
+    # flush), its full-text entry goes with it.
+    """
+    CREATE TRIGGER search_fts_follow_delete AFTER DELETE ON search_indexeddocument
+    BEGIN
+        DELETE FROM search_fts WHERE rowid = old.id;
+    END
+    """,
 ]
-SQLITE_BACKWARD = ["DROP TABLE IF EXISTS search_fts"]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_fts_follow_delete",
+    "DROP TABLE IF EXISTS search_fts",
+]
 
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",

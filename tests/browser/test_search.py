@@ -5,6 +5,7 @@ serious accessibility violations on the page or with the suggestions open."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cms.factories import GuidePageFactory, MentorFactory
 from cms.models import Topic
@@ -114,7 +115,7 @@ def test_escape_closes_then_clears_and_enter_searches(live_server, run_in_browse
         box.focus()
         box.press("Enter")
         page.wait_for_url("**/search/?q=sepsis")
-        assert page.get_by_role("heading", name="2 results for “sepsis”").is_visible()
+        expect(page.get_by_role("heading", name="2 results for “sepsis”")).to_be_visible()
         assert page.console_errors == []
 
     run_in_browser(scenario)

@@ -1,0 +1,486 @@
+"""Fault injection: PostgreSQL stopped and started again while learners work.
+
+    .venv/bin/python benchmarks/db_restart_fault.py
+
+Issue "production", item 7. Loopback only, bounded in time and requests.
+
+The same setup as benchmarks/load_test.py (whose functions it uses): a
+throw-away PostgreSQL cluster this script starts on 127.0.0.1:54342
+(FAULT_PG_PORT; always its own cluster, since it must restart it), migrate +
+seed_demo, FAULT_LEARNERS (50) learners with profiles and sessions written
+directly (no log-in: /accounts/login/ is rate limited per address and every
+learner comes from 127.0.0.1), gunicorn with production settings, FAULT_WORKERS
+(4) sync workers, DATABASE_CONN_MAX_AGE as default (60 s, conn_health_checks on),
+TASKS_BACKEND=immediate (a claim renders its certificate's PDF in the request).
+
+The learners run the whole journey (path page, enrol, every step, post-test,
+evaluation, claim) for FAULT_DURATION (40) seconds, at most FAULT_MAX_REQUESTS
+(50000) requests. A learner whose request fails (5xx or a connection error)
+waits 1 s and sends it again, as a person would; every attempt is recorded.
+At FAULT_RESTART_AT (15) seconds PostgreSQL is stopped (``pg_ctl stop -m
+fast``: connections are cut, transactions in flight roll back), stays down
+FAULT_OUTAGE (5) seconds and is started again. /healthz is polled every 0.5 s
+meanwhile (its answer is cached 5 s per worker process).
+
+Checks:
+
+* during the outage every failed request is a 503 with Retry-After (the
+  ``cms.observability`` handler), never a 500 nor a refused connection;
+* after PostgreSQL is back the app recovers by itself (first good answer,
+  last failure, /healthz 200 again) without restarting gunicorn;
+* nothing half-written (as load_test.py checks: every StepCompletion has its
+  Enrolment, no duplicates, claim <-> completed enrolment, one certificate per
+  claim), first as left, then after the documented recovery
+  (``learning.certificates.recovery.recover``: queues issuance and PDFs that are
+  missing; with the immediate backend they run at once) every PDF ready;
+* "no successful response without its row", for steps and claims. The other
+  direction is reported separately: a request can commit and then lose its
+  connection before answering, so the learner saw a 503 for a write that
+  exists (a retry then finds it: the services are idempotent).
+
+Prints Markdown tables and writes var/bench/db_restart.json; server log
+var/bench/gunicorn-db-restart.log. Exit status: 0 all checks passed, 1 a check
+failed, 2 setup failed.
+"""
+
+from __future__ import annotations
+
+import collections
+import http.client
+import json
+import secrets
+import statistics
+import sys
+import threading
+import time
+
+try:
+    from benchmarks import http_bench, load_test
+except ModuleNotFoundError:  # run as a script: benchmarks/ is on sys.path, the root is not
+    import http_bench
+    import load_test
+
+ROOT = http_bench.ROOT
+BENCH_DIR = http_bench.BENCH_DIR
+RESULTS_PATH = BENCH_DIR / "db_restart.json"
+SERVER_LOG = BENCH_DIR / "gunicorn-db-restart.log"
+MEDIA = BENCH_DIR / "db-restart-media"
+HEALTHZ_INTERVAL = 0.5
+RECOVERY_WAIT = 20
+
+
+class HealthPoller:
+    """GET /healthz every HEALTHZ_INTERVAL seconds; keep (t, status, body status)."""
+
+    def __init__(self, run):
+        self.run, self.samples, self.stopping = run, [], threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def join(self, timeout=None):
+        self.thread.join(timeout)
+
+    def poll(self):
+        host, port = self.run.base_url.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=5)
+        begun = time.monotonic()
+        try:
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            body = response.read()
+            try:
+                state = json.loads(body).get("status", "")
+            except ValueError:
+                state = "not JSON"
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            status, state = 0, type(exc).__name__
+        finally:
+            conn.close()
+        # t: when the answer came (the check ran just before it, after waiting
+        # for a free worker behind the learners' requests); sent: when asked.
+        sample = {
+            "t": round(time.monotonic() - self.run.started, 2),
+            "sent": round(begun - self.run.started, 2),
+            "status": status,
+            "state": state,
+            "ms": round((time.monotonic() - begun) * 1000, 1),
+        }
+        self.samples.append(sample)
+        return sample
+
+    def loop(self):
+        while not self.stopping.is_set():
+            self.poll()
+            self.stopping.wait(HEALTHZ_INTERVAL)
+
+
+class Fault(threading.Thread):
+    """Stop PostgreSQL at ``at`` seconds into the run, start it ``outage`` s later."""
+
+    def __init__(self, run, cluster, at, outage):
+        super().__init__(daemon=True)
+        self.load, self.cluster, self.at, self.outage = run, cluster, at, outage
+        self.times, self.error = {}, None
+
+    def run(self):
+        try:
+            time.sleep(max(0.0, self.load.started + self.at - time.monotonic()))
+            self.times["stop_begin"] = self.load.elapsed()
+            self.cluster.stop("fast")
+            self.times["down"] = self.load.elapsed()
+            time.sleep(self.outage)
+            self.times["start_begin"] = self.load.elapsed()
+            self.cluster.start()
+            self.times["up"] = self.load.elapsed()
+        except Exception as exc:  # reported in the results, and a failed check
+            self.error = f"{type(exc).__name__}: {exc}"
+
+
+def timeline(samples):
+    """Consecutive /healthz samples with the same answer, as runs."""
+    runs = []
+    for sample in samples:
+        key = (sample["status"], sample["state"])
+        if runs and runs[-1]["key"] == key:
+            runs[-1]["to"] = sample["t"]
+            runs[-1]["samples"] += 1
+        else:
+            runs.append({"key": key, "from": sample["t"], "to": sample["t"], "samples": 1})
+    return [
+        {
+            "from": r["from"],
+            "to": r["to"],
+            "status": r["key"][0],
+            "state": r["key"][1],
+            "samples": r["samples"],
+        }
+        for r in runs
+    ]
+
+
+def healthy_since(samples, times):
+    """When /healthz started answering 200 for good after PostgreSQL was up
+    (the first sample of the last run of 200s), or None."""
+    if "up" not in times or not samples or samples[-1]["status"] != 200:
+        return None
+    since = samples[-1]["t"]
+    for sample in reversed(samples):
+        if sample["status"] != 200:
+            break
+        since = sample["t"]
+    return since if samples[-1]["t"] > times["up"] else None
+
+
+def window(record, times):
+    if "stop_begin" not in times or record["end"] < times["stop_begin"]:
+        return "before"
+    if record["t"] < times.get("up", float("inf")):
+        return "outage"
+    return "after"
+
+
+def failed(record):
+    return bool(record["error"]) or record["status"] >= 500
+
+
+def committed_despite_error(records, check):
+    """Failed writes (5xx or connection error) whose row exists and was written
+    before the failure reached the learner: the client saw an error, the write
+    committed."""
+    steps = {(u, s, g): t for u, s, g, t in check["completions"]}
+    claims = {(u, s): t for u, s, t in check["claims"]}
+    found = []
+    for r in records:
+        if not failed(r) or r["kind"] not in {"complete", "claim"}:
+            continue
+        key = (r["learner"], r["path"], r["guide"]) if r["kind"] == "complete" else None
+        written = steps.get(key) if key else claims.get((r["learner"], r["path"]))
+        if written is not None and written <= r["wall_end"]:
+            found.append(
+                {
+                    "kind": r["kind"],
+                    "learner": r["learner"],
+                    "path": r["path"],
+                    "guide": r["guide"],
+                    "status": r["status"] or r["error"],
+                    "t": r["t"],
+                }
+            )
+    return found
+
+
+def main():
+    learners_count = load_test.env_number("FAULT_LEARNERS", 50)
+    duration = load_test.env_number("FAULT_DURATION", 40, float)
+    restart_at = load_test.env_number("FAULT_RESTART_AT", 15, float)
+    outage = load_test.env_number("FAULT_OUTAGE", 5, float)
+    max_requests = load_test.env_number("FAULT_MAX_REQUESTS", 50_000)
+    workers = load_test.env_number("FAULT_WORKERS", 4)
+    port = load_test.env_number("FAULT_PG_PORT", 54342)
+    load_start = load_test.load_averages()
+    print(f"Load average at start: {load_start}", flush=True)
+    secret_key = secrets.token_urlsafe(50)
+    recovered_health = None
+    try:
+        with load_test.throwaway_postgres(port) as cluster:
+            db_url = cluster.url()
+            load_test.build(db_url, secret_key, MEDIA)
+            env = load_test.app_env(db_url, secret_key, MEDIA)
+            print(f"Adding {learners_count} learners and their sessions...", flush=True)
+            setup = load_test.run_child("setup", env, learners_count)
+            server = http_bench.start_server(db_url, workers=workers, log_path=SERVER_LOG, env=env)
+            info = load_test.environment(
+                workers, learners_count, duration, load_start, load_test.pg_version(db_url)
+            )
+            info.update(restart_at_s=restart_at, outage_s=outage, retry_pause_s=1.0)
+            try:
+                run = load_test.Run(
+                    server.base_url, duration, max_requests, retry_failures=True, retry_pause=1.0
+                )
+                poller = HealthPoller(run)
+                fault = Fault(run, cluster, restart_at, outage)
+                print(
+                    f"{learners_count} learners for {duration:g} s; PostgreSQL stops at "
+                    f"{restart_at:g} s for {outage:g} s...",
+                    flush=True,
+                )
+                accounts, paths = setup["learners"], setup["paths"]
+                learners = [
+                    load_test.Learner(i, account, paths, run) for i, account in enumerate(accounts)
+                ]
+                threads = [threading.Thread(target=x, daemon=True) for x in learners]
+                run.start()
+                poller.start()
+                fault.start()
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    remaining = max(0.0, run.deadline - time.monotonic())
+                    thread.join(timeout=remaining + load_test.REQUEST_TIMEOUT + 5)
+                run.wall_seconds = run.elapsed()
+                fault.join(timeout=60)
+                # The app must come back by itself: /healthz 200 within RECOVERY_WAIT s.
+                give_up = time.monotonic() + RECOVERY_WAIT
+                while time.monotonic() < give_up and not healthy_since(poller.samples, fault.times):
+                    time.sleep(HEALTHZ_INTERVAL)
+                recovered_health = healthy_since(poller.samples, fault.times)
+                poller.stopping.set()
+                poller.join(timeout=10)
+            finally:
+                server.stop()
+            info["load_average_at_end"] = load_test.load_averages()
+            check_before = load_test.run_child("check", env)
+            recovery = load_test.run_child("recover", env)
+            check_after = load_test.run_child("check", env)
+            pg_log = cluster.log_tail(40)
+    except http_bench.BenchError as exc:
+        print(f"Fault test aborted: {exc}", file=sys.stderr)
+        return 2
+
+    records = run.records
+    times = fault.times
+    durations, server_errors = load_test.server_log(SERVER_LOG)
+    by_window = {
+        name: collections.Counter(
+            (r["status"] or r["error"]) for r in records if window(r, times) == name
+        )
+        for name in ("before", "outage", "after")
+    }
+    failures = [r for r in records if failed(r)]
+    outage_failures = [r for r in failures if window(r, times) == "outage"]
+    bad_failures = [
+        r for r in failures if r["status"] != 503 or not r["retry_after"]
+    ]  # 500s, connection errors, 503 without Retry-After
+    unexpected = [r for r in records if not r["ok"] and not failed(r)]
+    after_up = [r for r in records if window(r, times) == "after"]
+    first_ok_after = min((r["end"] for r in after_up if r["ok"]), default=None)
+    last_failure = max((r["end"] for r in failures), default=None)
+    comparison = load_test.compare(records, check_after, load_test.preseeded(accounts))
+    committed = committed_despite_error(records, check_after)
+    problems_before = load_test.integrity_problems(check_before)
+    problems = load_test.integrity_problems(check_after)
+    if fault.error:
+        problems.append(f"the fault could not be injected: {fault.error}")
+    if "up" not in times:
+        problems.append("PostgreSQL was not restarted")
+    if not outage_failures:
+        problems.append("no request failed during the outage: the fault did not bite")
+    if bad_failures:
+        kinds = collections.Counter(str(r["status"] or r["error"]) for r in bad_failures)
+        problems.append(f"{len(bad_failures)} failures were not a 503 with Retry-After: {kinds}")
+    if unexpected:
+        problems.append(f"{len(unexpected)} answers were not the expected ones")
+    if recovered_health is None:
+        problems.append(f"/healthz did not answer 200 within {RECOVERY_WAIT} s after the restart")
+    if first_ok_after is None:
+        problems.append("no successful request after PostgreSQL came back")
+    for key, label in (
+        ("ok_response_without_row", "successful 'mark complete' responses without their row"),
+        ("ok_claim_without_row", "successful claims without their row"),
+    ):
+        if comparison[key]:
+            problems.append(f"{len(comparison[key])} {label}: {comparison[key][:5]}")
+
+    health = timeline(poller.samples)
+    waits = [sample["ms"] for sample in poller.samples]
+    health_ms = (statistics.median(waits), max(waits)) if waits else (None, None)
+    summary = {
+        "learners": learners_count,
+        "seconds": round(run.wall_seconds, 1),
+        "requests": len(records),
+        "failed_requests": len(failures),
+        "failed_during_outage": len(outage_failures),
+        "failures_not_503_with_retry_after": len(bad_failures),
+        "unexpected_answers": len(unexpected),
+        "statuses_by_window": {k: dict(v) for k, v in by_window.items()},
+        "fault_times_s": times,
+        "first_ok_after_restart_s": first_ok_after,
+        "last_failure_s": last_failure,
+        "healthz_200_again_s": recovered_health,
+        "healthz_timeline": health,
+        "recovery": recovery,
+        "committed_despite_error": committed,
+        "paths_completed": sum(x.paths_done for x in learners),
+    }
+    fmt_t = load_test.fmt
+    print()
+    print(
+        f"Environment: {info['date']}, nproc={info['nproc']}, load average at start "
+        f"{load_start} (end {info['load_average_at_end']}), Python {info['python']}, "
+        f"Django {info['django']}, gunicorn {info['gunicorn']} ({workers} sync workers, "
+        f"production settings), PostgreSQL {info['postgresql']} on loopback, "
+        "TASKS_BACKEND=immediate"
+    )
+    print()
+    print("| measurement | figure |")
+    print("|---|---:|")
+    rows = [
+        ("learners (threads, retry a failure after 1 s)", learners_count),
+        ("duration / requests", f"{run.wall_seconds:.1f} s / {len(records)}"),
+        (
+            "PostgreSQL stop begun / down / start begun / up",
+            " / ".join(
+                f"{fmt_t(times.get(k), 1)} s" for k in ("stop_begin", "down", "start_begin", "up")
+            ),
+        ),
+        (
+            "answers before the stop",
+            ", ".join(f"{k}: {v}" for k, v in sorted(by_window["before"].items(), key=str)),
+        ),
+        (
+            "answers while PostgreSQL was down",
+            ", ".join(f"{k}: {v}" for k, v in sorted(by_window["outage"].items(), key=str)),
+        ),
+        (
+            "answers after it was up",
+            ", ".join(f"{k}: {v}" for k, v in sorted(by_window["after"].items(), key=str)),
+        ),
+        ("failures that were not 503 + Retry-After", len(bad_failures)),
+        ("unexpected answers (4xx, refusals)", len(unexpected)),
+        (
+            "last failure / first success after restart",
+            f"{fmt_t(last_failure, 1)} s / {fmt_t(first_ok_after, 1)} s",
+        ),
+        ("/healthz 200 again at", f"{fmt_t(recovered_health, 1)} s"),
+        (
+            "/healthz answers / median / max wait (queued behind the learners)",
+            f"{len(poller.samples)} / {fmt_t(health_ms[0])} ms / {fmt_t(health_ms[1])} ms",
+        ),
+        (
+            "mark complete: successful responses / distinct pairs / new rows in DB",
+            f"{comparison['completion_responses_ok']} / {comparison['completion_pairs_ok']} / "
+            f"{comparison['completion_rows_written_by_load']}",
+        ),
+        (
+            "success without row (must be 0) / row without success",
+            f"{len(comparison['ok_response_without_row'])} / "
+            f"{len(comparison['row_without_ok_response'])}",
+        ),
+        ("writes committed although the learner got an error", len(committed)),
+        (
+            "claims: successful / in DB / certificates / PDFs ready (as left)",
+            f"{comparison['claim_responses_ok']} / {comparison['claims_db']} / "
+            f"{check_before['certificates']} / {check_before['pdfs_ready']}",
+        ),
+        ("integrity problems as left", "; ".join(problems_before) or "none"),
+        ("recovery pass (recover())", json.dumps(recovery)),
+        (
+            "certificates / PDFs ready after recovery",
+            f"{check_after['certificates']} / {check_after['pdfs_ready']}",
+        ),
+        ("errors in the server log", len(server_errors)),
+    ]
+    for label, value in rows:
+        print(f"| {label} | {value} |")
+    print()
+    print(
+        "/healthz (asked 0.5 s after each answer; times are when the answer came; "
+        "each worker caches its answer 5 s):"
+    )
+    print()
+    print("| from s | to s | HTTP | status | samples |")
+    print("|---:|---:|---:|---|---:|")
+    for entry in health:
+        print(
+            f"| {entry['from']:.1f} | {entry['to']:.1f} | {entry['status']} | {entry['state']} | "
+            f"{entry['samples']} |"
+        )
+    exceptions = collections.Counter(
+        (e.get("exception") or e.get("raw", "")[:80], e.get("status")) for e in server_errors
+    )
+    if exceptions:
+        print()
+        print(
+            "Errors in the server log (exception, status): "
+            + ", ".join(f"{k[0]} {k[1]} x{v}" for k, v in exceptions.most_common())
+        )
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    RESULTS_PATH.write_text(
+        json.dumps(
+            {
+                "environment": info,
+                "summary": summary,
+                "kinds": load_test.summarise(records, run.wall_seconds, durations),
+                "comparison": comparison,
+                "database_as_left": {
+                    k: v
+                    for k, v in check_before.items()
+                    if k not in {"completions", "claims", "enrolment_pairs"}
+                },
+                "database_after_recovery": {
+                    k: v
+                    for k, v in check_after.items()
+                    if k not in {"completions", "claims", "enrolment_pairs"}
+                },
+                "problems_as_left": problems_before,
+                "problems": problems,
+                "server_errors": server_errors[:100],
+                "failed_requests": failures[:300],
+                "unexpected_requests": unexpected[:100],
+                "postgresql_log_tail": pg_log,
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
+    print()
+    print(
+        f"Raw results: {RESULTS_PATH.relative_to(ROOT)}; server log: {SERVER_LOG.relative_to(ROOT)}"
+    )
+    if problems:
+        for problem in problems:
+            print(f"FAILED: {problem}", file=sys.stderr)
+        return 1
+    print(
+        "PASSED: the outage answered 503 with Retry-After, the app recovered by itself, "
+        "and nothing was half-written."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,246 @@
+"""GET /healthz: is this app server fit to take traffic? For load balancers.
+
+Answers JSON::
+
+    {"status": "ok" | "degraded" | "down",
+     "checks": {"database": {"ok": true, "latency_ms": 0.4, ...},
+                "search": {...}, "storage": {...}, "tasks": {...}}}
+
+HTTP 200 while the database answers ("degraded" when another check fails:
+the site still serves, e.g. search falls back to the embedded engine); 503
+when the database does not answer ("down": take this server out of rotation).
+Results are kept for ``HEALTHZ_CACHE_SECONDS`` (5 s) per process so frequent
+polling costs one round of checks every few seconds. No authentication; the
+answer never contains credentials, URLs or stack traces.
+
+Checks are registered with ``@register_check(name)``. The database, storage
+and task-queue checks live here; other apps add theirs in a ``health`` module
+(``search/health.py``), found on first use like ``wagtail_hooks`` modules are,
+so ``cms`` never imports ``search`` or ``learning``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .observability import redact
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 5.0
+STORAGE_TIMEOUT_SECONDS = 3.0
+TASK_LAG_LIMIT_SECONDS = 300
+CRITICAL = {"database"}
+
+
+class CheckFailed(Exception):
+    """A check's plain-language reason for failing (shown as ``error``)."""
+
+
+_checks: dict[str, Callable[[], dict]] = {}
+_discovered = False
+_lock = threading.Lock()
+_cached: tuple[float, dict, int] | None = None
+
+
+def register_check(name: str):
+    """Register ``func() -> dict`` as the check ``name``. It returns details
+    to show (without secrets) or raises; any exception marks it failed."""
+
+    def decorator(func):
+        _checks[name] = func
+        return func
+
+    return decorator
+
+
+def _discover():
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("health")
+        _discovered = True
+
+
+def _describe(exc: BaseException, public: bool = True) -> str:
+    """Why a check failed. The public answer names the exception class only
+    (its message may name internal hosts); the log line adds its first line."""
+    if isinstance(exc, CheckFailed):
+        return str(exc)
+    if public:
+        return type(exc).__name__
+    first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+    return redact(f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__)
+
+
+def _run(name: str, func: Callable[[], dict]) -> dict:
+    started = time.perf_counter()
+    try:
+        details = func() or {}
+        result = {"ok": True, **details}
+    except Exception as exc:  # a failed check is a result, not an error page
+        logger.warning("Health check %s failed: %s", name, _describe(exc, public=False))
+        result = {"ok": False, "error": _describe(exc)}
+    result["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    if result.get("ok") and result.get("degraded"):
+        result["ok"] = False
+    result.pop("degraded", None)
+    return result
+
+
+def run_checks() -> tuple[dict, int]:
+    _discover()
+    checks = {name: _run(name, func) for name, func in _checks.items()}
+    if any(not checks[name]["ok"] for name in CRITICAL if name in checks):
+        status, code = "down", 503
+    elif all(check["ok"] for check in checks.values()):
+        status, code = "ok", 200
+    else:
+        status, code = "degraded", 200
+    return {"status": status, "checks": checks}, code
+
+
+def cached_checks() -> tuple[dict, int]:
+    global _cached
+    with _lock:
+        now = time.monotonic()
+        if _cached is None or _cached[0] <= now:
+            body, code = run_checks()
+            body["checked_at"] = timezone.now().isoformat(timespec="seconds")
+            _cached = (now + CACHE_SECONDS, body, code)
+        return _cached[1], _cached[2]
+
+
+def forget_cached_result():
+    """For tests: the next request runs the checks again."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    body, code = cached_checks()
+    return JsonResponse(body, status=code)
+
+
+class HealthCheckMiddleware:
+    """Answers GET /healthz before the rest of the middleware: load balancers
+    probe with the server's own address as Host (not in ALLOWED_HOSTS), over
+    plain HTTP, and the answer must not depend on middleware that needs the
+    database (sessions, the Wagtail site lookup)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in {"/healthz", "/healthz/"} and request.method in {"GET", "HEAD"}:
+            return healthz(request)
+        return self.get_response(request)
+
+
+# --- Checks -------------------------------------------------------------------
+
+
+@register_check("database")
+def check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        # Do not keep a broken connection for the next request.
+        connection.close_if_unusable_or_obsolete()
+        raise
+    return {"vendor": connection.vendor}
+
+
+def _storage_round_trip() -> None:
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            if handle.read() != b"ok":
+                raise CheckFailed("a file written to storage read back differently")
+    finally:
+        default_storage.delete(name)
+
+
+@register_check("storage")
+def check_storage() -> dict:
+    """Write, read back and delete a tiny file under healthz/, in a thread so
+    a hanging object store cannot hold the health check for long."""
+    from django.core.files.storage import storages
+
+    backend = type(storages["default"]).__name__
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    future = executor.submit(_storage_round_trip)
+    try:
+        future.result(timeout=STORAGE_TIMEOUT_SECONDS)
+    except concurrent.futures.TimeoutError:
+        raise CheckFailed(f"{backend}: no answer within {STORAGE_TIMEOUT_SECONDS:g}s") from None
+    except CheckFailed:
+        raise
+    except Exception as exc:
+        logger.warning("Storage health check: %s", _describe(exc, public=False))
+        raise CheckFailed(f"{backend}: {_describe(exc)}") from exc
+    finally:
+        executor.shutdown(wait=False)
+    return {"backend": backend}
+
+
+@register_check("tasks")
+def check_tasks() -> dict:
+    """The task backend; for the database queue, its length and lag."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+    default_task_backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    backend = type(default_task_backend)
+    details = {"backend": f"{backend.__module__}.{backend.__qualname__}"}
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+    except ImportError:  # pragma: no cover - django-tasks-db is a dependency
+        return details
+    if not isinstance(default_task_backend, DatabaseBackend):
+        return details
+
+    from django.db.models import Min, Q
+
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    ready = DBTaskResult.objects.ready()
+    summary = ready.aggregate(
+        oldest_enqueued=Min("enqueued_at", filter=Q(run_after=get_date_max())),
+        oldest_due=Min("run_after", filter=~Q(run_after=get_date_max())),
+    )
+    waiting_since = [value for value in summary.values() if value is not None]
+    lag = (timezone.now() - min(waiting_since)).total_seconds() if waiting_since else 0.0
+    limit = getattr(settings, "TASKS_MAX_LAG_SECONDS", TASK_LAG_LIMIT_SECONDS)
+    details.update(
+        ready=ready.count(),
+        running=DBTaskResult.objects.running().count(),
+        oldest_ready_seconds=round(max(lag, 0.0), 1),
+    )
+    if lag > limit:
+        details["degraded"] = True
+        details["error"] = (
+            f"the oldest ready task has waited {datetime.timedelta(seconds=int(lag))} "
+            f"(limit {datetime.timedelta(seconds=limit)}): are the task workers running?"
+        )
+    return details

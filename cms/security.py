@@ -1,0 +1,175 @@
+"""Account and admin security: who must use two-factor authentication, the
+middleware that enforces it in the Wagtail admin, the allauth adapters, and
+the redirect that sends Wagtail's own log-in forms to allauth's.
+
+See docs/accounts-security.md.
+"""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect, QueryDict
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+
+# Roles that must use two-factor authentication (group names from
+# cms/migrations/0002). Superusers are always included; mentors are offered
+# it like everyone else, unless they also hold one of these roles.
+MFA_REQUIRED_GROUPS = ("CME reviewers", "Institution staff")
+# Authenticators that count as a second factor (recovery codes alone do not).
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def mfa_required(user):
+    """True if ``user`` must have an authenticator before using the admin:
+    superusers, CME reviewers and institution staff (the group, or a staff
+    member of an institution)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Group.objects.filter(user=user, name__in=MFA_REQUIRED_GROUPS).exists()
+        or user.staff_institutions.exists()
+    )
+
+
+def has_second_factor(user):
+    return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()
+
+
+def activate_totp(user, secret=None):
+    """Give ``user`` a TOTP authenticator through allauth's own code path and
+    return its (base32) secret. For factories and the demo seed."""
+    secret = secret or generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret, at=None):
+    """The authenticator-app code for ``secret`` now (or at Unix time ``at``),
+    computed by allauth's own functions. For tests and the demo accounts."""
+    counter = int(time.time() if at is None else at) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+class AdminSecurityMiddleware:
+    """Guards the Wagtail admin (everything under /admin/ except log-in,
+    log-out and static helpers):
+
+    - a signed-in user without admin access goes to their dashboard with a
+      message (Wagtail would send them to the log-in page, which allauth
+      answers by redirecting a signed-in user back: a loop);
+    - a superuser, CME reviewer or institution staff member without an
+      authenticator goes to allauth's authenticator-app activation page.
+
+    Costs nothing outside /admin/; one query per admin request for a user who
+    has an authenticator.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def admin_prefix(self):
+        return reverse("wagtailadmin_home")
+
+    @cached_property
+    def exempt_paths(self):
+        return (
+            reverse("wagtailadmin_login"),
+            reverse("wagtailadmin_logout"),
+            reverse("wagtailadmin_javascript_catalog"),
+            reverse("wagtailadmin_sprite"),
+        )
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            path.startswith(self.admin_prefix)
+            and not path.startswith(self.exempt_paths)
+            and request.user.is_authenticated
+        ):
+            response = self.check(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def check(self, request):
+        user = request.user
+        if not user.has_perm("wagtailadmin.access_admin"):
+            messages.error(
+                request,
+                "Your account has no access to the admin. It is for mentors, CME reviewers "
+                "and institution staff; log out and sign in with such an account.",
+            )
+            return HttpResponseRedirect(reverse("learner_dashboard"))
+        if mfa_required(user) and not has_second_factor(user):
+            messages.warning(
+                request,
+                "Administrators, CME reviewers and institution staff must use two-factor "
+                "authentication. Set up an authenticator app to continue to the admin.",
+            )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return None
+
+
+def admin_login_redirect(request):
+    """Wagtail's admin (and front-end) log-in views are replaced by allauth's,
+    so that rate limits and two-factor authentication always apply. Any
+    method redirects: a POST of credentials here logs nobody in."""
+    url = reverse("account_login")
+    next_url = request.GET.get("next")
+    if next_url:
+        query = QueryDict(mutable=True)
+        query["next"] = next_url
+        url += "?" + query.urlencode(safe="/")
+    return HttpResponseRedirect(url)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials):
+        """Too many failed log-ins answer 429 with the "too many requests"
+        page, not the log-in form again."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as exc:
+            if exc.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(respond_429(request)) from exc
+            raise
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "Administrators, CME reviewers and institution staff must keep two-factor "
+            "authentication on."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        if authenticator.type not in SECOND_FACTOR_TYPES:
+            return True
+        user = authenticator.user
+        if not mfa_required(user):
+            return True
+        others = Authenticator.objects.filter(
+            user_id=user.pk, type__in=SECOND_FACTOR_TYPES
+        ).exclude(pk=authenticator.pk)
+        return others.exists()

@@ -1,0 +1,103 @@
+"""Recovery after a task worker dies (kill -9, a lost machine, an OOM kill).
+
+django-tasks-db marks a task RUNNING when a worker claims it and only changes
+that when the task returns or raises: a worker killed in the middle leaves
+the row RUNNING for ever and nothing runs it again. The certificate tasks are
+idempotent (a claim has at most one original certificate: a UniqueConstraint;
+a PDF is stored once, under the row lock), so running one again is always
+safe. Two ways back:
+
+* ``release_orphaned_tasks``: put RUNNING certificate tasks back to READY
+  when their worker is known to be gone: the worker id given (``make worker``
+  does this for its own WORKER_ID before it starts, so a restarted worker
+  first takes back what it was doing), or any worker when the task has been
+  running longer than ``stale_after`` (a machine that never comes back).
+* ``queue_missing``: queue issuance for approved claims that have no
+  certificate and rendering for valid certificates with no ready PDF, unless
+  a task for them is already waiting; this is what `issue_certificates`
+  does for one path, for every path.
+
+``recover`` does both. ``make worker`` runs it (for its own worker id) before
+starting ``db_worker``; run it from cron for workers that never come back:
+``python manage.py shell -c "from learning.certificates.recovery import recover; recover()"``.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.utils import timezone
+
+from .bulk import certificates_needing_pdfs, claims_needing_certificates
+
+ISSUE_TASK = "learning.certificates.tasks.issue_certificate_for_claim"
+RENDER_TASK = "learning.certificates.tasks.render_certificate_pdf"
+CERTIFICATE_TASKS = (ISSUE_TASK, RENDER_TASK)
+# No certificate task takes anywhere near this long (a render is well under a second).
+STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def _task_results():
+    """The django-tasks-db result rows, or None when the app is not installed."""
+    if not apps.is_installed("django_tasks_db"):
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects
+
+
+def release_orphaned_tasks(worker_id=None, stale_after=STALE_AFTER):
+    """Put certificate tasks left RUNNING by a dead worker back in the queue.
+    Returns how many were released."""
+    results = _task_results()
+    if results is None:
+        return 0
+    from django_tasks.base import TaskResultStatus
+
+    running = results.filter(status=TaskResultStatus.RUNNING, task_path__in=CERTIFICATE_TASKS)
+    cutoff = timezone.now() - stale_after if stale_after is not None else None
+    orphaned = []
+    for row in running.only("id", "worker_ids", "started_at"):
+        mine = worker_id is not None and row.worker_ids and row.worker_ids[-1] == worker_id
+        stale = cutoff is not None and row.started_at is not None and row.started_at < cutoff
+        if mine or stale:
+            orphaned.append(row.pk)
+    if not orphaned:
+        return 0
+    # Only rows still RUNNING: a row its worker finished meanwhile stays finished.
+    return running.filter(pk__in=orphaned).update(status=TaskResultStatus.READY, started_at=None)
+
+
+def _waiting_ids(task_path):
+    """First arguments (claim or certificate ids) of tasks waiting or running."""
+    results = _task_results()
+    if results is None:
+        return set()
+    from django_tasks.base import TaskResultStatus
+
+    rows = results.filter(
+        task_path=task_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).values_list("args_kwargs", flat=True)
+    return {row["args"][0] for row in rows if row.get("args")}
+
+
+def queue_missing(path=None):
+    """Queue what is missing: issuance for approved claims without a
+    certificate, rendering for certificates without a ready PDF. Returns
+    (claims queued, certificates queued)."""
+    from .tasks import issue_certificate_for_claim, render_certificate_pdf
+
+    claim_ids = set(claims_needing_certificates(path=path).values_list("pk", flat=True))
+    claim_ids -= _waiting_ids(ISSUE_TASK)
+    certificate_ids = set(certificates_needing_pdfs(path=path).values_list("pk", flat=True))
+    certificate_ids -= _waiting_ids(RENDER_TASK)
+    for claim_id in sorted(claim_ids):
+        issue_certificate_for_claim.enqueue(claim_id)
+    for certificate_id in sorted(certificate_ids):
+        render_certificate_pdf.enqueue(certificate_id)
+    return len(claim_ids), len(certificate_ids)
+
+
+def recover(worker_id=None, stale_after=STALE_AFTER, path=None):
+    released = release_orphaned_tasks(worker_id=worker_id, stale_after=stale_after)
+    claims, certificates = queue_missing(path=path)
+    return {"released": released, "claims_queued": claims, "pdfs_queued": certificates}

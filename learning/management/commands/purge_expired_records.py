@@ -1,0 +1,36 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from learning.privacy import RETENTION_YEARS, purge_expired
+
+
+class Command(BaseCommand):
+    help = (
+        f"Remove the certificates kept for deleted accounts once {RETENTION_YEARS} years have "
+        "passed since they were issued, then the anonymised account. Safe to run daily."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would be removed; change nothing."
+        )
+        parser.add_argument(
+            "--today", help="Pretend today is this date (YYYY-MM-DD), e.g. to preview."
+        )
+
+    def handle(self, *args, dry_run=False, today=None, **options):
+        day = None
+        if today:
+            try:
+                day = datetime.date.fromisoformat(today)
+            except ValueError:
+                raise CommandError(
+                    f"--today must be a date like 2031-12-31, not {today!r}."
+                ) from None
+        result = purge_expired(today=day, dry_run=dry_run)
+        verb = "Would remove" if dry_run else "Removed"
+        self.stdout.write(
+            f"{verb} {result.certificates} certificate(s) past retention; "
+            f"{result.accounts} deleted account(s) fully purged."
+        )

@@ -1,0 +1,34 @@
+"""The search check of /healthz (cms.health finds this module on first use).
+
+With ELASTICSEARCH_URL set, the cluster must answer and the search alias must
+exist; when it does not, the site falls back to the embedded engine, so the
+check fails (the site is "degraded"), it never takes the server down. Queued
+index updates (PendingIndexUpdate) are reported too: they pile up while
+Elasticsearch is away and drain when it is back.
+"""
+
+from cms.health import redact, register_check
+
+from .engines import get_embedded_engine, get_external_engine
+from .models import PendingIndexUpdate
+
+
+@register_check("search")
+def check_search() -> dict:
+    engine = get_external_engine()
+    details = {
+        "engine": engine.name if engine else get_embedded_engine().name,
+        "queued_updates": PendingIndexUpdate.objects.count(),
+    }
+    if engine is None:
+        return details
+    problems = engine.problems()
+    if problems:
+        # Never show the cluster's address (it may carry credentials).
+        reason = problems[0].replace(f"Elasticsearch at {engine.url}: ", "")
+        details.update(
+            degraded=True,
+            error=redact(reason),
+            fallback=get_embedded_engine().name,
+        )
+    return details

@@ -1,0 +1,218 @@
+"""GET /healthz as a load balancer sees it, and what visitors get when the
+database is down (a 503 page, not a 500)."""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.utils import timezone
+
+import pytest
+
+from cms import health
+
+ROOT = Path(__file__).resolve().parents[2]
+CLOSED_PORT_DB = "postgres://curbside:db-secret-pw@127.0.0.1:9/curbside"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_health_result():
+    health.forget_cached_result()
+    yield
+    health.forget_cached_result()
+
+
+def get_health(client, **headers):
+    response = client.get("/healthz", headers=headers)
+    return response, json.loads(response.content)
+
+
+def test_all_checks_pass_on_the_embedded_setup(client, settings):
+    response, body = get_health(client)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "search", "storage", "tasks"}
+    for name, check in body["checks"].items():
+        assert check["ok"] is True, name
+        assert isinstance(check["latency_ms"], int | float)
+    assert body["checks"]["search"]["engine"] in {"sqlite-fts5", "postgresql-fts"}
+    assert body["checks"]["tasks"]["backend"].endswith("ImmediateBackend")
+    # The storage probe leaves nothing behind.
+    probe_dir = Path(settings.MEDIA_ROOT) / "healthz"
+    assert not probe_dir.exists() or list(probe_dir.iterdir()) == []
+
+
+def test_answers_whatever_the_host_header(client):
+    # Load balancers probe each server by its own address.
+    response, body = get_health(client, host="10.1.2.3:8000")
+    assert response.status_code == 200
+    assert body["status"] == "ok"
+
+
+def test_frequent_polling_reuses_the_result_for_a_few_seconds(client):
+    _, first = get_health(client)
+    _, second = get_health(client)
+    assert second["checked_at"] == first["checked_at"]
+    assert second["checks"]["database"]["latency_ms"] == first["checks"]["database"]["latency_ms"]
+
+
+def test_search_cluster_down_degrades_without_leaking_its_address(client, settings):
+    settings.ELASTICSEARCH_URL = "http://search-user:es-secret-pw@127.0.0.1:9"
+    settings.ELASTICSEARCH_TIMEOUT = 2.0
+
+    response, body = get_health(client)
+
+    assert response.status_code == 200  # the site still serves: searches fall back
+    assert body["status"] == "degraded"
+    search = body["checks"]["search"]
+    assert search["ok"] is False
+    assert search["engine"] == "elasticsearch"
+    assert search["fallback"] in {"sqlite-fts5", "postgresql-fts"}
+    assert "connection refused" in search["error"]
+    assert body["checks"]["database"]["ok"] is True
+    text = response.content.decode()
+    assert "es-secret-pw" not in text
+    assert "search-user" not in text
+    assert "127.0.0.1:9" not in text
+
+
+def test_storage_failure_degrades(client, settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = str(blocker)
+
+    response, body = get_health(client)
+
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["storage"]["ok"] is False
+    assert body["checks"]["storage"]["error"].startswith("FileSystemStorage: ")
+    assert str(tmp_path) not in response.content.decode()
+
+
+def test_a_stalled_task_queue_degrades(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    from search.tasks import process_index_updates
+
+    result = process_index_updates.enqueue()
+    DBTaskResult.objects.filter(id=result.id).update(
+        enqueued_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+
+    response, body = get_health(client)
+
+    tasks = body["checks"]["tasks"]
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert tasks["backend"] == "django_tasks_db.backend.DatabaseBackend"
+    assert tasks["ready"] == 1
+    assert tasks["oldest_ready_seconds"] >= 20 * 60
+    assert "task workers" in tasks["error"]
+
+
+def test_a_fresh_task_queue_is_healthy(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from search.tasks import process_index_updates
+
+    process_index_updates.enqueue()
+
+    _, body = get_health(client)
+
+    assert body["checks"]["tasks"]["ok"] is True
+    assert body["checks"]["tasks"]["ready"] == 1
+    assert body["status"] == "ok"
+
+
+# --- The database is down: a real server process with an unreachable PostgreSQL --
+
+
+DOWN_SCRIPT = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+out = {}
+for url in ["/healthz", "/", "/guides/some-guide/"]:
+    r = client.get(url, headers={"X-Request-ID": "lb-probe.42"})
+    out[url] = {"status": r.status_code, "retry_after": r.get("Retry-After"),
+                "request_id": r.get("X-Request-ID"), "body": r.content.decode()}
+print(json.dumps(out))
+"""
+
+
+def production_env(**extra):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(ROOT)),
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "a-test-only-key-that-is-long-enough-for-check-deploy-0123456789",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def database_down(tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", DOWN_SCRIPT],
+        cwd=ROOT,
+        env=production_env(DATABASE_URL=CLOSED_PORT_DB, MEDIA_ROOT=str(media)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+
+
+def test_healthz_says_down_with_503_when_the_database_is_unreachable(database_down):
+    answers, _ = database_down
+    answer = answers["/healthz"]
+    body = json.loads(answer["body"])
+    assert answer["status"] == 503
+    assert body["status"] == "down"
+    assert body["checks"]["database"]["ok"] is False
+    assert body["checks"]["database"]["error"] == "OperationalError"
+    assert "db-secret-pw" not in answer["body"]
+    assert "Traceback" not in answer["body"]
+
+
+@pytest.mark.parametrize("url", ["/", "/guides/some-guide/"])
+def test_pages_answer_503_with_retry_after_when_the_database_is_unreachable(database_down, url):
+    answers, _ = database_down
+    answer = answers[url]
+    assert answer["status"] == 503
+    assert answer["retry_after"] == "30"
+    assert answer["request_id"] == "lb-probe.42"
+    assert "Curbside is briefly unavailable" in answer["body"]
+    assert "may not have been saved" in answer["body"]
+    assert "lb-probe.42" in answer["body"]  # a reference to quote to support
+    assert "Traceback" not in answer["body"]
+    assert "db-secret-pw" not in answer["body"]
+
+
+def test_the_outage_is_logged_as_json_with_the_request_id(database_down):
+    _, stderr = database_down
+    records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    errors = [r for r in records if r["logger"] == "django.request" and r["path"] == "/"]
+    assert errors, stderr[-2000:]
+    error = errors[0]
+    assert error["level"] == "ERROR"
+    assert error["status"] == 503
+    assert error["request_id"] == "lb-probe.42"
+    assert error["exception"]["type"] == "django.db.utils.OperationalError"
+    assert "Traceback" in error["exception"]["traceback"]
+    assert "db-secret-pw" not in stderr

@@ -1,0 +1,578 @@
+"""Authorization matrix: every URL of the site, for every role, with the exact
+expected answer.
+
+Roles (columns): anonymous, doctor A and B, mentor A and B, CME reviewer,
+institution staff of A and of B, superuser. URLs (rows): the public pages, the
+learning-path routes, the learner's /me/ pages and downloads, certificate
+verification, and every admin view a role might try (pages, snippets, learner
+records, certificate actions, CME reports and PARS exports, Wagtail's own
+settings, users, workflows, reports, images and documents).
+
+The data set is built once per module (per xdist worker) inside a transaction
+that is rolled back at the end; each case runs in its own savepoint, so the
+POST cases cannot affect each other.
+
+Every 200 answer outside the public verification page is also checked for the
+other parties' identifying strings (learner names, usernames, certificate
+numbers and codes, another mentor's name on the mentor listing, the earlier
+revisions of another mentor's profile or another institution): a role may see
+only what PRODUCT.md lets it see. A few cases also assert what must be shown,
+so those checks cannot pass vacuously.
+
+Matrix size: 9 roles x 102 URLs = 918 cases (checked by test_matrix_is_complete,
+so the number cannot drift from the table).
+"""
+
+import io
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.test import TestCase
+
+from wagtail.models import Site
+
+import pypdf
+import pytest
+
+from cms.factories import (
+    GuidePageFactory,
+    InstitutionFactory,
+    InstitutionStaffFactory,
+    MentorFactory,
+    MentorUserFactory,
+    ReviewerFactory,
+    UserFactory,
+)
+from cms.models import GuideIndexPage
+from learning.factories import LearnerProfileFactory, LearningPathPageFactory
+from learning.models import (
+    Certificate,
+    CertificateEvent,
+    CreditClaim,
+    Enrolment,
+    PathIndexPage,
+    PdfStatus,
+    StepCompletion,
+    TestAttempt,
+)
+
+from .learning.conftest import complete
+
+ROLES = ["anon", "doc_a", "doc_b", "men_a", "men_b", "rev", "stf_a", "stf_b", "su"]
+
+
+# ---------------------------------------------------------------------------
+# The data set: built once per module.
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _build_world():
+    inst_a = InstitutionFactory(name="Alderbank CME Office", slug="alderbank")
+    inst_b = InstitutionFactory(name="Birchfield CME Office", slug="birchfield")
+    staff_a = InstitutionStaffFactory(username="staff-a")
+    staff_b = InstitutionStaffFactory(username="staff-b")
+    inst_a.staff.add(staff_a)
+    inst_b.staff.add(staff_b)
+
+    mentor_a = MentorFactory(
+        user=MentorUserFactory(username="mentor-a"), name="Ana Alvarez", slug="ana-alvarez"
+    )
+    mentor_b = MentorFactory(
+        user=MentorUserFactory(username="mentor-b"), name="Ben Brooks", slug="ben-brooks"
+    )
+    # Two revisions of mentor B's profile and institution B: the earlier text is
+    # no longer public, so only their owners (and superusers) may read it back.
+    for bio in ("<p>Formerly consulted for Acme Pharma.</p>", "<p>Hospitalist.</p>"):
+        mentor_b.bio = bio
+        mentor_b.save()
+        mentor_b.save_revision(user=mentor_b.user, log_action=True)
+    for signatory in ("Dr Olde Signatory", "Alex Signer, MD"):
+        inst_b.signatory_name = signatory
+        inst_b.save()
+        inst_b.save_revision(user=staff_b, log_action=True)
+
+    guide_a = GuidePageFactory(
+        title="Ana's guide", slug="anas-guide", authors=[mentor_a], owner=mentor_a.user
+    )
+    guide_b = GuidePageFactory(
+        title="Ben's guide", slug="bens-guide", authors=[mentor_b], owner=mentor_b.user
+    )
+    path_a = LearningPathPageFactory(
+        title="Path Alpha", slug="path-alpha", institution=inst_a, steps=[guide_a], owner=staff_a
+    )
+    path_b = LearningPathPageFactory(
+        title="Path Beta", slug="path-beta", institution=inst_b, steps=[guide_b], owner=staff_b
+    )
+
+    doctor_a = UserFactory(username="doctor-a")
+    LearnerProfileFactory(user=doctor_a, full_name="Alice Able")
+    doctor_b = UserFactory(username="doctor-b")
+    LearnerProfileFactory(user=doctor_b, full_name="Bob Baker")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        complete(doctor_a, path_a)
+        complete(doctor_b, path_b)
+    cert_a = Certificate.objects.get(user=doctor_a)
+    cert_b = Certificate.objects.get(user=doctor_b)
+    assert cert_a.pdf_status == PdfStatus.READY and cert_b.pdf_status == PdfStatus.READY
+
+    reviewer = ReviewerFactory(username="reviewer")
+    superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+
+    def record(model, **lookup):
+        return model.objects.filter(**lookup).order_by("pk").first().pk
+
+    ids = {
+        "home": GuideIndexPage.objects.get().get_parent().pk,
+        "guides_index": GuideIndexPage.objects.get().pk,
+        "paths_index": PathIndexPage.objects.get().pk,
+        "site": Site.objects.get(is_default_site=True).pk,
+        "guide_a": guide_a.pk,
+        "guide_b": guide_b.pk,
+        "path_a": path_a.pk,
+        "path_b": path_b.pk,
+        "path_a_url": path_a.url,
+        "guide_a_url": guide_a.url,
+        "mentor_a": mentor_a.pk,
+        "mentor_b": mentor_b.pk,
+        "inst_a": inst_a.pk,
+        "inst_b": inst_b.pk,
+        "doc_a": doctor_a.pk,
+        "cert_a": cert_a.pk,
+        "cert_b": cert_b.pk,
+        "code_a": cert_a.verification_code,
+        "number_a": cert_a.number,
+        "number_b": cert_b.number,
+        "enrolment_a": record(Enrolment, user=doctor_a),
+        "stepcompletion_a": record(StepCompletion, enrolment__user=doctor_a),
+        "testattempt_a": record(TestAttempt, enrolment__user=doctor_a),
+        "creditclaim_a": record(CreditClaim, enrolment__user=doctor_a),
+        "creditclaim_b": record(CreditClaim, enrolment__user=doctor_b),
+        "certificateevent_a": record(CertificateEvent, certificate=cert_a),
+    }
+    users = {
+        "anon": None,
+        "doc_a": doctor_a,
+        "doc_b": doctor_b,
+        "men_a": mentor_a.user,
+        "men_b": mentor_b.user,
+        "rev": reviewer,
+        "stf_a": staff_a,
+        "stf_b": staff_b,
+        "su": superuser,
+    }
+    # Strings that identify each learner: a role may only see those it is
+    # entitled to (PRODUCT.md: doctors see their own, staff their institution's).
+    learner_a = ["Alice Able", "doctor-a", cert_a.number, cert_a.verification_code]
+    learner_b = ["Bob Baker", "doctor-b", cert_b.number, cert_b.verification_code]
+    foreign = {
+        "anon": learner_a + learner_b,
+        "doc_a": learner_b,
+        "doc_b": learner_a,
+        "men_a": learner_a + learner_b,
+        "men_b": learner_a + learner_b,
+        "rev": learner_a + learner_b,
+        "stf_a": learner_b,
+        "stf_b": learner_a,
+        "su": [],
+    }
+    return SimpleNamespace(ids=ids, users=users, foreign=foreign)
+
+
+# ---------------------------------------------------------------------------
+# The URLs (rows). ``{name}`` is filled from world.ids.
+
+
+@dataclass(frozen=True)
+class Row:
+    url: str
+    method: str = "get"
+    data: tuple = ()
+    public_identity: bool = False  # the page shows a certificate holder by design
+    extra_forbidden: tuple = ()  # (role, string) pairs that must not appear
+
+
+ROWS = {
+    # Public pages and the learning-path routes.
+    "home": Row("/"),
+    "guides": Row("/guides/"),
+    "guide_a": Row("{guide_a_url}"),
+    "guide_a_in_path": Row("{guide_a_url}?path=path-alpha"),
+    "paths": Row("/paths/"),
+    "path_a": Row("{path_a_url}"),
+    "path_a_enrol": Row("{path_a_url}enrol/"),
+    "path_a_enrol_post": Row("{path_a_url}enrol/", "post"),
+    "path_a_continue": Row("{path_a_url}continue/"),
+    "path_a_step": Row("{path_a_url}steps/{guide_a}/complete/"),
+    "path_a_step_post": Row("{path_a_url}steps/{guide_a}/complete/", "post"),
+    "path_a_test": Row("{path_a_url}test/"),
+    "path_a_evaluation": Row("{path_a_url}evaluation/"),
+    "path_a_claim": Row("{path_a_url}claim/"),
+    "mentors": Row("/mentors/"),
+    "mentor_a": Row("/mentors/ana-alvarez/"),
+    "search": Row("/search/?q=x"),
+    "suggest": Row("/search/suggest/?q=se"),
+    "verify_form": Row("/certificates/verify/"),
+    "verify_a": Row("/certificates/verify/{code_a}/", public_identity=True),
+    "healthz": Row("/healthz"),
+    "privacy_deleted": Row("/me/privacy/deleted/"),
+    "django_admin": Row("/django-admin/"),
+    # The learner's own pages and downloads.
+    "me": Row("/me/"),
+    "me_profile": Row("/me/profile/"),
+    "me_transcript": Row("/me/transcript/"),
+    "me_transcript_csv": Row("/me/transcript/transcript.csv"),
+    "me_transcript_pdf": Row("/me/transcript/transcript.pdf"),
+    "cert_a_pdf": Row("/me/certificates/{cert_a}/pdf/"),
+    "cert_b_pdf": Row("/me/certificates/{cert_b}/pdf/"),
+    "me_privacy": Row("/me/privacy/"),
+    "me_privacy_export": Row("/me/privacy/export.json"),
+    "me_privacy_delete": Row("/me/privacy/delete/"),
+    "mfa": Row("/accounts/2fa/"),
+    # Wagtail admin: home, pages.
+    "admin": Row("/admin/"),
+    "admin_account": Row("/admin/account/"),
+    "explorer": Row("/admin/pages/"),
+    "explorer_guides": Row("/admin/pages/{guides_index}/"),
+    "edit_guide_a": Row("/admin/pages/{guide_a}/edit/"),
+    "edit_guide_b": Row("/admin/pages/{guide_b}/edit/"),
+    "history_guide_b": Row("/admin/pages/{guide_b}/history/"),
+    "edit_path_a": Row("/admin/pages/{path_a}/edit/"),
+    "edit_path_b": Row("/admin/pages/{path_b}/edit/"),
+    "add_subpage_guides": Row("/admin/pages/{guides_index}/add_subpage/"),
+    "add_guide": Row("/admin/pages/add/cms/guidepage/{guides_index}/"),
+    # Snippets: mentors and institutions.
+    "mentor_list": Row(
+        "/admin/snippets/cms/mentor/",
+        extra_forbidden=(("men_a", "Ben Brooks"), ("men_b", "Ana Alvarez")),
+    ),
+    "mentor_edit_a": Row("/admin/snippets/cms/mentor/edit/{mentor_a}/"),
+    "mentor_edit_b": Row("/admin/snippets/cms/mentor/edit/{mentor_b}/"),
+    "mentor_history_b": Row("/admin/snippets/cms/mentor/history/{mentor_b}/"),
+    "mentor_history_results_b": Row("/admin/snippets/cms/mentor/history-results/{mentor_b}/"),
+    "mentor_compare_b": Row(
+        "/admin/snippets/cms/mentor/history/{mentor_b}/revisions/compare/earliest...latest/",
+        extra_forbidden=(("men_a", "Acme Pharma"),),
+    ),
+    "mentor_usage_b": Row("/admin/snippets/cms/mentor/usage/{mentor_b}/"),
+    "inst_list": Row(
+        "/admin/snippets/cms/institution/",
+        extra_forbidden=(("stf_a", "Birchfield"), ("stf_b", "Alderbank")),
+    ),
+    "inst_edit_a": Row("/admin/snippets/cms/institution/edit/{inst_a}/"),
+    "inst_edit_b": Row("/admin/snippets/cms/institution/edit/{inst_b}/"),
+    "inst_history_b": Row("/admin/snippets/cms/institution/history/{inst_b}/"),
+    "inst_compare_b": Row(
+        "/admin/snippets/cms/institution/history/{inst_b}/revisions/compare/earliest...latest/",
+        extra_forbidden=(("stf_a", "Dr Olde Signatory"),),
+    ),
+    "inst_usage_b": Row("/admin/snippets/cms/institution/usage/{inst_b}/"),
+    # Learner records (read-only viewsets).
+    "enrolment_list": Row("/admin/enrolment/"),
+    "enrolment_a": Row("/admin/enrolment/inspect/{enrolment_a}/"),
+    "stepcompletion_list": Row("/admin/stepcompletion/"),
+    "stepcompletion_a": Row("/admin/stepcompletion/inspect/{stepcompletion_a}/"),
+    "testattempt_list": Row("/admin/testattempt/"),
+    "testattempt_a": Row("/admin/testattempt/inspect/{testattempt_a}/"),
+    "creditclaim_list": Row("/admin/creditclaim/"),
+    "creditclaim_a": Row("/admin/creditclaim/inspect/{creditclaim_a}/"),
+    "creditclaim_b": Row("/admin/creditclaim/inspect/{creditclaim_b}/"),
+    "certificate_list": Row("/admin/certificate/"),
+    "certificate_a": Row("/admin/certificate/inspect/{cert_a}/"),
+    "certificate_b": Row("/admin/certificate/inspect/{cert_b}/"),
+    "certificate_edit_a": Row("/admin/certificate/edit/{cert_a}/"),
+    "certificateevent_list": Row("/admin/certificateevent/"),
+    "certificateevent_a": Row("/admin/certificateevent/inspect/{certificateevent_a}/"),
+    # Institution staff views: issue, revoke, reissue, reports, PARS.
+    "issue": Row("/admin/certificates/issue/"),
+    "revoke_a": Row("/admin/certificates/{cert_a}/revoke/"),
+    "revoke_a_post": Row(
+        "/admin/certificates/{cert_a}/revoke/", "post", (("reason", "Matrix check"),)
+    ),
+    "reissue_a": Row("/admin/certificates/{cert_a}/reissue/"),
+    "reports": Row("/admin/cme-reports/"),
+    "report_a": Row("/admin/cme-reports/{path_a}/"),
+    "report_b": Row("/admin/cme-reports/{path_b}/"),
+    "pars_all": Row("/admin/cme-reports/pars.csv"),
+    "pars_a": Row("/admin/cme-reports/{path_a}/pars.csv"),
+    "pars_b": Row("/admin/cme-reports/{path_b}/pars.csv"),
+    # Wagtail's own admin areas.
+    "users": Row("/admin/users/"),
+    "user_edit_doc_a": Row("/admin/users/edit/{doc_a}/"),
+    "groups": Row("/admin/groups/"),
+    "site_settings": Row("/admin/settings/cms/siteidentity/"),
+    "workflows": Row("/admin/workflows/list/"),
+    "workflow_tasks": Row("/admin/workflows/tasks/index/"),
+    "report_locked": Row("/admin/reports/locked/"),
+    "report_workflow": Row("/admin/reports/workflow/"),
+    "report_workflow_tasks": Row("/admin/reports/workflow_tasks/"),
+    "report_page_types": Row("/admin/reports/page-types-usage/"),
+    "report_site_history": Row("/admin/reports/site-history/"),
+    "report_aging": Row("/admin/reports/aging-pages/"),
+    "images": Row("/admin/images/"),
+    "documents": Row("/admin/documents/"),
+    "collections": Row("/admin/collections/"),
+    "sites": Row("/admin/sites/"),
+    "redirects": Row("/admin/redirects/"),
+    "forms": Row("/admin/forms/"),
+    "admin_api_pages": Row("/admin/api/main/pages/"),
+}
+
+
+# ---------------------------------------------------------------------------
+# The policy: the expected answer of every URL for every role.
+#
+#   200 403 404 405  that status
+#   login   302 to the log-in page with ?next=<this URL>
+#   me      302 to /me/ (signed in, but no admin access: cms.security)
+#   admin   302 to /admin/ (Wagtail's "no permission" redirect, with a message)
+#   path    302 to path A's page      cont   302 to path A's continue/
+#   xhome   302 to the explorer at the home page
+#   xpaths  302 to the explorer at /paths/
+#   addg    302 to "add a guide" under /guides/ (the only page type allowed)
+#   inspA   302 to the admin inspect view of certificate A (after revoking it)
+#   sett    302 to the site settings of the default site
+
+EXPECTED_TABLE = """
+row                      anon  doc_a doc_b men_a men_b rev   stf_a stf_b su
+home                     200   200   200   200   200   200   200   200   200
+guides                   200   200   200   200   200   200   200   200   200
+guide_a                  200   200   200   200   200   200   200   200   200
+guide_a_in_path          200   200   200   200   200   200   200   200   200
+paths                    200   200   200   200   200   200   200   200   200
+path_a                   200   200   200   200   200   200   200   200   200
+path_a_enrol             path  path  path  path  path  path  path  path  path
+path_a_enrol_post        login cont  cont  cont  cont  cont  cont  cont  cont
+path_a_continue          login path  path  path  path  path  path  path  path
+path_a_step              405   405   405   405   405   405   405   405   405
+path_a_step_post         login path  path  path  path  path  path  path  path
+path_a_test              login 200   path  path  path  path  path  path  path
+path_a_evaluation        login path  path  path  path  path  path  path  path
+path_a_claim             login path  path  path  path  path  path  path  path
+mentors                  200   200   200   200   200   200   200   200   200
+mentor_a                 200   200   200   200   200   200   200   200   200
+search                   200   200   200   200   200   200   200   200   200
+suggest                  200   200   200   200   200   200   200   200   200
+verify_form              200   200   200   200   200   200   200   200   200
+verify_a                 200   200   200   200   200   200   200   200   200
+healthz                  200   200   200   200   200   200   200   200   200
+privacy_deleted          200   200   200   200   200   200   200   200   200
+django_admin             404   404   404   404   404   404   404   404   404
+me                       login 200   200   200   200   200   200   200   200
+me_profile               login 200   200   200   200   200   200   200   200
+me_transcript            login 200   200   200   200   200   200   200   200
+me_transcript_csv        login 200   200   200   200   200   200   200   200
+me_transcript_pdf        login 200   200   200   200   200   200   200   200
+cert_a_pdf               login 200   404   404   404   404   200   404   200
+cert_b_pdf               login 404   200   404   404   404   404   200   200
+me_privacy               login 200   200   200   200   200   200   200   200
+me_privacy_export        login 200   200   200   200   200   200   200   200
+me_privacy_delete        login 200   200   200   200   200   200   200   200
+mfa                      login 200   200   200   200   200   200   200   200
+admin                    login me    me    200   200   200   200   200   200
+admin_account            login me    me    200   200   200   200   200   200
+explorer                 login me    me    xhome xhome xhome xpaths xpaths 200
+explorer_guides          login me    me    200   200   200   xpaths xpaths 200
+edit_guide_a             login me    me    200   admin 200   admin admin 200
+edit_guide_b             login me    me    admin 200   200   admin admin 200
+history_guide_b          login me    me    admin 200   200   admin admin 200
+edit_path_a              login me    me    admin admin 200   200   admin 200
+edit_path_b              login me    me    admin admin 200   admin 200   200
+add_subpage_guides       login me    me    addg  addg  admin admin admin addg
+add_guide                login me    me    200   200   admin admin admin 200
+mentor_list              login me    me    200   200   200   200   200   200
+mentor_edit_a            login me    me    200   admin admin admin admin 200
+mentor_edit_b            login me    me    admin 200   admin admin admin 200
+mentor_history_b         login me    me    admin 200   admin admin admin 200
+mentor_history_results_b login me    me    admin 200   admin admin admin 200
+mentor_compare_b         login me    me    admin 200   admin admin admin 200
+mentor_usage_b           login me    me    admin 200   admin admin admin 200
+inst_list                login me    me    200   200   200   200   200   200
+inst_edit_a              login me    me    admin admin admin 200   admin 200
+inst_edit_b              login me    me    admin admin admin admin 200   200
+inst_history_b           login me    me    admin admin admin admin 200   200
+inst_compare_b           login me    me    admin admin admin admin 200   200
+inst_usage_b             login me    me    admin admin admin admin 200   200
+enrolment_list           login me    me    admin admin admin 200   200   200
+enrolment_a              login me    me    404   404   404   200   404   200
+stepcompletion_list      login me    me    admin admin admin 200   200   200
+stepcompletion_a         login me    me    404   404   404   200   404   200
+testattempt_list         login me    me    admin admin admin 200   200   200
+testattempt_a            login me    me    404   404   404   200   404   200
+creditclaim_list         login me    me    admin admin admin 200   200   200
+creditclaim_a            login me    me    404   404   404   200   404   200
+creditclaim_b            login me    me    404   404   404   404   200   200
+certificate_list         login me    me    admin admin admin 200   200   200
+certificate_a            login me    me    404   404   404   200   404   200
+certificate_b            login me    me    404   404   404   404   200   200
+certificate_edit_a       login me    me    admin admin admin admin admin admin
+certificateevent_list    login me    me    admin admin admin 200   200   200
+certificateevent_a       login me    me    404   404   404   200   404   200
+issue                    login me    me    404   404   404   200   200   200
+revoke_a                 login me    me    404   404   404   200   404   200
+revoke_a_post            login me    me    404   404   404   inspA 404   inspA
+reissue_a                login me    me    404   404   404   200   404   200
+reports                  login me    me    404   404   404   200   200   200
+report_a                 login me    me    404   404   404   200   404   200
+report_b                 login me    me    404   404   404   404   200   200
+pars_all                 login me    me    404   404   404   200   200   200
+pars_a                   login me    me    404   404   404   200   404   200
+pars_b                   login me    me    404   404   404   404   200   200
+users                    login me    me    admin admin admin admin admin 200
+user_edit_doc_a          login me    me    admin admin admin admin admin 200
+groups                   login me    me    admin admin admin admin admin 200
+site_settings            login me    me    admin admin admin admin admin sett
+workflows                login me    me    admin admin admin admin admin 200
+workflow_tasks           login me    me    admin admin admin admin admin 200
+report_locked            login me    me    admin admin 200   admin admin 200
+report_workflow          login me    me    200   200   200   200   200   200
+report_workflow_tasks    login me    me    200   200   200   200   200   200
+report_page_types        login me    me    200   200   200   200   200   200
+report_site_history      login me    me    200   200   200   200   200   200
+report_aging             login me    me    200   200   200   200   200   200
+images                   login me    me    200   200   admin 200   200   200
+documents                login me    me    200   200   admin admin admin 200
+collections              login me    me    admin admin admin admin admin 200
+sites                    login me    me    admin admin admin admin admin 200
+redirects                login me    me    admin admin admin admin admin 200
+forms                    login me    me    200   200   200   200   200   200
+admin_api_pages          login me    me    200   200   200   200   200   200
+"""
+
+
+def parse_table(text):
+    lines = [line.split() for line in text.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert header[1:] == ROLES, header
+    return {
+        (cells[0], role): code
+        for cells in rows
+        for role, code in zip(ROLES, cells[1:], strict=True)
+    }
+
+
+EXPECTED = parse_table(EXPECTED_TABLE)
+ROW_KEYS = list(dict.fromkeys(key for key, _ in EXPECTED))
+CASES = [(key, role) for key in ROW_KEYS for role in ROLES]
+
+REDIRECTS = {
+    "me": "/me/",
+    "admin": "/admin/",
+    "path": "{path_a_url}",
+    "cont": "{path_a_url}continue/",
+    "xhome": "/admin/pages/{home}/",
+    "xpaths": "/admin/pages/{paths_index}/",
+    "addg": "/admin/pages/add/cms/guidepage/{guides_index}/",
+    "inspA": "/admin/certificate/inspect/{cert_a}/",
+    "sett": "/admin/settings/cms/siteidentity/{site}/",
+}
+
+# Strings a role's 200 answer must contain: proof that the "must not contain"
+# checks look at pages that do show learner data to those entitled to it.
+MUST_SHOW = {
+    ("me_transcript", "doc_a"): ["{number_a}"],
+    ("me_transcript", "doc_b"): ["{number_b}"],
+    ("certificate_list", "stf_a"): ["Alice Able"],
+    ("certificate_list", "stf_b"): ["Bob Baker"],
+    ("certificate_list", "su"): ["Alice Able", "Bob Baker"],
+    ("creditclaim_list", "stf_a"): ["doctor-a"],
+    ("verify_a", "anon"): ["Alice Able"],
+    ("mentor_list", "men_a"): ["Ana Alvarez"],
+    ("mentor_compare_b", "men_b"): ["Acme Pharma"],
+    ("inst_compare_b", "stf_b"): ["Dr Olde Signatory"],
+}
+
+
+# ---------------------------------------------------------------------------
+# Running one case.
+
+
+def login_redirect(url):
+    return "/accounts/login/?" + urlencode({"next": url}, safe="/")
+
+
+def expected_answer(code, url, ids):
+    """(status, Location or None) for a code of the table."""
+    if code.isdigit():
+        return int(code), None
+    if code == "login":
+        return 302, login_redirect(url)
+    return 302, REDIRECTS[code].format(**ids)
+
+
+def body_text(response):
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        reader = pypdf.PdfReader(io.BytesIO(raw))
+        return " ".join(page.extract_text() for page in reader.pages)
+    return raw.decode("utf-8", errors="replace")
+
+
+def forbidden_strings(world, role, row):
+    strings = [] if row.public_identity else list(world.foreign[role])
+    return strings + [s for r, s in row.extra_forbidden if r == role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "role"), CASES, ids=[f"{k}-{r}" for k, r in CASES])
+def test_answer(client, world, key, role):
+    row = ROWS[key]
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    url = row.url.format(**world.ids)
+    response = client.post(url, dict(row.data)) if row.method == "post" else client.get(url)
+    status, location = expected_answer(EXPECTED[key, role], url, world.ids)
+    actual = (
+        response.status_code,
+        response.get("Location") if response.status_code == 302 else None,
+    )
+    assert actual == (status, location), f"{row.method.upper()} {url} as {role}"
+    if status == 200:
+        text = body_text(response)
+        leaked = [s for s in forbidden_strings(world, role, row) if s in text]
+        assert not leaked, f"{url} shows {role} another party's data: {leaked}"
+        for wanted in MUST_SHOW.get((key, role), []):
+            assert wanted.format(**world.ids) in text, wanted
+
+
+def test_matrix_is_complete():
+    """Every row has a URL and an answer for every role, and the module
+    docstring states the matrix size."""
+    assert list(ROWS) == ROW_KEYS
+    assert len(EXPECTED) == len(ROLES) * len(ROWS) == len(CASES)
+    assert f"{len(ROLES)} roles x {len(ROWS)} URLs = {len(CASES)} cases" in __doc__
+
+
+@pytest.mark.django_db
+def test_every_admin_menu_item_is_in_the_matrix(rf, world):
+    """The superuser's admin menu (every item, submenus included) only links
+    to URLs that the matrix covers, so a new admin area cannot be forgotten."""
+    from wagtail.admin.menu import admin_menu
+
+    request = rf.get("/admin/")
+    request.user = world.users["su"]
+    covered = {row.url.format(**world.ids).split("?")[0] for row in ROWS.values()}
+
+    def urls(items):
+        for item in items:
+            if getattr(item, "menu", None) is not None:
+                yield from urls(item.menu.menu_items_for_request(request))
+            elif getattr(item, "url", "").startswith("/admin/"):
+                yield item.url
+
+    linked = set(urls(admin_menu.menu_items_for_request(request)))
+    assert {"/admin/cme-reports/", "/admin/certificate/", "/admin/users/"} <= linked
+    assert not sorted(linked - covered)
