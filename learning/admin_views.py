@@ -30,10 +30,28 @@ class StaffOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+MAX_ID = 2**63 - 1  # the largest primary key a database column can hold
+
+
+class ClaimsField(forms.ModelMultipleChoiceField):
+    """Claim ids from checkboxes. Anything that is not a plausible id (text,
+    or a number too large for the database, which SQLite would answer with
+    an OverflowError) gets the field's ordinary "invalid choice" message."""
+
+    def _check_values(self, value):
+        for item in value:
+            text = str(item).strip()
+            if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text[:40]},
+                )
+        return super()._check_values(value)
+
+
 class IssueForm(forms.Form):
-    claims = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Completions"
-    )
+    claims = ClaimsField(queryset=None, widget=forms.CheckboxSelectMultiple, label="Completions")
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,9 @@
+import os
+
 from django.core.cache import cache
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from cms.factories import (
     GuidePageFactory,
@@ -10,6 +13,13 @@ from cms.factories import (
     ReviewerFactory,
     UserFactory,
 )
+
+# In CI the property-based tests draw the same examples on every run, so a
+# result is reproducible; locally they explore new examples each time (and
+# any failure they find becomes an explicit @example).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
