@@ -19,6 +19,7 @@ from search.query import ParsedQuery, parse, words
 
 from .base import (
     FACETS,
+    MARK_START,
     Facet,
     FacetValue,
     Hit,
@@ -141,7 +142,19 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
         """Likely corrections: (term, document count)."""
 
     @abc.abstractmethod
-    def _suggest_ids(self, typed: list[str], prefix: str, limit: int) -> list[int]: ...
+    def _suggest_queries(self, typed: list[str], prefix: str) -> list[tuple[str, list]]:
+        """SELECTs of document ids, best first, each taking a LIMIT: titles
+        with every typed word (the last as a prefix), then anywhere."""
+
+    def _suggest_ids(self, typed: list[str], prefix: str, limit: int) -> list[int]:
+        ids: list[int] = []
+        with connection.cursor() as cursor:
+            for sql, params in self._suggest_queries(typed, prefix):
+                cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+                ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
+                if len(ids) >= limit:
+                    break
+        return ids[:limit]
 
     def _after_rebuild(self) -> None:
         """Housekeeping once a rebuild has been written (optimise, analyse)."""
@@ -521,6 +534,11 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             r.id: r for r in IndexedDocument.objects.filter(id__in=ids).only("title", "url", "kind")
         }
         return [Suggestion(rows[i].title, rows[i].url, rows[i].kind) for i in ids if i in rows]
+
+
+def pick_snippet(body: str, objectives: str, summary: str) -> str:
+    """The first of the highlighted texts that has a match in it, or ""."""
+    return next((text for text in (body, objectives, summary) if text and MARK_START in text), "")
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:

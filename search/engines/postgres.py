@@ -12,7 +12,7 @@ from django.db import connection
 from search.query import ParsedQuery
 
 from .base import MARK_END, MARK_START
-from .embedded import EmbeddedEngine
+from .embedded import EmbeddedEngine, pick_snippet
 
 _MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
 TITLE_HEADLINE = f"HighlightAll=true, {_MARKS}"
@@ -82,10 +82,7 @@ class PostgresEngine(EmbeddedEngine):
             )
             result = {}
             for row_id, title, body, objectives, summary in cursor.fetchall():
-                snippet = next(
-                    (text for text in (body, objectives, summary) if text and MARK_START in text),
-                    "",
-                )
+                snippet = pick_snippet(body, objectives, summary)
                 if snippet and (snippet is body or snippet is objectives):
                     snippet = f"…{snippet}…"
                 result[row_id] = (title, snippet)
@@ -109,24 +106,18 @@ class PostgresEngine(EmbeddedEngine):
             )
             return cursor.fetchall()
 
-    def _suggest_ids(self, typed, prefix, limit):
-        """Titles containing every typed word, the last one as a prefix; then,
-        if there are fewer than `limit`, documents with them anywhere."""
+    def _suggest_queries(self, typed, prefix):
         query = _prefix_tsquery(typed, prefix)
         if not query:
             return []
-        ids: list[int] = []
-        with connection.cursor() as cursor:
-            for column, config in (("title_vector", "simple"), ("search_vector", "english")):
-                cursor.execute(
-                    f"SELECT id FROM search_indexeddocument, to_tsquery('{config}', %s) q "
-                    f"WHERE {column} @@ q ORDER BY ts_rank({column}, q) DESC, id LIMIT %s",
-                    [query, limit],
-                )
-                ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
-                if len(ids) >= limit:
-                    break
-        return ids[:limit]
+        return [
+            (
+                f"SELECT id FROM search_indexeddocument, to_tsquery('{config}', %s) q "
+                f"WHERE {column} @@ q ORDER BY ts_rank({column}, q) DESC, id",
+                [query],
+            )
+            for column, config in (("title_vector", "simple"), ("search_vector", "english"))
+        ]
 
     def _after_rebuild(self):
         with connection.cursor() as cursor:

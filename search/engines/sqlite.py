@@ -9,7 +9,7 @@ from django.db import connection
 from search.query import ParsedQuery
 
 from .base import MARK_END, MARK_START
-from .embedded import EmbeddedEngine
+from .embedded import EmbeddedEngine, pick_snippet
 
 # bm25 weights, in column order: title, summary, objectives, body, meta.
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 3.0)
@@ -78,11 +78,7 @@ class SqliteEngine(EmbeddedEngine):
             )
             result = {}
             for row_id, title, body, objectives, summary in cursor.fetchall():
-                snippet = next(
-                    (text for text in (body, objectives, summary) if text and MARK_START in text),
-                    "",
-                )
-                result[row_id] = (title, snippet)
+                result[row_id] = (title, pick_snippet(body, objectives, summary))
             return result
 
     def _word_in_index(self, word):
@@ -104,22 +100,13 @@ class SqliteEngine(EmbeddedEngine):
             )
             return cursor.fetchall()
 
-    def _suggest_ids(self, typed, prefix, limit):
-        """Titles containing every typed word, the last one as a prefix; then,
-        if there are fewer than `limit`, documents with them anywhere."""
+    def _suggest_queries(self, typed, prefix):
         words = " AND ".join([_phrase((w,)) for w in typed] + [_phrase((prefix,)) + " *"])
-        ids: list[int] = []
-        with connection.cursor() as cursor:
-            for expression in (f"title : ({words})", words):
-                cursor.execute(
-                    "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-                    "ORDER BY bm25(search_fts, 10.0, 2.0, 1.0, 0.5, 1.0) LIMIT %s",
-                    [expression, limit],
-                )
-                ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
-                if len(ids) >= limit:
-                    break
-        return ids[:limit]
+        sql = (
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+            "ORDER BY bm25(search_fts, 10.0, 2.0, 1.0, 0.5, 1.0)"
+        )
+        return [(sql, [f"title : ({words})"]), (sql, [words])]
 
     def _after_rebuild(self):
         with connection.cursor() as cursor:
