@@ -5,3 +5,6 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cms"
     verbose_name = "Curbside content"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

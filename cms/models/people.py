@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
+from ..panels import RestrictedPanel
 from .choices import PracticeSetting
 
 # A disclosure is current for twelve months from the day it was given.
@@ -100,7 +101,7 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
             ],
             heading="Disclosure of financial relationships",
         ),
-        MultiFieldPanel(
+        RestrictedPanel(
             [FieldPanel("user"), FieldPanel("is_active")],
             heading="Account",
             permission="cms.manage_mentors",

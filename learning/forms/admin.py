@@ -1,10 +1,28 @@
+from django.db.models import Q
+
 from wagtail.admin.forms import WagtailAdminPageForm
 
 GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
 
 
 class LearningPathPageForm(WagtailAdminPageForm):
-    """Refuses to submit or publish a credit-bearing path that is not ready."""
+    """Refuses to submit or publish a credit-bearing path that is not ready.
+
+    The accrediting institution is chosen among the editor's own institutions
+    (any, for superusers); the path's current institution stays selectable so a
+    CME reviewer can save the path without changing it. Any other id posted is
+    an invalid choice: staff of one institution cannot make another issue
+    credit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("institution")
+        user = self.for_user
+        if field is not None and user is not None and not user.is_superuser:
+            allowed = Q(staff=user)
+            if self.instance.institution_id:
+                allowed |= Q(pk=self.instance.institution_id)
+            field.queryset = field.queryset.filter(allowed).distinct()
 
     def clean(self):
         from learning.services import publication_problems
