@@ -1,13 +1,13 @@
 """Institution reports: per-path figures and the PARS credit export, computed
 in the database in a fixed number of queries."""
 
-import csv
 import io
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 
+from cms import spreadsheets
 from cms.credits import format_credits
 
 from .models import (
@@ -139,7 +139,7 @@ def pars_rows(user, path=None):
 
 def pars_csv(user, path=None):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=PARS_COLUMNS)
+    writer = spreadsheets.dict_writer(buffer, PARS_COLUMNS)
     writer.writeheader()
     for row in pars_rows(user, path):
         writer.writerow(row)

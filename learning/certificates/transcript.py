@@ -1,6 +1,5 @@
 """A learner's transcript: their valid certificates, with credits per year."""
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from django.template.loader import render_to_string
 
 import weasyprint
 
+from cms import spreadsheets
 from cms.credits import format_credits
 from learning.models import Certificate, CertificateStatus, LearnerProfile
 
@@ -57,7 +57,7 @@ def transcript(user):
 
 def transcript_csv(user):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for year in transcript(user)["years"]:
         for c in year.certificates:
