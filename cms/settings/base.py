@@ -11,7 +11,7 @@ import dj_database_url
 
 from cms.storage import media_storage
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import cache_config, env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -220,25 +220,10 @@ STORAGES["default"] = media_storage()
 # it: CACHE_URL=db:// (or db://<table>) selects Django's database cache, whose
 # table `manage.py createcachetable` creates (idempotent). Unset, or
 # locmem://, keeps a per-process memory cache: right for one process only.
+# locmem:// keeps a per-process memory cache: right for one process only, the
+# development default. Production defaults to db:// and refuses locmem://.
 CACHE_URL = env_str("CACHE_URL", "locmem://")
-if CACHE_URL == "locmem://":
-    _default_cache = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "curbside",
-    }
-elif CACHE_URL.startswith("db://"):
-    _default_cache = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": CACHE_URL.removeprefix("db://").strip("/") or "curbside_cache",
-        # Culling (a third of the entries when full) must not drop counters
-        # in the middle of an attack.
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
-else:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(f"CACHE_URL must be locmem:// or db://[table], not {CACHE_URL!r}.")
-CACHES = {"default": {**_default_cache, "TIMEOUT": 600}}
+CACHES = cache_config(CACHE_URL)
 
 # Background tasks run in-process in the embedded setup. TASKS_BACKEND=database
 # (or the dotted path django_tasks_db.DatabaseBackend) queues them in the
@@ -250,7 +235,23 @@ TASKS_BACKEND_ALIASES = {
 _tasks_backend = env_str("TASKS_BACKEND", "immediate")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND_ALIASES.get(_tasks_backend, _tasks_backend)}}
 
+# Email: the console in development (emails are printed); SMTP in production,
+# which refuses the backends below (cms.settings.production).
+SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+UNSAFE_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Curbside <no-reply@curbside.example>")
 
 # Accounts (django-allauth): sign-up, log-in, log-out, password reset.

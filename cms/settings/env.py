@@ -44,3 +44,29 @@ def env_list(name, default=()):
     if value is None or value.strip() == "":
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# The database cache's table when CACHE_URL is db:// (created by a migration,
+# cms/migrations/0003, and by `manage.py createcachetable`).
+DEFAULT_CACHE_TABLE = "curbside_cache"
+
+
+def cache_config(url):
+    """CACHES for CACHE_URL: ``locmem://`` (per process) or ``db://[table]``
+    (Django's database cache, shared by every process)."""
+    if url == "locmem://":
+        cache = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "curbside",
+        }
+    elif url.startswith("db://"):
+        cache = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": url.removeprefix("db://").strip("/") or DEFAULT_CACHE_TABLE,
+            # Culling (a third of the entries when full) must not drop counters
+            # in the middle of an attack.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    else:
+        raise ImproperlyConfigured(f"CACHE_URL must be locmem:// or db://[table], not {url!r}.")
+    return {"default": {**cache, "TIMEOUT": 600}}

@@ -12,8 +12,8 @@ import copy
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, MIDDLEWARE, STORAGES
-from .env import env_bool, env_int, env_list, env_str
+from .base import LOGGING, MIDDLEWARE, SMTP_EMAIL_BACKEND, STORAGES, UNSAFE_EMAIL_BACKENDS
+from .env import cache_config, env_bool, env_int, env_list, env_str
 
 DEBUG = False
 if env_bool("DJANGO_DEBUG", False):
@@ -22,13 +22,21 @@ if env_bool("DJANGO_DEBUG", False):
         "Unset it, or use cms.settings.dev."
     )
 
-_DEV_KEY_PREFIX = "insecure-"
+_DEV_KEY_PREFIXES = ("insecure-", "django-insecure")
 SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY or SECRET_KEY.startswith(_DEV_KEY_PREFIX) or len(SECRET_KEY) < 32:
+# What `check --deploy` (security.W009) asks for: at least 50 characters, at
+# least 5 different ones, not a development key.
+if (
+    not SECRET_KEY
+    or SECRET_KEY.startswith(_DEV_KEY_PREFIXES)
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
         "The environment variable SECRET_KEY must be set to a long random value "
-        "(at least 32 characters, not the development key) to run with production "
-        'settings. Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        "(at least 50 characters, at least 5 different ones, not the development key) to "
+        "run with production settings. Generate one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -36,6 +44,29 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "The environment variable ALLOWED_HOSTS must be set to the host names this site "
         "answers to, comma separated (for example curbside.example.org,127.0.0.1)."
+    )
+
+# The cache holds rate-limit counters and spent two-factor codes, so every
+# app process must share it: production defaults to the database cache
+# (its table is created by the migrations) and refuses a per-process one.
+CACHE_URL = env_str("CACHE_URL", "db://")
+if CACHE_URL == "locmem://":
+    raise ImproperlyConfigured(
+        "CACHE_URL=locmem:// gives each process its own cache: rate limits and spent "
+        "two-factor codes would not be shared between app processes. Leave CACHE_URL unset "
+        "(the database cache) or set CACHE_URL=db://<table>."
+    )
+CACHES = cache_config(CACHE_URL)
+
+# Email: SMTP only. The console backend would write password-reset links,
+# addresses and usernames into the log stream; files and memory lose them.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", SMTP_EMAIL_BACKEND)
+if EMAIL_BACKEND in UNSAFE_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} is refused with production settings: emails (password "
+        "resets included) would end up in the logs, on disk or nowhere. Use SMTP: set "
+        "EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS "
+        '(docs/deploy.md, "Email").'
     )
 
 # Static files: whitenoise serves them from STATIC_ROOT (`collectstatic`),

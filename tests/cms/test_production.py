@@ -239,3 +239,87 @@ def test_media_from_another_origin_is_allowed_as_images(client, settings):
     policy = client.get("/accounts/login/")["Content-Security-Policy"]
     assert "img-src 'self' data: https://media.example.net;" in policy + ";"
     assert "media-src 'self' https://media.example.net;" in policy + ";"
+
+
+# Security findings: key length, shared cache, email -------------------------
+
+
+def test_refuses_a_key_check_deploy_would_warn_about():
+    # 42 characters passed before while `check --deploy` (W009) wants 50.
+    for key in ("k" * 60, "x1y2z3" * 7):  # 1 distinct character; 42 characters
+        result = run(SETUP, SECRET_KEY=key, ALLOWED_HOSTS="x.example")
+        assert result.returncode != 0, key
+        assert "at least 50 characters, at least 5 different ones" in result.stderr
+
+
+SHOW = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.CACHES['default']['BACKEND']); print(settings.EMAIL_BACKEND)"
+)
+
+
+def test_production_defaults_to_the_shared_database_cache_and_smtp():
+    result = run(["-c", SHOW], SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.example")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ]
+
+
+def test_production_refuses_a_per_process_cache():
+    result = run(SETUP, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.example", CACHE_URL="locmem://")
+    assert result.returncode != 0
+    assert "CACHE_URL=locmem:// gives each process its own cache" in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["console", "filebased", "locmem", "dummy"])
+def test_production_refuses_email_backends_that_leak_or_lose_reset_links(backend):
+    result = run(
+        SETUP,
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="x.example",
+        EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend",
+    )
+    assert result.returncode != 0
+    assert "is refused with production settings" in result.stderr
+
+
+def test_two_production_processes_share_rate_limit_counters(tmp_path):
+    """What one app process counts (a failed log-in, a spent TOTP code),
+    another sees: the default production cache is in the database."""
+    env = {
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "x.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+    }
+    assert run(["manage.py", "migrate", "cms", "0003", "-v", "0"], **env).returncode == 0
+    count = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "cache.add('failures', 0); print(cache.incr('failures'))"
+    )
+    first = run(["-c", count], **env)
+    second = run(["-c", count], **env)
+    assert (first.stdout.strip(), second.stdout.strip()) == ("1", "2"), first.stderr + second.stderr
+
+
+def test_check_database_finds_a_missing_cache_table(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy", "--database", "default"],
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="x.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    )
+    assert "cms.W004" in result.stdout + result.stderr
+
+
+def test_deploy_checks_flag_a_per_process_cache_and_console_email(settings):
+    from cms.checks import check_email_backend, check_shared_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert [e.id for e in check_shared_cache(None)] == ["cms.E002"]
+    assert [e.id for e in check_email_backend(None)] == ["cms.E003"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert check_shared_cache(None) == check_email_backend(None) == []
