@@ -12,7 +12,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from cms.models import GuideAuthor, GuideIndexPage, GuidePage, Institution, Mentor, Topic
-from cms.security import activate_totp, has_second_factor, mfa_required
+from cms.security import activate_totp, confirm_email, has_second_factor, mfa_required
 
 
 class UserFactory(DjangoModelFactory):
@@ -39,6 +39,9 @@ class UserFactory(DjangoModelFactory):
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):
         super()._after_postgeneration(instance, create, results)
+        if create and instance.email:
+            # Log-in needs a confirmed address (ACCOUNT_EMAIL_VERIFICATION).
+            confirm_email(instance)
         wanted = (results or {}).get("totp")
         if (
             create

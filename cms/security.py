@@ -8,13 +8,16 @@ See docs/accounts-security.md.
 import time
 
 from django.contrib import messages
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from allauth.mfa import app_settings as mfa_settings
@@ -59,6 +62,16 @@ def activate_totp(user, secret=None):
     secret = secret or generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def confirm_email(user):
+    """Record ``user.email`` as their confirmed primary address (log-in needs
+    one: ACCOUNT_EMAIL_VERIFICATION). For factories and the demo seed."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+    )
 
 
 def totp_code(secret, at=None):
@@ -142,7 +155,37 @@ def admin_login_redirect(request):
     return HttpResponseRedirect(url)
 
 
+class AuthenticationBackend(AllauthBackend):
+    """The site's only authentication backend (it keeps Django's permission
+    checks): a log-in attempt costs exactly one password hash whether the
+    account exists or not, so timing tells nothing about who has an account.
+
+    With Django's ModelBackend in front of allauth's, an existing email cost
+    three hashes (a dummy one for the unknown username, then allauth checked
+    the password once as a username-or-email and once as an email) and an
+    unknown one two. Here each account's password is checked once per
+    attempt and an attempt that found no account hashes once."""
+
+    def authenticate(self, request, **credentials):
+        self._checked = {}
+        return super().authenticate(request, **credentials)
+
+    def _check_password(self, user, password):
+        if not user:
+            return None
+        if user.pk not in self._checked:
+            self._checked[user.pk] = super()._check_password(user, password)
+        return self._checked[user.pk]
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def send_account_already_exists_mail(self, email):
+        """Sign-up with an address that has an account answers exactly like a
+        new sign-up ("confirm your address"), and costs the same: a new account
+        hashes its password, so this hashes one too."""
+        make_password(get_random_string(24))
+        super().send_account_already_exists_mail(email)
+
     def pre_authenticate(self, request, **credentials):
         """Too many failed log-ins answer 429 with the "too many requests"
         page, not the log-in form again."""

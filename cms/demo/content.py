@@ -24,7 +24,7 @@ from cms.models import (
     Mentor,
     PracticeSetting,
 )
-from cms.security import activate_totp, has_second_factor, mfa_required
+from cms.security import activate_totp, confirm_email, has_second_factor, mfa_required
 
 from .registry import register_seeder
 
@@ -82,6 +82,7 @@ def seed_users(stdout):
             user.set_password(DEMO_PASSWORD)
             user.save()
             stdout(f"  user {username}")
+        confirm_email(user)
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
         if mfa_required(user) and not has_second_factor(user):

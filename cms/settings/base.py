@@ -133,10 +133,9 @@ PERMISSIONS_POLICY = {
     )
 }
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend: allauth's log-in by username or email (with Django's permission
+# checks), at one password hash per attempt whether or not the account exists.
+AUTHENTICATION_BACKENDS = ["cms.security.AuthenticationBackend"]
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -259,8 +258,17 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/me/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# No account enumeration (docs/accounts-security.md): sign-up asks for an email
+# address and a password only (a username is made from the address; demo and
+# staff users may still log in by username), and an address must be confirmed
+# before the first log-in, so signing up with an address that has an account
+# looks exactly like a new sign-up ("confirm your address"; the owner gets an
+# "you already have an account" email instead). Failed log-ins say the same
+# and cost the same for known and unknown accounts (cms.security).
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False

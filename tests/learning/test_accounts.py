@@ -1,5 +1,7 @@
 """Sign-up, log-in, log-out and password reset through django-allauth."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.core import mail
 
@@ -10,33 +12,66 @@ from cms.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_logs_in_and_lands_on_the_dashboard(client):
+def confirmation_link(message):
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_sign_up_confirms_the_address_then_lands_on_the_dashboard(client):
     response = client.post(
         "/accounts/signup/",
         {
             "email": "new.doctor@example.org",
-            "username": "newdoctor",
             "password1": "a-long-clinical-passphrase",
             "password2": "a-long-clinical-passphrase",
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert client.get("/me/").status_code == 302  # not signed in before confirming
+    (message,) = mail.outbox
+    assert message.to == ["new.doctor@example.org"]
+    link = confirmation_link(message)
+    response = client.post(link)
+    assert response.status_code == 302
     assert response["Location"] == "/me/"
-    assert get_user_model().objects.filter(username="newdoctor").exists()
     assert client.get("/me/").status_code == 200
+    user = get_user_model().objects.get(email="new.doctor@example.org")
+    assert user.username  # made from the address
 
 
-def test_sign_up_with_a_weak_password_or_taken_email_explains(client):
+def test_sign_up_with_a_taken_email_looks_exactly_like_a_new_one(client):
     UserFactory(username="taken", email="taken@example.org")
+    answers = []
+    for email in ("taken@example.org", "fresh@example.org"):
+        client.cookies.clear()
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": email,
+                "password1": "a-long-clinical-passphrase",
+                "password2": "a-long-clinical-passphrase",
+            },
+            follow=True,
+        )
+        page = response.content.decode().replace(email, "EMAIL")
+        answers.append((response.redirect_chain, re.sub(r'value="[^"]{20,}"', "", page)))
+    assert answers[0] == answers[1]
+    assert "already registered" not in answers[0][1]
+    # The owner of the taken address is told, by email, that they have an account.
+    to_taken = [m for m in mail.outbox if m.to == ["taken@example.org"]]
+    assert len(to_taken) == 1 and "already" in to_taken[0].body.lower()
+    assert get_user_model().objects.filter(email__iexact="taken@example.org").count() == 1
+
+
+def test_sign_up_with_a_weak_password_explains(client):
     response = client.post(
-        "/accounts/signup/",
-        {"email": "taken@example.org", "username": "other", "password1": "123", "password2": "123"},
+        "/accounts/signup/", {"email": "other@example.org", "password1": "123", "password2": "123"}
     )
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "A user is already registered with this email address." in html
-    assert "This password is too short" in html
-    assert not get_user_model().objects.filter(username="other").exists()
+    assert "This password is too short" in response.content.decode()
+    assert not get_user_model().objects.filter(email="other@example.org").exists()
 
 
 def test_log_in_with_username_or_email_and_log_out(client):
