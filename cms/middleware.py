@@ -1,10 +1,12 @@
-"""Find the Wagtail Site for a request without a database query each time."""
+"""Project middleware: the Wagtail Site for a request without a database query
+each time, and no caching of personal responses."""
 
 import time
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
+from django.utils.cache import add_never_cache_headers
 
 from wagtail.models import Page, Site
 
@@ -46,3 +48,20 @@ class SiteCacheMiddleware:
 @receiver(post_delete, sender=Site)
 def forget_sites(**kwargs):
     _sites.clear()
+
+
+class PrivateResponseMiddleware:
+    """Every answer to a signed-in request is personal (a name in the header,
+    progress, certificates, admin pages): ``Cache-Control: private, no-store``
+    (with Django's other never-cache headers), so no shared cache, proxy or
+    browser history keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

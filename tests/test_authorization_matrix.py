@@ -12,6 +12,8 @@ The data set is built once per module (per xdist worker) inside a transaction
 that is rolled back at the end; each case runs in its own savepoint, so the
 POST cases cannot affect each other.
 
+Every answer to a signed-in role carries ``Cache-Control: private, no-store``.
+
 Every 200 answer outside the public verification page is also checked for the
 other parties' identifying strings (learner names, usernames, certificate
 numbers and codes, another mentor's name on the mentor listing, the earlier
@@ -540,6 +542,11 @@ def test_answer(client, world, key, role):
         response.get("Location") if response.status_code == 302 else None,
     )
     assert actual == (status, location), f"{row.method.upper()} {url} as {role}"
+    if user is not None:
+        # Every answer to a signed-in request is personal: never stored by a
+        # shared cache, a proxy or the browser.
+        cache_control = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= cache_control, (url, role, cache_control)
     if status == 200:
         text = body_text(response)
         leaked = [s for s in forbidden_strings(world, role, row) if s in text]
