@@ -126,7 +126,7 @@ def test_the_tasks_backend_shorthand(monkeypatch):
     )
 
 
-def test_make_worker_recovers_then_runs_db_worker_for_its_id():
+def test_make_worker_recovers_then_runs_the_worker_for_its_id():
     commands = subprocess.run(
         ["make", "-n", "--no-print-directory", "worker", "WORKER_ID=host-7"],  # noqa: S607
         cwd=ROOT,
@@ -134,6 +134,6 @@ def test_make_worker_recovers_then_runs_db_worker_for_its_id():
         text=True,
         check=True,
     ).stdout
-    recover = commands.index("recover(worker_id='host-7')")
-    worker = commands.index("manage.py db_worker --queue-name '*' --worker-id 'host-7' --no-reload")
+    recover = commands.index("manage.py recover_tasks --worker-id 'host-7'")
+    worker = commands.index("manage.py worker --queue-name '*' --worker-id 'host-7' --no-reload")
     assert recover < worker
