@@ -3,6 +3,7 @@ WorkerHeartbeat every WORKER_HEARTBEAT_SECONDS from a background thread (so a
 long task does not make its worker look gone), and /healthz counts the rows
 newer than WORKER_HEARTBEAT_STALE_SECONDS."""
 
+import contextlib
 import datetime
 import logging
 import os
@@ -92,10 +93,8 @@ class HeartbeatThread(threading.Thread):
                 self.failing = False
             finally:
                 # This thread's own connection: a fresh one for every beat.
-                try:
+                with contextlib.suppress(DatabaseError):
                     connection.close()
-                except DatabaseError:
-                    pass
             self._stopped.wait(self.interval)
 
     def stop(self):

@@ -26,6 +26,7 @@ ordinary task failure.
 It also records a heartbeat (workers.heartbeat) for /healthz.
 """
 
+import contextlib
 import logging
 import random
 import time
@@ -105,10 +106,8 @@ def release_own_tasks(worker_id: str) -> int:
 
 
 def close_connection() -> None:
-    try:
+    with contextlib.suppress(DatabaseError):  # it is broken: closing it is all we want
         connection.close()
-    except DatabaseError:
-        pass  # it is broken: closing it is all we wanted
 
 
 class ResilientWorker(Worker):
