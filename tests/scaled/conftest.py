@@ -51,6 +51,7 @@ def worker_env():
         DATABASE_URL=database_url(),
         TASKS_BACKEND="database",  # the shorthand the settings understand
         DATABASE_CONN_MAX_AGE="0",
+        WORKER_HEARTBEAT_SECONDS="1",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -59,8 +60,9 @@ def worker_env():
 class Worker:
     """One `manage.py worker` process, as `make worker` starts it."""
 
-    def __init__(self, worker_id, log_dir):
+    def __init__(self, worker_id, log_dir, *options):
         self.worker_id = worker_id
+        self.options = list(options)
         self.log = Path(log_dir) / f"{worker_id}.log"
         self.process = None
 
@@ -91,6 +93,7 @@ class Worker:
             "--no-startup-delay",
             "--interval",
             "0.1",
+            *self.options,
         ]
         handle = self.log.open("a")
         self.process = subprocess.Popen(  # noqa: S603 (this interpreter, fixed arguments)
@@ -122,12 +125,12 @@ class Worker:
 
 @pytest.fixture
 def workers(tmp_path):
-    """Start workers with ``workers("w1")``; all are stopped before the
-    database is flushed."""
+    """Start workers with ``workers("w1", *more_options)``; all are stopped
+    before the database is flushed."""
     started = []
 
-    def start(worker_id):
-        worker = Worker(worker_id, tmp_path).start()
+    def start(worker_id, *options):
+        worker = Worker(worker_id, tmp_path, *options).start()
         started.append(worker)
         return worker
 
