@@ -41,9 +41,8 @@ serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs SE
 		--timeout $${GUNICORN_TIMEOUT:-30} --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200
 
 worker: install ## Run a background task worker (TASKS_BACKEND=database; WORKER_ID names it)
-	$(BIN)/python manage.py shell -c "from learning.certificates.recovery import recover; \
-	    print('Recovered:', recover(worker_id='$(WORKER_ID)'))"
-	exec $(BIN)/python manage.py db_worker --queue-name '*' --worker-id '$(WORKER_ID)' --no-reload
+	$(BIN)/python manage.py recover_tasks --worker-id '$(WORKER_ID)'
+	exec $(BIN)/python manage.py worker --queue-name '*' --worker-id '$(WORKER_ID)' --no-reload
 
 test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

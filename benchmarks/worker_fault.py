@@ -179,11 +179,7 @@ class Worker:
         self.worker_id, self.env, self.process = worker_id, env, None
 
     def recover(self):
-        code = (
-            "import json; from learning.certificates.recovery import recover; "
-            f"print(json.dumps(recover(worker_id={self.worker_id!r})))"
-        )
-        out = manage(["shell", "-c", code], self.env)
+        out = manage(["recover_tasks", "--worker-id", self.worker_id, "--json"], self.env)
         return json.loads(out.strip().splitlines()[-1])
 
     def start(self):

@@ -1,28 +1,30 @@
 """GET /healthz: is this app server fit to take traffic? For load balancers.
 
-Answers JSON::
+Anyone gets the bare status, ``{"status": "ok" | "degraded" | "down"}``. A
+request with ``Authorization: Bearer <HEALTHZ_TOKEN>`` (the token compared in
+constant time; without HEALTHZ_TOKEN nobody) also gets the details::
 
-    {"status": "ok" | "degraded" | "down",
+    {"status": "ok",
      "checks": {"database": {"ok": true, "latency_ms": 0.4, ...},
-                "search": {...}, "storage": {...}, "tasks": {...}}}
+                "search": {...}, "storage": {...}, "tasks": {...}},
+     "checked_at": "..."}
 
 HTTP 200 while the database answers ("degraded" when another check fails:
 the site still serves, e.g. search falls back to the embedded engine); 503
 when the database does not answer ("down": take this server out of rotation).
 Results are kept for ``HEALTHZ_CACHE_SECONDS`` (5 s) per process so frequent
-polling costs one round of checks every few seconds. No authentication; the
-answer never contains credentials, URLs or stack traces.
+polling costs one round of checks every few seconds. Even the details never
+contain credentials, URLs or stack traces.
 
-Checks are registered with ``@register_check(name)``. The database, storage
-and task-queue checks live here; other apps add theirs in a ``health`` module
-(``search/health.py``), found on first use like ``wagtail_hooks`` modules are,
-so ``cms`` never imports ``search`` or ``learning``.
+Checks are registered with ``@register_check(name)``. The database and
+storage checks live here; other apps add theirs in a ``health`` module
+(``search/health.py``, ``workers/health.py``), found on first use like
+``wagtail_hooks`` modules are, so ``cms`` never imports them.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import datetime
 import logging
 import threading
 import time
@@ -34,6 +36,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import autodiscover_modules
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -44,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 5.0
 STORAGE_TIMEOUT_SECONDS = 3.0
-TASK_LAG_LIMIT_SECONDS = 300
 CRITICAL = {"database"}
 
 
@@ -132,11 +135,24 @@ def forget_cached_result():
         _cached = None
 
 
+def shows_details(request) -> bool:
+    """Does the request carry ``Authorization: Bearer <HEALTHZ_TOKEN>``?"""
+    token = getattr(settings, "HEALTHZ_TOKEN", "")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return constant_time_compare(given.strip(), token)
+
+
 @never_cache
 @require_GET
 def healthz(request):
     body, code = cached_checks()
-    return JsonResponse(body, status=code)
+    if not shows_details(request):
+        body = {"status": body["status"]}
+    response = JsonResponse(body, status=code)
+    patch_vary_headers(response, ["Authorization"])
+    return response
 
 
 class HealthCheckMiddleware:
@@ -203,44 +219,3 @@ def check_storage() -> dict:
     finally:
         executor.shutdown(wait=False)
     return {"backend": backend}
-
-
-@register_check("tasks")
-def check_tasks() -> dict:
-    """The task backend; for the database queue, its length and lag."""
-    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-
-    default_task_backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-    backend = type(default_task_backend)
-    details = {"backend": f"{backend.__module__}.{backend.__qualname__}"}
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-    except ImportError:  # pragma: no cover - django-tasks-db is a dependency
-        return details
-    if not isinstance(default_task_backend, DatabaseBackend):
-        return details
-
-    from django.db.models import Min, Q
-
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    ready = DBTaskResult.objects.ready()
-    summary = ready.aggregate(
-        oldest_enqueued=Min("enqueued_at", filter=Q(run_after=get_date_max())),
-        oldest_due=Min("run_after", filter=~Q(run_after=get_date_max())),
-    )
-    waiting_since = [value for value in summary.values() if value is not None]
-    lag = (timezone.now() - min(waiting_since)).total_seconds() if waiting_since else 0.0
-    limit = getattr(settings, "TASKS_MAX_LAG_SECONDS", TASK_LAG_LIMIT_SECONDS)
-    details.update(
-        ready=ready.count(),
-        running=DBTaskResult.objects.running().count(),
-        oldest_ready_seconds=round(max(lag, 0.0), 1),
-    )
-    if lag > limit:
-        details["degraded"] = True
-        details["error"] = (
-            f"the oldest ready task has waited {datetime.timedelta(seconds=int(lag))} "
-            f"(limit {datetime.timedelta(seconds=limit)}): are the task workers running?"
-        )
-    return details

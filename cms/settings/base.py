@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "cms",
     "learning",
     "search",
+    "workers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -235,6 +236,17 @@ TASKS_BACKEND_ALIASES = {
 }
 _tasks_backend = env_str("TASKS_BACKEND", "immediate")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND_ALIASES.get(_tasks_backend, _tasks_backend)}}
+# Task workers (`manage.py worker`) record a heartbeat every
+# WORKER_HEARTBEAT_SECONDS; /healthz reports the queue degraded when none is
+# newer than WORKER_HEARTBEAT_STALE_SECONDS. A worker that loses the database
+# retries with backoff, at most WORKER_BACKOFF_MAX_SECONDS apart.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 120)
+WORKER_BACKOFF_MAX_SECONDS = env_int("WORKER_BACKOFF_MAX_SECONDS", 30)
+
+# GET /healthz gives anyone the bare status; the details (each check) only to
+# a request with "Authorization: Bearer <HEALTHZ_TOKEN>". Unset: nobody.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 
 # Email: the console in development (emails are printed); SMTP in production,
 # which refuses the backends below (cms.settings.production).
@@ -397,6 +409,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # The Elasticsearch client logs every request at INFO.
+        "elastic_transport": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},

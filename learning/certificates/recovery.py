@@ -11,15 +11,18 @@ safe. Two ways back:
   when their worker is known to be gone: the worker id given (``make worker``
   does this for its own WORKER_ID before it starts, so a restarted worker
   first takes back what it was doing), or any worker when the task has been
-  running longer than ``stale_after`` (a machine that never comes back).
+  running longer than ``stale_after`` and its worker has recorded no
+  heartbeat for WORKER_HEARTBEAT_STALE_SECONDS (a machine that never comes
+  back; a live worker busy with a long task keeps its task).
 * ``queue_missing``: queue issuance for approved claims that have no
   certificate and rendering for valid certificates with no ready PDF, unless
   a task for them is already waiting; this is what `issue_certificates`
   does for one path, for every path.
 
-``recover`` does both. ``make worker`` runs it (for its own worker id) before
-starting ``db_worker``; run it from cron for workers that never come back:
-``python manage.py shell -c "from learning.certificates.recovery import recover; recover()"``.
+``recover`` does both: ``manage.py recover_tasks``. ``make worker`` runs it
+(for its own worker id) before starting ``manage.py worker``; run it from
+cron for workers that never come back. (A worker that only lost the
+database takes back its own tasks itself: workers.runner.)
 """
 
 import datetime
@@ -53,13 +56,17 @@ def release_orphaned_tasks(worker_id=None, stale_after=STALE_AFTER):
         return 0
     from django_tasks.base import TaskResultStatus
 
+    from workers.heartbeat import live_workers
+
     running = results.filter(status=TaskResultStatus.RUNNING, task_path__in=CERTIFICATE_TASKS)
     cutoff = timezone.now() - stale_after if stale_after is not None else None
+    alive = set(live_workers().values_list("worker_id", flat=True)) if cutoff else set()
     orphaned = []
     for row in running.only("id", "worker_ids", "started_at"):
-        mine = worker_id is not None and row.worker_ids and row.worker_ids[-1] == worker_id
+        last_worker = row.worker_ids[-1] if row.worker_ids else None
+        mine = worker_id is not None and last_worker == worker_id
         stale = cutoff is not None and row.started_at is not None and row.started_at < cutoff
-        if mine or stale:
+        if mine or (stale and last_worker not in alive):
             orphaned.append(row.pk)
     if not orphaned:
         return 0

@@ -1,4 +1,5 @@
-"""GET /healthz as a load balancer sees it, and what visitors get when the
+"""GET /healthz as a load balancer sees it (the bare status), as monitoring
+with HEALTHZ_TOKEN sees it (every check), and what visitors get when the
 database is down (a 503 page, not a 500)."""
 
 import datetime
@@ -16,6 +17,8 @@ from cms import health
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT_DB = "postgres://curbside:db-secret-pw@127.0.0.1:9/curbside"
+TOKEN = "monitoring-token-0123456789abcdef"
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +30,24 @@ def fresh_health_result():
     health.forget_cached_result()
 
 
+@pytest.fixture(autouse=True)
+def healthz_token(settings):
+    settings.HEALTHZ_TOKEN = TOKEN
+
+
 def get_health(client, **headers):
-    response = client.get("/healthz", headers=headers)
+    """/healthz with the token: every check."""
+    response = client.get("/healthz", headers={"Authorization": f"Bearer {TOKEN}", **headers})
     return response, json.loads(response.content)
+
+
+def beat(worker_id, seconds_ago):
+    from workers.heartbeat import beat as record
+
+    now = timezone.now()
+    record(
+        worker_id, now - datetime.timedelta(hours=1), now - datetime.timedelta(seconds=seconds_ago)
+    )
 
 
 def test_all_checks_pass_on_the_embedded_setup(client, settings):
@@ -55,6 +73,37 @@ def test_answers_whatever_the_host_header(client):
     response, body = get_health(client, host="10.1.2.3:8000")
     assert response.status_code == 200
     assert body["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer wrong-token", f"Basic {TOKEN}", f"Bearer {TOKEN}x", "Bearer "],
+)
+def test_without_the_token_only_the_bare_status(client, authorization):
+    headers = {"host": "10.1.2.3:8000"}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    response = client.get("/healthz", headers=headers)
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+    assert "Authorization" in response["Vary"]
+    text = response.content.decode()
+    for detail in ["sqlite", "postgresql", "FileSystemStorage", "Backend", "fts"]:
+        assert detail not in text
+
+
+def test_no_details_for_anyone_when_no_token_is_configured(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+    for authorization in ["Bearer ", "Bearer", "Bearer  "]:
+        response = client.get("/healthz", headers={"Authorization": authorization})
+        assert json.loads(response.content) == {"status": "ok"}
+
+
+def test_the_bare_status_still_says_degraded(client, settings):
+    settings.TASKS = DATABASE_TASKS  # no worker has recorded a heartbeat
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "degraded"}
 
 
 def test_frequent_polling_reuses_the_result_for_a_few_seconds(client):
@@ -99,11 +148,12 @@ def test_storage_failure_degrades(client, settings, tmp_path):
 
 
 def test_a_stalled_task_queue_degrades(client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = DATABASE_TASKS
     from django_tasks_db.models import DBTaskResult
 
     from search.tasks import process_index_updates
 
+    beat("busy-worker", seconds_ago=3)  # a worker is alive, yet the queue waits
     result = process_index_updates.enqueue()
     DBTaskResult.objects.filter(id=result.id).update(
         enqueued_at=timezone.now() - datetime.timedelta(minutes=20)
@@ -117,35 +167,81 @@ def test_a_stalled_task_queue_degrades(client, settings):
     assert tasks["backend"] == "django_tasks_db.backend.DatabaseBackend"
     assert tasks["ready"] == 1
     assert tasks["oldest_ready_seconds"] >= 20 * 60
-    assert "task workers" in tasks["error"]
+    assert tasks["workers"] == 1
+    assert tasks["error"] == "the oldest ready task has waited 0:20:00 (limit 0:05:00)"
 
 
-def test_a_fresh_task_queue_is_healthy(client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+def test_a_fresh_task_queue_with_a_live_worker_is_healthy(client, settings):
+    settings.TASKS = DATABASE_TASKS
     from search.tasks import process_index_updates
 
+    beat("worker-1", seconds_ago=10)
     process_index_updates.enqueue()
 
     _, body = get_health(client)
 
-    assert body["checks"]["tasks"]["ok"] is True
-    assert body["checks"]["tasks"]["ready"] == 1
+    tasks = body["checks"]["tasks"]
+    assert tasks["ok"] is True
+    assert tasks["ready"] == 1
+    assert tasks["workers"] == 1
+    assert 9 <= tasks["last_worker_seen_seconds"] < 60
     assert body["status"] == "ok"
+
+
+def test_no_worker_heartbeat_degrades_even_with_an_empty_queue(client, settings):
+    settings.TASKS = DATABASE_TASKS
+
+    response, body = get_health(client)
+
+    tasks = body["checks"]["tasks"]
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert tasks["ok"] is False
+    assert tasks["ready"] == 0
+    assert tasks["workers"] == 0
+    assert tasks["last_worker_seen_seconds"] is None
+    assert tasks["error"] == "no task worker has been seen yet: are the task workers running?"
+
+
+def test_a_stale_worker_heartbeat_degrades(client, settings):
+    settings.TASKS = DATABASE_TASKS
+    settings.WORKER_HEARTBEAT_STALE_SECONDS = 60
+    beat("worker-1", seconds_ago=61)
+    beat("worker-2", seconds_ago=3600)
+
+    _, body = get_health(client)
+
+    tasks = body["checks"]["tasks"]
+    assert body["status"] == "degraded"
+    assert tasks["workers"] == 0
+    assert tasks["last_worker_seen_seconds"] >= 61
+    assert tasks["error"] == (
+        "no task worker has been seen for over 0:01:00: are the task workers running?"
+    )
+
+    beat("worker-2", seconds_ago=0)  # one comes back
+    health.forget_cached_result()
+    _, body = get_health(client)
+    assert body["status"] == "ok"
+    assert body["checks"]["tasks"]["workers"] == 1
 
 
 # --- The database is down: a real server process with an unreachable PostgreSQL --
 
 
 DOWN_SCRIPT = """
-import json, django
+import json, os, django
 django.setup()
+TOKEN = os.environ["HEALTHZ_TOKEN"]
 from django.test import Client
 client = Client(raise_request_exception=False)
 out = {}
 for url in ["/healthz", "/", "/guides/some-guide/"]:
-    r = client.get(url, headers={"X-Request-ID": "lb-probe.42"})
+    r = client.get(url, headers={"X-Request-ID": "lb-probe.42", "Authorization": "Bearer " + TOKEN})
     out[url] = {"status": r.status_code, "retry_after": r.get("Retry-After"),
                 "request_id": r.get("X-Request-ID"), "body": r.content.decode()}
+bare = client.get("/healthz")
+out["bare"] = {"status": bare.status_code, "body": bare.content.decode()}
 print(json.dumps(out))
 """
 
@@ -169,7 +265,7 @@ def database_down(tmp_path_factory):
     result = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", DOWN_SCRIPT],
         cwd=ROOT,
-        env=production_env(DATABASE_URL=CLOSED_PORT_DB, MEDIA_ROOT=str(media)),
+        env=production_env(DATABASE_URL=CLOSED_PORT_DB, MEDIA_ROOT=str(media), HEALTHZ_TOKEN=TOKEN),
         capture_output=True,
         text=True,
         timeout=120,
@@ -188,6 +284,9 @@ def test_healthz_says_down_with_503_when_the_database_is_unreachable(database_do
     assert body["checks"]["database"]["error"] == "OperationalError"
     assert "db-secret-pw" not in answer["body"]
     assert "Traceback" not in answer["body"]
+    # A load balancer without the token sees the same verdict, and only that.
+    assert answers["bare"]["status"] == 503
+    assert json.loads(answers["bare"]["body"]) == {"status": "down"}
 
 
 @pytest.mark.parametrize("url", ["/", "/guides/some-guide/"])

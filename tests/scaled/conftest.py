@@ -1,10 +1,11 @@
 """The scaled deployment shape, exercised for real: task workers are
-`manage.py db_worker` processes sharing the test database (PostgreSQL only:
+`manage.py worker` processes sharing the test database (PostgreSQL only:
 SQLite's in-memory test database cannot be shared), and media go to an
 S3-compatible server over HTTP (CI starts moto on loopback and sets
 S3_TEST_ENDPOINT_URL; without it the object-storage tests are deselected,
 like the Elasticsearch tests)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -50,27 +51,26 @@ def worker_env():
         DATABASE_URL=database_url(),
         TASKS_BACKEND="database",  # the shorthand the settings understand
         DATABASE_CONN_MAX_AGE="0",
+        WORKER_HEARTBEAT_SECONDS="1",
         PYTHONUNBUFFERED="1",
     )
     return env
 
 
 class Worker:
-    """One `manage.py db_worker` process, as `make worker` starts it."""
+    """One `manage.py worker` process, as `make worker` starts it."""
 
-    def __init__(self, worker_id, log_dir):
+    def __init__(self, worker_id, log_dir, *options):
         self.worker_id = worker_id
+        self.options = list(options)
         self.log = Path(log_dir) / f"{worker_id}.log"
         self.process = None
 
     def recover(self):
-        """What `make worker` runs before the worker itself."""
-        code = (
-            "from learning.certificates.recovery import recover; "
-            f"print('Recovered:', recover(worker_id={self.worker_id!r}))"
-        )
+        """What `make worker` runs before the worker itself; the counts."""
+        command = ["manage.py", "recover_tasks", "--worker-id", self.worker_id, "--json"]
         result = subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
-            [sys.executable, "manage.py", "shell", "-c", code],
+            [sys.executable, *command],
             cwd=ROOT,
             env=worker_env(),
             capture_output=True,
@@ -78,13 +78,13 @@ class Worker:
             timeout=60,
             check=True,
         )
-        return result.stdout
+        return json.loads(result.stdout.strip().splitlines()[-1])
 
     def start(self):
         command = [
             sys.executable,
             "manage.py",
-            "db_worker",
+            "worker",
             "--queue-name",
             "*",
             "--worker-id",
@@ -93,6 +93,7 @@ class Worker:
             "--no-startup-delay",
             "--interval",
             "0.1",
+            *self.options,
         ]
         handle = self.log.open("a")
         self.process = subprocess.Popen(  # noqa: S603 (this interpreter, fixed arguments)
@@ -124,12 +125,12 @@ class Worker:
 
 @pytest.fixture
 def workers(tmp_path):
-    """Start workers with ``workers("w1")``; all are stopped before the
-    database is flushed."""
+    """Start workers with ``workers("w1", *more_options)``; all are stopped
+    before the database is flushed."""
     started = []
 
-    def start(worker_id):
-        worker = Worker(worker_id, tmp_path).start()
+    def start(worker_id, *options):
+        worker = Worker(worker_id, tmp_path, *options).start()
         started.append(worker)
         return worker
 

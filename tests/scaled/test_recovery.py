@@ -4,6 +4,7 @@ once, anyone's once stale), and claims or PDFs with no task waiting for them
 are queued once. The settings' task-backend shorthand and `make worker`."""
 
 import datetime
+import json
 import subprocess
 
 from django.test import override_settings
@@ -77,6 +78,35 @@ def test_tasks_running_longer_than_the_limit_are_released_whoever_ran_them(appro
     assert status(fresh) == TaskResultStatus.RUNNING
 
 
+def test_a_long_task_of_a_worker_that_still_beats_is_left_alone(approved_claims):
+    from workers.heartbeat import beat
+
+    alive = claim_task(approved_claims[0], "host-2", started_minutes_ago=60)
+    gone = claim_task(approved_claims[1], "host-3", started_minutes_ago=60)
+    beat("host-2", started_at=timezone.now() - datetime.timedelta(hours=2))
+    beat("host-3", started_at=timezone.now(), now=timezone.now() - datetime.timedelta(hours=1))
+    assert recovery.release_orphaned_tasks() == 1
+    assert status(alive) == TaskResultStatus.RUNNING
+    assert status(gone) == TaskResultStatus.READY
+
+
+def test_recover_tasks_command(approved_claims):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    mine = claim_task(approved_claims[0], "host-1", started_minutes_ago=0)
+    out = StringIO()
+    call_command("recover_tasks", "--worker-id", "host-1", stdout=out)
+    assert out.getvalue().strip() == (
+        "Recovered: 1 task(s) released, 2 certificate(s) and 0 PDF(s) queued."
+    )
+    assert status(mine) == TaskResultStatus.READY
+    out = StringIO()
+    call_command("recover_tasks", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"released": 0, "claims_queued": 0, "pdfs_queued": 0}
+
+
 def test_only_certificate_tasks_are_released(approved_claims):
     claim_task(approved_claims[0], "host-1", started_minutes_ago=0)
     DBTaskResult.objects.update(task_path="search.tasks.process_index_updates")
@@ -126,7 +156,7 @@ def test_the_tasks_backend_shorthand(monkeypatch):
     )
 
 
-def test_make_worker_recovers_then_runs_db_worker_for_its_id():
+def test_make_worker_recovers_then_runs_the_worker_for_its_id():
     commands = subprocess.run(
         ["make", "-n", "--no-print-directory", "worker", "WORKER_ID=host-7"],  # noqa: S607
         cwd=ROOT,
@@ -134,6 +164,6 @@ def test_make_worker_recovers_then_runs_db_worker_for_its_id():
         text=True,
         check=True,
     ).stdout
-    recover = commands.index("recover(worker_id='host-7')")
-    worker = commands.index("manage.py db_worker --queue-name '*' --worker-id 'host-7' --no-reload")
+    recover = commands.index("manage.py recover_tasks --worker-id 'host-7'")
+    worker = commands.index("manage.py worker --queue-name '*' --worker-id 'host-7' --no-reload")
     assert recover < worker
