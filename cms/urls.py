@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import health, security, views
+from . import health, media, security, views
 
 urlpatterns = [
     # Wagtail's log-in forms go to allauth's (rate limits, 2FA): cms/security.py.
@@ -21,10 +21,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Uploaded images from local disk (cms/media.py); never certificates.
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve)]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

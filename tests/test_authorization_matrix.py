@@ -21,7 +21,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what PRODUCT.md lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 102 URLs = 918 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 103 URLs = 927 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -163,6 +163,7 @@ def _build_world():
         "creditclaim_a": record(CreditClaim, enrolment__user=doctor_a),
         "creditclaim_b": record(CreditClaim, enrolment__user=doctor_b),
         "certificateevent_a": record(CertificateEvent, certificate=cert_a),
+        "cert_a_file": cert_a.pdf.name,
     }
     users = {
         "anon": None,
@@ -239,6 +240,8 @@ ROWS = {
     "me_transcript_pdf": Row("/me/transcript/transcript.pdf"),
     "cert_a_pdf": Row("/me/certificates/{cert_a}/pdf/"),
     "cert_b_pdf": Row("/me/certificates/{cert_b}/pdf/"),
+    # The PDF file itself is never served from media, to anyone.
+    "cert_a_media": Row("/media/{cert_a_file}"),
     "me_privacy": Row("/me/privacy/"),
     "me_privacy_export": Row("/me/privacy/export.json"),
     "me_privacy_delete": Row("/me/privacy/delete/"),
@@ -379,6 +382,7 @@ me_transcript_csv        login 200   200   200   200   200   200   200   200
 me_transcript_pdf        login 200   200   200   200   200   200   200   200
 cert_a_pdf               login 200   404   404   404   404   200   404   200
 cert_b_pdf               login 404   200   404   404   404   404   200   200
+cert_a_media             404   404   404   404   404   404   404   404   404
 me_privacy               login 200   200   200   200   200   200   200   200
 me_privacy_export        login 200   200   200   200   200   200   200   200
 me_privacy_delete        login 200   200   200   200   200   200   200   200
