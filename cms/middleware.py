@@ -65,3 +65,21 @@ class PrivateResponseMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class RetryAfterMiddleware:
+    """Every 429 says when to try again. allauth's log-in, sign-up and reset
+    limits answer without ``Retry-After``; they get a minute, the shortest of
+    their windows (a longer window may still refuse then, and says so again).
+    Curbside's own limits set the exact time themselves."""
+
+    RETRY_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

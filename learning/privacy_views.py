@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from . import privacy
-from .ratelimit import allow
+from .ratelimit import allow, seconds_until_next_window
 
 DELETE_LIMIT = 5  # confirmation attempts per account and client per 15 minutes
+DELETE_WINDOW = 15 * 60
 
 
 class DeleteAccountForm(forms.Form):
@@ -75,9 +76,11 @@ def delete_account(request):
         return _delete_page(request, form, status=200)
     if refusal:
         return _delete_page(request, form, status=403)
-    if not allow(request, f"privacy-delete-{user.pk}", DELETE_LIMIT, 15 * 60):
+    if not allow(request, f"privacy-delete-{user.pk}", DELETE_LIMIT, DELETE_WINDOW):
         form.add_error(None, "Too many attempts. Wait a few minutes and try again.")
-        return _delete_page(request, form, status=429)
+        response = _delete_page(request, form, status=429)
+        response["Retry-After"] = str(seconds_until_next_window(DELETE_WINDOW))
+        return response
     if not form.is_valid():
         return _delete_page(request, form, status=400)
     try:

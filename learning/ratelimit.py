@@ -38,3 +38,8 @@ def allow(request, scope, limit, window_seconds):
         cache.add(key, 1, timeout=window_seconds + 1)
         return True
     return count <= limit
+
+
+def seconds_until_next_window(window_seconds):
+    """For ``Retry-After``: when the current fixed window ends."""
+    return max(1, int(window_seconds - time.time() % window_seconds))

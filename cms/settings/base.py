@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Signed-in answers: Cache-Control: private, no-store.
     "cms.middleware.PrivateResponseMiddleware",
+    # Every 429 carries Retry-After.
+    "cms.middleware.RetryAfterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from learning.models import Certificate, PdfStatus
-from learning.ratelimit import allow
+from learning.ratelimit import allow, seconds_until_next_window
 
 from .codes import grouped, normalise
 from .issuance import generate_pdf
@@ -14,8 +14,13 @@ from .issuance import generate_pdf
 VERIFY_LIMIT = 30  # lookups per client per minute
 
 
+VERIFY_WINDOW = 60
+
+
 def _too_many(request):
-    return TemplateResponse(request, "learning/certificates/rate_limited.html", status=429)
+    response = TemplateResponse(request, "learning/certificates/rate_limited.html", status=429)
+    response["Retry-After"] = str(seconds_until_next_window(VERIFY_WINDOW))
+    return response
 
 
 def verify_form(request):
@@ -37,7 +42,7 @@ def verify_form(request):
 
 
 def verify(request, code):
-    if not allow(request, "verify", VERIFY_LIMIT, 60):
+    if not allow(request, "verify", VERIFY_LIMIT, VERIFY_WINDOW):
         return _too_many(request)
     normalised = normalise(code)
     if normalised is None:

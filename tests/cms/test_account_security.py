@@ -257,6 +257,7 @@ def test_wagtail_admin_password_reset_is_off(client):
 
 def assert_rate_limit_page(response):
     assert response.status_code == 429
+    assert response["Retry-After"] == "60"  # cms.middleware.RetryAfterMiddleware
     page = html(response)
     assert "Too many attempts" in page
     assert 'class="site-header"' in page  # the normal site layout, not a bare error
