@@ -7,6 +7,7 @@ import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -61,10 +62,18 @@ def create_backup(path):
             "media": {"storage": media.storage_label(), "files": files},
         }
         writer.commit(manifest)
+    except OSError as exc:  # a full disk, an unreadable file, a storage outage
+        writer.abort()
+        raise BackupError(f"The backup failed and was removed: {exc}") from exc
     except BaseException:
         writer.abort()
         raise
     return manifest
+
+
+def _number(migration_name):
+    digits = migration_name.split("_", 1)[0]
+    return int(digits) if digits.isdigit() else 0
 
 
 def _check_migrations(manifest):
@@ -72,7 +81,16 @@ def _check_migrations(manifest):
     release has that the backup lacks (`migrate` applies them afterwards)."""
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     in_backup = {(app, name) for app, names in manifest["migrations"].items() for name in names}
-    unknown = sorted(in_backup - known)
+    latest = {}
+    for app, name in known:
+        latest[app] = max(latest.get(app, 0), _number(name))
+    # Rows of migrations a library has since squashed away are old, not new:
+    # only a migration numbered after this code's last one means a newer release.
+    unknown = sorted(
+        (app, name)
+        for app, name in in_backup - known
+        if app in latest and _number(name) > latest[app]
+    )
     if unknown:
         listed = ", ".join(f"{app}.{name}" for app, name in unknown[:5])
         raise BackupError(
@@ -135,7 +153,10 @@ def restore_backup(path, force=False):
         # Media first: extra files are harmless if the database step fails.
         media.restore(tar, manifest)
         database.load(dump)
-    caches["default"].clear()  # nothing cached from before the restore survives
+    # Nothing cached from before the restore survives: the site's cache, and
+    # this process's content-type ids (which may differ in the backup).
+    caches["default"].clear()
+    ContentType.objects.clear_cache()
     _check_result(manifest)
     return manifest, pending
 
