@@ -64,7 +64,10 @@ class Writer:
         self.partial = self.path.with_name(self.path.name + ".partial")
         fd = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self.handle = os.fdopen(fd, "wb")
-        self.tar = tarfile.open(fileobj=self.handle, mode="w", format=tarfile.PAX_FORMAT)
+        # Open across add_* calls; commit() or abort() closes it.
+        self.tar = tarfile.open(  # noqa: SIM115
+            fileobj=self.handle, mode="w", format=tarfile.PAX_FORMAT
+        )
 
     def add_stream(self, name, fileobj, size):
         """Add ``size`` bytes read from ``fileobj``; return their sha256."""
@@ -107,7 +110,7 @@ def open_archive(path):
     if not path.is_file():
         raise BackupError(f"{path} is not a file.")
     try:
-        tar = tarfile.open(path, mode="r:")
+        tar = tarfile.open(path, mode="r:")  # noqa: SIM115 (returned open to the caller)
         member = tar.getmember(MANIFEST)
         manifest = json.load(tar.extractfile(member))
     except (tarfile.TarError, KeyError, ValueError, OSError) as exc:

@@ -18,6 +18,8 @@ import sqlite3
 import subprocess
 import tarfile
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -34,6 +36,17 @@ from tests.learning.conftest import complete
 from .conftest import ROOT, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def content_type_cache_for_the_next_test():
+    """A restore empties this process's content-type cache (its ids may
+    differ in the backup). The next transactional test reloads the serialized
+    database into empty tables, and Wagtail's Page() asks that cache while it
+    does: a miss would create content types ahead of the reloaded ones. So
+    fill it again from the restored database, whose ids are the reloaded ones."""
+    yield
+    ContentType.objects.get_for_models(*apps.get_models())
 
 
 @pytest.fixture
@@ -82,6 +95,15 @@ def site_state(client):
     return {"pages": pages, "pdfs": pdfs, "counts": database.current_state()["counts"]}
 
 
+def media_tree(root):
+    """Every file under ``root`` and its sha256."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
 def destroy(media_root):
     """Lose every row of the database and every media file."""
     call_command("flush", interactive=False, verbosity=0)
@@ -92,6 +114,7 @@ def destroy(media_root):
 
 def test_a_destroyed_site_comes_back_whole(seeded_site, client, media_root, tmp_path):
     before = site_state(client)
+    media_before = media_tree(media_root)
     assert all(status == 200 for status, _ in before["pages"].values())
     archive_path = tmp_path / "backups" / "site.tar"
     call_command("backup", output=str(archive_path), verbosity=0)
@@ -102,9 +125,7 @@ def test_a_destroyed_site_comes_back_whole(seeded_site, client, media_root, tmp_
     assert manifest["counts"] == before["counts"]
     assert manifest["counts"]["certificates"] == 5 and manifest["counts"]["images"] == 1
     for certificate in Certificate.objects.all():
-        assert manifest["media"]["files"][certificate.pdf.name]["sha256"] == pdf_digest(
-            certificate
-        )
+        assert manifest["media"]["files"][certificate.pdf.name]["sha256"] == pdf_digest(certificate)
     assert "learning" in manifest["migrations"]
 
     destroy(media_root)
@@ -114,8 +135,8 @@ def test_a_destroyed_site_comes_back_whole(seeded_site, client, media_root, tmp_
     assert after["counts"] == before["counts"]
     assert after["pdfs"] == before["pdfs"]
     assert after["pages"] == before["pages"]
-    image_files = [p for p in (media_root / "original_images").iterdir()]
-    assert len(image_files) == 1
+    assert media_tree(media_root) == media_before
+    assert any(name.startswith("original_images/") for name in media_before)
 
 
 def corrupt_member(archive_path, name):
