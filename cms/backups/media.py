@@ -5,14 +5,14 @@ in an S3-compatible bucket (cms/storage.py)."""
 import posixpath
 
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 
 from .archive import MEDIA_PREFIX, safe_media_name, sha256_of
 from .errors import BackupError
 
 
 def storage_label(storage=None):
-    storage = storage or default_storage
+    storage = storage or storages["default"]  # the storage itself, not its lazy wrapper
     return f"{type(storage).__module__}.{type(storage).__name__}"
 
 
