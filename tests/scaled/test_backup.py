@@ -12,6 +12,7 @@ any test transaction); serialized_rollback puts the migrations' data back
 for the tests that follow."""
 
 import hashlib
+import io
 import os
 import shutil
 import sqlite3
@@ -212,6 +213,74 @@ def site_state_without_lost(client, lost):
         if certificate.pk != lost.pk:
             state["pdfs"][code] = pdf_digest(certificate)
     return state
+
+
+def rewrite_manifest(archive_path, change):
+    """The same archive with ``change(manifest)`` applied to its manifest."""
+    import json
+
+    rewritten = archive_path.with_name("rewritten.tar")
+    with tarfile.open(archive_path) as source, tarfile.open(rewritten, "w") as target:
+        for member in source:
+            if member.name == archive.MANIFEST:
+                manifest = json.load(source.extractfile(member))
+                change(manifest)
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+                target.addfile(member, io.BytesIO(data))
+            else:
+                target.addfile(member, source.extractfile(member))
+    return rewritten
+
+
+def newer_release(manifest):
+    manifest["migrations"]["learning"].append("9999_from_the_future")
+
+
+def other_vendor(manifest):
+    other = "sqlite" if manifest["database"]["vendor"] == "postgresql" else "postgresql"
+    manifest["database"]["vendor"] = other
+
+
+def other_format(manifest):
+    manifest["format_version"] = 99
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (newer_release, "made by a newer release .*learning.9999_from_the_future"),
+        (other_vendor, "restore it into the same kind of database"),
+        (other_format, "not a Curbside backup of format version 1"),
+    ],
+)
+def test_an_incompatible_backup_is_refused_and_changes_nothing(
+    seeded_site, client, tmp_path, change, message
+):
+    archive_path = tmp_path / "site.tar"
+    call_command("backup", output=str(archive_path), verbosity=0)
+    user = UserFactory(username="after-backup")
+    before = site_state(client)
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(rewrite_manifest(archive_path, change)), force=True)
+    assert site_state(client) == before
+    assert type(user).objects.filter(pk=user.pk).exists()  # made after the backup: kept
+
+
+@pytest.mark.postgres
+def test_postgres_tables_the_backup_lacks_are_refused(seeded_site, client, tmp_path):
+    archive_path = tmp_path / "site.tar"
+    call_command("backup", output=str(archive_path), verbosity=0)
+    before = site_state(client)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE stray_from_a_newer_release (id integer)")
+    try:
+        with pytest.raises(CommandError, match="stray_from_a_newer_release.*createdb"):
+            call_command("restore", str(archive_path), force=True)
+        assert site_state(client) == before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE stray_from_a_newer_release")
 
 
 def test_a_truncated_archive_is_refused(seeded_site, tmp_path):
