@@ -9,6 +9,8 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 # Unique across the worker pool and the same after a restart (docs/scaled-setup.md).
 WORKER_ID ?= $(shell hostname)-1
+# Where `make backup` writes its archives (docs/deploy.md, "Backups").
+BACKUP_DIR ?= var/backups
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve worker migrate seed test lint format bench clean
@@ -43,6 +45,13 @@ serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs SE
 worker: install ## Run a background task worker (TASKS_BACKEND=database; WORKER_ID names it)
 	$(BIN)/python manage.py recover_tasks --worker-id '$(WORKER_ID)'
 	exec $(BIN)/python manage.py worker --queue-name '*' --worker-id '$(WORKER_ID)' --no-reload
+
+backup: install ## Back up the database and media into one archive in BACKUP_DIR (var/backups)
+	$(BIN)/python manage.py backup --dir '$(BACKUP_DIR)'
+
+restore: install ## Restore a backup: make restore BACKUP=path.tar (FORCE=1 replaces existing data)
+	@test -n '$(BACKUP)' || { echo 'Usage: make restore BACKUP=var/backups/curbside-<time>.tar [FORCE=1]' >&2; exit 2; }
+	$(BIN)/python manage.py restore '$(BACKUP)' $(if $(FORCE),--force)
 
 test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
