@@ -57,10 +57,19 @@ class IssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["claims"].queryset = queryset
         self.fields["claims"].label_from_instance = lambda claim: (
-            f"{claim.enrolment.user.get_full_name() or claim.enrolment.user.username} — "
+            f"{certificate_name(claim.enrolment.user)} — "
             f"{claim.enrolment.path.title} — {format_credits(claim.credits)} credits — "
             f"{claim.get_status_display()}"
         )
+
+
+def certificate_name(user):
+    """The name the certificate will print (the learner's profile), which
+    staff check before issuing; the account's name only if there is none."""
+    profile = getattr(user, "learner_profile", None)
+    if profile is not None and profile.full_name:
+        return profile.printed_name
+    return user.get_full_name() or user.username
 
 
 class IssueCertificatesView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):

@@ -15,7 +15,9 @@ def claims_needing_certificates(path=None, user=None, include_awaiting=False):
         claims = claims.filter(enrolment__path=path)
     if user is not None and not user.is_superuser:
         claims = claims.filter(enrolment__path__institution__staff=user)
-    return claims.select_related("enrolment__path", "enrolment__user").order_by("pk")
+    return claims.select_related("enrolment__path", "enrolment__user__learner_profile").order_by(
+        "pk"
+    )
 
 
 def certificates_needing_pdfs(path=None):

@@ -225,7 +225,11 @@ def _render_and_store(certificate):
         certificate.pdf.save(name.rsplit("/", 1)[-1], ContentFile(data), save=False)
         certificate.pdf_status = PdfStatus.READY
         certificate.pdf_error = ""
-        certificate.save(update_fields=["pdf", "pdf_status", "pdf_error", "pdf_attempts"])
+        with transaction.atomic():
+            certificate.save(update_fields=["pdf", "pdf_status", "pdf_error", "pdf_attempts"])
+            CertificateEvent.objects.create(
+                certificate=certificate, action=CertificateEvent.Action.PDF_READY
+            )
         return certificate
     certificate.pdf_status = PdfStatus.FAILED
     certificate.pdf_error = error

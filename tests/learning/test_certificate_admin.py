@@ -50,12 +50,18 @@ def test_awaiting_claims_get_certificates_only_when_staff_issue_them(client, set
     assert not Certificate.objects.filter(claim=claim).exists()
 
     client.force_login(setup["staff_a"])
-    page = client.get(reverse("learning_issue_certificates"))
-    assert f'value="{claim.pk}"' in page.content.decode()
+    page = client.get(reverse("learning_issue_certificates")).content.decode()
+    assert f'value="{claim.pk}"' in page
+    # Staff check the name the certificate will print, not the username.
+    assert "Alice Able" in page and "doctor-a" not in page
     response = client.post(reverse("learning_issue_certificates"), {"claims": [claim.pk]})
     assert response.status_code == 302
     certificate = Certificate.objects.get(claim=claim)
     assert certificate.pdf_status == PdfStatus.READY
+    # The audit log records the issue and the generated PDF.
+    actions = list(certificate.events.values_list("action", flat=True))
+    assert CertificateEvent.Action.ISSUED in actions
+    assert actions[-1] == CertificateEvent.Action.PDF_READY and actions.count("pdf_ready") == 1
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and claim.approved_by == setup["staff_a"]
     # Posting the same selection again issues nothing twice.
