@@ -34,10 +34,16 @@ run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
 	@echo "Curbside is starting on http://$(HOST):$(PORT)/  (admin: /admin/, demo password: curbside-demo)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs SECRET_KEY, ALLOWED_HOSTS)
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic --noinput -v 0
+static: install ## Collect static files for production (locked; nothing to do when unchanged)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic_once -v 0
+
+# Each server gets its own gunicorn control socket (var/run/gunicorn-PORT.ctl;
+# `.venv/bin/gunicornc -s var/run/gunicorn-8000.ctl -c "show workers"`), so two servers
+# from one checkout do not take each other's.
+serve: static ## Production settings under gunicorn on 127.0.0.1:8000 (PORT=8001 for a second server)
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+		--control-socket var/run/gunicorn-$(PORT).ctl \
 		--timeout $${GUNICORN_TIMEOUT:-30} --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200
 
 worker: install ## Run a background task worker (TASKS_BACKEND=database; WORKER_ID names it)
