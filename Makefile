@@ -51,6 +51,9 @@ worker: install ## Run a background task worker (TASKS_BACKEND=database; WORKER_
 	    print('Recovered:', recover(worker_id='$(WORKER_ID)'))"
 	exec $(BIN)/python manage.py db_worker --queue-name '*' --worker-id '$(WORKER_ID)' --no-reload
 
+scaled-demo: install ## Start the scaled shape on loopback (docs/scaled-setup.md), check it works, stop it
+	bash docs/scaled-demo.sh
+
 test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
