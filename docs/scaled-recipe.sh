@@ -18,12 +18,14 @@ wait_for() {
 }
 # stop_demo: stop everything below, in reverse order (run it when you are done).
 stop_demo() {
-    local name pid
+    local name pid pids=()
     for name in app-b app-a worker-2 worker-1 smtp moto; do
-        [ -f "$DEMO/$name.pid" ] || continue
-        pid=$(cat "$DEMO/$name.pid")
-        kill "$pid" 2>/dev/null && while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+        [ ! -f "$DEMO/$name.pid" ] || pids+=("$(cat "$DEMO/$name.pid")")
         rm -f "$DEMO/$name.pid"
+    done
+    [ ${#pids[@]} = 0 ] || kill "${pids[@]}" 2>/dev/null || true
+    for pid in "${pids[@]}"; do
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
     done
     [ ! -d "$DEMO/es" ] || .venv/bin/noida-db down --data-dir "$DEMO/es" >/dev/null 2>&1 || true
     [ ! -f "$DEMO/pg/postmaster.pid" ] || $as_pg "$PGBIN/pg_ctl" -D "$DEMO/pg" -m fast stop || true
