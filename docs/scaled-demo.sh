@@ -3,7 +3,7 @@
 # docs/scaled-setup.md, step by step as written), check that the result works
 # (docs/scaled_smoke.py), stop everything it started and print how long each
 # step took. Loopback only. Ports and the folder come from the environment
-# (PG_PORT, ES_PORT, S3_PORT, SMTP_PORT, APP_A_PORT, APP_B_PORT, DEMO); the
+# (PG_PORT, ES_PORT, S3_PORT, SMTP_PORT, APP_A_PORT, APP_B_PORT, CURBSIDE_DEMO); the
 # folder is removed at the end unless KEEP_DEMO=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +25,9 @@ report() {
 finish() {
     local status=$1
     set +e
-    if [ "$status" != 0 ] && [ -n "${DEMO:-}" ] && [ -d "$DEMO" ]; then
+    if [ "$status" != 0 ] && [ -n "${CURBSIDE_DEMO:-}" ] && [ -d "$CURBSIDE_DEMO" ]; then
         printf '\n== The demo failed; the last lines of each log:\n'
-        for log in "$DEMO"/*.log "$DEMO"/pg/server.log; do
+        for log in "$CURBSIDE_DEMO"/*.log "$CURBSIDE_DEMO"/pg/server.log; do
             [ -f "$log" ] && { printf -- '--- %s\n' "$log"; tail -n 25 "$log"; }
         done
     fi
@@ -36,7 +36,7 @@ finish() {
         stop_demo
         record "$t0" "$(now)" "stop everything"
     fi
-    [ "${KEEP_DEMO:-0}" = 1 ] || [ -z "${DEMO:-}" ] || rm -rf "$DEMO"
+    [ "${KEEP_DEMO:-0}" = 1 ] || [ -z "${CURBSIDE_DEMO:-}" ] || rm -rf "$CURBSIDE_DEMO"
     report
     [ "$status" = 0 ] && echo "Scaled demo: all checks passed." || echo "Scaled demo: FAILED ($status)."
     exit "$status"
