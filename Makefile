@@ -36,10 +36,16 @@ run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
 	@echo "Curbside is starting on http://$(HOST):$(PORT)/  (admin: /admin/, demo password: curbside-demo)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs SECRET_KEY, ALLOWED_HOSTS)
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic --noinput -v 0
+static: install ## Collect static files for production (locked; nothing to do when unchanged)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic_once -v 0
+
+# Each server gets its own gunicorn control socket (var/run/gunicorn-PORT.ctl;
+# `.venv/bin/gunicornc -s var/run/gunicorn-8000.ctl -c "show workers"`), so two servers
+# from one checkout do not take each other's.
+serve: static ## Production settings under gunicorn on 127.0.0.1:8000 (PORT=8001 for a second server)
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+		--control-socket var/run/gunicorn-$(PORT).ctl \
 		--timeout $${GUNICORN_TIMEOUT:-30} --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200
 
 worker: install ## Run a background task worker (TASKS_BACKEND=database; WORKER_ID names it)
@@ -52,6 +58,9 @@ backup: install ## Back up the database and media into one archive in BACKUP_DIR
 restore: install ## Restore a backup: make restore BACKUP=path.tar (FORCE=1 replaces existing data)
 	@test -n '$(BACKUP)' || { echo 'Usage: make restore BACKUP=var/backups/curbside-<time>.tar [FORCE=1]' >&2; exit 2; }
 	$(BIN)/python manage.py restore '$(BACKUP)' $(if $(FORCE),--force)
+
+scaled-demo: install ## Start the scaled shape on loopback (docs/scaled-setup.md), check it works, stop it
+	bash docs/scaled-demo.sh
 
 test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
