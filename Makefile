@@ -13,7 +13,7 @@ WORKER_ID ?= $(shell hostname)-1
 BACKUP_DIR ?= var/backups
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve worker migrate seed test lint format bench clean
+.PHONY: help install run static serve worker migrate seed backup restore scaled-demo test fuzz lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -82,6 +82,7 @@ bench: install ## Benchmarks (not part of make test); figures go in docs/benchma
 	$(BIN)/python benchmarks/journey_bench.py
 	$(BIN)/python benchmarks/certificate_bench.py
 	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python benchmarks/enumeration_bench.py
 
 clean: ## Remove the virtualenv, the local database and generated files
 	rm -rf $(VENV) db.sqlite3 media static var .pytest_cache .ruff_cache

@@ -5,6 +5,8 @@ the redirect that sends Wagtail's own log-in forms to allauth's.
 See docs/accounts-security.md.
 """
 
+import logging
+import smtplib
 import time
 
 from django.contrib import messages
@@ -12,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, QueryDict
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
@@ -29,6 +32,8 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
+
+logger = logging.getLogger(__name__)
 
 # Roles that must use two-factor authentication (group names from
 # cms/migrations/0002). Superusers are always included; mentors are offered
@@ -179,6 +184,20 @@ class AuthenticationBackend(AllauthBackend):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """An email server that does not answer gets a normal page saying so
+        (503, Retry-After), not a server error. Sign-up, reset and address
+        emails are sent in the request: the learner can simply try again."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException) as exc:
+            logger.exception("Could not send the %s email", template_prefix.rsplit("/", 1)[-1])
+            response = TemplateResponse(
+                context.get("request") or self.request, "email_unavailable.html", status=503
+            )
+            response["Retry-After"] = "120"
+            raise ImmediateHttpResponse(response) from exc
+
     def send_account_already_exists_mail(self, email):
         """Sign-up with an address that has an account answers exactly like a
         new sign-up ("confirm your address"), and costs the same: a new account

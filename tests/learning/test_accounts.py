@@ -93,3 +93,22 @@ def test_password_reset_sends_an_email(client):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def closed_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_an_email_server_outage_is_a_normal_page_not_a_server_error(client, settings):
+    # A real SMTP connection to a port nothing listens on.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    UserFactory(username="maya", email="maya@example.org")
+    response = client.post("/accounts/password/reset/", {"email": "maya@example.org"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "120"
+    assert "We could not send the email just now" in response.content.decode()
