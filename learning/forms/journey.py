@@ -3,11 +3,13 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from cms.integers import parse_int
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from learning.models import LearnerProfile
 from learning.questions import MAX_TEXT_ANSWER
 
 FIELD_PREFIX = "q-"
+MAX_CHOICE_DIGITS = 6
 
 
 class ProfileForm(forms.ModelForm):
@@ -76,13 +78,14 @@ def parse_test_answers(post, questions):
     answers = {}
     for question in questions:
         values = post.getlist(FIELD_PREFIX + question.id)
-        try:
-            answers[question.id] = sorted({int(v) for v in values})
-        except (TypeError, ValueError):
+        # Choice indexes are small numbers: a long one is refused before int().
+        choices = [parse_int(v, max_digits=MAX_CHOICE_DIGITS) for v in values]
+        if None in choices:
             return (
                 {},
                 "The answers do not match this post-test. Please reload the page and try again.",
             )
+        answers[question.id] = sorted(set(choices))
     return answers, None
 
 

@@ -24,7 +24,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cms.factories import InstitutionFactory, UserFactory
 from learning import services
 from learning.certificates.codes import grouped
 from learning.models import (
@@ -40,15 +39,16 @@ from learning.models import (
 from learning.models.profiles import TIME_ZONE_CHOICES
 from learning.questions import MAX_TEXT_ANSWER, evaluation_questions, post_test_questions
 from learning.validators import NPI_PREFIX, luhn_valid
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
 PROPERTY = settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-FEW = settings(PROPERTY, max_examples=15)
+FEW = settings(PROPERTY, max_examples=examples(15))
 
 # --- strategies -------------------------------------------------------------------
 
@@ -552,18 +552,6 @@ def admin_params(filters):
         st.one_of(date_text, number_text, nasty, st.lists(st.one_of(date_text, nasty), max_size=3)),
         max_size=5,
     )
-
-
-@pytest.fixture
-def admin_world(learner, path, staff_user, superuser):
-    """A completed path with a certificate, and the staff user on its institution."""
-    from tests.learning.conftest import complete
-
-    complete(learner, path)
-    path.institution.staff.add(staff_user)
-    outsider = UserFactory(username="staff-elsewhere", groups=["Institution staff"])
-    InstitutionFactory(name="Elsewhere").staff.add(outsider)
-    return {"staff": staff_user, "superuser": superuser, "path": path}
 
 
 @pytest.mark.parametrize("role", ["superuser", "staff"])
