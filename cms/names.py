@@ -4,7 +4,7 @@ verification page, in the mentor directory.
 A name is normalised (Unicode NFC, runs of whitespace to one space) and then
 refused if it holds characters that print as nothing or change how the text
 around them is shown: control characters, format characters (zero-width
-spaces and joiners, the byte-order mark, the bidirectional overrides,
+spaces, joiners other than between two letters, the byte-order mark, the bidirectional overrides,
 embeddings, isolates and marks), private-use code points, lone surrogates,
 and line or paragraph separators. A name must also contain a letter.
 Everything else that names are made of is kept: accents and combining marks,
@@ -21,6 +21,11 @@ from django.core.exceptions import ValidationError
 # U+2066-U+2069, U+200E, U+200F, U+061C) and the invisible characters
 # (U+200B-U+200D, U+2060, U+FEFF).
 FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+# Except the zero-width non-joiner and joiner between two letters (or marks):
+# Persian, Kurdish and several Indic scripts spell names with them (for
+# example "Mohammad-Reza" written with a ZWNJ), and there they change how the
+# letters join, not the order or visibility of the text.
+JOINERS = {"\u200c", "\u200d"}
 
 INVISIBLE_MESSAGE = (
     "This contains invisible or control characters (for example a zero-width space or a "
@@ -34,15 +39,29 @@ def normalise(value):
     return " ".join(unicodedata.normalize("NFC", value or "").split())
 
 
+def _is_letter(ch):
+    return unicodedata.category(ch)[0] in {"L", "M"}
+
+
+def _forbidden_at(value, i):
+    ch = value[i]
+    if unicodedata.category(ch) not in FORBIDDEN_CATEGORIES:
+        return False
+    if ch in JOINERS and 0 < i < len(value) - 1:
+        return not (_is_letter(value[i - 1]) and _is_letter(value[i + 1]))
+    return True
+
+
 def forbidden_characters(value):
     """The characters of ``value`` that may not be printed, in order."""
-    return [ch for ch in value if unicodedata.category(ch) in FORBIDDEN_CATEGORIES]
+    return [ch for i, ch in enumerate(value) if _forbidden_at(value, i)]
 
 
 def printable(value):
     """``value`` normalised and without the forbidden characters: for text
     stored before these checks existed, at the moment it is printed."""
-    kept = (ch for ch in value or "" if unicodedata.category(ch) not in FORBIDDEN_CATEGORIES)
+    value = value or ""
+    kept = (ch for i, ch in enumerate(value) if not _forbidden_at(value, i))
     return normalise("".join(kept))
 
 
