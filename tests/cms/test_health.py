@@ -13,7 +13,7 @@ from django.utils import timezone
 
 import pytest
 
-from cms import health
+from curbside import health
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT_DB = "postgres://curbside:db-secret-pw@127.0.0.1:9/curbside"
@@ -250,7 +250,7 @@ def production_env(**extra):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(ROOT)),
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "curbside.settings.production",
         "SECRET_KEY": "a-test-only-key-that-is-long-enough-for-check-deploy-0123456789",
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
