@@ -37,13 +37,13 @@ run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 static: install ## Collect static files for production (locked; nothing to do when unchanged)
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic_once -v 0
+	DJANGO_SETTINGS_MODULE=curbside.settings.production $(BIN)/python manage.py collectstatic_once -v 0
 
 # Each server gets its own gunicorn control socket (var/run/gunicorn-PORT.ctl;
 # `.venv/bin/gunicornc -s var/run/gunicorn-8000.ctl -c "show workers"`), so two servers
 # from one checkout do not take each other's.
 serve: static ## Production settings under gunicorn on 127.0.0.1:8000 (PORT=8001 for a second server)
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
+	DJANGO_SETTINGS_MODULE=curbside.settings.production $(BIN)/gunicorn curbside.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--control-socket var/run/gunicorn-$(PORT).ctl \
 		--timeout $${GUNICORN_TIMEOUT:-30} --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200
@@ -78,8 +78,8 @@ lint: install ## Ruff, djhtml and Django's checks
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py check
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install ## Format Python and templates
 	$(BIN)/ruff format .

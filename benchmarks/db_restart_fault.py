@@ -25,7 +25,7 @@ meanwhile (its answer is cached 5 s per worker process).
 Checks:
 
 * during the outage every failed request is a 503 with Retry-After (the
-  ``cms.observability`` handler), never a 500 nor a refused connection;
+  ``curbside.observability`` handler), never a 500 nor a refused connection;
 * after PostgreSQL is back the app recovers by itself (first good answer,
   last failure, /healthz 200 again) without restarting gunicorn;
 * nothing half-written (as load_test.py checks: every StepCompletion has its

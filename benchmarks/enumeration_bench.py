@@ -30,7 +30,7 @@ def setup():
     DB_PATH.parent.mkdir(parents=True, exist_ok=True)
     DB_PATH.unlink(missing_ok=True)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DJANGO_SETTINGS_MODULE="curbside.settings.dev",
         DATABASE_URL=f"sqlite:///{DB_PATH}",
         CACHE_URL="locmem://",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
@@ -63,7 +63,7 @@ def main():
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from cms.security import confirm_email
+    from curbside.security import confirm_email
 
     user = get_user_model().objects.create_user(
         "maya", "maya@example.org", "a-long-real-passphrase"

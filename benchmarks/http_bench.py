@@ -100,7 +100,7 @@ def production_env(db_url):
     """Production settings, with the HTTPS-only switches off for plain local HTTP."""
     env = base_env(db_url)
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SETTINGS_MODULE="curbside.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
@@ -133,7 +133,7 @@ def build_database(db_path=DB_PATH):
     db_url = database_url(db_path)
     env = base_env(db_url)
     # seed_demo only runs with DEBUG on, so it uses the development settings.
-    env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", DJANGO_DEBUG="true")
+    env.update(DJANGO_SETTINGS_MODULE="curbside.settings.dev", DJANGO_DEBUG="true")
     print(f"Building {db_path.relative_to(ROOT)}: migrate...", flush=True)
     manage(["migrate", "--noinput"], env)
     print("  seed_demo...", flush=True)
@@ -242,7 +242,7 @@ def gunicorn_has_setting(name):
 
 
 def start_server(
-    db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG, app="cms.wsgi:application", env=None
+    db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG, app="curbside.wsgi:application", env=None
 ):
     """Start gunicorn with production settings; return once it answers on ``/``.
 

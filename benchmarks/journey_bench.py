@@ -196,7 +196,7 @@ def django_fill():
 def run_child(task, db_url, secret_key):
     """Run ``django_<task>`` in a child process with the development settings."""
     env = http_bench.base_env(db_url)
-    env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", SECRET_KEY=secret_key)
+    env.update(DJANGO_SETTINGS_MODULE="curbside.settings.dev", SECRET_KEY=secret_key)
     env.pop("DJANGO_DEBUG", None)
     command = [sys.executable, "-m", "benchmarks.journey_bench", f"--django-{task}"]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)

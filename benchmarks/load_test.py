@@ -280,7 +280,7 @@ def build(db_url, secret_key, media=MEDIA):
         shutil.rmtree(media)
     env = http_bench.base_env(db_url)
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev", DJANGO_DEBUG="true", MEDIA_ROOT=str(media)
+        DJANGO_SETTINGS_MODULE="curbside.settings.dev", DJANGO_DEBUG="true", MEDIA_ROOT=str(media)
     )
     env.pop("ELASTICSEARCH_URL", None)
     steps = [(["migrate", "--noinput"], env), (["seed_demo"], env)]

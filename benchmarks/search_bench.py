@@ -1599,7 +1599,7 @@ def build_database(db_url):
     print("  seed_demo...", flush=True)
     env = base_env(db_url)
     env.pop("ELASTICSEARCH_URL", None)
-    env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", DJANGO_DEBUG="true")
+    env.update(DJANGO_SETTINGS_MODULE="curbside.settings.dev", DJANGO_DEBUG="true")
     manage(["seed_demo"], env)
 
 

@@ -243,7 +243,7 @@ def main():
     )
     recreate_database(DATABASE_URL)
     seed_env = base_env(DATABASE_URL)
-    seed_env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", DJANGO_DEBUG="true")
+    seed_env.update(DJANGO_SETTINGS_MODULE="curbside.settings.dev", DJANGO_DEBUG="true")
     manage(["migrate", "--noinput"], seed_env)
     manage(["seed_demo"], seed_env)
     env = production_env(DATABASE_URL)

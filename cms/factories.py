@@ -12,7 +12,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from cms.models import GuideAuthor, GuideIndexPage, GuidePage, Institution, Mentor, Topic
-from cms.security import activate_totp, confirm_email, has_second_factor, mfa_required
+from curbside.security import activate_totp, confirm_email, has_second_factor, mfa_required
 
 
 class UserFactory(DjangoModelFactory):
@@ -31,7 +31,7 @@ class UserFactory(DjangoModelFactory):
         lambda user, create, names, **kw: add_groups(user, create, names)
     )
     # Superusers, CME reviewers and institution staff must have a second
-    # factor to use the admin (cms.security), so they get a TOTP authenticator
+    # factor to use the admin (curbside.security), so they get a TOTP authenticator
     # by default; its secret is on ``user.totp_secret``. ``totp=False`` leaves
     # it out, ``totp="BASE32SECRET"`` chooses the secret.
     totp = factory.PostGeneration(lambda user, create, extracted, **kw: extracted)

@@ -65,7 +65,7 @@ echo $! >"$CURBSIDE_DEMO/smtp.pid"
 wait_for 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT"
 
 # == The environment every app server and worker shares
-export DJANGO_SETTINGS_MODULE=cms.settings.production
+export DJANGO_SETTINGS_MODULE=curbside.settings.production
 export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 export ALLOWED_HOSTS=127.0.0.1
 # The public address (the load balancer's); here server A stands in for it.
@@ -85,7 +85,7 @@ export SECURE_HSTS_SECONDS=0
 make migrate
 
 # == Demo content (development settings: seed_demo only runs with DEBUG on)
-DJANGO_SETTINGS_MODULE=cms.settings.dev .venv/bin/python manage.py seed_demo
+DJANGO_SETTINGS_MODULE=curbside.settings.dev .venv/bin/python manage.py seed_demo
 
 # == Search index (production settings)
 .venv/bin/python manage.py search_index rebuild

@@ -341,7 +341,7 @@ ROWS = {
 #
 #   200 403 404 405  that status
 #   login   302 to the log-in page with ?next=<this URL>
-#   me      302 to /me/ (signed in, but no admin access: cms.security)
+#   me      302 to /me/ (signed in, but no admin access: curbside.security)
 #   admin   302 to /admin/ (Wagtail's "no permission" redirect, with a message)
 #   path    302 to path A's page      cont   302 to path A's continue/
 #   xhome   302 to the explorer at the home page

@@ -1,4 +1,5 @@
-"""Editorial demo content: mentors, guides, an institution and the demo users.
+"""Editorial demo content: mentors, guides and an institution. The demo users
+they link to are seeded first, by the project package (curbside/demo.py).
 
 Every function is idempotent: it creates what is missing, keyed by slug or
 username, and leaves existing records (and any edits to them) alone.
@@ -9,7 +10,6 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,28 +24,14 @@ from cms.models import (
     Mentor,
     PracticeSetting,
 )
-from cms.security import activate_totp, confirm_email, has_second_factor, mfa_required
 
 from .registry import register_seeder
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEMO_PASSWORD = "curbside-demo"  # noqa: S105 - documented demo credential, DEBUG only
-# The demo admin, reviewer and staff must use two-factor authentication like
-# their real counterparts; they share this documented authenticator secret
-# (README; `python manage.py shell -c "from cms.security import totp_code;
-# print(totp_code('CURBSIDEDEMOCURBSIDEDEMO'))"` prints the current code).
-DEMO_TOTP_SECRET = "CURBSIDEDEMOCURBSIDEDEMO"  # noqa: S105 - documented, DEBUG only
 MENTOR_USER_SLUG = "daniel-reyes"
+# Demo users the content links to: the mentor to a mentor profile, staff to the institution.
+LINKED_USERS = ["mentor", "staff"]
 FEATURED_GUIDES = ["mi-in-young-women", "negotiating-your-first-contract", "i-pass-handoffs"]
-
-DEMO_USERS = [
-    # username, first, last, group, superuser
-    ("admin", "Ada", "Admin", None, True),
-    ("mentor", "Daniel", "Reyes", "Mentors", False),
-    ("reviewer", "Ruth", "Okonkwo", "CME reviewers", False),
-    ("staff", "Samir", "Patel", "Institution staff", False),
-    ("doctor", "Maya", "Chen", None, False),
-]
 
 
 def months_ago(months, today=None):
@@ -64,32 +50,10 @@ def guide_files():
     return sorted((DATA_DIR / "guides").glob("*.json"))
 
 
-def seed_users(stdout):
+def demo_users():
+    """The demo users the content links to (seeded before it), by username."""
     User = get_user_model()
-    users = {}
-    for username, first, last, group_name, superuser in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@curbside.example",
-                "is_superuser": superuser,
-                "is_staff": superuser,
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            stdout(f"  user {username}")
-        confirm_email(user)
-        if group_name:
-            user.groups.add(Group.objects.get(name=group_name))
-        if mfa_required(user) and not has_second_factor(user):
-            activate_totp(user, DEMO_TOTP_SECRET)
-            stdout(f"  two-factor authentication for {username}")
-        users[username] = user
-    return users
+    return {user.username: user for user in User.objects.filter(username__in=LINKED_USERS)}
 
 
 def seed_mentors(users, stdout):
@@ -122,12 +86,14 @@ def seed_mentors(users, stdout):
             stdout(f"  mentor {mentor.name}")
         mentors[item["slug"]] = mentor
     linked = mentors.get(MENTOR_USER_SLUG)
+    mentor_user = users.get("mentor")
     if (
         linked
+        and mentor_user
         and linked.user_id is None
-        and not Mentor.objects.filter(user=users["mentor"]).exists()
+        and not Mentor.objects.filter(user=mentor_user).exists()
     ):
-        linked.user = users["mentor"]
+        linked.user = mentor_user
         linked.save(update_fields=["user"])
     return mentors
 
@@ -150,7 +116,8 @@ def seed_institution(users, stdout):
     if created:
         institution.save_revision()
         stdout(f"  institution {institution.name}")
-    institution.staff.add(users["staff"])
+    if "staff" in users:
+        institution.staff.add(users["staff"])
     return institution
 
 
@@ -205,7 +172,7 @@ def seed_home():
 
 @register_seeder("cms", order=0)
 def seed_editorial_content(stdout):
-    users = seed_users(stdout)
+    users = demo_users()
     mentors = seed_mentors(users, stdout)
     seed_institution(users, stdout)
     seed_guides(mentors, stdout)

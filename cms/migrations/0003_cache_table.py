@@ -5,7 +5,10 @@ two-factor codes are shared by every app process from the first request."""
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import migrations
 
-from cms.settings.env import DEFAULT_CACHE_TABLE
+# The default name of the database cache's table (DEFAULT_CACHE_TABLE in
+# curbside/settings/env.py), written out: a migration must not import the
+# project's settings package.
+DEFAULT_CACHE_TABLE = "curbside_cache"
 
 
 def create(apps, schema_editor):

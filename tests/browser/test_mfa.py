@@ -8,7 +8,7 @@ import time
 import pytest
 
 from cms.factories import ReviewerFactory
-from cms.security import totp_code
+from curbside.security import totp_code
 
 from .conftest import serious_violations
 

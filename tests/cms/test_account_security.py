@@ -19,7 +19,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from allauth.mfa.utils import decrypt
 
-from cms.demo.content import DEMO_TOTP_SECRET, seed_users
 from cms.factories import (
     InstitutionFactory,
     InstitutionStaffFactory,
@@ -27,7 +26,8 @@ from cms.factories import (
     ReviewerFactory,
     UserFactory,
 )
-from cms.security import MFAAdapter, has_second_factor, mfa_required, totp_code
+from curbside.demo import DEMO_TOTP_SECRET, seed_users
+from curbside.security import MFAAdapter, has_second_factor, mfa_required, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_full_log_in_with_a_code_from_the_authenticator(client):
 def test_a_learner_who_turned_on_two_factor_is_asked_for_the_code(client):
     doctor = UserFactory(username="maya", totp=False)
     assert not mfa_required(doctor)
-    from cms.security import activate_totp
+    from curbside.security import activate_totp
 
     secret = activate_totp(doctor)
     response = log_in(client, "maya")
@@ -222,7 +222,7 @@ def test_required_roles_cannot_switch_their_only_authenticator_off():
     reviewer = make_user("reviewer", totp=None)
     assert not adapter.can_delete_authenticator(reviewer.authenticator_set.get())
     mentor = make_user("mentor", totp=False)
-    from cms.security import activate_totp
+    from curbside.security import activate_totp
 
     activate_totp(mentor)
     assert adapter.can_delete_authenticator(mentor.authenticator_set.get())
@@ -257,7 +257,7 @@ def test_wagtail_admin_password_reset_is_off(client):
 
 def assert_rate_limit_page(response):
     assert response.status_code == 429
-    assert response["Retry-After"] == "60"  # cms.middleware.RetryAfterMiddleware
+    assert response["Retry-After"] == "60"  # curbside.middleware.RetryAfterMiddleware
     page = html(response)
     assert "Too many attempts" in page
     assert 'class="site-header"' in page  # the normal site layout, not a bare error
@@ -362,11 +362,11 @@ def test_rate_limits_work_on_the_shared_database_cache(client):
 
 
 def load_base_settings(monkeypatch, cache_url):
-    """cms/settings/base.py run afresh with CACHE_URL set (not registered as a
+    """curbside/settings/base.py run afresh with CACHE_URL set (not registered as a
     module, so the running settings are untouched)."""
     monkeypatch.setenv("CACHE_URL", cache_url)
-    path = Path(settings.BASE_DIR) / "cms" / "settings" / "base.py"
-    spec = importlib.util.spec_from_file_location("cms.settings.cache_url_probe", path)
+    path = Path(settings.BASE_DIR) / "curbside" / "settings" / "base.py"
+    spec = importlib.util.spec_from_file_location("curbside.settings.cache_url_probe", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

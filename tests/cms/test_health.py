@@ -13,7 +13,7 @@ from django.utils import timezone
 
 import pytest
 
-from cms import health
+from curbside import health
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT_DB = "postgres://curbside:db-secret-pw@127.0.0.1:9/curbside"
@@ -66,6 +66,29 @@ def test_all_checks_pass_on_the_embedded_setup(client, settings):
     # The storage probe leaves nothing behind.
     probe_dir = Path(settings.MEDIA_ROOT) / "healthz"
     assert not probe_dir.exists() or list(probe_dir.iterdir()) == []
+
+
+def test_an_apps_check_error_is_shown_redacted(client, monkeypatch):
+    """Apps' health modules do not import the project package, so the project
+    redacts the errors their checks report. A stand-in app check (an entry in
+    the registry the health modules' CHECKS fill) reports a leaky reason."""
+    health.run_checks()  # finds the apps' health modules
+
+    def leaky_check():
+        return {
+            "degraded": True,
+            "error": "https://elastic:es-secret-pw@10.0.0.5:9200 refused ops@hospital.example",
+        }
+
+    monkeypatch.setitem(health._checks, "leaky", leaky_check)
+    response, body = get_health(client)
+
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["leaky"]["ok"] is False
+    assert body["checks"]["leaky"]["error"] == "https://***@10.0.0.5:9200 refused [email]"
+    assert "es-secret-pw" not in response.content.decode()
+    assert list(body["checks"])[:2] == ["database", "storage"]
 
 
 def test_answers_whatever_the_host_header(client):
@@ -250,7 +273,7 @@ def production_env(**extra):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(ROOT)),
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "curbside.settings.production",
         "SECRET_KEY": "a-test-only-key-that-is-long-enough-for-check-deploy-0123456789",
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",

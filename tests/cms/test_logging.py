@@ -12,8 +12,8 @@ from django.urls import include, path
 
 import pytest
 
-from cms import observability
 from cms.factories import UserFactory
+from curbside import observability
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ def logs_something(request):
 urlpatterns = [
     path("boom/", boom),
     path("warn/", logs_something),
-    path("", include("cms.urls")),
+    path("", include("curbside.urls")),
 ]
-handler500 = "cms.observability.server_error"
+handler500 = "curbside.observability.server_error"
 
 
 @pytest.fixture

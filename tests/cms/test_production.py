@@ -21,7 +21,7 @@ def run(args, **env_vars):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(ROOT)),
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "curbside.settings.production",
         **env_vars,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and script
@@ -310,16 +310,16 @@ def test_check_database_finds_a_missing_cache_table(tmp_path):
         ALLOWED_HOSTS="x.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
     )
-    assert "cms.W004" in result.stdout + result.stderr
+    assert "curbside.W004" in result.stdout + result.stderr
 
 
 def test_deploy_checks_flag_a_per_process_cache_and_console_email(settings):
-    from cms.checks import check_email_backend, check_shared_cache
+    from curbside.checks import check_email_backend, check_shared_cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-    assert [e.id for e in check_shared_cache(None)] == ["cms.E002"]
-    assert [e.id for e in check_email_backend(None)] == ["cms.E003"]
+    assert [e.id for e in check_shared_cache(None)] == ["curbside.E002"]
+    assert [e.id for e in check_email_backend(None)] == ["curbside.E003"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     assert check_shared_cache(None) == check_email_backend(None) == []

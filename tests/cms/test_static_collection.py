@@ -33,7 +33,7 @@ def site(tmp_path):
     (tmp_path / "static_settings.py").write_text(
         textwrap.dedent(
             f"""
-            from cms.settings.production import *  # noqa: F403
+            from curbside.settings.production import *  # noqa: F403
             STATIC_ROOT = {str(tmp_path / "static")!r}
             STATICFILES_DIRS = [{str(src)!r}]
             STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]

@@ -48,7 +48,7 @@ def certified(learner, path, django_capture_on_commit_callbacks):
     profile.birth_month, profile.birth_day = 4, 12
     profile.pars_consent = True
     profile.save()
-    # The factory recorded the confirmed address (cms.security.confirm_email).
+    # The factory recorded the confirmed address (curbside.security.confirm_email).
     assert EmailAddress.objects.filter(user=learner, verified=True, primary=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
         complete(learner, path)

@@ -47,7 +47,7 @@ def database_url():
 def worker_env():
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.test",
+        DJANGO_SETTINGS_MODULE="curbside.settings.test",
         DATABASE_URL=database_url(),
         TASKS_BACKEND="database",  # the shorthand the settings understand
         DATABASE_CONN_MAX_AGE="0",
@@ -181,8 +181,8 @@ def s3_bucket():
 @pytest.fixture
 def s3_media(s3_bucket, monkeypatch, settings):
     """Default storage is the bucket, configured exactly as the settings do
-    it from the environment (cms.storage.media_storage)."""
-    from cms.storage import media_storage
+    it from the environment (curbside.storage.media_storage)."""
+    from curbside.storage import media_storage
 
     client, bucket = s3_bucket
     monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", bucket)

@@ -28,8 +28,8 @@ from django.db import connection
 import pytest
 import wagtail_factories
 
-from cms.backups import archive, database, media, read_manifest
 from cms.factories import UserFactory
+from curbside.backups import archive, database, media, read_manifest
 from learning.certificates import issuance
 from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import Certificate, CertificateStatus, PdfStatus

@@ -143,7 +143,7 @@ def test_certificates_without_a_pdf_are_queued(approved_claims):
 def test_the_tasks_backend_shorthand(monkeypatch):
     import importlib
 
-    import cms.settings.base as base
+    import curbside.settings.base as base
 
     monkeypatch.setenv("TASKS_BACKEND", "database")
     assert importlib.reload(base).TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"

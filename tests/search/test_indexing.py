@@ -240,7 +240,7 @@ def test_wagtail_admin_search_still_finds_pages(guide, superuser, client):
 
 
 def test_no_engine_settings_leak_from_the_environment():
-    # Site-level tests always use the embedded engine (cms/settings/test.py).
+    # Site-level tests always use the embedded engine (curbside/settings/test.py).
     assert os.environ.get("ELASTICSEARCH_URL", "") == ES_URL
     from django.conf import settings
 

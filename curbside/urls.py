@@ -5,10 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import health, media, security, views
+from cms import views
+
+from . import health, media, security
 
 urlpatterns = [
-    # Wagtail's log-in forms go to allauth's (rate limits, 2FA): cms/security.py.
+    # Wagtail's log-in forms go to allauth's (rate limits, 2FA): curbside/security.py.
     path("admin/login/", security.admin_login_redirect),
     path("_util/login/", security.admin_login_redirect),
     path("admin/", include(wagtailadmin_urls)),
@@ -22,10 +24,10 @@ urlpatterns = [
 ]
 
 if settings.MEDIA_URL.startswith("/"):
-    # Uploaded images from local disk (cms/media.py); never certificates.
+    # Uploaded images from local disk (curbside/media.py); never certificates.
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve)]
 
 urlpatterns += [path("", include(wagtail_urls))]
 
 # 503 with Retry-After when the database is unreachable, the 500 page otherwise.
-handler500 = "cms.observability.server_error"
+handler500 = "curbside.observability.server_error"

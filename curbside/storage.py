@@ -2,7 +2,7 @@
 in the embedded setup, an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is
 set (docs/scaled-setup.md). Read by the settings; no Django imports here."""
 
-from cms.settings.env import env_bool, env_int, env_str
+from curbside.settings.env import env_bool, env_int, env_str
 
 FILE_SYSTEM = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 

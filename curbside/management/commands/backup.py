@@ -3,7 +3,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.backups import BackupError, create_backup, default_filename
+from curbside.backups import BackupError, create_backup, default_filename
 
 
 class Command(BaseCommand):

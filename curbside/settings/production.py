@@ -19,7 +19,7 @@ DEBUG = False
 if env_bool("DJANGO_DEBUG", False):
     raise ImproperlyConfigured(
         "DJANGO_DEBUG is on: production settings never run with DEBUG. "
-        "Unset it, or use cms.settings.dev."
+        "Unset it, or use curbside.settings.dev."
     )
 
 _DEV_KEY_PREFIXES = ("insecure-", "django-insecure")

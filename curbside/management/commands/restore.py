@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.backups import BackupError, check_archive, restore_backup
+from curbside.backups import BackupError, check_archive, restore_backup
 
 
 class Command(BaseCommand):

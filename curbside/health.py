@@ -16,10 +16,12 @@ Results are kept for ``HEALTHZ_CACHE_SECONDS`` (5 s) per process so frequent
 polling costs one round of checks every few seconds. Even the details never
 contain credentials, URLs or stack traces.
 
-Checks are registered with ``@register_check(name)``. The database and
-storage checks live here; other apps add theirs in a ``health`` module
-(``search/health.py``, ``workers/health.py``), found on first use like
-``wagtail_hooks`` modules are, so ``cms`` never imports them.
+The database and storage checks live here. Apps add theirs in a ``health``
+module (``search/health.py``, ``workers/health.py``) holding a plain dict
+``CHECKS = {"name": func}``; ``func() -> dict`` returns details to show
+(without secrets) or raises, and any exception marks the check failed. The
+modules are found on first use, like ``wagtail_hooks`` modules are, and never
+import this package: every ``error`` shown is passed through ``redact`` here.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -38,7 +42,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import module_has_submodule
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -61,21 +65,17 @@ _lock = threading.Lock()
 _cached: tuple[float, dict, int] | None = None
 
 
-def register_check(name: str):
-    """Register ``func() -> dict`` as the check ``name``. It returns details
-    to show (without secrets) or raises; any exception marks it failed."""
-
-    def decorator(func):
-        _checks[name] = func
-        return func
-
-    return decorator
-
-
 def _discover():
+    """Collect ``CHECKS`` from every installed app's ``health`` module, this
+    package's own (database, storage) first."""
     global _discovered
     if not _discovered:
-        autodiscover_modules("health")
+        found = dict(CHECKS)
+        for app_config in apps.get_app_configs():
+            if module_has_submodule(app_config.module, "health"):
+                module = import_module(f"{app_config.name}.health")
+                found.update(getattr(module, "CHECKS", {}))
+        _checks.update(found)
         _discovered = True
 
 
@@ -98,6 +98,8 @@ def _run(name: str, func: Callable[[], dict]) -> dict:
     except Exception as exc:  # a failed check is a result, not an error page
         logger.warning("Health check %s failed: %s", name, _describe(exc, public=False))
         result = {"ok": False, "error": _describe(exc)}
+    if isinstance(result.get("error"), str):
+        result["error"] = redact(result["error"])
     result["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
     if result.get("ok") and result.get("degraded"):
         result["ok"] = False
@@ -173,7 +175,6 @@ class HealthCheckMiddleware:
 # --- Checks -------------------------------------------------------------------
 
 
-@register_check("database")
 def check_database() -> dict:
     try:
         with connection.cursor() as cursor:
@@ -198,7 +199,6 @@ def _storage_round_trip() -> None:
         default_storage.delete(name)
 
 
-@register_check("storage")
 def check_storage() -> dict:
     """Write, read back and delete a tiny file under healthz/, in a thread so
     a hanging object store cannot hold the health check for long."""
@@ -219,3 +219,6 @@ def check_storage() -> dict:
     finally:
         executor.shutdown(wait=False)
     return {"backend": backend}
+
+
+CHECKS = {"database": check_database, "storage": check_storage}

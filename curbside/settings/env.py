@@ -47,7 +47,7 @@ def env_list(name, default=()):
 
 
 # The database cache's table when CACHE_URL is db:// (created by a migration,
-# cms/migrations/0003, and by `manage.py createcachetable`).
+# cms/migrations/0003 (which repeats the name), and by `manage.py createcachetable`).
 DEFAULT_CACHE_TABLE = "curbside_cache"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cms.storage import media_storage
+from curbside.storage import media_storage
 
 from .env import cache_config, env_bool, env_int, env_list, env_str
 
@@ -22,6 +22,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # The project package (no models): deploy checks, backups, demo users.
+    "curbside",
     "cms",
     "learning",
     "search",
@@ -58,30 +60,30 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every later middleware's log lines carry the request id.
-    "cms.observability.RequestIdMiddleware",
+    "curbside.observability.RequestIdMiddleware",
     # /healthz answers here, whatever the Host header and the database say.
-    "cms.health.HealthCheckMiddleware",
+    "curbside.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "cms.headers.ContentSecurityPolicyMiddleware",
-    "cms.headers.PermissionsPolicyMiddleware",
+    "curbside.headers.ContentSecurityPolicyMiddleware",
+    "curbside.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Signed-in answers: Cache-Control: private, no-store.
-    "cms.middleware.PrivateResponseMiddleware",
+    "curbside.middleware.PrivateResponseMiddleware",
     # Every 429 carries Retry-After.
-    "cms.middleware.RetryAfterMiddleware",
+    "curbside.middleware.RetryAfterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Admin access: no admin rights -> dashboard; required 2FA missing -> set it up.
-    "cms.security.AdminSecurityMiddleware",
+    "curbside.security.AdminSecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "cms.middleware.SiteCacheMiddleware",
+    "curbside.middleware.SiteCacheMiddleware",
 ]
 
-# Content Security Policy (django-csp, cms.headers), in every settings module
+# Content Security Policy (django-csp, curbside.headers), in every settings module
 # so tests see the header too. The public site allows no inline script and no
 # inline style; the Wagtail admin gets CONTENT_SECURITY_POLICY_ADMIN (see
 # docs/deploy.md). An absolute MEDIA_URL's origin is added to img-src/media-src.
@@ -140,10 +142,10 @@ PERMISSIONS_POLICY = {
 
 # One backend: allauth's log-in by username or email (with Django's permission
 # checks), at one password hash per attempt whether or not the account exists.
-AUTHENTICATION_BACKENDS = ["cms.security.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = ["curbside.security.AuthenticationBackend"]
 
-ROOT_URLCONF = "cms.urls"
-WSGI_APPLICATION = "cms.wsgi.application"
+ROOT_URLCONF = "curbside.urls"
+WSGI_APPLICATION = "curbside.wsgi.application"
 
 TEMPLATES = [
     {
@@ -206,7 +208,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "cms" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
@@ -216,7 +218,7 @@ STORAGES = {
 }
 
 # Media (uploads, renditions, certificate PDFs): local disk, or an S3-compatible
-# bucket when AWS_STORAGE_BUCKET_NAME is set (cms/storage.py, docs/scaled-setup.md).
+# bucket when AWS_STORAGE_BUCKET_NAME is set (curbside/storage.py, docs/scaled-setup.md).
 STORAGES["default"] = media_storage()
 
 # The default cache also holds the rate-limit counters (allauth's and
@@ -251,7 +253,7 @@ WORKER_BACKOFF_MAX_SECONDS = env_int("WORKER_BACKOFF_MAX_SECONDS", 30)
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 
 # Email: the console in development (emails are printed); SMTP in production,
-# which refuses the backends below (cms.settings.production).
+# which refuses the backends below (curbside.settings.production).
 SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 UNSAFE_EMAIL_BACKENDS = {
     "django.core.mail.backends.console.EmailBackend",
@@ -280,7 +282,7 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 # before the first log-in, so signing up with an address that has an account
 # looks exactly like a new sign-up ("confirm your address"; the owner gets an
 # "you already have an account" email instead). Failed log-ins say the same
-# and cost the same for known and unknown accounts (cms.security).
+# and cost the same for known and unknown accounts (curbside.security).
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -291,7 +293,7 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Security notices by email (password changed or reset, email changed, 2FA
 # switched on or off).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_ADAPTER = "cms.security.AccountAdapter"
+ACCOUNT_ADAPTER = "curbside.security.AccountAdapter"
 # Rate limits (allauth; "amount/period/per", per = ip, key or user; the key is
 # the email or username tried). Shared between processes through the default
 # cache (CACHE_URL). Hospitals put many doctors behind one address, so the
@@ -320,9 +322,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
 # recovery codes. Offered to everyone at /accounts/2fa/; required for
 # superusers, CME reviewers and institution staff before they use the admin
-# (cms.security.AdminSecurityMiddleware).
+# (curbside.security.AdminSecurityMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_ADAPTER = "cms.security.MFAAdapter"
+MFA_ADAPTER = "curbside.security.MFAAdapter"
 MFA_TOTP_ISSUER = "Curbside"
 # No "trust this browser for 14 days": clinicians share workstations.
 MFA_TRUST_ENABLED = False
@@ -343,7 +345,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Wagtail's log-in forms (admin and private pages) and its admin password
 # reset are replaced by allauth's, so rate limits and 2FA always apply
-# (cms/urls.py sends /admin/login/ and /_util/login/ to /accounts/login/).
+# (curbside/urls.py sends /admin/login/ and /_util/login/ to /accounts/login/).
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -381,7 +383,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
 # Logging: one line per record on stderr. LOG_FORMAT=json writes one JSON
-# object per line (the production default; cms.observability.JsonFormatter)
+# object per line (the production default; curbside.observability.JsonFormatter)
 # with the request id, method, path, status and user id of the request that
 # logged it. REQUEST_LOG_LEVEL=INFO adds one line per request (production).
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
@@ -392,13 +394,13 @@ if LOG_FORMAT not in {"text", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "cms.observability.RequestContextFilter"}},
+    "filters": {"request_context": {"()": "curbside.observability.RequestContextFilter"}},
     "formatters": {
         "text": {
-            "()": "cms.observability.TextFormatter",
+            "()": "curbside.observability.TextFormatter",
             "format": "%(levelname)s %(name)s: %(message)s",
         },
-        "json": {"()": "cms.observability.JsonFormatter"},
+        "json": {"()": "curbside.observability.JsonFormatter"},
     },
     "handlers": {
         "console": {
