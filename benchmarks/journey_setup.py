@@ -30,10 +30,9 @@ def phase_setup():
     django_setup(urls=True)
     from django.db import transaction
 
-    from cms.factories import UserFactory
     from learning import services
-    from learning.factories import LearnerProfileFactory, LearningPathPageFactory
     from learning.models import PathStep
+    from tests.factories import LearnerProfileFactory, LearningPathPageFactory, UserFactory
 
     with transaction.atomic():
         path = LearningPathPageFactory(title="Benchmark path", slug=PATH_SLUG, steps=STEP_COUNT)

@@ -5,14 +5,7 @@ from django.core.cache import cache
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from cms.factories import (
-    GuidePageFactory,
-    InstitutionStaffFactory,
-    MentorFactory,
-    MentorUserFactory,
-    ReviewerFactory,
-    UserFactory,
-)
+from tests.factories import GuidePageFactory, MentorFactory, UserFactory
 
 # In CI the property-based tests draw the same examples on every run, so a
 # result is reproducible; locally they explore new examples each time (and
@@ -33,24 +26,24 @@ def empty_cache():
 
 @pytest.fixture
 def mentor_a(db):
-    user = MentorUserFactory(username="mentor-a")
+    user = UserFactory(username="mentor-a", mentor=True)
     return MentorFactory(user=user, name="Ana Alvarez", slug="ana-alvarez")
 
 
 @pytest.fixture
 def mentor_b(db):
-    user = MentorUserFactory(username="mentor-b")
+    user = UserFactory(username="mentor-b", mentor=True)
     return MentorFactory(user=user, name="Ben Brooks", slug="ben-brooks")
 
 
 @pytest.fixture
 def reviewer(db):
-    return ReviewerFactory(username="reviewer")
+    return UserFactory(username="reviewer", reviewer=True)
 
 
 @pytest.fixture
 def staff_user(db):
-    return InstitutionStaffFactory(username="staff")
+    return UserFactory(username="staff", staff=True)
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ def doctor(db):
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(username="root", is_superuser=True, is_staff=True)
+    return UserFactory(username="root", superuser=True)
 
 
 @pytest.fixture

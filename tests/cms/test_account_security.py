@@ -20,18 +20,18 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from allauth.mfa.utils import decrypt
 
 from cms.demo.content import DEMO_TOTP_SECRET, seed_users
-from cms.factories import (
+from cms.security import MFAAdapter, has_second_factor, mfa_required, totp_code
+from tests.factories import (
     InstitutionFactory,
     InstitutionStaffFactory,
     MentorUserFactory,
     ReviewerFactory,
     UserFactory,
 )
-from cms.security import MFAAdapter, has_second_factor, mfa_required, totp_code
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"  # cms.factories.UserFactory
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 ACTIVATE = "/accounts/2fa/totp/activate/"
 AUTHENTICATE = "/accounts/2fa/authenticate/"
 

@@ -13,7 +13,7 @@ from django.urls import include, path
 import pytest
 
 from cms import observability
-from cms.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

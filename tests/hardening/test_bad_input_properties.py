@@ -24,7 +24,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cms.factories import InstitutionFactory, UserFactory
 from learning import services
 from learning.certificates.codes import grouped
 from learning.models import (
@@ -40,6 +39,7 @@ from learning.models import (
 from learning.models.profiles import TIME_ZONE_CHOICES
 from learning.questions import MAX_TEXT_ANSWER, evaluation_questions, post_test_questions
 from learning.validators import NPI_PREFIX, luhn_valid
+from tests.factories import InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

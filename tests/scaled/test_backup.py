@@ -29,10 +29,9 @@ import pytest
 import wagtail_factories
 
 from cms.backups import archive, database, media, read_manifest
-from cms.factories import UserFactory
 from learning.certificates import issuance
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import Certificate, CertificateStatus, PdfStatus
+from tests.factories import LearnerProfileFactory, LearningPathPageFactory, UserFactory
 from tests.learning.conftest import complete
 
 from .conftest import ROOT, database_url
