@@ -60,7 +60,7 @@ def queue_counts(db_url):
         f"count(*) FILTER (WHERE status = '{status}')"
         for status in ("READY", "RUNNING", "SUCCESSFUL", "FAILED")
     )
-    statement = sql.SQL(counts + " FROM {}").format(sql.Identifier(TASKS_TABLE))
+    statement = sql.SQL("SELECT {} FROM {}").format(sql.SQL(counts), sql.Identifier(TASKS_TABLE))
     ready, running, done, failed = query(db_url, statement)
     return certificates, ready, running, done, failed
 
