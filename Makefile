@@ -65,6 +65,15 @@ scaled-demo: install ## Start the scaled shape on loopback (docs/scaled-setup.md
 test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Property-based tests only (hypothesis marks them), randomised and FUZZ_FACTOR
+# times longer than in make test; failures are kept in var/hypothesis.
+FUZZ_FACTOR ?= 10
+FUZZ_PATHS ?= tests/hardening tests/search
+
+fuzz: install ## Run the property tests long and randomised (FUZZ_FACTOR, FUZZ_PATHS); not part of make test
+	HYPOTHESIS_PROFILE=fuzz FUZZ_FACTOR=$(FUZZ_FACTOR) $(BIN)/python -m pytest -m hypothesis \
+		-p no:cacheprovider $(FUZZ_PATHS) $(PYTEST_ARGS)
+
 lint: install ## Ruff, djhtml and Django's checks
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

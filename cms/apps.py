@@ -7,7 +7,13 @@ class CmsConfig(AppConfig):
     verbose_name = "Curbside content"
 
     def ready(self):
+        from django.urls import register_converter
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .integers import IdConverter, register_lookups
         from .spreadsheets import install
 
+        # <id:pk> in URL patterns: a positive bigint, or no match (cms.integers).
+        register_converter(IdConverter, "id")
+        register_lookups()
         install()

@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.credits import format_credits
+from cms.integers import IdMultipleChoiceField
 
 from . import reports
 from .certificates import issuance
@@ -30,28 +31,12 @@ class StaffOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-MAX_ID = 2**63 - 1  # the largest primary key a database column can hold
-
-
-class ClaimsField(forms.ModelMultipleChoiceField):
-    """Claim ids from checkboxes. Anything that is not a plausible id (text,
-    or a number too large for the database, which SQLite would answer with
-    an OverflowError) gets the field's ordinary "invalid choice" message."""
-
-    def _check_values(self, value):
-        for item in value:
-            text = str(item).strip()
-            if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": text[:40]},
-                )
-        return super()._check_values(value)
-
-
 class IssueForm(forms.Form):
-    claims = ClaimsField(queryset=None, widget=forms.CheckboxSelectMultiple, label="Completions")
+    # Claim ids from checkboxes: text, or a number too large for the database,
+    # is an ordinary "invalid choice" (cms.integers).
+    claims = IdMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Completions"
+    )
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ urlpatterns = [
         certificate_views.transcript_pdf_download,
         name="learner_transcript_pdf",
     ),
-    path("me/certificates/<int:pk>/pdf/", certificate_views.download, name="certificate_pdf"),
+    path("me/certificates/<id:pk>/pdf/", certificate_views.download, name="certificate_pdf"),
     path("certificates/verify/", certificate_views.verify_form, name="certificate_verify"),
     path(
         "certificates/verify/<str:code>/",

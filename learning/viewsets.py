@@ -1,14 +1,21 @@
 """Read-only admin views of learner records for institution staff: each user
 sees only records of paths that an institution they staff accredits."""
 
+from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+
+import django_filters
+from django_filters.fields import ModelChoiceField as FilterModelChoiceField
+
+from cms.integers import RefuseBadIdsMixin
 
 from .models import (
     Certificate,
@@ -21,7 +28,26 @@ from .models import (
 from .querysets import staff_visible_q
 
 
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A list filter on a related record (``?path=<id>``): a value that is not
+    a plausible id is an invalid choice, shown on the filter, without a query."""
+
+    field_class = type("IdFilterField", (RefuseBadIdsMixin, FilterModelChoiceField), {})
+
+
+class RecordFilterSet(WagtailFilterSet):
+    FILTER_DEFAULTS = {
+        **WagtailFilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {
+            **WagtailFilterSet.FILTER_DEFAULTS[models.ForeignKey],
+            "filter_class": IdChoiceFilter,
+        },
+    }
+
+
 class ScopedIndexView(IndexView):
+    base_filterset_class = RecordFilterSet
+
     def get_base_queryset(self):
         return super().get_base_queryset().filter(self.scope_q(self.request.user))
 

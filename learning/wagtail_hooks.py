@@ -52,19 +52,19 @@ def certificate_admin_urls():
             name="learning_issue_certificates",
         ),
         path(
-            "certificates/<int:pk>/revoke/",
+            "certificates/<id:pk>/revoke/",
             CertificateActionView.as_view(action="revoke"),
             name="learning_revoke_certificate",
         ),
         path(
-            "certificates/<int:pk>/reissue/",
+            "certificates/<id:pk>/reissue/",
             CertificateActionView.as_view(action="reissue"),
             name="learning_reissue_certificate",
         ),
         path("cme-reports/", ReportsView.as_view(), name="learning_reports"),
-        path("cme-reports/<int:pk>/", PathReportView.as_view(), name="learning_path_report"),
+        path("cme-reports/<id:pk>/", PathReportView.as_view(), name="learning_path_report"),
         path("cme-reports/pars.csv", pars_export, name="learning_pars_export"),
-        path("cme-reports/<int:pk>/pars.csv", pars_export, name="learning_pars_export_path"),
+        path("cme-reports/<id:pk>/pars.csv", pars_export, name="learning_pars_export_path"),
     ]
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from django import forms
 from django.http import QueryDict
 
+from cms.integers import parse_int
 from cms.models.choices import AudienceLevel, Topic
 
 from .engines.base import FACETS, SORTS, SearchQuery
@@ -106,9 +107,8 @@ class PageNumberField(forms.Field):
         value = (value or "").strip()
         if not value.isdigit() or not value.isascii():
             return 1
-        if len(value) > len(str(MAX_PAGE)):
-            return MAX_PAGE
-        return min(max(int(value), 1), MAX_PAGE)
+        number = parse_int(value, max_value=None, max_digits=len(str(MAX_PAGE)))
+        return MAX_PAGE if number is None else min(max(number, 1), MAX_PAGE)
 
 
 class SearchForm(forms.Form):

@@ -4,15 +4,27 @@ from django.core.cache import cache
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from tests.factories import GuidePageFactory, MentorFactory, UserFactory
 
-# In CI the property-based tests draw the same examples on every run, so a
-# result is reproducible; locally they explore new examples each time (and
-# any failure they find becomes an explicit @example).
-hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI") == "true":
-    hypothesis_settings.load_profile("ci")
+# Property-based tests are derandomised for every run (make test, CI, a fresh
+# clone): the same examples each time, so a failure is reproducible and a pass
+# means the same everywhere. `make fuzz` (HYPOTHESIS_PROFILE=fuzz) explores new
+# random examples, many more of them (tests/properties.py), and keeps what it
+# finds under var/hypothesis; each failure becomes an explicit @example.
+hypothesis_settings.register_profile(
+    "deterministic", derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profile("deterministic"))
+hypothesis_settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    database=DirectoryBasedExampleDatabase("var/hypothesis"),
+    print_blob=True,
+    max_examples=1000,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
+from cms.names import clean_person_name, clean_printed_text
+
 from ..panels import RestrictedPanel
 from .choices import PracticeSetting
 
@@ -143,6 +145,14 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
+        errors = {}
+        for field, clean in (("name", clean_person_name), ("credentials", clean_printed_text)):
+            try:
+                setattr(self, field, clean(getattr(self, field)))
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
         if not self.slug:
             self.slug = slugify(self.name)[:80]
         if self.disclosure_date and self.disclosure_date > timezone.localdate():

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from cms.names import printable
 from learning.exceptions import JourneyError
 from learning.models import (
     Certificate,
@@ -43,15 +44,17 @@ def _snapshot(claim, profile):
         "user": claim.enrolment.user,
         "institution": institution,
         "path": path,
-        "learner_name": profile.full_name,
-        "learner_credentials": profile.credentials,
+        # Printed as typed, less any invisible or bidi characters kept from
+        # before profiles were checked for them (cms.names).
+        "learner_name": printable(profile.full_name),
+        "learner_credentials": printable(profile.credentials),
         "activity_title": path.title,
         "learning_format": path.get_learning_format_display(),
         "institution_name": institution.name,
         "accreditation_statement": institution.accreditation_statement,
         "credit_designation_statement": institution.credit_designation_for(path.max_credits),
-        "signatory_name": institution.signatory_name,
-        "signatory_title": institution.signatory_title,
+        "signatory_name": printable(institution.signatory_name),
+        "signatory_title": printable(institution.signatory_title),
         "credits": claim.credits,
     }
 

@@ -3,11 +3,14 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from cms.integers import parse_int
+from cms.names import clean_person_name, clean_printed_text, normalise
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from learning.models import LearnerProfile
 from learning.questions import MAX_TEXT_ANSWER
 
 FIELD_PREFIX = "q-"
+MAX_CHOICE_DIGITS = 6
 
 
 class ProfileForm(forms.ModelForm):
@@ -37,10 +40,13 @@ class ProfileForm(forms.ModelForm):
             field.widget.attrs.update(min=1, max=highest)
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
+        name = normalise(self.cleaned_data["full_name"])
         if not name:
             raise forms.ValidationError("Enter your name as it should appear on certificates.")
-        return name
+        return clean_person_name(name)
+
+    def clean_credentials(self):
+        return clean_printed_text(self.cleaned_data["credentials"])
 
     def clean_npi(self):
         return self.cleaned_data["npi"].strip().replace(" ", "")
@@ -76,13 +82,14 @@ def parse_test_answers(post, questions):
     answers = {}
     for question in questions:
         values = post.getlist(FIELD_PREFIX + question.id)
-        try:
-            answers[question.id] = sorted({int(v) for v in values})
-        except (TypeError, ValueError):
+        # Choice indexes are small numbers: a long one is refused before int().
+        choices = [parse_int(v, max_digits=MAX_CHOICE_DIGITS) for v in values]
+        if None in choices:
             return (
                 {},
                 "The answers do not match this post-test. Please reload the page and try again.",
             )
+        answers[question.id] = sorted(set(choices))
     return answers, None
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cms.names import printable
 from learning.querysets import CertificateQuerySet
 
 
@@ -93,9 +94,11 @@ class Certificate(models.Model):
 
     @property
     def printed_name(self):
-        if self.learner_credentials:
-            return f"{self.learner_name}, {self.learner_credentials}"
-        return self.learner_name
+        """As printed and shown on the verification page: never with invisible
+        or bidi characters, even on a certificate issued before names were
+        checked for them (cms.names)."""
+        name, credentials = printable(self.learner_name), printable(self.learner_credentials)
+        return f"{name}, {credentials}" if credentials else name
 
 
 class CertificateEvent(models.Model):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from cms.names import printable
 from learning.validators import validate_npi
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
@@ -77,4 +78,5 @@ class LearnerProfile(models.Model):
 
     @property
     def printed_name(self):
-        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+        name, credentials = printable(self.full_name), printable(self.credentials)
+        return f"{name}, {credentials}" if credentials else name

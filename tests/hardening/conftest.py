@@ -6,6 +6,7 @@ from django.db import transaction
 import pytest
 
 from learning import services
+from tests.factories import InstitutionFactory, UserFactory
 from tests.learning.conftest import (  # noqa: F401  (fixtures re-exported)
     correct_answers,
     evaluation_answers,
@@ -54,3 +55,15 @@ def at_evaluation(learner, at_test):  # noqa: F811
 def at_claim(learner, at_evaluation):  # noqa: F811
     services.submit_evaluation(learner, at_evaluation, evaluation_answers(at_evaluation))
     return at_evaluation
+
+
+@pytest.fixture
+def admin_world(learner, path, staff_user, superuser):  # noqa: F811
+    """A completed path with a certificate, and the staff user on its institution."""
+    from tests.learning.conftest import complete
+
+    complete(learner, path)
+    path.institution.staff.add(staff_user)
+    outsider = UserFactory(username="staff-elsewhere", groups=["Institution staff"])
+    InstitutionFactory(name="Elsewhere").staff.add(outsider)
+    return {"staff": staff_user, "superuser": superuser, "path": path}

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from cms.images import MAX_IMAGE_SIDE
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +259,7 @@ def damaged_images(draw):
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
