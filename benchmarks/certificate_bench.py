@@ -19,13 +19,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.http_bench import (  # noqa: E402
-    BENCH_DIR,
-    ROOT,
-    build_database,
-    environment_info,
+from benchmarks.harness import BENCH_DIR, ROOT, BenchError, write_json
+from benchmarks.harness.databases import fresh_sqlite_url, migrate_and_seed
+from benchmarks.harness.processes import (
+    child_answer,
+    child_command,
+    child_main,
+    django_setup,
     production_env,
+    run_child,
 )
+from benchmarks.harness.seeding import approved_claims, bulk_learners, credit_path
+from benchmarks.harness.stats import load_average, machine_info, percentile
 
 DB_PATH = BENCH_DIR / "certs.sqlite3"
 RESULTS_PATH = BENCH_DIR / "results-certificates.json"
@@ -34,23 +39,9 @@ WORKERS = 2
 WARM_RUNS = 50
 
 
-def django_setup():
-    import django
-
-    django.setup()
-
-
-def child(phase, env, *args):
-    command = [sys.executable, __file__, "--phase", phase, *map(str, args)]
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"phase {phase} failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def phase_render(runs):
     """Time render_pdf for the demo certificate ``runs`` times in this process."""
+    runs = int(runs)
     started = time.perf_counter()
     django_setup()
     from learning.certificates.rendering import render_pdf
@@ -70,56 +61,17 @@ def phase_bulk_setup(count):
     """``count`` learners with an approved claim on one path, inserted directly
     (the journey itself is measured elsewhere)."""
     django_setup()
-    from django.contrib.auth import get_user_model
     from django.db import transaction
-    from django.utils import timezone
 
-    from learning.models import (
-        ClaimStatus,
-        CreditClaim,
-        Enrolment,
-        LearnerProfile,
-        LearningPathPage,
-    )
-
-    path = LearningPathPage.objects.live().filter(max_credits__gt=0).order_by("pk").first()
-    User = get_user_model()
-    now = timezone.now()
+    path = credit_path()
     with transaction.atomic():
-        users = User.objects.bulk_create(
-            [
-                User(username=f"bulk-{i:05d}", email=f"bulk-{i:05d}@example.org")
-                for i in range(count)
-            ]
-        )
-        LearnerProfile.objects.bulk_create(
-            [
-                LearnerProfile(
-                    user=u, full_name=f"Bulk Learner {i:05d}", credentials="MD", time_zone="UTC"
-                )
-                for i, u in enumerate(users)
-            ]
-        )
-        enrolments = Enrolment.objects.bulk_create(
-            [Enrolment(user=u, path=path, completed_at=now) for u in users]
-        )
-        claims = CreditClaim.objects.bulk_create(
-            [
-                CreditClaim(
-                    enrolment=e,
-                    credits=path.max_credits,
-                    max_credits=path.max_credits,
-                    attested=True,
-                    status=ClaimStatus.APPROVED,
-                    approved_at=now,
-                )
-                for e in enrolments
-            ]
-        )
+        claims = approved_claims(bulk_learners("bulk-", count, "Bulk"), path)
     return {"path": path.slug, "claim_ids": [c.pk for c in claims]}
 
 
 def phase_bulk_worker(ids_file, worker, workers):
+    """Issue every ``workers``-th claim of the list, from ``worker`` on."""
+    worker, workers = int(worker), int(workers)
     django_setup()
     from learning.certificates.tasks import issue_certificate_for_claim
 
@@ -132,18 +84,21 @@ def phase_bulk_worker(ids_file, worker, workers):
 
 
 def run_bulk(env):
-    setup = child("bulk-setup", env, BULK_COUNT)
+    setup = run_child(__file__, "bulk-setup", env, BULK_COUNT)
     ids_file = BENCH_DIR / "bulk-claims.json"
     ids_file.write_text(json.dumps(setup["claim_ids"]))
-    command = [sys.executable, __file__, "--phase", "bulk-worker", str(ids_file)]
     started = time.perf_counter()
     procs = [
         subprocess.Popen(
-            [*command, str(i), str(WORKERS)], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
+            child_command(__file__, "bulk-worker", ids_file, i, WORKERS),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for i in range(WORKERS)
     ]
-    outputs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+    outputs = [child_answer("bulk-worker", p.communicate()[0]) for p in procs]
     elapsed = time.perf_counter() - started
     done = sum(o["done"] for o in outputs)
     failed = sum(o["failed"] for o in outputs)
@@ -155,41 +110,38 @@ def run_bulk(env):
     }
 
 
-def count_certificates(env):
-    code = (
-        "from learning.models import Certificate as C; "
-        "print(C.objects.count(), C.objects.values('claim').distinct().count())"
-    )
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    total, distinct = out.stdout.split()[-2:]
-    return int(total), int(distinct)
+def phase_count():
+    """Certificates in the database, and the distinct claims they are for."""
+    django_setup()
+    from learning.models import Certificate
+
+    return [Certificate.objects.count(), Certificate.objects.values("claim").distinct().count()]
 
 
 def main():
-    db_url = build_database(DB_PATH)
-    env = production_env(db_url)
-    env["MEDIA_ROOT"] = str(BENCH_DIR / "certs-media")
-    cold = child("render", env, 1)
-    warm = child("render", env, WARM_RUNS + 5)
-    warm_times = warm["times_ms"][5:]
-    print(
-        f"Bulk issuance of {BULK_COUNT} certificates with {WORKERS} worker processes...", flush=True
-    )
-    bulk = run_bulk(env)
-    total, distinct = count_certificates(env)
-    info = environment_info()
+    try:
+        print(f"Building {DB_PATH.relative_to(ROOT)}:", flush=True)
+        db_url = fresh_sqlite_url(DB_PATH)
+        migrate_and_seed(db_url)
+        env = production_env(db_url, media=BENCH_DIR / "certs-media")
+        cold = run_child(__file__, "render", env, 1)
+        warm = run_child(__file__, "render", env, WARM_RUNS + 5)
+        warm_times = warm["times_ms"][5:]
+        print(
+            f"Bulk issuance of {BULK_COUNT} certificates with {WORKERS} worker processes...",
+            flush=True,
+        )
+        bulk = run_bulk(env)
+        total, distinct = run_child(__file__, "count", env)
+    except BenchError as exc:
+        print(f"Benchmark aborted: {exc}", file=sys.stderr)
+        return 2
+    info = {**machine_info(), "load_average_1min_at_start": load_average()}
     results = {
         "cold_first_render_ms": cold["times_ms"][0],
         "cold_process_setup_ms": cold["setup_ms"],
         "warm_median_ms": statistics.median(warm_times),
-        "warm_p95_ms": sorted(warm_times)[int(0.95 * len(warm_times)) - 1],
+        "warm_p95_ms": percentile(warm_times, 0.95),
         "pdf_bytes": warm["bytes"],
         "bulk": bulk,
         "certificates_in_db": total,
@@ -197,9 +149,9 @@ def main():
     }
     print()
     print(
-        f"Environment: nproc={info.get('nproc')}, Python {info.get('python')}, "
-        f"{WORKERS} worker processes, load average {info.get('load_average_1min_at_start')}, "
-        f"{info.get('date')}"
+        f"Environment: nproc={info['nproc']}, Python {info['python']}, "
+        f"{WORKERS} worker processes, load average {info['load_average_1min_at_start']}, "
+        f"{info['date']}"
     )
     print()
     print("| measurement | figure |")
@@ -217,19 +169,17 @@ def main():
         f"({bulk['seconds']:.1f} s, {bulk['failed']} failed) |"
     )
     print(f"| certificates in the database / distinct claims | {total} / {distinct} |")
-    RESULTS_PATH.write_text(json.dumps({"environment": info, "results": results}, indent=2))
+    write_json(RESULTS_PATH, {"environment": info, "results": results})
     print(f"\nRaw results: {RESULTS_PATH.relative_to(ROOT)}")
     return 1 if bulk["failed"] or total != distinct else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--phase":
-        phase, args = sys.argv[2], sys.argv[3:]
-        handlers = {
-            "render": lambda: phase_render(int(args[0])),
-            "bulk-setup": lambda: phase_bulk_setup(int(args[0])),
-            "bulk-worker": lambda: phase_bulk_worker(args[0], int(args[1]), int(args[2])),
-        }
-        print(json.dumps(handlers[phase]()))
-    else:
+    phases = {
+        "render": phase_render,
+        "bulk-setup": lambda count: phase_bulk_setup(int(count)),
+        "bulk-worker": phase_bulk_worker,
+        "count": phase_count,
+    }
+    if not child_main(phases):
         sys.exit(main())

@@ -4,7 +4,8 @@
 
 Issue "production", item 7. Loopback only, bounded in time and requests.
 
-The same setup as benchmarks/load_test.py (whose functions it uses): a
+The same setup as benchmarks/load_test.py (whose functions it uses; the
+probes are in db_restart_probes.py): a
 throw-away PostgreSQL cluster this script starts on 127.0.0.1:54342
 (FAULT_PG_PORT; always its own cluster, since it must restart it), migrate +
 seed_demo, FAULT_LEARNERS (50) learners with profiles and sessions written
@@ -46,198 +47,76 @@ failed, 2 setup failed.
 from __future__ import annotations
 
 import collections
-import http.client
 import json
 import secrets
 import statistics
 import sys
 import threading
 import time
+from pathlib import Path
 
-try:
-    from benchmarks import http_bench, load_test
-except ModuleNotFoundError:  # run as a script: benchmarks/ is on sys.path, the root is not
-    import http_bench
-    import load_test
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = http_bench.ROOT
-BENCH_DIR = http_bench.BENCH_DIR
+from benchmarks import load_test
+from benchmarks.db_restart_probes import (
+    HEALTHZ_INTERVAL,
+    Fault,
+    HealthPoller,
+    committed_despite_error,
+    failed,
+    healthy_since,
+    timeline,
+    window,
+)
+from benchmarks.harness import BENCH_DIR, ROOT, BenchError, env_number, write_json
+from benchmarks.harness.postgres import server_version, throwaway_postgres
+from benchmarks.harness.server import start_server
+from benchmarks.harness.stats import fmt, load_averages
+from benchmarks.load_learners import REQUEST_TIMEOUT, Learner, Run
+from benchmarks.load_report import (
+    compare,
+    integrity_problems,
+    preseeded,
+    print_environment,
+    print_measurements,
+    server_log,
+    summarise,
+)
+
 RESULTS_PATH = BENCH_DIR / "db_restart.json"
 SERVER_LOG = BENCH_DIR / "gunicorn-db-restart.log"
 MEDIA = BENCH_DIR / "db-restart-media"
-HEALTHZ_INTERVAL = 0.5
 RECOVERY_WAIT = 20
 
 
-class HealthPoller:
-    """GET /healthz every HEALTHZ_INTERVAL seconds; keep (t, status, body status)."""
-
-    def __init__(self, run):
-        self.run, self.samples, self.stopping = run, [], threading.Event()
-        self.thread = threading.Thread(target=self.loop, daemon=True)
-
-    def start(self):
-        self.thread.start()
-
-    def join(self, timeout=None):
-        self.thread.join(timeout)
-
-    def poll(self):
-        host, port = self.run.base_url.removeprefix("http://").split(":")
-        conn = http.client.HTTPConnection(host, int(port), timeout=5)
-        begun = time.monotonic()
-        try:
-            conn.request("GET", "/healthz")
-            response = conn.getresponse()
-            body = response.read()
-            try:
-                state = json.loads(body).get("status", "")
-            except ValueError:
-                state = "not JSON"
-            status = response.status
-        except (OSError, http.client.HTTPException) as exc:
-            status, state = 0, type(exc).__name__
-        finally:
-            conn.close()
-        # t: when the answer came (the check ran just before it, after waiting
-        # for a free worker behind the learners' requests); sent: when asked.
-        sample = {
-            "t": round(time.monotonic() - self.run.started, 2),
-            "sent": round(begun - self.run.started, 2),
-            "status": status,
-            "state": state,
-            "ms": round((time.monotonic() - begun) * 1000, 1),
-        }
-        self.samples.append(sample)
-        return sample
-
-    def loop(self):
-        while not self.stopping.is_set():
-            self.poll()
-            self.stopping.wait(HEALTHZ_INTERVAL)
-
-
-class Fault(threading.Thread):
-    """Stop PostgreSQL at ``at`` seconds into the run, start it ``outage`` s later."""
-
-    def __init__(self, run, cluster, at, outage):
-        super().__init__(daemon=True)
-        self.load, self.cluster, self.at, self.outage = run, cluster, at, outage
-        self.times, self.error = {}, None
-
-    def run(self):
-        try:
-            time.sleep(max(0.0, self.load.started + self.at - time.monotonic()))
-            self.times["stop_begin"] = self.load.elapsed()
-            self.cluster.stop("fast")
-            self.times["down"] = self.load.elapsed()
-            time.sleep(self.outage)
-            self.times["start_begin"] = self.load.elapsed()
-            self.cluster.start()
-            self.times["up"] = self.load.elapsed()
-        except Exception as exc:  # reported in the results, and a failed check
-            self.error = f"{type(exc).__name__}: {exc}"
-
-
-def timeline(samples):
-    """Consecutive /healthz samples with the same answer, as runs."""
-    runs = []
-    for sample in samples:
-        key = (sample["status"], sample["state"])
-        if runs and runs[-1]["key"] == key:
-            runs[-1]["to"] = sample["t"]
-            runs[-1]["samples"] += 1
-        else:
-            runs.append({"key": key, "from": sample["t"], "to": sample["t"], "samples": 1})
-    return [
-        {
-            "from": r["from"],
-            "to": r["to"],
-            "status": r["key"][0],
-            "state": r["key"][1],
-            "samples": r["samples"],
-        }
-        for r in runs
-    ]
-
-
-def healthy_since(samples, times):
-    """When /healthz started answering 200 for good after PostgreSQL was up
-    (the first sample of the last run of 200s), or None."""
-    if "up" not in times or not samples or samples[-1]["status"] != 200:
-        return None
-    since = samples[-1]["t"]
-    for sample in reversed(samples):
-        if sample["status"] != 200:
-            break
-        since = sample["t"]
-    return since if samples[-1]["t"] > times["up"] else None
-
-
-def window(record, times):
-    if "stop_begin" not in times or record["end"] < times["stop_begin"]:
-        return "before"
-    if record["t"] < times.get("up", float("inf")):
-        return "outage"
-    return "after"
-
-
-def failed(record):
-    return bool(record["error"]) or record["status"] >= 500
-
-
-def committed_despite_error(records, check):
-    """Failed writes (5xx or connection error) whose row exists and was written
-    before the failure reached the learner: the client saw an error, the write
-    committed."""
-    steps = {(u, s, g): t for u, s, g, t in check["completions"]}
-    claims = {(u, s): t for u, s, t in check["claims"]}
-    found = []
-    for r in records:
-        if not failed(r) or r["kind"] not in {"complete", "claim"}:
-            continue
-        key = (r["learner"], r["path"], r["guide"]) if r["kind"] == "complete" else None
-        written = steps.get(key) if key else claims.get((r["learner"], r["path"]))
-        if written is not None and written <= r["wall_end"]:
-            found.append(
-                {
-                    "kind": r["kind"],
-                    "learner": r["learner"],
-                    "path": r["path"],
-                    "guide": r["guide"],
-                    "status": r["status"] or r["error"],
-                    "t": r["t"],
-                }
-            )
-    return found
-
-
 def main():
-    learners_count = load_test.env_number("FAULT_LEARNERS", 50)
-    duration = load_test.env_number("FAULT_DURATION", 40, float)
-    restart_at = load_test.env_number("FAULT_RESTART_AT", 15, float)
-    outage = load_test.env_number("FAULT_OUTAGE", 5, float)
-    max_requests = load_test.env_number("FAULT_MAX_REQUESTS", 50_000)
-    workers = load_test.env_number("FAULT_WORKERS", 4)
-    port = load_test.env_number("FAULT_PG_PORT", 54342)
-    load_start = load_test.load_averages()
+    load_start = load_averages()
     print(f"Load average at start: {load_start}", flush=True)
     secret_key = secrets.token_urlsafe(50)
     recovered_health = None
     try:
-        with load_test.throwaway_postgres(port) as cluster:
-            db_url = cluster.url()
+        learners_count = env_number("FAULT_LEARNERS", 50)
+        duration = env_number("FAULT_DURATION", 40, float)
+        restart_at = env_number("FAULT_RESTART_AT", 15, float)
+        outage = env_number("FAULT_OUTAGE", 5, float)
+        max_requests = env_number("FAULT_MAX_REQUESTS", 50_000)
+        workers = env_number("FAULT_WORKERS", 4)
+        port = env_number("FAULT_PG_PORT", 54342)
+        with throwaway_postgres(
+            port, load_test.DB_NAME, durable=False, hint="Set FAULT_PG_PORT."
+        ) as cluster:
+            db_url = cluster.url
             load_test.build(db_url, secret_key, MEDIA)
             env = load_test.app_env(db_url, secret_key, MEDIA)
             print(f"Adding {learners_count} learners and their sessions...", flush=True)
-            setup = load_test.run_child("setup", env, learners_count)
-            server = http_bench.start_server(db_url, workers=workers, log_path=SERVER_LOG, env=env)
+            setup = load_test.phase("setup", env, learners_count)
+            server = start_server(db_url, workers=workers, log_path=SERVER_LOG, env=env)
             info = load_test.environment(
-                workers, learners_count, duration, load_start, load_test.pg_version(db_url)
+                workers, learners_count, duration, load_start, server_version(db_url)
             )
             info.update(restart_at_s=restart_at, outage_s=outage, retry_pause_s=1.0)
             try:
-                run = load_test.Run(
+                run = Run(
                     server.base_url, duration, max_requests, retry_failures=True, retry_pause=1.0
                 )
                 poller = HealthPoller(run)
@@ -248,9 +127,7 @@ def main():
                     flush=True,
                 )
                 accounts, paths = setup["learners"], setup["paths"]
-                learners = [
-                    load_test.Learner(i, account, paths, run) for i, account in enumerate(accounts)
-                ]
+                learners = [Learner(i, account, paths, run) for i, account in enumerate(accounts)]
                 threads = [threading.Thread(target=x, daemon=True) for x in learners]
                 run.start()
                 poller.start()
@@ -259,7 +136,7 @@ def main():
                     thread.start()
                 for thread in threads:
                     remaining = max(0.0, run.deadline - time.monotonic())
-                    thread.join(timeout=remaining + load_test.REQUEST_TIMEOUT + 5)
+                    thread.join(timeout=remaining + REQUEST_TIMEOUT + 5)
                 run.wall_seconds = run.elapsed()
                 fault.join(timeout=60)
                 # The app must come back by itself: /healthz 200 within RECOVERY_WAIT s.
@@ -271,18 +148,18 @@ def main():
                 poller.join(timeout=10)
             finally:
                 server.stop()
-            info["load_average_at_end"] = load_test.load_averages()
-            check_before = load_test.run_child("check", env)
-            recovery = load_test.run_child("recover", env)
-            check_after = load_test.run_child("check", env)
+            info["load_average_at_end"] = load_averages()
+            check_before = load_test.phase("check", env)
+            recovery = load_test.phase("recover", env)
+            check_after = load_test.phase("check", env)
             pg_log = cluster.log_tail(40)
-    except http_bench.BenchError as exc:
+    except BenchError as exc:
         print(f"Fault test aborted: {exc}", file=sys.stderr)
         return 2
 
     records = run.records
     times = fault.times
-    durations, server_errors = load_test.server_log(SERVER_LOG)
+    durations, server_errors = server_log(SERVER_LOG)
     by_window = {
         name: collections.Counter(
             (r["status"] or r["error"]) for r in records if window(r, times) == name
@@ -298,10 +175,10 @@ def main():
     after_up = [r for r in records if window(r, times) == "after"]
     first_ok_after = min((r["end"] for r in after_up if r["ok"]), default=None)
     last_failure = max((r["end"] for r in failures), default=None)
-    comparison = load_test.compare(records, check_after, load_test.preseeded(accounts))
+    comparison = compare(records, check_after, preseeded(accounts))
     committed = committed_despite_error(records, check_after)
-    problems_before = load_test.integrity_problems(check_before)
-    problems = load_test.integrity_problems(check_after)
+    problems_before = integrity_problems(check_before)
+    problems = integrity_problems(check_after)
     if fault.error:
         problems.append(f"the fault could not be injected: {fault.error}")
     if "up" not in times:
@@ -345,18 +222,8 @@ def main():
         "committed_despite_error": committed,
         "paths_completed": sum(x.paths_done for x in learners),
     }
-    fmt_t = load_test.fmt
-    print()
-    print(
-        f"Environment: {info['date']}, nproc={info['nproc']}, load average at start "
-        f"{load_start} (end {info['load_average_at_end']}), Python {info['python']}, "
-        f"Django {info['django']}, gunicorn {info['gunicorn']} ({workers} sync workers, "
-        f"production settings), PostgreSQL {info['postgresql']} on loopback, "
-        "TASKS_BACKEND=immediate"
-    )
-    print()
-    print("| measurement | figure |")
-    print("|---|---:|")
+    fmt_t = fmt
+    print_environment(info, workers)
     rows = [
         ("learners (threads, retry a failure after 1 s)", learners_count),
         ("duration / requests", f"{run.wall_seconds:.1f} s / {len(records)}"),
@@ -413,8 +280,7 @@ def main():
         ),
         ("errors in the server log", len(server_errors)),
     ]
-    for label, value in rows:
-        print(f"| {label} | {value} |")
+    print_measurements(rows)
     print()
     print(
         "/healthz (asked 0.5 s after each answer; times are when the answer came; "
@@ -437,35 +303,23 @@ def main():
             "Errors in the server log (exception, status): "
             + ", ".join(f"{k[0]} {k[1]} x{v}" for k, v in exceptions.most_common())
         )
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(
-        json.dumps(
-            {
-                "environment": info,
-                "summary": summary,
-                "kinds": load_test.summarise(records, run.wall_seconds, durations),
-                "comparison": comparison,
-                "database_as_left": {
-                    k: v
-                    for k, v in check_before.items()
-                    if k not in {"completions", "claims", "enrolment_pairs"}
-                },
-                "database_after_recovery": {
-                    k: v
-                    for k, v in check_after.items()
-                    if k not in {"completions", "claims", "enrolment_pairs"}
-                },
-                "problems_as_left": problems_before,
-                "problems": problems,
-                "server_errors": server_errors[:100],
-                "failed_requests": failures[:300],
-                "unexpected_requests": unexpected[:100],
-                "postgresql_log_tail": pg_log,
-            },
-            indent=2,
-            default=str,
-        )
-        + "\n"
+    bulky = load_test.BULKY_CHECKS
+    write_json(
+        RESULTS_PATH,
+        {
+            "environment": info,
+            "summary": summary,
+            "kinds": summarise(records, run.wall_seconds, durations),
+            "comparison": comparison,
+            "database_as_left": {k: v for k, v in check_before.items() if k not in bulky},
+            "database_after_recovery": {k: v for k, v in check_after.items() if k not in bulky},
+            "problems_as_left": problems_before,
+            "problems": problems,
+            "server_errors": server_errors[:100],
+            "failed_requests": failures[:300],
+            "unexpected_requests": unexpected[:100],
+            "postgresql_log_tail": pg_log,
+        },
     )
     print()
     print(

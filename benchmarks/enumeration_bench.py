@@ -20,18 +20,20 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_PATH = ROOT / "var" / "bench" / "enumeration.sqlite3"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import BENCH_DIR
+from benchmarks.harness.databases import fresh_sqlite_url
+from benchmarks.harness.stats import load_average
+
+DB_PATH = BENCH_DIR / "enumeration.sqlite3"
 WARM_UP = 2  # untimed rounds first: the first request of a process loads templates
 
 
 def setup():
-    DB_PATH.parent.mkdir(parents=True, exist_ok=True)
-    DB_PATH.unlink(missing_ok=True)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="curbside.settings.dev",
-        DATABASE_URL=f"sqlite:///{DB_PATH}",
+        DATABASE_URL=fresh_sqlite_url(DB_PATH),
         CACHE_URL="locmem://",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="ERROR",
@@ -91,7 +93,7 @@ def main():
             },
         ),
     }
-    print(f"{tries} tries per case, load average {os.getloadavg()[0]:.2f}")
+    print(f"{tries} tries per case, load average {load_average():.2f}")
     print(f"{'case':<20} {'known ms':>9} {'unknown ms':>11} {'ratio':>6}")
     for name, (url, known, unknown) in cases.items():
         times = {"known": [], "unknown": []}

@@ -18,25 +18,20 @@ ready and on disk, every task successful. Loopback only; exits 1 when a
 check fails.
 """
 
-import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.http_bench import (  # noqa: E402
-    BENCH_DIR,
-    ROOT,
-    base_env,
-    environment_info,
-    manage,
-    production_env,
-)
+from benchmarks.harness import BENCH_DIR, ROOT, BenchError, write_json
+from benchmarks.harness.databases import migrate_and_seed
+from benchmarks.harness.postgres import check_database_url, recreate_database
+from benchmarks.harness.processes import child_main, django_setup, production_env, run_child
+from benchmarks.harness.seeding import approved_claims, bulk_learners, credit_path
+from benchmarks.harness.stats import load_average, machine_info
+from benchmarks.harness.workers import Worker, clear_queue, queue_counts, running_on
 
 DATABASE_URL = os.environ.get(
     "FAULT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/curbside_fault"
@@ -48,108 +43,26 @@ TIMEOUT = float(os.environ.get("FAULT_TIMEOUT", "600"))
 MEDIA = BENCH_DIR / "fault-media"
 LOGS = BENCH_DIR / "fault-logs"
 RESULTS_PATH = BENCH_DIR / "results-worker-fault.json"
-TASKS_TABLE = "django_tasks_database_dbtaskresult"
-
-
-def check_target(url):
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
-        raise SystemExit("FAULT_DATABASE_URL must be a PostgreSQL URL.")
-    if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
-        raise SystemExit("FAULT_DATABASE_URL must be on loopback.")
-    name = parts.path.lstrip("/")
-    if "fault" not in name:
-        raise SystemExit(f"Refusing to drop {name!r}: its name must contain 'fault'.")
-    return parts, name
-
-
-def recreate_database(url):
-    import psycopg
-
-    parts, name = check_target(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def query(sql):
-    import psycopg
-
-    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-        cursor = conn.execute(sql)
-        return cursor.fetchone() if cursor.description else None
-
-
-def child(phase, env, *args):
-    command = [sys.executable, __file__, "--phase", phase, *map(str, args)]
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"phase {phase} failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def phase_setup(count):
     """``count`` learners with an approved claim and no certificate, then one
     issuance task each in the database queue (what `issue_certificates` does)."""
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    django_setup()
     from django.db import transaction
-    from django.utils import timezone
 
     from learning.certificates.bulk import claims_needing_certificates, enqueue_issuance
-    from learning.models import (
-        ClaimStatus,
-        CreditClaim,
-        Enrolment,
-        LearnerProfile,
-        LearningPathPage,
-    )
 
-    path = LearningPathPage.objects.live().filter(max_credits__gt=0).order_by("pk").first()
-    User = get_user_model()
-    now = timezone.now()
+    path = credit_path()
     with transaction.atomic():
-        users = User.objects.bulk_create(
-            [
-                User(username=f"fault-{i:05d}", email=f"fault-{i:05d}@example.org")
-                for i in range(count)
-            ]
-        )
-        LearnerProfile.objects.bulk_create(
-            [
-                LearnerProfile(user=u, full_name=f"Fault Learner {i:05d}", credentials="MD")
-                for i, u in enumerate(users)
-            ]
-        )
-        enrolments = Enrolment.objects.bulk_create(
-            [Enrolment(user=u, path=path, completed_at=now) for u in users]
-        )
-        CreditClaim.objects.bulk_create(
-            [
-                CreditClaim(
-                    enrolment=e,
-                    credits=path.max_credits,
-                    max_credits=path.max_credits,
-                    attested=True,
-                    status=ClaimStatus.APPROVED,
-                    approved_at=now,
-                )
-                for e in enrolments
-            ]
-        )
+        approved_claims(bulk_learners("fault-", int(count), "Fault"), path)
     claim_ids = list(claims_needing_certificates(path=path).values_list("pk", flat=True))
     enqueue_issuance(claim_ids)
     return {"path": path.slug, "claims": len(claim_ids)}
 
 
 def phase_check():
-    import django
-
-    django.setup()
+    django_setup()
     from django.db.models import Count
 
     from learning.models import Certificate, CreditClaim, PdfStatus
@@ -174,88 +87,30 @@ def phase_check():
     }
 
 
-class Worker:
-    def __init__(self, worker_id, env):
-        self.worker_id, self.env, self.process = worker_id, env, None
-
-    def recover(self):
-        out = manage(["recover_tasks", "--worker-id", self.worker_id, "--json"], self.env)
-        return json.loads(out.strip().splitlines()[-1])
-
-    def start(self):
-        LOGS.mkdir(parents=True, exist_ok=True)
-        with (LOGS / f"{self.worker_id}.log").open("a") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "manage.py",
-                    "db_worker",
-                    "--queue-name",
-                    "*",
-                    "--worker-id",
-                    self.worker_id,
-                    "--no-reload",
-                    "--interval",
-                    "0.2",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        return self
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-def counts():
-    certificates = query("SELECT count(*) FROM learning_certificate")[0]
-    ready, running, done, failed = query(
-        f"SELECT count(*) FILTER (WHERE status = 'READY'), "  # noqa: S608 (constant table name)
-        f"count(*) FILTER (WHERE status = 'RUNNING'), "
-        f"count(*) FILTER (WHERE status = 'SUCCESSFUL'), "
-        f"count(*) FILTER (WHERE status = 'FAILED') FROM {TASKS_TABLE}"
-    )
-    return certificates, ready, running, done, failed
-
-
-def running_on(worker_id):
-    return query(
-        f"SELECT count(*) FROM {TASKS_TABLE} WHERE status = 'RUNNING' "  # noqa: S608
-        f"AND worker_ids->>-1 = '{worker_id}'"
-    )[0]
-
-
-def main():
-    check_target(DATABASE_URL)
-    print(
-        f"Recreating {urlsplit(DATABASE_URL).path.lstrip('/')}: migrate, seed_demo...", flush=True
-    )
-    recreate_database(DATABASE_URL)
-    seed_env = base_env(DATABASE_URL)
-    seed_env.update(DJANGO_SETTINGS_MODULE="curbside.settings.dev", DJANGO_DEBUG="true")
-    manage(["migrate", "--noinput"], seed_env)
-    manage(["seed_demo"], seed_env)
-    env = production_env(DATABASE_URL)
-    env.update(TASKS_BACKEND="database", MEDIA_ROOT=str(MEDIA), LOG_LEVEL="WARNING")
+def prepare():
+    """Re-create the database, migrate, seed, queue the issuance tasks; the env."""
+    name = check_database_url(DATABASE_URL, "fault", "FAULT_DATABASE_URL")
+    print(f"Recreating {name}: migrate, seed_demo...", flush=True)
+    recreate_database(DATABASE_URL, "fault", "FAULT_DATABASE_URL")
+    migrate_and_seed(DATABASE_URL, MEDIA)
+    env = production_env(DATABASE_URL, MEDIA)
+    env.update(TASKS_BACKEND="database", LOG_LEVEL="WARNING")
     if MEDIA.exists():
         for old in (MEDIA / "certificates").glob("*"):
             old.unlink()
-    query(f"DELETE FROM {TASKS_TABLE}")  # noqa: S608 (the demo's own tasks, if any)
-    setup = child("setup", env, CLAIMS)
+    clear_queue(DATABASE_URL)  # the demo's own tasks, if any
+    setup = run_child(__file__, "setup", env, CLAIMS)
     print(f"{setup['claims']} claims queued for issuance on {setup['path']!r}", flush=True)
+    return env
 
-    workers = [Worker(f"fault-w{i + 1}", env) for i in range(WORKERS)]
+
+def main():
+    try:
+        env = prepare()
+    except BenchError as exc:
+        print(f"Fault test aborted: {exc}", file=sys.stderr)
+        return 2
+    workers = [Worker(f"fault-w{i + 1}", env, LOGS) for i in range(WORKERS)]
     started = time.monotonic()
     deadline = started + TIMEOUT
     for worker in workers:
@@ -265,19 +120,19 @@ def main():
     released = {}
     try:
         while True:
-            certificates, ready, running, done, failed = counts()
+            certificates, ready, running, done, failed = queue_counts(DATABASE_URL)
             now = time.monotonic()
             if now > deadline:
-                raise SystemExit(f"Timed out after {TIMEOUT:.0f} s: {counts()}")
+                raise SystemExit(f"Timed out after {TIMEOUT:.0f} s: {queue_counts(DATABASE_URL)}")
             if (
                 killed_at is None
                 and certificates >= KILL_AT * CLAIMS
-                and running_on(victim.worker_id)
+                and running_on(DATABASE_URL, victim.worker_id)
             ):
                 victim.kill()
                 killed_at = now - started
                 killed_progress = certificates
-                orphaned = running_on(victim.worker_id)
+                orphaned = running_on(DATABASE_URL, victim.worker_id)
                 print(
                     f"SIGKILL {victim.worker_id} at {killed_at:.1f} s "
                     f"({certificates}/{CLAIMS} certificates; {orphaned} task left RUNNING)",
@@ -297,9 +152,9 @@ def main():
     finally:
         for worker in workers:
             worker.stop()
-    certificates, ready, running, done, failed = counts()
-    check = child("check", env)
-    info = environment_info(workers=WORKERS)
+    certificates, ready, running, done, failed = queue_counts(DATABASE_URL)
+    check = run_child(__file__, "check", env)
+    info = {**machine_info(), "load_average_1min_at_start": load_average()}
     results = {
         "claims": CLAIMS,
         "workers": WORKERS,
@@ -323,9 +178,9 @@ def main():
     )
     print()
     print(
-        f"Environment: nproc={info.get('nproc')}, Python {info.get('python')}, "
+        f"Environment: nproc={info['nproc']}, Python {info['python']}, "
         f"PostgreSQL on loopback, {WORKERS} db_worker processes (production settings), "
-        f"load average {info.get('load_average_1min_at_start')}, {info.get('date')}"
+        f"load average {info['load_average_1min_at_start']}, {info['date']}"
     )
     print()
     print("| measurement | figure |")
@@ -352,8 +207,7 @@ def main():
     ]
     for label, value in rows:
         print(f"| {label} | {value} |")
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(json.dumps({"environment": info, "results": results}, indent=2))
+    write_json(RESULTS_PATH, {"environment": info, "results": results})
     print(
         f"\nRaw results: {RESULTS_PATH.relative_to(ROOT)}; worker logs: {LOGS.relative_to(ROOT)}/"
     )
@@ -361,9 +215,5 @@ def main():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--phase":
-        phase, args = sys.argv[2], sys.argv[3:]
-        handlers = {"setup": lambda: phase_setup(int(args[0])), "check": phase_check}
-        print(json.dumps(handlers[phase]()))
-    else:
+    if not child_main({"setup": phase_setup, "check": phase_check}):
         sys.exit(main())

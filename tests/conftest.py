@@ -6,14 +6,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from cms.factories import (
-    GuidePageFactory,
-    InstitutionStaffFactory,
-    MentorFactory,
-    MentorUserFactory,
-    ReviewerFactory,
-    UserFactory,
-)
+from tests.factories import GuidePageFactory, MentorFactory, UserFactory
 
 # Property-based tests are derandomised for every run (make test, CI, a fresh
 # clone): the same examples each time, so a failure is reproducible and a pass
@@ -45,24 +38,24 @@ def empty_cache():
 
 @pytest.fixture
 def mentor_a(db):
-    user = MentorUserFactory(username="mentor-a")
+    user = UserFactory(username="mentor-a", mentor=True)
     return MentorFactory(user=user, name="Ana Alvarez", slug="ana-alvarez")
 
 
 @pytest.fixture
 def mentor_b(db):
-    user = MentorUserFactory(username="mentor-b")
+    user = UserFactory(username="mentor-b", mentor=True)
     return MentorFactory(user=user, name="Ben Brooks", slug="ben-brooks")
 
 
 @pytest.fixture
 def reviewer(db):
-    return ReviewerFactory(username="reviewer")
+    return UserFactory(username="reviewer", reviewer=True)
 
 
 @pytest.fixture
 def staff_user(db):
-    return InstitutionStaffFactory(username="staff")
+    return UserFactory(username="staff", staff=True)
 
 
 @pytest.fixture
@@ -72,7 +65,7 @@ def doctor(db):
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(username="root", is_superuser=True, is_staff=True)
+    return UserFactory(username="root", superuser=True)
 
 
 @pytest.fixture

@@ -38,17 +38,7 @@ from wagtail.models import Site
 import pypdf
 import pytest
 
-from cms.factories import (
-    GuidePageFactory,
-    InstitutionFactory,
-    InstitutionStaffFactory,
-    MentorFactory,
-    MentorUserFactory,
-    ReviewerFactory,
-    UserFactory,
-)
 from cms.models import GuideIndexPage
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import (
     Certificate,
     CertificateEvent,
@@ -58,6 +48,17 @@ from learning.models import (
     PdfStatus,
     StepCompletion,
     TestAttempt,
+)
+from tests.factories import (
+    GuidePageFactory,
+    InstitutionFactory,
+    InstitutionStaffFactory,
+    LearnerProfileFactory,
+    LearningPathPageFactory,
+    MentorFactory,
+    MentorUserFactory,
+    ReviewerFactory,
+    UserFactory,
 )
 
 from .learning.conftest import complete

@@ -7,10 +7,9 @@ import re
 import pypdf
 import pytest
 
-from cms.factories import UserFactory
 from learning import services
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import Certificate
+from tests.factories import LearnerProfileFactory, LearningPathPageFactory, UserFactory
 from tests.learning.conftest import correct_answers, evaluation_answers
 
 from .conftest import serious_violations

@@ -6,18 +6,23 @@ import re
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory, MentorUserFactory, UserFactory
 from learning import services
-from learning.factories import LearningPathPageFactory
 from search.documents import all_documents
 from search.engines import get_embedded_engine
+from tests.factories import (
+    GuidePageFactory,
+    LearningPathPageFactory,
+    MentorFactory,
+    MentorUserFactory,
+    UserFactory,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct-horse-battery"  # cms.factories.UserFactory's
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 
 
 @pytest.fixture

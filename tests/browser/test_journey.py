@@ -11,7 +11,6 @@ from django.core import mail
 
 import pytest
 
-from learning.factories import LearningPathPageFactory
 from learning.models import (
     CreditClaim,
     Enrolment,
@@ -20,6 +19,7 @@ from learning.models import (
     StepCompletion,
     TestAttempt,
 )
+from tests.factories import LearningPathPageFactory
 
 from .conftest import serious_violations
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from cms.factories import ReviewerFactory
 from curbside.security import totp_code
+from tests.factories import ReviewerFactory
 
 from .conftest import serious_violations
 

@@ -3,8 +3,8 @@ errors and no serious accessibility violations (axe-core, WCAG 2.2 AA)."""
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory
 from cms.models import FinancialRelationship, HomeFeaturedGuide, HomePage
+from tests.factories import GuidePageFactory, MentorFactory
 
 from .conftest import serious_violations
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cms.factories import GuidePageFactory, MentorFactory
 from cms.models import Topic
 from search.documents import all_documents
 from search.engines import get_embedded_engine
+from tests.factories import GuidePageFactory, MentorFactory
 
 from .conftest import serious_violations
 

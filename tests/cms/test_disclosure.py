@@ -4,9 +4,9 @@ from django.utils import timezone
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory
 from cms.models import FinancialRelationship, Topic
 from cms.services import disclosure_problems
+from tests.factories import GuidePageFactory, MentorFactory
 
 pytestmark = pytest.mark.django_db
 

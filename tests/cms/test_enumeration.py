@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 
 import pytest
 
-from cms.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

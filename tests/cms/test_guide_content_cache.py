@@ -3,7 +3,7 @@ shows it at once, and drafts and previews never leak to readers."""
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory, body_json
+from tests.factories import GuidePageFactory, MentorFactory, body_json
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import include, path
 
 import pytest
 
-from cms.factories import UserFactory
-from curbside import observability
+from cms import observability
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 import pytest
 from PIL import Image
 
-from cms.factories import MentorFactory
+from tests.factories import MentorFactory
 
 pytestmark = pytest.mark.django_db
 

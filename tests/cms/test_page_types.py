@@ -6,8 +6,8 @@ from wagtail.models import Page
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory, body_json
 from cms.models import GuideIndexPage, GuidePage, HomePage
+from tests.factories import GuidePageFactory, MentorFactory, body_json
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 import pytest
 
-from cms.factories import InstitutionFactory
 from cms.models import GuidePage, Topic
+from tests.factories import InstitutionFactory
 
 from .admin_forms import guide_form_data
 

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory
 from cms.models import FinancialRelationship, GuidePage, HomeFeaturedGuide, HomePage
+from tests.factories import GuidePageFactory, MentorFactory
 
 pytestmark = pytest.mark.django_db
 

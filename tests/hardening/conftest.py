@@ -5,8 +5,8 @@ from django.db import transaction
 
 import pytest
 
-from cms.factories import InstitutionFactory, UserFactory
 from learning import services
+from tests.factories import InstitutionFactory, UserFactory
 from tests.learning.conftest import (  # noqa: F401  (fixtures re-exported)
     correct_answers,
     evaluation_answers,

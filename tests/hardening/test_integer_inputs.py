@@ -200,7 +200,7 @@ def test_every_integer_input_refuses_bad_numbers_cleanly(client, world, name):
 @pytest.fixture
 def awaiting_claim(admin_world, doctor):
     """A claim on a path whose certificates wait for staff approval."""
-    from learning.factories import LearnerProfileFactory
+    from tests.factories import LearnerProfileFactory
     from tests.learning.conftest import complete
 
     LearnerProfileFactory(user=doctor, full_name="Dana Doe")

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from cms.factories import InstitutionFactory, MentorFactory, MentorUserFactory
 from cms.names import clean_person_name, forbidden_characters, normalise, printable
 from learning.models import Certificate, LearnerProfile
+from tests.factories import InstitutionFactory, MentorFactory, MentorUserFactory
 from tests.learning.conftest import complete
 
 pytestmark = pytest.mark.django_db

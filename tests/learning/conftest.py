@@ -1,9 +1,17 @@
 import pytest
 
-from cms.factories import UserFactory
-from learning import services
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.questions import evaluation_questions, post_test_questions
+from tests.factories import (
+    LearnerFactory,
+    LearningPathPageFactory,
+    complete_path,
+    correct_answers,
+    evaluation_answers,
+)
+
+# Many tests import these from here.
+complete = complete_path
+__all__ = ["complete", "correct_answers", "evaluation_answers"]
 
 
 @pytest.fixture
@@ -13,36 +21,16 @@ def path(db):
 
 @pytest.fixture
 def learner(db):
-    user = UserFactory(username="doctor-a")
-    LearnerProfileFactory(user=user, full_name="Alice Able")
-    return user
+    return LearnerFactory(username="doctor-a", profile__full_name="Alice Able")
 
 
 @pytest.fixture
 def other_learner(db):
-    user = UserFactory(username="doctor-b")
-    LearnerProfileFactory(user=user, full_name="Bob Baker")
-    return user
-
-
-def correct_answers(path):
-    return {q.id: list(q.correct) for q in post_test_questions(path)}
+    return LearnerFactory(username="doctor-b", profile__full_name="Bob Baker")
 
 
 def wrong_answers(path):
     return {q.id: [1] for q in post_test_questions(path)}
-
-
-def evaluation_answers(path):
-    answers = {}
-    for q in evaluation_questions(path):
-        if q.kind == "rating":
-            answers[q.id] = 4
-        elif q.kind == "text":
-            answers[q.id] = "The checklist."
-        else:
-            answers[q.id] = {"choice": "yes", "how": "Screen earlier."}
-    return answers
 
 
 def post_test_data(answers):
@@ -64,14 +52,3 @@ def evaluation_post_data(path):
             data[f"q-{q.id}"] = "yes"
             data[f"q-{q.id}-how"] = "Screen earlier."
     return data
-
-
-def complete(user, path, credits="1.25"):
-    """Take ``user`` through ``path`` to a credit claim; returns the claim."""
-    services.enrol(user, path)
-    for step in services.path_steps(path):
-        services.complete_step(user, path, step.guide_id)
-    services.submit_attempt(user, path, correct_answers(path))
-    services.submit_evaluation(user, path, evaluation_answers(path))
-    claim, _ = services.claim_credit(user, path, credits, True)
-    return claim

@@ -7,7 +7,7 @@ from django.core import mail
 
 import pytest
 
-from cms.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,9 @@ from django.urls import reverse
 
 import pytest
 
-from cms.factories import InstitutionFactory, UserFactory
 from learning import services
-from learning.factories import LearningPathPageFactory
 from learning.models import CreditClaim, Enrolment, StepCompletion, TestAttempt
+from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory
 
 from .conftest import complete
 

@@ -26,7 +26,7 @@ def at_claim(learner, at_test):
 
 
 def test_forged_step_id_changes_nothing(client, learner, path):
-    from cms.factories import GuidePageFactory
+    from tests.factories import GuidePageFactory
 
     services.enrol(learner, path)
     outsider = GuidePageFactory(slug="not-a-step")

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 import pytest
 
-from cms.factories import InstitutionFactory, UserFactory
-from learning.factories import LearningPathPageFactory
 from learning.models import Certificate, CertificateEvent, ClaimStatus, CreditClaim, PdfStatus
+from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory
 
 from .conftest import complete
 

@@ -10,11 +10,11 @@ from django.conf import settings
 import pypdf
 import pytest
 
-from cms.factories import UserFactory
 from learning.certificates import issuance
 from learning.certificates.codes import CODE_LENGTH, grouped, normalise
 from learning.certificates.rendering import render_pdf
 from learning.models import Certificate, CertificateEvent, PdfStatus
+from tests.factories import UserFactory
 
 from .conftest import complete
 

@@ -10,8 +10,13 @@ from django.urls import reverse
 import pytest
 
 from cms import spreadsheets
-from cms.factories import GuidePageFactory, InstitutionFactory, UserFactory
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
+from tests.factories import (
+    GuidePageFactory,
+    InstitutionFactory,
+    LearnerProfileFactory,
+    LearningPathPageFactory,
+    UserFactory,
+)
 
 from .conftest import complete
 

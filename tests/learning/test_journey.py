@@ -124,8 +124,8 @@ def test_resume_where_you_left_off(client, learner, path):
 
 
 def test_prerequisites_are_enforced_with_a_clear_message(client, learner, path):
-    from learning.factories import LearningPathPageFactory
     from learning.models import PathPrerequisite
+    from tests.factories import LearningPathPageFactory
 
     advanced = LearningPathPageFactory(title="Advanced sepsis", slug="advanced")
     PathPrerequisite.objects.create(page=advanced, required_path=path)

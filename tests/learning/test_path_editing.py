@@ -11,9 +11,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 import pytest
 
-from cms.factories import GuidePageFactory, InstitutionFactory
 from learning import services
 from learning.models import LearningPathPage, PathIndexPage, StepCompletion
+from tests.factories import GuidePageFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_publication_rules_directly():
 
 
 def test_termination_date_at_most_three_years_from_release_or_review():
-    from learning.factories import LearningPathPageFactory
+    from tests.factories import LearningPathPageFactory
 
     path = LearningPathPageFactory(release_date=datetime.date(2025, 1, 10))
     assert path.termination_date == datetime.date(2028, 1, 10)
@@ -125,7 +125,7 @@ def test_termination_date_at_most_three_years_from_release_or_review():
 
 
 def test_quarter_credits_only():
-    from learning.factories import LearningPathPageFactory
+    from tests.factories import LearningPathPageFactory
 
     path = LearningPathPageFactory()
     path.max_credits = "1.3"

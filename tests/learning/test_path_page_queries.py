@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from learning import services
-from learning.factories import LearningPathPageFactory
+from tests.factories import LearningPathPageFactory
 
 from .conftest import correct_answers
 

@@ -13,10 +13,8 @@ from django.core.management import call_command
 import pytest
 from allauth.account.models import EmailAddress
 
-from cms.factories import ReviewerFactory, UserFactory
 from learning import privacy, services
 from learning.certificates import issuance
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import (
     AccountDeletion,
     Certificate,
@@ -28,6 +26,12 @@ from learning.models import (
     LearnerProfile,
     StepCompletion,
     TestAttempt,
+)
+from tests.factories import (
+    LearnerProfileFactory,
+    LearningPathPageFactory,
+    ReviewerFactory,
+    UserFactory,
 )
 
 from .conftest import complete

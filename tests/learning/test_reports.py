@@ -8,9 +8,8 @@ from django.urls import reverse
 
 import pytest
 
-from cms.factories import InstitutionFactory, UserFactory
 from learning import services
-from learning.factories import LearningPathPageFactory
+from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory
 
 from .conftest import complete, wrong_answers
 

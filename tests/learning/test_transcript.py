@@ -5,8 +5,8 @@ import pypdf
 import pytest
 
 from learning.certificates import issuance
-from learning.factories import LearningPathPageFactory
 from learning.models import Certificate
+from tests.factories import LearningPathPageFactory
 
 from .conftest import complete
 

@@ -28,11 +28,10 @@ from django.db import connection
 import pytest
 import wagtail_factories
 
-from cms.factories import UserFactory
 from curbside.backups import archive, database, media, read_manifest
 from learning.certificates import issuance
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import Certificate, CertificateStatus, PdfStatus
+from tests.factories import LearnerProfileFactory, LearningPathPageFactory, UserFactory
 from tests.learning.conftest import complete
 
 from .conftest import ROOT, database_url

@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 
 from learning.certificates import recovery
 from learning.certificates.tasks import issue_certificate_for_claim, render_certificate_pdf
-from learning.factories import LearningPathPageFactory
 from learning.models import Certificate, CertificatePolicy, ClaimStatus, CreditClaim, PdfStatus
+from tests.factories import LearningPathPageFactory
 from tests.learning.conftest import complete
 
 from .conftest import ROOT
@@ -33,8 +33,7 @@ TASKS = {
 @pytest.fixture
 def approved_claims(database_tasks):
     """Three approved claims with no certificate yet, none of them queued."""
-    from cms.factories import UserFactory
-    from learning.factories import LearnerProfileFactory
+    from tests.factories import LearnerProfileFactory, UserFactory
 
     path = LearningPathPageFactory(
         slug="recovery", steps=1, certificate_policy=CertificatePolicy.AFTER_APPROVAL

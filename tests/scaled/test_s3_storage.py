@@ -13,10 +13,9 @@ import pypdf
 import pytest
 from storages.backends.s3 import S3Storage
 
-from cms.factories import UserFactory
 from learning.certificates.issuance import generate_pdf, pdf_name
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import Certificate, PdfStatus
+from tests.factories import LearnerProfileFactory, LearningPathPageFactory, UserFactory
 from tests.learning.conftest import complete
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,18 @@ import pytest
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from cms.factories import GuidePageFactory, InstitutionStaffFactory, MentorFactory, UserFactory
 from learning.certificates.bulk import claims_needing_certificates, enqueue_issuance
 from learning.certificates.recovery import ISSUE_TASK, RENDER_TASK
-from learning.factories import LearnerProfileFactory, LearningPathPageFactory
 from learning.models import Certificate, CertificatePolicy, ClaimStatus, CreditClaim, PdfStatus
 from search.models import IndexedDocument, PendingIndexUpdate
+from tests.factories import (
+    GuidePageFactory,
+    InstitutionStaffFactory,
+    LearnerProfileFactory,
+    LearningPathPageFactory,
+    MentorFactory,
+    UserFactory,
+)
 from tests.learning.conftest import complete
 
 from .conftest import wait_for

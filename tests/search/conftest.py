@@ -19,10 +19,9 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory
-from learning.factories import LearningPathPageFactory
 from search.documents import all_documents
 from search.engines import get_embedded_engine
+from tests.factories import GuidePageFactory, LearningPathPageFactory, MentorFactory
 
 ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ES_REAL = os.environ.get("ELASTICSEARCH_REAL") == "1"

@@ -13,13 +13,12 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from cms.factories import GuidePageFactory, MentorFactory
-from learning.factories import LearningPathPageFactory
 from search import services
 from search.checks import external_engine_reachable
 from search.engines import SearchQuery, get_embedded_engine
 from search.indexing import process_pending
 from search.models import PendingIndexUpdate
+from tests.factories import GuidePageFactory, LearningPathPageFactory, MentorFactory
 
 from .conftest import ES_URL, body
 

@@ -13,14 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cms.factories import GuidePageFactory, MentorFactory, body_json
 from cms.models import Topic
-from learning.factories import LearningPathPageFactory
 from search import services
 from search.documents import all_documents
 from search.engines import get_embedded_engine
 from search.engines.base import MARK_END, MARK_START
 from search.views import highlight
+from tests.factories import GuidePageFactory, LearningPathPageFactory, MentorFactory, body_json
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,13 @@
-"""Factories for learning paths and learner records (tests and benchmarks)."""
+"""Factories for learning paths (``steps=3`` makes three guides for it)."""
 
 import decimal
 import json
 
 import factory
 import wagtail_factories
-from factory.django import DjangoModelFactory
 
-from cms.factories import GuidePageFactory, InstitutionFactory, MentorFactory
-from learning.models import LearnerProfile, LearningPathPage, PathIndexPage, PathStep
+from learning.models import LearningPathPage, PathIndexPage, PathStep
+from tests.factories.content import GuidePageFactory, InstitutionFactory, MentorFactory
 
 
 def post_test_json(n=3, multiple=(1,)):
@@ -87,13 +86,3 @@ class LearningPathPageFactory(wagtail_factories.PageFactory):
             ]
         for order, guide in enumerate(extracted):
             PathStep.objects.create(page=self, guide=guide, sort_order=order)
-
-
-class LearnerProfileFactory(DjangoModelFactory):
-    full_name = factory.Sequence(lambda n: f"Learner Number{n}")
-    credentials = "MD"
-    specialty = "Family medicine"
-    time_zone = "America/New_York"
-
-    class Meta:
-        model = LearnerProfile

@@ -1,10 +1,8 @@
-"""Factories for editorial content, used by tests and benchmarks."""
+"""Factories for editorial content: mentors, institutions, guides."""
 
 import datetime
 import json
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 import factory
@@ -12,72 +10,6 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from cms.models import GuideAuthor, GuideIndexPage, GuidePage, Institution, Mentor, Topic
-from curbside.security import activate_totp, confirm_email, has_second_factor, mfa_required
-
-
-class UserFactory(DjangoModelFactory):
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    first_name = "Test"
-    last_name = factory.Sequence(lambda n: f"User{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
-
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-        skip_postgeneration_save = True
-
-    groups = factory.PostGeneration(
-        lambda user, create, names, **kw: add_groups(user, create, names)
-    )
-    # Superusers, CME reviewers and institution staff must have a second
-    # factor to use the admin (curbside.security), so they get a TOTP authenticator
-    # by default; its secret is on ``user.totp_secret``. ``totp=False`` leaves
-    # it out, ``totp="BASE32SECRET"`` chooses the secret.
-    totp = factory.PostGeneration(lambda user, create, extracted, **kw: extracted)
-
-    @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        super()._after_postgeneration(instance, create, results)
-        if create and instance.email:
-            # Log-in needs a confirmed address (ACCOUNT_EMAIL_VERIFICATION).
-            confirm_email(instance)
-        wanted = (results or {}).get("totp")
-        if (
-            create
-            and wanted is not False
-            and mfa_required(instance)
-            and not has_second_factor(instance)
-        ):
-            instance.totp_secret = activate_totp(instance, wanted or None)
-
-
-def add_groups(user, create, names):
-    if not create:
-        return
-    for name in names or ():
-        user.groups.add(Group.objects.get(name=name))
-    user.save()
-
-
-def _with_groups(*default):
-    return factory.PostGeneration(
-        lambda user, create, names, **kw: add_groups(
-            user, create, default if names is None else names
-        )
-    )
-
-
-class MentorUserFactory(UserFactory):
-    groups = _with_groups("Mentors")
-
-
-class ReviewerFactory(UserFactory):
-    groups = _with_groups("CME reviewers")
-
-
-class InstitutionStaffFactory(UserFactory):
-    groups = _with_groups("Institution staff")
 
 
 class MentorFactory(DjangoModelFactory):

@@ -1,0 +1,61 @@
+"""Percentiles, medians and the machine figures printed with every result."""
+
+import datetime
+import math
+import os
+import platform
+import statistics
+
+
+def percentile(values, fraction):
+    """Nearest rank: the smallest value with at least ``fraction`` of them at or
+    below it. None when there are no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def median(values):
+    """The median, or None when there are no values."""
+    return statistics.median(values) if values else None
+
+
+def usable_cpus():
+    """What ``nproc`` prints: the CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count()
+
+
+def load_average():
+    """The 1-minute load average, or None."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def load_averages():
+    """The 1-, 5- and 15-minute load averages, or None."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def machine_info():
+    """Date, CPUs, Python and the load average: what every result file starts with."""
+    return {
+        "date": utc_now(),
+        "nproc": usable_cpus(),
+        "python": platform.python_version(),
+    }
+
+
+def fmt(value, digits=0):
+    return "-" if value is None else f"{value:.{digits}f}"
