@@ -39,7 +39,7 @@ def production_env(db_url, media=None):
     """Production settings, with the HTTPS-only switches off for plain local HTTP."""
     env = base_env(db_url, media)
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SETTINGS_MODULE="curbside.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
@@ -54,7 +54,7 @@ def production_env(db_url, media=None):
 def dev_env(db_url, media=None, debug=True):
     """Development settings (``seed_demo`` refuses to run without DEBUG on)."""
     env = base_env(db_url, media)
-    env["DJANGO_SETTINGS_MODULE"] = "cms.settings.dev"
+    env["DJANGO_SETTINGS_MODULE"] = "curbside.settings.dev"
     if debug:
         env["DJANGO_DEBUG"] = "true"
     else:

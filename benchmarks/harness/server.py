@@ -88,7 +88,7 @@ def gunicorn_has_setting(name):
 
 
 def start_server(
-    db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG, app="cms.wsgi:application", env=None
+    db_url, workers=GUNICORN_WORKERS, log_path=SERVER_LOG, app="curbside.wsgi:application", env=None
 ):
     """Start gunicorn with production settings; return once it answers on ``/``.
 

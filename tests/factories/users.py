@@ -10,7 +10,7 @@ superusers, with traits for the usual states::
     LearnerFactory(completed=path)   # ... who finished it and claimed credit
 
 Superusers, CME reviewers and institution staff get a TOTP authenticator by
-default (the admin needs a second factor, cms.security); its secret is on
+default (the admin needs a second factor, curbside.security); its secret is on
 ``user.totp_secret``. ``totp=False`` leaves it out, ``totp="BASE32SECRET"``
 chooses the secret.
 """
@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group
 import factory
 from factory.django import DjangoModelFactory
 
-from cms.security import activate_totp, confirm_email, has_second_factor, mfa_required
+from curbside.security import activate_totp, confirm_email, has_second_factor, mfa_required
 from learning import services
 from learning.models import LearnerProfile
 from learning.questions import evaluation_questions, post_test_questions
