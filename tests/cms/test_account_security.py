@@ -19,7 +19,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from allauth.mfa.utils import decrypt
 
-from cms.demo.content import DEMO_TOTP_SECRET, seed_users
+from curbside.demo import DEMO_TOTP_SECRET, seed_users
 from curbside.security import MFAAdapter, has_second_factor, mfa_required, totp_code
 from tests.factories import (
     InstitutionFactory,
@@ -31,7 +31,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
+PASSWORD = "correct-horse-battery"  # cms.factories.UserFactory
 ACTIVATE = "/accounts/2fa/totp/activate/"
 AUTHENTICATE = "/accounts/2fa/authenticate/"
 
@@ -365,7 +365,7 @@ def load_base_settings(monkeypatch, cache_url):
     """curbside/settings/base.py run afresh with CACHE_URL set (not registered as a
     module, so the running settings are untouched)."""
     monkeypatch.setenv("CACHE_URL", cache_url)
-    path = Path(settings.BASE_DIR) / "cms" / "settings" / "base.py"
+    path = Path(settings.BASE_DIR) / "curbside" / "settings" / "base.py"
     spec = importlib.util.spec_from_file_location("curbside.settings.cache_url_probe", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -12,7 +12,7 @@ from django.urls import include, path
 
 import pytest
 
-from cms import observability
+from curbside import observability
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
