@@ -88,3 +88,17 @@ def clean_printed_text(value):
     value = normalise(value)
     validate_printed_text(value)
     return value
+
+
+def clean_instance_fields(instance, cleaners):
+    """Run ``{field: clean_person_name | clean_printed_text}`` over a model
+    instance in its ``clean()``: each field is replaced by its cleaned value,
+    and every refusal is raised together, keyed by field."""
+    errors = {}
+    for field, clean in cleaners.items():
+        try:
+            setattr(instance, field, clean(getattr(instance, field)))
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)

@@ -1,7 +1,6 @@
 """Accredited providers that issue CME credit."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -9,7 +8,7 @@ from wagtail.models import RevisionMixin
 from wagtail.search import index
 
 from cms.credits import format_credits
-from cms.names import clean_person_name, clean_printed_text
+from cms.names import clean_instance_fields, clean_person_name, clean_printed_text
 
 
 class Institution(RevisionMixin, index.Indexed, models.Model):
@@ -88,17 +87,9 @@ class Institution(RevisionMixin, index.Indexed, models.Model):
     def clean(self):
         """The signatory is printed on every certificate (cms.names)."""
         super().clean()
-        errors = {}
-        for field, clean in (
-            ("signatory_name", clean_person_name),
-            ("signatory_title", clean_printed_text),
-        ):
-            try:
-                setattr(self, field, clean(getattr(self, field)))
-            except ValidationError as exc:
-                errors[field] = exc.messages
-        if errors:
-            raise ValidationError(errors)
+        clean_instance_fields(
+            self, {"signatory_name": clean_person_name, "signatory_title": clean_printed_text}
+        )
 
     def credit_designation_for(self, credits):
         return self.credit_designation_statement.replace("[N]", format_credits(credits))

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
-from cms.names import clean_person_name, clean_printed_text
+from cms.names import clean_instance_fields, clean_person_name, clean_printed_text
 
 from ..panels import RestrictedPanel
 from .choices import PracticeSetting
@@ -145,14 +145,7 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
-        errors = {}
-        for field, clean in (("name", clean_person_name), ("credentials", clean_printed_text)):
-            try:
-                setattr(self, field, clean(getattr(self, field)))
-            except ValidationError as exc:
-                errors[field] = exc.messages
-        if errors:
-            raise ValidationError(errors)
+        clean_instance_fields(self, {"name": clean_person_name, "credentials": clean_printed_text})
         if not self.slug:
             self.slug = slugify(self.name)[:80]
         if self.disclosure_date and self.disclosure_date > timezone.localdate():
