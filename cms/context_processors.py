@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .models.choices import Topic
+from .choices import Topic
 
 
 def site_navigation(request):

@@ -1,6 +1,6 @@
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from .services import disclosure_problems
+from .rules import disclosure_problems
 
 GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
 

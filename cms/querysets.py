@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from wagtail.models import PageQuerySet
 
-from .models.choices import AudienceLevel, Topic
+from .choices import AudienceLevel, Topic
 
 
 @dataclass
@@ -64,11 +64,12 @@ class GuidePageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """What a guide card needs, in a fixed number of queries."""
-        from .models.pages import GuideAuthor
-
+        # The author model is reached through the relation, so this module
+        # needs no import of the page models (which import it).
+        author_model = self.model._meta.get_field("authors").related_model
         return self.defer_streamfields().prefetch_related(
             Prefetch(
                 "authors",
-                queryset=GuideAuthor.objects.select_related("mentor").order_by("sort_order"),
+                queryset=author_model.objects.select_related("mentor").order_by("sort_order"),
             ),
         )

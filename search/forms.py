@@ -15,8 +15,8 @@ import unicodedata
 from django import forms
 from django.http import QueryDict
 
+from cms.choices import AudienceLevel, Topic
 from cms.integers import parse_int
-from cms.models.choices import AudienceLevel, Topic
 
 from .engines.base import FACETS, SORTS, SearchQuery
 from .query import clean_query

@@ -1,5 +1,5 @@
 """The search page and the search box's suggestions. Thin: the form turns the
-address into a SearchQuery, services answer it, templates show it."""
+address into a SearchQuery, site_search answers it, templates show it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from . import services
+from . import site_search
 from .engines import Hit
 from .engines.base import MARK_END, MARK_START
 from .forms import SORT_CHOICES, SearchForm, without_controls
@@ -109,11 +109,11 @@ def search(request):
     }
     if form.has_criteria:
         query = form.search_query()
-        answer = services.search(query)
+        answer = site_search.search(query)
         if answer.results.total and query.page > answer.results.pages:
             # An old bookmark or a hand-typed page number past the end.
             query = dataclasses.replace(query, page=answer.results.pages)
-            answer = services.search(query)
+            answer = site_search.search(query)
         results = answer.results
         params = form.params()
         context.update(
@@ -134,7 +134,7 @@ def search(request):
 def suggest(request):
     """Titles completing what has been typed: {"query", "suggestions": [...]}."""
     text, _ = clean_query(without_controls(request.GET.get("q", ""))[0])
-    found = services.suggest(text, SUGGEST_LIMIT) if len(text) >= SUGGEST_MIN_CHARS else []
+    found = site_search.suggest(text, SUGGEST_LIMIT) if len(text) >= SUGGEST_MIN_CHARS else []
     response = JsonResponse(
         {
             "query": text,

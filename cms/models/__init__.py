@@ -1,4 +1,5 @@
-from .choices import AudienceLevel, PracticeSetting, Topic
+from cms.choices import AudienceLevel, PracticeSetting, Topic
+
 from .institutions import Institution
 from .pages import (
     GuideAuthor,

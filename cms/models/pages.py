@@ -29,10 +29,10 @@ from cms.blocks import (
     stream_text,
 )
 from cms.blocks.text import reading_minutes_for
+from cms.choices import TOPIC_BLURBS, AudienceLevel, Topic
 from cms.forms import GuidePageForm
 from cms.querysets import GuideFilter, GuidePageQuerySet
 
-from .choices import TOPIC_BLURBS, AudienceLevel, Topic
 from .people import Mentor
 
 REVIEW_INTERVAL_YEARS = 3

@@ -17,10 +17,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
+from cms.choices import PracticeSetting
 from cms.names import clean_instance_fields, clean_person_name, clean_printed_text
 
 from ..panels import RestrictedPanel
-from .choices import PracticeSetting
 
 # A disclosure is current for twelve months from the day it was given.
 DISCLOSURE_VALID_DAYS = 365

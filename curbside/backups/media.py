@@ -1,6 +1,6 @@
 """Media (uploads, renditions, certificate PDFs) copied through Django's
 default storage, so the same code backs up local MEDIA_ROOT files and objects
-in an S3-compatible bucket (curbside/storage.py)."""
+in an S3-compatible bucket (curbside/settings/storage.py)."""
 
 import posixpath
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from curbside.storage import media_storage
+from curbside.settings.storage import media_storage
 
 from .env import cache_config, env_bool, env_int, env_list, env_str
 
@@ -218,7 +218,7 @@ STORAGES = {
 }
 
 # Media (uploads, renditions, certificate PDFs): local disk, or an S3-compatible
-# bucket when AWS_STORAGE_BUCKET_NAME is set (curbside/storage.py, docs/scaled-setup.md).
+# bucket when AWS_STORAGE_BUCKET_NAME is set (curbside/settings/storage.py, docs/scaled-setup.md).
 STORAGES["default"] = media_storage()
 
 # The default cache also holds the rate-limit counters (allauth's and

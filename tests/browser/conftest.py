@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tests.services import require
+from tests.availability import require
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

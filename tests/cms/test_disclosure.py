@@ -5,7 +5,7 @@ from django.utils import timezone
 import pytest
 
 from cms.models import FinancialRelationship, Topic
-from cms.services import disclosure_problems
+from cms.rules import disclosure_problems
 from tests.factories import GuidePageFactory, MentorFactory
 
 pytestmark = pytest.mark.django_db

@@ -181,8 +181,8 @@ def s3_bucket():
 @pytest.fixture
 def s3_media(s3_bucket, monkeypatch, settings):
     """Default storage is the bucket, configured exactly as the settings do
-    it from the environment (curbside.storage.media_storage)."""
-    from curbside.storage import media_storage
+    it from the environment (curbside.settings.storage.media_storage)."""
+    from curbside.settings.storage import media_storage
 
     client, bucket = s3_bucket
     monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", bucket)

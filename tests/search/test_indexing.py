@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from search import services
+from search import site_search
 from search.checks import external_engine_reachable
 from search.engines import SearchQuery, get_embedded_engine
 from search.indexing import process_pending
@@ -153,10 +153,10 @@ def test_with_elasticsearch_down_updates_stay_queued_and_search_falls_back(guide
     assert pending.attempts == 1
     assert "127.0.0.1:9" in pending.last_error
 
-    answer = services.search(SearchQuery(text="bronchiolitis"))
-    assert answer.notice == services.FALLBACK_NOTICE
+    answer = site_search.search(SearchQuery(text="bronchiolitis"))
+    assert answer.notice == site_search.FALLBACK_NOTICE
     assert [hit.title for hit in answer.results.hits] == ["Bronchiolitis in the small hours"]
-    assert [s.title for s in services.suggest("bronch")] == ["Bronchiolitis in the small hours"]
+    assert [s.title for s in site_search.suggest("bronch")] == ["Bronchiolitis in the small hours"]
 
     # A second run fails the same way and keeps the update.
     process_pending()

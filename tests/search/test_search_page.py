@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cms.models import Topic
-from search import services
+from search import site_search
 from search.documents import all_documents
 from search.engines import get_embedded_engine
 from search.engines.base import MARK_END, MARK_START
@@ -218,7 +218,9 @@ def test_engine_outage_notice(client, library):
     # A configured Elasticsearch on a closed loopback port: a real
     # "connection refused". The embedded engine answers, and the page says so.
     page = html(client.get(SEARCH, {"q": "sepsis"}))
-    assert f'<p class="notice search-notice" role="status">{services.FALLBACK_NOTICE}</p>' in page
+    assert (
+        f'<p class="notice search-notice" role="status">{site_search.FALLBACK_NOTICE}</p>' in page
+    )
     assert len(result_titles(page)) == 2
     assert client.get(SUGGEST, {"q": "seps"}).json()["suggestions"]
 

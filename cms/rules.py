@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models.choices import Topic
+from .choices import Topic
 
 # Guides on these topics need every author's disclosure to be current before
 # they can be submitted for review or published.
