@@ -1,53 +1,73 @@
-"""Thin views: parse the request, call learning.services, render or redirect."""
+"""Thin views: parse the request, call the journey's services, render or redirect."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from wagtail.models import Page
 
 from cms.credits import format_credits
+from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.exceptions import JourneyError
+from learning.models import LearnerProfile, LearningPathPage, PathStep
 
+from . import progress as journey_progress
 from . import services
-from .blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
-from .exceptions import JourneyError
-from .forms.journey import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
-from .models import LearnerProfile, LearningPathPage, PathStep
+from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
+from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions
+from .stages import ENROL_FIRST_MESSAGE, STEPS_DONE_MESSAGE, Stage
 
 
-def _login_first(request):
+def _login_first(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return None
 
 
-def step_url(path, guide):
+def step_url(path: LearningPathPage, guide: Page) -> str:
     return f"{guide.url}?path={path.slug}"
 
 
-def _next_url(path, progress):
+def _next_url(path: LearningPathPage, progress: PathProgress) -> str:
     stage = progress.stage
-    if stage == "steps":
+    if stage == Stage.STEPS and progress.next_step is not None:
         return step_url(path, progress.next_step.guide)
-    if stage in {"test", "evaluation", "claim"}:
-        return path.route_url({"test": "post_test"}.get(stage, stage))
+    if stage.route_name:
+        return path.route_url(stage.route_name)
     return path.url
 
 
-def _render(request, path, template, status=200, **context):
+def _render(
+    request: HttpRequest,
+    path: LearningPathPage,
+    template: str,
+    status: int = 200,
+    **context: Any,
+) -> TemplateResponse:
     return TemplateResponse(
         request, template, {"page": path, "self": path, **context}, status=status
     )
 
 
-def path_overview(request, path):
-    progress = services.get_progress(request.user, path)
+def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
+    progress = journey_progress.get_progress(request.user, path)
     return _render(request, path, "learning/path_page.html", progress=progress)
 
 
-def enrol(request, path):
+def catalogue_context(request: HttpRequest, page: Page) -> dict[str, Any]:
+    """The catalogue of paths under ``page``, with the learner's own status.
+    Registered as the ``path_index_page_context`` hook."""
+    return {"catalogue": journey_progress.catalogue(request.user, page)}
+
+
+def enrol(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if request.method != "POST":
         return redirect(path.url)
     if response := _login_first(request):
@@ -64,14 +84,14 @@ def enrol(request, path):
     return redirect(path.route_url("continue"))
 
 
-def continue_path(request, path):
+def continue_path(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
+    progress = journey_progress.get_progress(request.user, path)
     return redirect(_next_url(path, progress) if progress.enrolled else path.url)
 
 
-def complete_step(request, path, guide_id):
+def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if response := _login_first(request):
@@ -81,37 +101,38 @@ def complete_step(request, path, guide_id):
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
-    progress = services.get_progress(request.user, path)
-    if progress.stage == "test":
-        messages.success(request, "Every step is complete: the post-test is open.")
+    progress = journey_progress.get_progress(request.user, path)
+    if progress.stage == Stage.TEST:
+        messages.success(request, STEPS_DONE_MESSAGE)
     return redirect(_next_url(path, progress))
 
 
-def _stage_guard(request, path, progress, wanted):
+def _stage_guard(
+    request: HttpRequest, path: LearningPathPage, progress: PathProgress, wanted: Stage
+) -> HttpResponse | None:
     """Redirect with a message when the learner is not at this point yet."""
     if not progress.enrolled:
-        messages.info(request, "Enrol in this path first.")
+        messages.info(request, ENROL_FIRST_MESSAGE)
         return redirect(path.url)
-    order = ["steps", "test", "evaluation", "claim", "completed"]
-    if order.index(progress.stage) < order.index(wanted):
-        notes = {
-            "test": "The post-test opens when every step is complete.",
-            "evaluation": "The evaluation follows a passed post-test.",
-            "claim": "Claim credit after the post-test and the evaluation.",
-        }
-        messages.info(request, notes[wanted])
+    if progress.stage.precedes(wanted):
+        messages.info(request, wanted.locked_message)
         return redirect(_next_url(path, progress))
     return None
 
 
-def post_test(request, path):
+def post_test(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, "test"):
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.TEST):
         return response
     questions = post_test_questions(path)
-    context = {"progress": progress, "questions": questions, "selected": {}, "attempt": None}
+    context: dict[str, Any] = {
+        "progress": progress,
+        "questions": questions,
+        "selected": {},
+        "attempt": None,
+    }
     if request.method == "POST" and not progress.passed:
         answers, error = parse_test_answers(request.POST, questions)
         if error is None:
@@ -130,16 +151,16 @@ def post_test(request, path):
     return _render(request, path, "learning/post_test.html", **context)
 
 
-def evaluation(request, path):
+def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, "evaluation"):
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.EVALUATION):
         return response
     if progress.evaluation_done:
         return redirect(path.route_url("claim") if not progress.completed else path.url)
     questions = evaluation_questions(path)
-    context = {
+    context: dict[str, Any] = {
         "progress": progress,
         "questions": questions,
         "answers": {},
@@ -163,11 +184,11 @@ def evaluation(request, path):
     return _render(request, path, "learning/evaluation.html", **context)
 
 
-def claim(request, path):
+def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, "claim"):
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.CLAIM):
         return response
     if progress.completed:
         return redirect(path.url)
@@ -199,7 +220,7 @@ def claim(request, path):
     )
 
 
-def guide_step_context(request, guide):
+def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     """For a guide opened from a path (?path=<slug>): "Step k of n" and the
     learner's state. Registered as the ``guide_page_context`` hook."""
     slug = request.GET.get("path", "")
@@ -215,7 +236,9 @@ def guide_step_context(request, guide):
     )
     if guide.pk not in steps:
         return {}
-    progress = services.get_progress(request.user, path) if request.user.is_authenticated else None
+    progress = (
+        journey_progress.get_progress(request.user, path) if request.user.is_authenticated else None
+    )
     state = next((s for s in progress.steps if s.guide.pk == guide.pk), None) if progress else None
     return {
         "path_step": {
@@ -230,14 +253,16 @@ def guide_step_context(request, guide):
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
-        request, "learning/dashboard.html", {"dashboard": services.dashboard(request.user)}
+        request,
+        "learning/dashboard.html",
+        {"dashboard": journey_progress.dashboard(request.user)},
     )
 
 
 @login_required
-def profile(request):
+def profile(request: HttpRequest) -> HttpResponse:
     instance = LearnerProfile.objects.filter(user=request.user).first() or LearnerProfile(
         user=request.user, full_name=request.user.get_full_name()
     )
@@ -254,14 +279,13 @@ def profile(request):
     return TemplateResponse(request, "learning/profile.html", {"form": form})
 
 
-def _safe_next(request):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
+def _safe_next(request: HttpRequest) -> bool:
     target = request.GET.get("next")
+    if not target:
+        return False
     # A local path only, and no control characters (a newline cannot go in a header).
     return (
-        bool(target)
-        and target.startswith("/")
+        target.startswith("/")
         and target.isprintable()
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
