@@ -92,7 +92,7 @@ def start_progress(user, index, pages, paths):
     starts (learner i: path i mod n, stage (i div n) mod 4), so that enrolments,
     completions, post-tests, evaluations and claims all run at once from the
     first second, rather than claims only after every learner's first
-    dozen requests. Written through learning.services, as the views do."""
+    dozen requests. Written through learning.journey.services, as the views do."""
     from learning.journey import services
     from learning.journey.questions import post_test_questions
 

@@ -9,7 +9,6 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
         from .journey import routes
-        from .models import LearningPathPage
 
         # The path page's subpage routes are the journey's views (the model imports none).
-        routes.attach(LearningPathPage)
+        routes.attach(self.get_model("LearningPathPage"))

@@ -1,7 +1,7 @@
 """Forms a learner fills on the journey. They parse; the services decide."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -39,7 +39,7 @@ class ProfileForm(forms.ModelForm):
         # The form field checks the range itself, so an out-of-range month never
         # reaches LearnerProfile.clean() (which looks the month up in a list).
         for name, highest in (("birth_month", 12), ("birth_day", 31)):
-            field = self.fields[name]
+            field = cast(forms.IntegerField, self.fields[name])
             field.min_value, field.max_value = 1, highest
             field.validators += [MinValueValidator(1), MaxValueValidator(highest)]
             field.widget.attrs.update(min=1, max=highest)

@@ -8,8 +8,7 @@ import datetime
 import decimal
 from dataclasses import dataclass, field
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
@@ -27,10 +26,9 @@ from learning.models import (
     StepCompletion,
     TestAttempt,
 )
+from learning.permissions import AnyUser
 
 from .stages import Stage
-
-AnyUser = AbstractBaseUser | AnonymousUser
 
 
 @dataclass
@@ -191,7 +189,7 @@ def catalogue(user: AnyUser, index_page: Page) -> list[tuple[LearningPathPage, E
     return [(path, status.get(path.pk)) for path in paths]
 
 
-def user_time_zone(user: AbstractBaseUser) -> datetime.tzinfo:
+def user_time_zone(user: User) -> datetime.tzinfo:
     profile = LearnerProfile.objects.filter(user=user).only("time_zone").first()
     return profile.zone if profile else datetime.UTC
 
@@ -204,7 +202,7 @@ class Dashboard:
     year: int
 
 
-def dashboard(user: AbstractBaseUser) -> Dashboard:
+def dashboard(user: User) -> Dashboard:
     """The learner's paths in progress and completed, and this year's credits."""
     enrolments = list(
         Enrolment.objects.filter(user=user)
@@ -221,7 +219,7 @@ def dashboard(user: AbstractBaseUser) -> Dashboard:
     )
     for enrolment in enrolments:
         claim = getattr(enrolment, "credit_claim", None)
-        enrolment.current_certificates = claim.valid_certificates if claim else []  # type: ignore[attr-defined]
+        enrolment.current_certificates = claim.valid_certificates if claim else []
     tz = user_time_zone(user)
     year = timezone.localdate(timezone=tz).year
     start = datetime.datetime(year, 1, 1, tzinfo=tz)

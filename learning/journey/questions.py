@@ -2,12 +2,9 @@
 StreamFields. A question's id is its StreamField block id."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
-
-if TYPE_CHECKING:
-    from learning.models import LearningPathPage
+from learning.models import LearningPathPage
 
 MAX_TEXT_ANSWER = 4000
 
@@ -26,7 +23,7 @@ class TestQuestion:
         return len(self.correct) > 1
 
 
-def post_test_questions(path: "LearningPathPage") -> list[TestQuestion]:
+def post_test_questions(path: LearningPathPage) -> list[TestQuestion]:
     questions: list[TestQuestion] = []
     for block in path.post_test:
         if block.block_type != "question":
@@ -73,7 +70,7 @@ class EvaluationQuestion:
         return {"id": self.id, "kind": self.kind, "prompt": self.prompt}
 
 
-def evaluation_questions(path: "LearningPathPage") -> list[EvaluationQuestion]:
+def evaluation_questions(path: LearningPathPage) -> list[EvaluationQuestion]:
     return [
         EvaluationQuestion(
             id=block.id, number=number, kind=block.block_type, prompt=block.value["prompt"]

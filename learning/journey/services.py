@@ -9,7 +9,7 @@ import decimal
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -52,7 +52,7 @@ def _require_open(path: LearningPathPage, action: str) -> None:
         )
 
 
-def enrol(user: AbstractBaseUser, path: LearningPathPage) -> tuple[Enrolment, bool]:
+def enrol(user: User, path: LearningPathPage) -> tuple[Enrolment, bool]:
     """Enrol ``user`` in ``path``; returns (enrolment, created). Idempotent."""
     existing = Enrolment.objects.filter(user=user, path=path).first()
     if existing:
@@ -72,9 +72,7 @@ def enrol(user: AbstractBaseUser, path: LearningPathPage) -> tuple[Enrolment, bo
         return Enrolment.objects.get(user=user, path=path), False
 
 
-def _enrolment_for(
-    user: AbstractBaseUser, path: LearningPathPage, *, lock: bool = False
-) -> Enrolment:
+def _enrolment_for(user: User, path: LearningPathPage, *, lock: bool = False) -> Enrolment:
     qs = Enrolment.objects.filter(user=user, path=path)
     if lock:
         qs = qs.select_for_update()
@@ -84,9 +82,7 @@ def _enrolment_for(
     return enrolment
 
 
-def complete_step(
-    user: AbstractBaseUser, path: LearningPathPage, guide_id: int
-) -> tuple[StepCompletion, bool]:
+def complete_step(user: User, path: LearningPathPage, guide_id: int) -> tuple[StepCompletion, bool]:
     """Record that ``user`` completed the step ``guide_id`` of ``path``.
     Returns (completion, created). Two simultaneous calls leave one record."""
     enrolment = _enrolment_for(user, path)
@@ -138,7 +134,7 @@ def _validate_test_answers(questions: list[TestQuestion], answers: Mapping[str, 
 
 
 def submit_attempt(
-    user: AbstractBaseUser, path: LearningPathPage, answers: Mapping[str, list[int]]
+    user: User, path: LearningPathPage, answers: Mapping[str, list[int]]
 ) -> TestAttempt:
     """Score and record a post-test attempt. Returns the TestAttempt.
 
@@ -173,7 +169,7 @@ def submit_attempt(
 
 
 def submit_evaluation(
-    user: AbstractBaseUser, path: LearningPathPage, answers: Mapping[str, Any]
+    user: User, path: LearningPathPage, answers: Mapping[str, Any]
 ) -> tuple[EvaluationResponse, bool]:
     """Record the evaluation once; a second submission returns the first."""
     questions = evaluation_questions(path)
@@ -201,7 +197,7 @@ def submit_evaluation(
 
 
 def claim_credit(
-    user: AbstractBaseUser, path: LearningPathPage, credits: object, attested: bool
+    user: User, path: LearningPathPage, credits: object, attested: bool
 ) -> tuple[CreditClaim, bool]:
     """Claim credit and complete the path. Returns (claim, created); a second
     claim returns the first one unchanged."""

@@ -1,9 +1,10 @@
 """Thin views: parse the request, call the journey's services, render or redirect."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -29,6 +30,11 @@ def _login_first(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return None
+
+
+def _learner(request: HttpRequest) -> User:
+    """The signed-in learner, once _login_first or @login_required let the request in."""
+    return cast(User, request.user)
 
 
 def step_url(path: LearningPathPage, guide: Page) -> str:
@@ -73,7 +79,7 @@ def enrol(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
     try:
-        _, created = services.enrol(request.user, path)
+        _, created = services.enrol(_learner(request), path)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
@@ -97,7 +103,7 @@ def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -
     if response := _login_first(request):
         return response
     try:
-        services.complete_step(request.user, path, guide_id)
+        services.complete_step(_learner(request), path, guide_id)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
@@ -137,7 +143,7 @@ def post_test(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         answers, error = parse_test_answers(request.POST, questions)
         if error is None:
             try:
-                attempt = services.submit_attempt(request.user, path, answers)
+                attempt = services.submit_attempt(_learner(request), path, answers)
             except JourneyError as exc:
                 error = exc.message
             else:
@@ -171,7 +177,7 @@ def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         answers, error = parse_evaluation_answers(request.POST, questions)
         if error is None:
             try:
-                services.submit_evaluation(request.user, path, answers)
+                services.submit_evaluation(_learner(request), path, answers)
             except JourneyError as exc:
                 error = exc.message
             else:
@@ -192,13 +198,13 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         return response
     if progress.completed:
         return redirect(path.url)
-    profile = LearnerProfile.objects.filter(user=request.user).first()
+    profile = LearnerProfile.objects.filter(user=_learner(request)).first()
     form = ClaimForm(request.POST or None, initial={"credits": format_credits(path.max_credits)})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_credit(
-                request.user, path, form.cleaned_data["credits"], form.cleaned_data["attested"]
+                _learner(request), path, form.cleaned_data["credits"], form.cleaned_data["attested"]
             )
         except JourneyError as exc:
             field = exc.field if exc.field in form.fields else None
@@ -257,14 +263,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "learning/dashboard.html",
-        {"dashboard": journey_progress.dashboard(request.user)},
+        {"dashboard": journey_progress.dashboard(_learner(request))},
     )
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    instance = LearnerProfile.objects.filter(user=request.user).first() or LearnerProfile(
-        user=request.user, full_name=request.user.get_full_name()
+    learner = _learner(request)
+    instance = LearnerProfile.objects.filter(user=learner).first() or LearnerProfile(
+        user=learner, full_name=learner.get_full_name()
     )
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST":
