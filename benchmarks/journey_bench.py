@@ -11,7 +11,7 @@ server starts, a setup step (journey_setup.py) run with the development settings
 * a live learning path ``/paths/bench-path/`` with 50 guide steps
   (``LearningPathPageFactory(steps=50)``);
 * 20 learners, each enrolled with the first 25 steps completed
-  (``learning.services.enrol`` / ``complete_step``), and a database session for
+  (``learning.journey.services.enrol`` / ``complete_step``), and a database session for
   each (signed with the SECRET_KEY the server gets, so it accepts them) plus a
   CSRF token of our own making.
 

@@ -30,7 +30,7 @@ def phase_setup():
     django_setup(urls=True)
     from django.db import transaction
 
-    from learning import services
+    from learning.journey import services
     from learning.models import PathStep
     from tests.factories import LearnerProfileFactory, LearningPathPageFactory, UserFactory
 
@@ -85,7 +85,7 @@ def phase_fill():
     django_setup(urls=True)
     from django.contrib.auth import get_user_model
 
-    from learning import services
+    from learning.journey import services
     from learning.models import LearningPathPage, PathStep
 
     path = LearningPathPage.objects.get(slug=PATH_SLUG)

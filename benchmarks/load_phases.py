@@ -22,8 +22,8 @@ USER_PREFIX = "load-"
 
 def _form_answers(path):
     """The post-test's correct answers and a valid evaluation, as form fields."""
-    from learning.forms.journey import FIELD_PREFIX
-    from learning.questions import evaluation_questions, post_test_questions
+    from learning.journey.forms import FIELD_PREFIX
+    from learning.journey.questions import evaluation_questions, post_test_questions
 
     test = [
         [FIELD_PREFIX + q.id, str(index)] for q in post_test_questions(path) for index in q.correct
@@ -92,9 +92,9 @@ def start_progress(user, index, pages, paths):
     starts (learner i: path i mod n, stage (i div n) mod 4), so that enrolments,
     completions, post-tests, evaluations and claims all run at once from the
     first second, rather than claims only after every learner's first
-    dozen requests. Written through learning.services, as the views do."""
-    from learning import services
-    from learning.questions import post_test_questions
+    dozen requests. Written through learning.journey.services, as the views do."""
+    from learning.journey import services
+    from learning.journey.questions import post_test_questions
 
     first = index % len(pages)
     path, data = pages[first], paths[first]

@@ -22,10 +22,10 @@ Setup (about a minute):
   simulated learner comes from 127.0.0.1.
 * The paths: every live, credit-bearing demo path issued on completion with no
   prerequisites (5 paths of 4 or 5 steps). The correct post-test answers are
-  read from each path (``learning.questions``) and handed to the learners.
+  read from each path (``learning.journey.questions``) and handed to the learners.
 * Learners start at different points of their first path (learner i: path
   i mod 5; new, half the steps done, every step done, or post-test passed, in
-  turn; written through ``learning.services``), so that claims run alongside
+  turn; written through ``learning.journey.services``), so that claims run alongside
   completions from the start instead of only after each learner's first
   dozen requests. Those setup rows are left out of the comparison below.
 

@@ -18,10 +18,7 @@ from .certificates import issuance
 from .certificates.bulk import claims_needing_certificates, enqueue_issuance
 from .exceptions import JourneyError
 from .models import Certificate
-
-
-def staff_may_act(user):
-    return user.is_active and (user.is_superuser or user.staff_institutions.exists())
+from .permissions import staff_may_act
 
 
 class StaffOnlyMixin:

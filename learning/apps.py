@@ -6,5 +6,9 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "Learning paths"
 
-    def ready(self):
+    def ready(self) -> None:
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
+        from .journey import routes
+
+        # The path page's subpage routes are the journey's views (the model imports none).
+        routes.attach(self.get_model("LearningPathPage"))

@@ -1,39 +1,41 @@
 """Querysets for paths and learner records: progress and visibility in a fixed
 number of queries, whatever the number of steps or learners."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from wagtail.models import PageQuerySet
 
+from learning.permissions import AnyUser, institution_staff_q
+
 
 class LearningPathQuerySet(PageQuerySet):
-    def accredited_by_staff(self, user):
+    def accredited_by_staff(self, user: AnyUser) -> "LearningPathQuerySet":
         """Paths whose accrediting institution lists ``user`` as staff."""
-        if user.is_superuser:
-            return self
-        return self.filter(institution__staff=user)
+        return self.filter(institution_staff_q(user))
 
-    def with_step_counts(self):
+    def with_step_counts(self) -> "LearningPathQuerySet":
         return self.annotate(step_count=Count("steps", distinct=True))
 
 
 class EnrolmentQuerySet(QuerySet):
-    def with_progress(self):
+    def with_progress(self) -> "EnrolmentQuerySet":
         """Annotate ``steps_total`` and ``steps_done`` (completions of guides
         that are steps of the path now; completions of removed steps are kept
         but do not count)."""
-        from learning.models import PathStep, StepCompletion
-
+        # The models through their relations: this module is imported by them.
+        path_model = self.model._meta.get_field("path").related_model
+        path_step = path_model._meta.get_field("steps").related_model
+        step_completion = self.model._meta.get_field("completions").related_model
         steps_total = (
-            PathStep.objects.filter(page=OuterRef("path_id"))
+            path_step.objects.filter(page=OuterRef("path_id"))
             .order_by()
             .values("page")
             .annotate(n=Count("pk"))
             .values("n")
         )
         steps_done = (
-            StepCompletion.objects.filter(
+            step_completion.objects.filter(
                 enrolment=OuterRef("pk"),
                 guide__path_steps__page=OuterRef("path_id"),
             )
@@ -48,15 +50,6 @@ class EnrolmentQuerySet(QuerySet):
         )
 
 
-def staff_visible_q(user, path_lookup="enrolment__path"):
-    """A filter for records reached through an enrolment."""
-    if user.is_superuser:
-        return Q()
-    return Q(**{f"{path_lookup}__institution__staff": user})
-
-
 class CertificateQuerySet(QuerySet):
-    def visible_to_staff(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(institution__staff=user)
+    def visible_to_staff(self, user: AnyUser) -> "CertificateQuerySet":
+        return self.filter(institution_staff_q(user))

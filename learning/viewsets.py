@@ -10,7 +10,6 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
@@ -25,7 +24,7 @@ from .models import (
     StepCompletion,
     TestAttempt,
 )
-from .querysets import staff_visible_q
+from .permissions import AnyUser, institution_staff_q, staff_visible_q
 
 
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
@@ -67,7 +66,7 @@ class LearnerRecordViewSet(ModelViewSet):
     copy_view_enabled = False
     exclude_form_fields = []
 
-    def scope_q(self, user):
+    def scope_q(self, user: AnyUser) -> Q:
         return staff_visible_q(user, self.path_lookup)
 
     @property
@@ -161,8 +160,8 @@ class CertificateViewSet(LearnerRecordViewSet):
         "pdf_error",
     ]
 
-    def scope_q(self, user):
-        return Q() if user.is_superuser else Q(institution__staff=user)
+    def scope_q(self, user: AnyUser) -> Q:
+        return institution_staff_q(user)
 
 
 class CertificateEventViewSet(LearnerRecordViewSet):
@@ -172,8 +171,8 @@ class CertificateEventViewSet(LearnerRecordViewSet):
     list_display = ["certificate", "action", "actor", "reason", "at"]
     list_filter = ["action", "at"]
 
-    def scope_q(self, user):
-        return Q() if user.is_superuser else Q(certificate__institution__staff=user)
+    def scope_q(self, user: AnyUser) -> Q:
+        return institution_staff_q(user, "certificate__institution")
 
 
 class LearnerRecordsGroup(ViewSetGroup):
@@ -188,22 +187,3 @@ class LearnerRecordsGroup(ViewSetGroup):
     menu_icon = "user"
     menu_label = "Learner records"
     menu_name = "learner-records"
-
-
-class ReadOnlyRecordPolicy(ModelPermissionPolicy):
-    """Learner records are written only by learning.services: nobody, not even
-    a superuser, adds, edits or deletes them in the admin."""
-
-    WRITE_ACTIONS = {"add", "change", "delete"}
-
-    def user_has_permission(self, user, action):
-        return action not in self.WRITE_ACTIONS and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)

@@ -10,8 +10,8 @@ from .admin_views import (
     PathReportView,
     ReportsView,
     pars_export,
-    staff_may_act,
 )
+from .journey.views import catalogue_context, guide_step_context
 from .models import (
     Certificate,
     CertificateEvent,
@@ -20,9 +20,8 @@ from .models import (
     StepCompletion,
     TestAttempt,
 )
-from .protection import refuse_deleting_records
-from .views import guide_step_context
-from .viewsets import LearnerRecordsGroup, ReadOnlyRecordPolicy
+from .permissions import ReadOnlyRecordPolicy, refuse_deleting_records, staff_may_act
+from .viewsets import LearnerRecordsGroup
 
 for record_model in (
     Enrolment,
@@ -35,6 +34,7 @@ for record_model in (
     register_permission_policy(record_model, ReadOnlyRecordPolicy(record_model))
 
 hooks.register("guide_page_context", guide_step_context)
+hooks.register("path_index_page_context", catalogue_context)
 hooks.register("before_delete_page", refuse_deleting_records)
 
 

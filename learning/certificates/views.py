@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from learning.models import Certificate, PdfStatus
+from learning.permissions import can_download_certificate
 from learning.ratelimit import allow, seconds_until_next_window
 
 from .codes import grouped, normalise
@@ -67,18 +68,10 @@ def verify(request, code):
     )
 
 
-def can_download(user, certificate):
-    if not user.is_authenticated:
-        return False
-    if certificate.user_id == user.pk or user.is_superuser:
-        return True
-    return certificate.institution.staff.filter(pk=user.pk).exists()
-
-
 @login_required
 def download(request, pk):
     certificate = get_object_or_404(Certificate.objects.select_related("institution"), pk=pk)
-    if not can_download(request.user, certificate):
+    if not can_download_certificate(request.user, certificate):
         raise Http404  # the same answer as for a certificate that does not exist
     if certificate.pdf_status != PdfStatus.READY or not certificate.pdf:
         certificate = generate_pdf(certificate.pk)

@@ -10,7 +10,8 @@ from django.db import transaction
 from cms.demo.content import months_ago
 from cms.demo.registry import register_seeder
 from cms.models import GuidePage, Institution
-from learning import services
+from learning.journey import progress, services
+from learning.journey.questions import evaluation_questions, post_test_questions
 from learning.models import (
     LearnerProfile,
     LearningPathPage,
@@ -18,7 +19,6 @@ from learning.models import (
     PathPrerequisite,
     PathStep,
 )
-from learning.questions import evaluation_questions, post_test_questions
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "paths"
 DOCTOR_COMPLETED = "recognising-the-deteriorating-patient"
@@ -124,7 +124,7 @@ def seed_learner(paths, stdout):
     completed = paths.get(DOCTOR_COMPLETED)
     if completed is not None:
         services.enrol(doctor, completed)
-        for step in services.path_steps(completed):
+        for step in progress.path_steps(completed):
             services.complete_step(doctor, completed, step.guide_id)
         services.submit_attempt(doctor, completed, correct_answers(completed))
         services.submit_evaluation(doctor, completed, demo_evaluation(completed))
@@ -132,7 +132,7 @@ def seed_learner(paths, stdout):
     in_progress = paths.get(DOCTOR_IN_PROGRESS)
     if in_progress is not None:
         services.enrol(doctor, in_progress)
-        first = services.path_steps(in_progress)[:2]
+        first = progress.path_steps(in_progress)[:2]
         for step in first:
             services.complete_step(doctor, in_progress, step.guide_id)
     stdout("  learner doctor: one completed path, one in progress")

@@ -1,6 +1,7 @@
-from django.db.models import Q
-
 from wagtail.admin.forms import WagtailAdminPageForm
+
+from learning.permissions import choosable_institutions_q
+from learning.rules import publication_problems
 
 GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
 
@@ -19,14 +20,10 @@ class LearningPathPageForm(WagtailAdminPageForm):
         field = self.fields.get("institution")
         user = self.for_user
         if field is not None and user is not None and not user.is_superuser:
-            allowed = Q(staff=user)
-            if self.instance.institution_id:
-                allowed |= Q(pk=self.instance.institution_id)
+            allowed = choosable_institutions_q(user, self.instance.institution_id)
             field.queryset = field.queryset.filter(allowed).distinct()
 
     def clean(self):
-        from learning.services import publication_problems
-
         cleaned = super().clean()
         if any(self.data.get(action) for action in GATED_ACTIONS):
             steps = self.formsets.get("steps")

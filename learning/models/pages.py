@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -17,7 +18,7 @@ from wagtail.admin.panels import (
     PageChooserPanel,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
@@ -27,10 +28,9 @@ from cms.models.pages import REVIEW_INTERVAL_YEARS, SingleChildTypeRoutingMixin,
 from learning.blocks import EvaluationBlock, PostTestBlock
 from learning.forms.admin import LearningPathPageForm
 from learning.querysets import LearningPathQuerySet
+from learning.rules import in_quarters
 
 from .choices import CertificatePolicy, LearningFormat
-
-QUARTER = decimal.Decimal("0.25")
 
 
 class PathIndexPage(SingleChildTypeRoutingMixin, Page):
@@ -48,10 +48,11 @@ class PathIndexPage(SingleChildTypeRoutingMixin, Page):
         return LearningPathPage
 
     def get_context(self, request, *args, **kwargs):
-        from learning import services
-
         context = super().get_context(request, *args, **kwargs)
-        context["catalogue"] = services.catalogue(request.user, self)
+        # The journey adds the catalogue (learning.journey.views.catalogue_context)
+        # without this model importing it.
+        for provide in hooks.get_hooks("path_index_page_context"):
+            context.update(provide(request, self) or {})
         return context
 
 
@@ -166,7 +167,7 @@ class LearningPathPage(RoutablePageMixin, Page):
     def clean(self):
         super().clean()
         errors = {}
-        if self.max_credits is not None and (self.max_credits % QUARTER) != 0:
+        if self.max_credits is not None and not in_quarters(self.max_credits):
             errors["max_credits"] = "Credits are given in quarter credits (0.25, 0.5, 0.75...)."
         if self.release_date and self.termination_date:
             latest = self.latest_termination()
@@ -187,49 +188,9 @@ class LearningPathPage(RoutablePageMixin, Page):
             self.termination_date = self.latest_termination()
         return super().save(*args, **kwargs)
 
-    # Routes: thin wrappers around learning.views, which call learning.services.
-
-    @path("")
-    def overview(self, request):
-        from learning import views
-
-        return views.path_overview(request, self)
-
-    @path("enrol/", name="enrol")
-    def enrol_route(self, request):
-        from learning import views
-
-        return views.enrol(request, self)
-
-    @path("continue/", name="continue")
-    def continue_route(self, request):
-        from learning import views
-
-        return views.continue_path(request, self)
-
-    @re_path(r"^steps/(?P<guide_id>[0-9]{1,12})/complete/$", name="complete_step")
-    def complete_step_route(self, request, guide_id):
-        from learning import views
-
-        return views.complete_step(request, self, int(guide_id))
-
-    @path("test/", name="post_test")
-    def post_test_route(self, request):
-        from learning import views
-
-        return views.post_test(request, self)
-
-    @path("evaluation/", name="evaluation")
-    def evaluation_route(self, request):
-        from learning import views
-
-        return views.evaluation(request, self)
-
-    @path("claim/", name="claim")
-    def claim_route(self, request):
-        from learning import views
-
-        return views.claim(request, self)
+    # Subpage routes (enrol/, continue/, steps/<id>/complete/, test/, evaluation/,
+    # claim/) are the journey's views: learning.journey.routes attaches them when
+    # the app is ready, so this model imports no view.
 
     def route_url(self, name, **kwargs):
         return self.url + self.reverse_subpage(name, kwargs=kwargs or None)

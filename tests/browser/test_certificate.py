@@ -7,7 +7,7 @@ import re
 import pypdf
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from learning.models import Certificate
 from tests.factories import LearnerProfileFactory, LearningPathPageFactory, UserFactory
 from tests.learning.conftest import correct_answers, evaluation_answers
@@ -29,7 +29,7 @@ def ready_to_claim(settings, live_server):
     LearnerProfileFactory(user=user, full_name="Rosa Claimant", credentials="DO")
     path = LearningPathPageFactory(title="Sepsis in the rural ED", slug="rural-sepsis")
     services.enrol(user, path)
-    for step in services.path_steps(path):
+    for step in progress.path_steps(path):
         services.complete_step(user, path, step.guide_id)
     services.submit_attempt(user, path, correct_answers(path))
     services.submit_evaluation(user, path, evaluation_answers(path))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from search.documents import all_documents
 from search.engines import get_embedded_engine
 from tests.factories import (
@@ -38,7 +38,7 @@ def site_content():
     path = LearningPathPageFactory(title="Recognising sepsis", slug="sepsis", steps=3)
     learner = UserFactory(username="csp-learner")
     services.enrol(learner, path)
-    services.complete_step(learner, path, services.path_steps(path)[0].guide_id)
+    services.complete_step(learner, path, progress.path_steps(path)[0].guide_id)
     get_embedded_engine().rebuild(all_documents())
     return {"guide": guide, "path": path}
 

@@ -25,7 +25,7 @@ def boom(request):
 
 
 def logs_something(request):
-    logging.getLogger("learning.services").warning("Claim rejected: over the maximum")
+    logging.getLogger("learning.journey.services").warning("Claim rejected: over the maximum")
     return HttpResponse("ok")
 
 
@@ -80,7 +80,7 @@ def test_one_access_line_per_request_with_its_id(client, json_log):
     assert isinstance(access["duration_ms"], int | float)
     assert access["time"].endswith("+00:00")
     # Lines logged by the view carry the same id.
-    (warning,) = [line for line in lines if line["logger"] == "learning.services"]
+    (warning,) = [line for line in lines if line["logger"] == "learning.journey.services"]
     assert warning["request_id"] == request_id
     assert warning["message"] == "Claim rejected: over the maximum"
     # Query strings (reset tokens, search terms) are never logged.

@@ -22,9 +22,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from curbside.security import activate_totp, confirm_email, has_second_factor, mfa_required
-from learning import services
+from learning.journey import progress, services
+from learning.journey.questions import evaluation_questions, post_test_questions
 from learning.models import LearnerProfile
-from learning.questions import evaluation_questions, post_test_questions
 
 
 class LearnerProfileFactory(DjangoModelFactory):
@@ -151,7 +151,7 @@ def evaluation_answers(path):
 def complete_path(user, path, credits="1.25"):
     """Take ``user`` through ``path`` to a credit claim; returns the claim."""
     services.enrol(user, path)
-    for step in services.path_steps(path):
+    for step in progress.path_steps(path):
         services.complete_step(user, path, step.guide_id)
     services.submit_attempt(user, path, correct_answers(path))
     services.submit_evaluation(user, path, evaluation_answers(path))

@@ -5,7 +5,7 @@ from django.db import transaction
 
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from tests.factories import InstitutionFactory, UserFactory
 from tests.learning.conftest import (  # noqa: F401  (fixtures re-exported)
     correct_answers,
@@ -40,7 +40,7 @@ def rollback():
 @pytest.fixture
 def at_test(learner, path):  # noqa: F811
     services.enrol(learner, path)
-    for step in services.path_steps(path):
+    for step in progress.path_steps(path):
         services.complete_step(learner, path, step.guide_id)
     return path
 

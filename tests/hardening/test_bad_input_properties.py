@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cms.names import normalise
-from learning import services
 from learning.certificates.codes import grouped
+from learning.journey import progress, services
+from learning.journey.questions import MAX_TEXT_ANSWER, evaluation_questions, post_test_questions
 from learning.models import (
     Certificate,
     CertificateEvent,
@@ -38,7 +39,6 @@ from learning.models import (
     TestAttempt,
 )
 from learning.models.profiles import TIME_ZONE_CHOICES
-from learning.questions import MAX_TEXT_ANSWER, evaluation_questions, post_test_questions
 from learning.validators import NPI_PREFIX, luhn_valid
 from tests.properties import examples
 
@@ -233,7 +233,7 @@ def test_valid_profiles_round_trip(
 @FEW
 @given(guide_id=st.one_of(st.integers(min_value=0, max_value=10**12 - 1), st.just(None)))
 def test_completing_any_guide_id_never_fails(client, rollback, learner, path, guide_id):
-    steps = [step.guide_id for step in services.path_steps(path)]
+    steps = [step.guide_id for step in progress.path_steps(path)]
     if guide_id is None:
         guide_id = steps[0]
     services.enrol(learner, path)
@@ -516,7 +516,7 @@ def test_profile_next_parameter_never_fails(client, rollback, learner, params, n
     )
 )
 def test_public_listings_ignore_any_query(client, rollback, learner, path, params):
-    guide = services.path_steps(path)[0].guide
+    guide = progress.path_steps(path)[0].guide
     client.force_login(learner)
     with rollback():
         for url in ("/guides/", "/mentors/", "/paths/", guide.url, path.url):

@@ -21,8 +21,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cms.integers import BIGINT_MAX, BIGINT_MIN, parse_id, parse_int
-from learning import services
-from learning.forms.journey import parse_test_answers
+from learning.journey import progress, services
+from learning.journey.forms import parse_test_answers
 from learning.models import Certificate, CreditClaim, LearningPathPage, PathStep
 from search.forms import MAX_PAGE, SearchForm
 
@@ -158,11 +158,11 @@ def _fill(value, n, context):
 @pytest.fixture
 def world(client, admin_world, doctor):
     """admin_world, and a second learner who has reached the post-test."""
-    from learning.questions import post_test_questions
+    from learning.journey.questions import post_test_questions
 
     path = admin_world["path"]
     services.enrol(doctor, path)
-    for step in services.path_steps(path):
+    for step in progress.path_steps(path):
         services.complete_step(doctor, path, step.guide_id)
     return {
         "users": {**admin_world, "learner": doctor},
@@ -237,7 +237,7 @@ def test_record_filter_with_a_bad_id_shows_every_record(client, admin_world):
 def test_answer_indexes_are_parsed_with_a_length_limit(at_test):
     from django.http import QueryDict
 
-    from learning.questions import post_test_questions
+    from learning.journey.questions import post_test_questions
 
     questions = post_test_questions(at_test)
     post = QueryDict(mutable=True)

@@ -1,6 +1,6 @@
 import pytest
 
-from learning.questions import evaluation_questions, post_test_questions
+from learning.journey.questions import evaluation_questions, post_test_questions
 from tests.factories import (
     LearnerFactory,
     LearningPathPageFactory,

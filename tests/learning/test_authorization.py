@@ -4,7 +4,7 @@ from django.urls import reverse
 
 import pytest
 
-from learning import services
+from learning.journey import progress
 from learning.models import CreditClaim, Enrolment, StepCompletion, TestAttempt
 from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory
 
@@ -33,7 +33,7 @@ def test_doctor_a_never_sees_or_changes_doctor_bs_progress(client, learner, othe
     dashboard = client.get("/me/").content.decode()
     assert "Recognising sepsis" not in dashboard and "Nothing in progress" in dashboard
     # Whatever A posts only ever touches A's own enrolment.
-    guide = services.path_steps(path)[0].guide
+    guide = progress.path_steps(path)[0].guide
     client.post(f"{path.url}steps/{guide.pk}/complete/")
     client.post(path.url + "claim/", {"credits": "0.25", "attested": "on"})
     after = (

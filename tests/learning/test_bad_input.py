@@ -2,7 +2,7 @@
 
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from learning.models import CreditClaim, EvaluationResponse, StepCompletion, TestAttempt
 
 from .conftest import correct_answers, evaluation_answers, evaluation_post_data, post_test_data
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def at_test(learner, path):
     services.enrol(learner, path)
-    for step in services.path_steps(path):
+    for step in progress.path_steps(path):
         services.complete_step(learner, path, step.guide_id)
     return path
 
@@ -42,7 +42,7 @@ def test_forged_step_id_changes_nothing(client, learner, path):
 
 def test_completing_a_step_without_enrolling_is_refused(client, learner, path):
     client.force_login(learner)
-    guide = services.path_steps(path)[0].guide
+    guide = progress.path_steps(path)[0].guide
     response = client.post(f"{path.url}steps/{guide.pk}/complete/", follow=True)
     assert "Enrol in this path first" in response.content.decode()
     assert not StepCompletion.objects.exists()
@@ -92,7 +92,7 @@ def test_bad_post_test_answers(client, learner, at_test, mangle):
     ],
 )
 def test_bad_evaluation_answers(client, learner, at_test, mangle):
-    from learning.questions import evaluation_questions
+    from learning.journey.questions import evaluation_questions
 
     services.submit_attempt(learner, at_test, correct_answers(at_test))
     client.force_login(learner)

@@ -7,7 +7,7 @@ from django.db import connection
 
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from learning.models import CreditClaim, Enrolment, StepCompletion, TestAttempt
 
 from .conftest import correct_answers, evaluation_answers
@@ -51,7 +51,7 @@ def test_simultaneous_enrolments_leave_one(learner, path):
 
 def test_simultaneous_mark_complete_leaves_one_record(learner, path):
     services.enrol(learner, path)
-    guide_id = services.path_steps(path)[0].guide_id
+    guide_id = progress.path_steps(path)[0].guide_id
     results = race(services.complete_step, learner, path, guide_id)
     assert StepCompletion.objects.filter(enrolment__user=learner, guide_id=guide_id).count() == 1
     assert sum(created for _, created in results) == 1
@@ -59,7 +59,7 @@ def test_simultaneous_mark_complete_leaves_one_record(learner, path):
 
 def test_simultaneous_passing_attempts_record_one_pass(learner, path):
     services.enrol(learner, path)
-    for step in services.path_steps(path):
+    for step in progress.path_steps(path):
         services.complete_step(learner, path, step.guide_id)
     race(services.submit_attempt, learner, path, correct_answers(path))
     attempts = TestAttempt.objects.filter(enrolment__user=learner)
@@ -69,7 +69,7 @@ def test_simultaneous_passing_attempts_record_one_pass(learner, path):
 
 def test_simultaneous_claims_leave_one_claim(learner, path):
     services.enrol(learner, path)
-    for step in services.path_steps(path):
+    for step in progress.path_steps(path):
         services.complete_step(learner, path, step.guide_id)
     services.submit_attempt(learner, path, correct_answers(path))
     services.submit_evaluation(learner, path, evaluation_answers(path))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from learning.models import (
     ClaimStatus,
     CreditClaim,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def steps_of(path):
-    return [s.guide for s in services.path_steps(path)]
+    return [s.guide for s in progress.path_steps(path)]
 
 
 def test_anonymous_visitor_sees_the_path_and_is_sent_to_log_in(client, path):

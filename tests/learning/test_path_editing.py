@@ -11,7 +11,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 import pytest
 
-from learning import services
+from learning import rules
+from learning.journey import progress, services
 from learning.models import LearningPathPage, PathIndexPage, StepCompletion
 from tests.factories import GuidePageFactory, InstitutionFactory
 
@@ -87,7 +88,7 @@ def test_path_without_credit_needs_no_accreditation(client, superuser):
 
 
 def test_publication_rules_directly():
-    problems = services.publication_problems(
+    problems = rules.publication_problems(
         max_credits=1,
         objectives=[],
         step_count=0,
@@ -98,7 +99,7 @@ def test_publication_rules_directly():
     )
     assert len(problems) == 5
     assert (
-        services.publication_problems(
+        rules.publication_problems(
             max_credits=0,
             objectives=[],
             step_count=0,
@@ -135,7 +136,7 @@ def test_quarter_credits_only():
 
 def test_content_with_learner_records_cannot_be_deleted(client, superuser, learner, path):
     services.enrol(learner, path)
-    step = services.path_steps(path)[0]
+    step = progress.path_steps(path)[0]
     services.complete_step(learner, path, step.guide_id)
     client.force_login(superuser)
     for page in (path, step.guide, PathIndexPage.objects.get()):
@@ -147,7 +148,7 @@ def test_content_with_learner_records_cannot_be_deleted(client, superuser, learn
 
 def test_unpublishing_or_editing_keeps_learner_records(learner, path):
     services.enrol(learner, path)
-    steps = services.path_steps(path)
+    steps = progress.path_steps(path)
     services.complete_step(learner, path, steps[0].guide_id)
     original_title = steps[0].guide.title
     steps[0].guide.title = "Renamed"

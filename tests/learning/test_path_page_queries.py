@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from tests.factories import LearningPathPageFactory
 
 from .conftest import correct_answers
@@ -20,7 +20,7 @@ PATH_PAGE_QUERIES = 16
 def path_with_progress(learner, steps, slug):
     path = LearningPathPageFactory(slug=slug, steps=steps)
     services.enrol(learner, path)
-    for step in services.path_steps(path)[: steps - 1]:
+    for step in progress.path_steps(path)[: steps - 1]:
         services.complete_step(learner, path, step.guide_id)
     return path
 
@@ -45,7 +45,7 @@ def test_path_page_queries_do_not_grow_with_steps(client, learner):
 
 def test_path_page_with_attempts_and_claim_is_still_constant(client, learner):
     path = path_with_progress(learner, 50, "done")
-    services.complete_step(learner, path, services.path_steps(path)[-1].guide_id)
+    services.complete_step(learner, path, progress.path_steps(path)[-1].guide_id)
     services.submit_attempt(learner, path, {q: [1] for q in correct_answers(path)})
     services.submit_attempt(learner, path, correct_answers(path))
     client.force_login(learner)

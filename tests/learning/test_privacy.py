@@ -13,8 +13,9 @@ from django.core.management import call_command
 import pytest
 from allauth.account.models import EmailAddress
 
-from learning import privacy, services
+from learning import privacy
 from learning.certificates import issuance
+from learning.journey import progress, services
 from learning.models import (
     AccountDeletion,
     Certificate,
@@ -58,7 +59,7 @@ def certified(learner, path, django_capture_on_commit_callbacks):
         complete(learner, path)
     in_progress = LearningPathPageFactory(title="Breaking bad news", slug="bad-news", steps=2)
     services.enrol(learner, in_progress)
-    services.complete_step(learner, in_progress, services.path_steps(in_progress)[0].guide_id)
+    services.complete_step(learner, in_progress, progress.path_steps(in_progress)[0].guide_id)
     awaiting = LearningPathPageFactory(
         title="Negotiating a contract",
         slug="contract",
@@ -386,7 +387,7 @@ def test_deleted_learner_is_logged_out_cannot_log_in_or_delete_again(client, lea
 def test_deletion_without_certificates_removes_the_user_row(client, doctor, path):
     LearnerProfileFactory(user=doctor, full_name="Dee Doctor")
     services.enrol(doctor, path)
-    services.complete_step(doctor, path, services.path_steps(path)[0].guide_id)
+    services.complete_step(doctor, path, progress.path_steps(path)[0].guide_id)
     user_id = doctor.pk
     client.force_login(doctor)
     assert delete(client).status_code == 302

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 import pytest
 
-from learning import services
+from learning.journey import progress, services
 from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory
 
 from .conftest import complete, wrong_answers
@@ -32,7 +32,7 @@ def data(learner, other_learner, django_capture_on_commit_callbacks):
     other_learner.learner_profile.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.enrol(learner, path_a)
-        for step in services.path_steps(path_a):
+        for step in progress.path_steps(path_a):
             services.complete_step(learner, path_a, step.guide_id)
         services.submit_attempt(learner, path_a, wrong_answers(path_a))  # 0%
         complete(learner, path_a, credits="1.5")  # passes at 100% on attempt 2

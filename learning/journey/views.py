@@ -1,59 +1,85 @@
-"""Thin views: parse the request, call learning.services, render or redirect."""
+"""Thin views: parse the request, call the journey's services, render or redirect."""
+
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from wagtail.models import Page
 
 from cms.credits import format_credits
+from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.exceptions import JourneyError
+from learning.models import LearnerProfile, LearningPathPage, PathStep
 
+from . import progress as journey_progress
 from . import services
-from .blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
-from .exceptions import JourneyError
-from .forms.journey import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
-from .models import LearnerProfile, LearningPathPage, PathStep
+from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
+from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions
+from .stages import ENROL_FIRST_MESSAGE, STEPS_DONE_MESSAGE, Stage
 
 
-def _login_first(request):
+def _login_first(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return None
 
 
-def step_url(path, guide):
+def _learner(request: HttpRequest) -> User:
+    """The signed-in learner, once _login_first or @login_required let the request in."""
+    return cast(User, request.user)
+
+
+def step_url(path: LearningPathPage, guide: Page) -> str:
     return f"{guide.url}?path={path.slug}"
 
 
-def _next_url(path, progress):
+def _next_url(path: LearningPathPage, progress: PathProgress) -> str:
     stage = progress.stage
-    if stage == "steps":
+    if stage == Stage.STEPS and progress.next_step is not None:
         return step_url(path, progress.next_step.guide)
-    if stage in {"test", "evaluation", "claim"}:
-        return path.route_url({"test": "post_test"}.get(stage, stage))
+    if stage.route_name:
+        return path.route_url(stage.route_name)
     return path.url
 
 
-def _render(request, path, template, status=200, **context):
+def _render(
+    request: HttpRequest,
+    path: LearningPathPage,
+    template: str,
+    status: int = 200,
+    **context: Any,
+) -> TemplateResponse:
     return TemplateResponse(
         request, template, {"page": path, "self": path, **context}, status=status
     )
 
 
-def path_overview(request, path):
-    progress = services.get_progress(request.user, path)
+def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
+    progress = journey_progress.get_progress(request.user, path)
     return _render(request, path, "learning/path_page.html", progress=progress)
 
 
-def enrol(request, path):
+def catalogue_context(request: HttpRequest, page: Page) -> dict[str, Any]:
+    """The catalogue of paths under ``page``, with the learner's own status.
+    Registered as the ``path_index_page_context`` hook."""
+    return {"catalogue": journey_progress.catalogue(request.user, page)}
+
+
+def enrol(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if request.method != "POST":
         return redirect(path.url)
     if response := _login_first(request):
         return response
     try:
-        _, created = services.enrol(request.user, path)
+        _, created = services.enrol(_learner(request), path)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
@@ -64,59 +90,60 @@ def enrol(request, path):
     return redirect(path.route_url("continue"))
 
 
-def continue_path(request, path):
+def continue_path(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
+    progress = journey_progress.get_progress(request.user, path)
     return redirect(_next_url(path, progress) if progress.enrolled else path.url)
 
 
-def complete_step(request, path, guide_id):
+def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if response := _login_first(request):
         return response
     try:
-        services.complete_step(request.user, path, guide_id)
+        services.complete_step(_learner(request), path, guide_id)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
-    progress = services.get_progress(request.user, path)
-    if progress.stage == "test":
-        messages.success(request, "Every step is complete: the post-test is open.")
+    progress = journey_progress.get_progress(request.user, path)
+    if progress.stage == Stage.TEST:
+        messages.success(request, STEPS_DONE_MESSAGE)
     return redirect(_next_url(path, progress))
 
 
-def _stage_guard(request, path, progress, wanted):
+def _stage_guard(
+    request: HttpRequest, path: LearningPathPage, progress: PathProgress, wanted: Stage
+) -> HttpResponse | None:
     """Redirect with a message when the learner is not at this point yet."""
     if not progress.enrolled:
-        messages.info(request, "Enrol in this path first.")
+        messages.info(request, ENROL_FIRST_MESSAGE)
         return redirect(path.url)
-    order = ["steps", "test", "evaluation", "claim", "completed"]
-    if order.index(progress.stage) < order.index(wanted):
-        notes = {
-            "test": "The post-test opens when every step is complete.",
-            "evaluation": "The evaluation follows a passed post-test.",
-            "claim": "Claim credit after the post-test and the evaluation.",
-        }
-        messages.info(request, notes[wanted])
+    if progress.stage.precedes(wanted):
+        messages.info(request, wanted.locked_message)
         return redirect(_next_url(path, progress))
     return None
 
 
-def post_test(request, path):
+def post_test(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, "test"):
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.TEST):
         return response
     questions = post_test_questions(path)
-    context = {"progress": progress, "questions": questions, "selected": {}, "attempt": None}
+    context: dict[str, Any] = {
+        "progress": progress,
+        "questions": questions,
+        "selected": {},
+        "attempt": None,
+    }
     if request.method == "POST" and not progress.passed:
         answers, error = parse_test_answers(request.POST, questions)
         if error is None:
             try:
-                attempt = services.submit_attempt(request.user, path, answers)
+                attempt = services.submit_attempt(_learner(request), path, answers)
             except JourneyError as exc:
                 error = exc.message
             else:
@@ -130,16 +157,16 @@ def post_test(request, path):
     return _render(request, path, "learning/post_test.html", **context)
 
 
-def evaluation(request, path):
+def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, "evaluation"):
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.EVALUATION):
         return response
     if progress.evaluation_done:
         return redirect(path.route_url("claim") if not progress.completed else path.url)
     questions = evaluation_questions(path)
-    context = {
+    context: dict[str, Any] = {
         "progress": progress,
         "questions": questions,
         "answers": {},
@@ -150,7 +177,7 @@ def evaluation(request, path):
         answers, error = parse_evaluation_answers(request.POST, questions)
         if error is None:
             try:
-                services.submit_evaluation(request.user, path, answers)
+                services.submit_evaluation(_learner(request), path, answers)
             except JourneyError as exc:
                 error = exc.message
             else:
@@ -163,21 +190,21 @@ def evaluation(request, path):
     return _render(request, path, "learning/evaluation.html", **context)
 
 
-def claim(request, path):
+def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = services.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, "claim"):
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.CLAIM):
         return response
     if progress.completed:
         return redirect(path.url)
-    profile = LearnerProfile.objects.filter(user=request.user).first()
+    profile = LearnerProfile.objects.filter(user=_learner(request)).first()
     form = ClaimForm(request.POST or None, initial={"credits": format_credits(path.max_credits)})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_credit(
-                request.user, path, form.cleaned_data["credits"], form.cleaned_data["attested"]
+                _learner(request), path, form.cleaned_data["credits"], form.cleaned_data["attested"]
             )
         except JourneyError as exc:
             field = exc.field if exc.field in form.fields else None
@@ -199,7 +226,7 @@ def claim(request, path):
     )
 
 
-def guide_step_context(request, guide):
+def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     """For a guide opened from a path (?path=<slug>): "Step k of n" and the
     learner's state. Registered as the ``guide_page_context`` hook."""
     slug = request.GET.get("path", "")
@@ -215,7 +242,9 @@ def guide_step_context(request, guide):
     )
     if guide.pk not in steps:
         return {}
-    progress = services.get_progress(request.user, path) if request.user.is_authenticated else None
+    progress = (
+        journey_progress.get_progress(request.user, path) if request.user.is_authenticated else None
+    )
     state = next((s for s in progress.steps if s.guide.pk == guide.pk), None) if progress else None
     return {
         "path_step": {
@@ -230,16 +259,19 @@ def guide_step_context(request, guide):
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
-        request, "learning/dashboard.html", {"dashboard": services.dashboard(request.user)}
+        request,
+        "learning/dashboard.html",
+        {"dashboard": journey_progress.dashboard(_learner(request))},
     )
 
 
 @login_required
-def profile(request):
-    instance = LearnerProfile.objects.filter(user=request.user).first() or LearnerProfile(
-        user=request.user, full_name=request.user.get_full_name()
+def profile(request: HttpRequest) -> HttpResponse:
+    learner = _learner(request)
+    instance = LearnerProfile.objects.filter(user=learner).first() or LearnerProfile(
+        user=learner, full_name=learner.get_full_name()
     )
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST":
@@ -254,14 +286,13 @@ def profile(request):
     return TemplateResponse(request, "learning/profile.html", {"form": form})
 
 
-def _safe_next(request):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
+def _safe_next(request: HttpRequest) -> bool:
     target = request.GET.get("next")
+    if not target:
+        return False
     # A local path only, and no control characters (a newline cannot go in a header).
     return (
-        bool(target)
-        and target.startswith("/")
+        target.startswith("/")
         and target.isprintable()
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -1,13 +1,18 @@
 """Forms a learner fills on the journey. They parse; the services decide."""
 
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import QueryDict
 
 from cms.integers import parse_int
 from cms.names import clean_person_name, clean_printed_text, normalise
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from learning.models import LearnerProfile
-from learning.questions import MAX_TEXT_ANSWER
+
+from .questions import MAX_TEXT_ANSWER, EvaluationQuestion, TestQuestion
 
 FIELD_PREFIX = "q-"
 MAX_CHOICE_DIGITS = 6
@@ -29,26 +34,26 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The form field checks the range itself, so an out-of-range month never
         # reaches LearnerProfile.clean() (which looks the month up in a list).
         for name, highest in (("birth_month", 12), ("birth_day", 31)):
-            field = self.fields[name]
+            field = cast(forms.IntegerField, self.fields[name])
             field.min_value, field.max_value = 1, highest
             field.validators += [MinValueValidator(1), MaxValueValidator(highest)]
             field.widget.attrs.update(min=1, max=highest)
 
-    def clean_full_name(self):
+    def clean_full_name(self) -> str:
         name = normalise(self.cleaned_data["full_name"])
         if not name:
             raise forms.ValidationError("Enter your name as it should appear on certificates.")
         return clean_person_name(name)
 
-    def clean_credentials(self):
+    def clean_credentials(self) -> str:
         return clean_printed_text(self.cleaned_data["credentials"])
 
-    def clean_npi(self):
+    def clean_npi(self) -> str:
         return self.cleaned_data["npi"].strip().replace(" ", "")
 
 
@@ -65,7 +70,9 @@ class ClaimForm(forms.Form):
     )
 
 
-def _forged(post, questions):
+def _forged(
+    post: Mapping[str, object], questions: Iterable[TestQuestion | EvaluationQuestion]
+) -> bool:
     known = {FIELD_PREFIX + q.id for q in questions}
     known |= {
         FIELD_PREFIX + q.id + "-how"
@@ -75,11 +82,13 @@ def _forged(post, questions):
     return any(key.startswith(FIELD_PREFIX) and key not in known for key in post)
 
 
-def parse_test_answers(post, questions):
+def parse_test_answers(
+    post: QueryDict, questions: list[TestQuestion]
+) -> tuple[dict[str, list[int]], str | None]:
     """POST data -> ({question id: [choice index]}, error message or None)."""
     if _forged(post, questions):
         return {}, "The answers do not match this post-test. Please reload the page and try again."
-    answers = {}
+    answers: dict[str, list[int]] = {}
     for question in questions:
         values = post.getlist(FIELD_PREFIX + question.id)
         # Choice indexes are small numbers: a long one is refused before int().
@@ -93,15 +102,18 @@ def parse_test_answers(post, questions):
     return answers, None
 
 
-def _free_text(value):
+def _free_text(value: str) -> str:
     """NUL cannot be typed, and PostgreSQL cannot store it (in text or JSON): drop it."""
     return value.replace("\x00", "").strip()
 
 
-def parse_evaluation_answers(post, questions):
+def parse_evaluation_answers(
+    post: QueryDict, questions: list[EvaluationQuestion]
+) -> tuple[dict[str, Any], str | None]:
+    """POST data -> ({question id: answer}, error message or None)."""
     if _forged(post, questions):
         return {}, "The answers do not match this evaluation. Please reload the page and try again."
-    answers = {}
+    answers: dict[str, Any] = {}
     ratings = {str(value): value for value, _ in RATING_CHOICES}
     changes = {value for value, _ in PRACTICE_CHANGE_CHOICES}
     for question in questions:

@@ -3,7 +3,8 @@ StreamFields. A question's id is its StreamField block id."""
 
 from dataclasses import dataclass
 
-from .blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.models import LearningPathPage
 
 MAX_TEXT_ANSWER = 4000
 
@@ -13,17 +14,17 @@ class TestQuestion:
     id: str
     number: int
     prompt: str
-    choices: tuple
-    correct: list
+    choices: tuple[str, ...]
+    correct: list[int]
     explanation: str
 
     @property
-    def multiple(self):
+    def multiple(self) -> bool:
         return len(self.correct) > 1
 
 
-def post_test_questions(path):
-    questions = []
+def post_test_questions(path: LearningPathPage) -> list[TestQuestion]:
+    questions: list[TestQuestion] = []
     for block in path.post_test:
         if block.block_type != "question":
             continue
@@ -49,7 +50,7 @@ class EvaluationQuestion:
     kind: str  # rating | text | practice_change
     prompt: str
 
-    def validate(self, value):
+    def validate(self, value: object) -> bool:
         """Is ``value`` (already parsed by the form) an acceptable answer?"""
         if self.kind == "rating":
             return value in {choice for choice, _ in RATING_CHOICES}
@@ -65,11 +66,11 @@ class EvaluationQuestion:
             )
         return False
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str]:
         return {"id": self.id, "kind": self.kind, "prompt": self.prompt}
 
 
-def evaluation_questions(path):
+def evaluation_questions(path: LearningPathPage) -> list[EvaluationQuestion]:
     return [
         EvaluationQuestion(
             id=block.id, number=number, kind=block.block_type, prompt=block.value["prompt"]

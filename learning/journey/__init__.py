@@ -1,0 +1,1 @@
+"""The learner's journey: catalogue, enrolment, steps, post-test, evaluation, claim."""

@@ -1,0 +1,235 @@
+"""Reading a learner's journey: progress on a path, the catalogue, the dashboard.
+
+Each function reads in a fixed number of queries, whatever the number of steps,
+paths or records.
+"""
+
+import datetime
+import decimal
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, Sum
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from learning.models import (
+    Certificate,
+    CertificateStatus,
+    CreditClaim,
+    Enrolment,
+    LearnerProfile,
+    LearningPathPage,
+    PathPrerequisite,
+    PathStep,
+    StepCompletion,
+    TestAttempt,
+)
+from learning.permissions import AnyUser
+
+from .stages import Stage
+
+
+@dataclass
+class StepState:
+    number: int
+    guide: Page
+    done: bool
+    is_next: bool
+
+
+@dataclass
+class PathProgress:
+    path: LearningPathPage
+    enrolment: Enrolment | None
+    steps: list[StepState] = field(default_factory=list)
+    attempts: list[TestAttempt] = field(default_factory=list)
+    evaluation_done: bool = False
+    claim: CreditClaim | None = None
+    missing_prerequisites: list[LearningPathPage] = field(default_factory=list)
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrolment is not None
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.done)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+    @property
+    def next_step(self) -> StepState | None:
+        return next((s for s in self.steps if not s.done), None)
+
+    @property
+    def steps_complete(self) -> bool:
+        return self.total > 0 and self.done_count == self.total
+
+    @property
+    def passed_attempt(self) -> TestAttempt | None:
+        return next((a for a in self.attempts if a.passed), None)
+
+    @property
+    def passed(self) -> bool:
+        return self.passed_attempt is not None
+
+    @property
+    def completed(self) -> bool:
+        return self.enrolment is not None and self.enrolment.completed_at is not None
+
+    @property
+    def stage(self) -> Stage:
+        if not self.enrolled:
+            return Stage.ENROL
+        if self.completed:
+            return Stage.COMPLETED
+        if not self.steps_complete:
+            return Stage.STEPS
+        if not self.passed:
+            return Stage.TEST
+        if not self.evaluation_done:
+            return Stage.EVALUATION
+        return Stage.CLAIM
+
+
+def path_steps(path: LearningPathPage) -> list[PathStep]:
+    # Steps need each guide's title, URL and reading time, not its body.
+    return list(
+        PathStep.objects.filter(page=path)
+        .select_related("guide")
+        .defer("guide__body", "guide__references", "guide__objectives", "guide__summary")
+        .order_by("sort_order", "pk")
+    )
+
+
+def get_progress(user: AnyUser, path: LearningPathPage) -> PathProgress:
+    """Everything the path page shows about one learner, in a fixed number of queries."""
+    steps = path_steps(path)
+    enrolment = None
+    done_ids: set[int] = set()
+    attempts: list[TestAttempt] = []
+    evaluation_done = False
+    claim = None
+    if user.is_authenticated:
+        enrolment = (
+            Enrolment.objects.filter(user=user, path=path)
+            .select_related("credit_claim", "evaluation_response")
+            .first()
+        )
+    if enrolment is not None:
+        done_ids = set(
+            StepCompletion.objects.filter(enrolment=enrolment).values_list("guide_id", flat=True)
+        )
+        attempts = list(TestAttempt.objects.filter(enrolment=enrolment).order_by("number"))
+        evaluation_done = hasattr(enrolment, "evaluation_response")
+        claim = getattr(enrolment, "credit_claim", None)
+    progress = PathProgress(
+        path=path,
+        enrolment=enrolment,
+        attempts=attempts,
+        evaluation_done=evaluation_done,
+        claim=claim,
+    )
+    next_marked = False
+    for number, step in enumerate(steps, start=1):
+        done = step.guide_id in done_ids
+        is_next = not done and not next_marked
+        next_marked = next_marked or is_next
+        progress.steps.append(
+            StepState(number=number, guide=step.guide, done=done, is_next=is_next)
+        )
+    if enrolment is None:
+        progress.missing_prerequisites = missing_prerequisites(user, path)
+    return progress
+
+
+def missing_prerequisites(user: AnyUser, path: LearningPathPage) -> list[LearningPathPage]:
+    """The paths ``user`` must complete before enrolling in ``path``."""
+    required = list(
+        PathPrerequisite.objects.filter(page=path)
+        .select_related("required_path")
+        .order_by("sort_order")
+    )
+    if not required:
+        return []
+    if not user.is_authenticated:
+        return [p.required_path for p in required]
+    done = set(
+        Enrolment.objects.filter(
+            user=user,
+            path__in=[p.required_path_id for p in required],
+            completed_at__isnull=False,
+        ).values_list("path_id", flat=True)
+    )
+    return [p.required_path for p in required if p.required_path_id not in done]
+
+
+def catalogue(user: AnyUser, index_page: Page) -> list[tuple[LearningPathPage, Enrolment | None]]:
+    """Live paths under the catalogue page, with the learner's own status."""
+    paths = list(
+        LearningPathPage.objects.child_of(index_page)
+        .live()
+        .public()
+        .with_step_counts()
+        .select_related("institution")
+        .order_by("title")
+    )
+    status = {}
+    if user.is_authenticated:
+        for enrolment in Enrolment.objects.filter(user=user, path__in=paths).with_progress():
+            status[enrolment.path_id] = enrolment
+    return [(path, status.get(path.pk)) for path in paths]
+
+
+def user_time_zone(user: User) -> datetime.tzinfo:
+    profile = LearnerProfile.objects.filter(user=user).only("time_zone").first()
+    return profile.zone if profile else datetime.UTC
+
+
+@dataclass
+class Dashboard:
+    in_progress: list[Enrolment]
+    completed: list[Enrolment]
+    credits_this_year: decimal.Decimal
+    year: int
+
+
+def dashboard(user: User) -> Dashboard:
+    """The learner's paths in progress and completed, and this year's credits."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .with_progress()
+        .select_related("path", "credit_claim")
+        .prefetch_related(
+            Prefetch(
+                "credit_claim__certificates",
+                queryset=Certificate.objects.filter(status=CertificateStatus.VALID),
+                to_attr="valid_certificates",
+            )
+        )
+        .order_by("-enrolled_at")
+    )
+    for enrolment in enrolments:
+        claim = getattr(enrolment, "credit_claim", None)
+        enrolment.current_certificates = claim.valid_certificates if claim else []
+    tz = user_time_zone(user)
+    year = timezone.localdate(timezone=tz).year
+    start = datetime.datetime(year, 1, 1, tzinfo=tz)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+    credits = CreditClaim.objects.filter(
+        enrolment__user=user, claimed_at__gte=start, claimed_at__lt=end
+    ).aggregate(total=Sum("credits"))["total"] or decimal.Decimal("0")
+    return Dashboard(
+        in_progress=[e for e in enrolments if e.completed_at is None],
+        completed=[e for e in enrolments if e.completed_at is not None],
+        credits_this_year=credits,
+        year=year,
+    )

@@ -1,0 +1,260 @@
+"""Writing the learner's journey: enrol, complete steps, post-test, evaluation, claim.
+
+Every function here is transactional and idempotent, and relies on database
+constraints (not only Python checks) so that two simultaneous requests leave
+one record. Views call these and show ``JourneyError.message`` to the learner.
+"""
+
+import decimal
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cms.credits import format_credits
+from learning.certificates.issuance import issue_certificate
+from learning.exceptions import (
+    EnrolmentClosed,
+    InvalidAnswer,
+    JourneyError,
+    NotAvailableYet,
+    NotEnrolled,
+    PrerequisitesMissing,
+)
+from learning.models import (
+    CertificatePolicy,
+    ClaimStatus,
+    CreditClaim,
+    Enrolment,
+    EvaluationResponse,
+    LearnerProfile,
+    LearningPathPage,
+    PathStep,
+    StepCompletion,
+    TestAttempt,
+)
+from learning.rules import in_quarters, parse_credits
+
+from .progress import missing_prerequisites
+from .questions import TestQuestion, evaluation_questions, post_test_questions
+from .stages import Stage
+
+
+def _require_open(path: LearningPathPage, action: str) -> None:
+    if not path.live:
+        raise EnrolmentClosed("This learning path is not available.")
+    if path.is_terminated():
+        raise EnrolmentClosed(
+            f"This activity's accreditation ended on {path.termination_date:%-d %B %Y}, so it "
+            f"no longer accepts {action}. Your existing records are kept."
+        )
+
+
+def enrol(user: User, path: LearningPathPage) -> tuple[Enrolment, bool]:
+    """Enrol ``user`` in ``path``; returns (enrolment, created). Idempotent."""
+    existing = Enrolment.objects.filter(user=user, path=path).first()
+    if existing:
+        return existing, False
+    _require_open(path, "new enrolments")
+    missing = missing_prerequisites(user, path)
+    if missing:
+        names = ", ".join(f"“{p.title}”" for p in missing)
+        raise PrerequisitesMissing(
+            f"Complete {names} before you enrol in this path.", missing=missing
+        )
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(user=user, path=path), True
+    except IntegrityError:
+        # A simultaneous request enrolled first: the database kept one.
+        return Enrolment.objects.get(user=user, path=path), False
+
+
+def _enrolment_for(user: User, path: LearningPathPage, *, lock: bool = False) -> Enrolment:
+    qs = Enrolment.objects.filter(user=user, path=path)
+    if lock:
+        qs = qs.select_for_update()
+    enrolment = qs.first()
+    if enrolment is None:
+        raise NotEnrolled("Enrol in this path first: your progress is saved from then on.")
+    return enrolment
+
+
+def complete_step(user: User, path: LearningPathPage, guide_id: int) -> tuple[StepCompletion, bool]:
+    """Record that ``user`` completed the step ``guide_id`` of ``path``.
+    Returns (completion, created). Two simultaneous calls leave one record."""
+    enrolment = _enrolment_for(user, path)
+    step = PathStep.objects.filter(page=path, guide_id=guide_id).select_related("guide").first()
+    if step is None:
+        raise JourneyError("That guide is not a step of this path.")
+    existing = StepCompletion.objects.filter(enrolment=enrolment, guide_id=guide_id).first()
+    if existing:
+        return existing, False
+    guide = step.guide
+    if not guide.live:
+        raise JourneyError("This guide is not published at the moment, so it cannot be completed.")
+    revision_id = guide.live_revision_id or guide.latest_revision_id
+    try:
+        with transaction.atomic():
+            completion = StepCompletion.objects.create(
+                enrolment=enrolment,
+                guide_id=guide_id,
+                guide_revision_id=revision_id,
+                guide_revision_number=revision_id,
+                guide_title=guide.title,
+            )
+            return completion, True
+    except IntegrityError:
+        return StepCompletion.objects.get(enrolment=enrolment, guide_id=guide_id), False
+
+
+def _all_steps_complete(enrolment: Enrolment, path: LearningPathPage) -> bool:
+    """Every current step of ``path`` has a completion (two small queries)."""
+    steps = PathStep.objects.filter(page=path)
+    return (
+        steps.exists() and not steps.exclude(guide__step_completions__enrolment=enrolment).exists()
+    )
+
+
+def _validate_test_answers(questions: list[TestQuestion], answers: Mapping[str, list[int]]) -> None:
+    """``answers``: question id -> list of choice indexes (ints). Raises InvalidAnswer."""
+    known = {q.id for q in questions}
+    unknown = set(answers) - known
+    if unknown:
+        raise InvalidAnswer("The answers do not match this post-test. Please reload and try again.")
+    for question in questions:
+        chosen = answers.get(question.id) or []
+        if not chosen:
+            raise InvalidAnswer(f"Answer question {question.number} before you submit.")
+        for index in chosen:
+            if not isinstance(index, int) or not 0 <= index < len(question.choices):
+                raise InvalidAnswer("The answers do not match this post-test. Please reload.")
+
+
+def submit_attempt(
+    user: User, path: LearningPathPage, answers: Mapping[str, list[int]]
+) -> TestAttempt:
+    """Score and record a post-test attempt. Returns the TestAttempt.
+
+    All steps must be complete; after a pass, no further attempt is recorded
+    (the passing one is returned)."""
+    questions = post_test_questions(path)
+    if not questions:
+        raise NotAvailableYet("This path has no post-test.")
+    with transaction.atomic():
+        enrolment = _enrolment_for(user, path, lock=True)
+        passed = TestAttempt.objects.filter(enrolment=enrolment, passed=True).first()
+        if passed:
+            return passed
+        if not _all_steps_complete(enrolment, path):
+            raise NotAvailableYet(Stage.TEST.locked_message)
+        _validate_test_answers(questions, answers)
+        results = {q.id: sorted(set(answers[q.id])) == q.correct for q in questions}
+        score = (decimal.Decimal(sum(results.values())) * 100 / len(questions)).quantize(
+            decimal.Decimal("0.01")
+        )
+        number = TestAttempt.objects.filter(enrolment=enrolment).count() + 1
+        return TestAttempt.objects.create(
+            enrolment=enrolment,
+            number=number,
+            score=score,
+            pass_mark=path.pass_mark,
+            passed=score >= path.pass_mark,
+            answers={q.id: sorted(set(answers[q.id])) for q in questions},
+            results=results,
+            path_revision_number=path.live_revision_id,
+        )
+
+
+def submit_evaluation(
+    user: User, path: LearningPathPage, answers: Mapping[str, Any]
+) -> tuple[EvaluationResponse, bool]:
+    """Record the evaluation once; a second submission returns the first."""
+    questions = evaluation_questions(path)
+    with transaction.atomic():
+        enrolment = _enrolment_for(user, path, lock=True)
+        existing = EvaluationResponse.objects.filter(enrolment=enrolment).first()
+        if existing:
+            return existing, False
+        if not TestAttempt.objects.filter(enrolment=enrolment, passed=True).exists():
+            raise NotAvailableYet(Stage.EVALUATION.locked_message)
+        clean = {}
+        for question in questions:
+            value = answers.get(question.id)
+            if not question.validate(value):
+                raise InvalidAnswer(f"Answer question {question.number}: {question.prompt}")
+            clean[question.id] = value
+        if set(answers) - {q.id for q in questions}:
+            raise InvalidAnswer("The answers do not match this evaluation. Please reload.")
+        response = EvaluationResponse.objects.create(
+            enrolment=enrolment,
+            answers=clean,
+            questions=[q.as_dict() for q in questions],
+        )
+        return response, True
+
+
+def claim_credit(
+    user: User, path: LearningPathPage, credits: object, attested: bool
+) -> tuple[CreditClaim, bool]:
+    """Claim credit and complete the path. Returns (claim, created); a second
+    claim returns the first one unchanged."""
+    amount = parse_credits(credits)
+    with transaction.atomic():
+        enrolment = _enrolment_for(user, path, lock=True)
+        existing = CreditClaim.objects.filter(enrolment=enrolment).first()
+        if existing:
+            return existing, False
+        _require_open(path, "credit claims")
+        if not EvaluationResponse.objects.filter(enrolment=enrolment).exists():
+            raise NotAvailableYet(
+                "Claim credit after you pass the post-test and fill the evaluation."
+            )
+        if not path.credit_bearing:
+            raise InvalidAnswer("This path does not carry credit.")
+        if amount <= 0:
+            raise InvalidAnswer("Claim more than zero credits.", field="credits")
+        if amount > path.max_credits:
+            raise InvalidAnswer(
+                f"You can claim at most {format_credits(path.max_credits)} credits for this "
+                "activity.",
+                field="credits",
+            )
+        if not in_quarters(amount):
+            raise InvalidAnswer(
+                "Claim credits in quarter credits (0.25, 0.5, 0.75...).", field="credits"
+            )
+        if not attested:
+            raise InvalidAnswer(
+                "Confirm that you claim only the credit commensurate with your participation.",
+                field="attested",
+            )
+        profile = LearnerProfile.objects.filter(user=user).first()
+        if profile is None or not profile.full_name.strip():
+            raise InvalidAnswer(
+                "Add your name as it should be printed on certificates (your profile) first.",
+                field="profile",
+            )
+        now = timezone.now()
+        approved = path.certificate_policy == CertificatePolicy.ON_COMPLETION
+        try:
+            with transaction.atomic():
+                claim = CreditClaim.objects.create(
+                    enrolment=enrolment,
+                    credits=amount,
+                    max_credits=path.max_credits,
+                    attested=True,
+                    status=ClaimStatus.APPROVED if approved else ClaimStatus.AWAITING_APPROVAL,
+                    approved_at=now if approved else None,
+                )
+        except IntegrityError:
+            return CreditClaim.objects.get(enrolment=enrolment), False
+        Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+            completed_at=now
+        )
+        if approved:
+            claim.enrolment.completed_at = now
+            issue_certificate(claim)
+        return claim, True
