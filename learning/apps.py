@@ -7,4 +7,9 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning paths"
 
     def ready(self):
+        from .certificates import events, tasks
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
+
+        # The certificate services announce a PDF to render; the task module
+        # queues it. Connected here, so every issuance reaches the queue.
+        events.pdf_needed.connect(tasks.enqueue_pdf, dispatch_uid="learning.certificates.pdf")

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import views
 from .certificates import views as certificate_views
+from .privacy import views as privacy_views
 
 urlpatterns = [
     path("me/", views.dashboard, name="learner_dashboard"),

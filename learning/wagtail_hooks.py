@@ -4,14 +4,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import (
-    CertificateActionView,
-    IssueCertificatesView,
-    PathReportView,
-    ReportsView,
-    pars_export,
-    staff_may_act,
-)
+from learning.certificates.admin_views import CertificateActionView, IssueCertificatesView
+from learning.reports.views import PathReportView, ReportsView, pars_export
+
+from .admin_views import staff_may_act
 from .models import (
     Certificate,
     CertificateEvent,

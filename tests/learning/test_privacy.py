@@ -13,7 +13,7 @@ from django.core.management import call_command
 import pytest
 from allauth.account.models import EmailAddress
 
-from learning import privacy, services
+from learning import services
 from learning.certificates import issuance
 from learning.models import (
     AccountDeletion,
@@ -27,6 +27,11 @@ from learning.models import (
     StepCompletion,
     TestAttempt,
 )
+from learning.privacy.deletion import DeletionRefused, delete_account
+from learning.privacy.plan import deletion_refusal
+from learning.privacy.purge import purge_expired
+from learning.privacy.retention import retain_until
+from learning.reports.services import pars_rows
 from tests.factories import (
     LearnerProfileFactory,
     LearningPathPageFactory,
@@ -173,7 +178,7 @@ def test_export_is_a_complete_versioned_json_attachment(client, learner, certifi
     assert certificate["credits"] == "1.25"
     assert [e["action"] for e in certificate["events"]][0] == "issued"
     assert certificate["kept_after_account_deletion_until"] == str(
-        privacy.retain_until(certified.issued_at)
+        retain_until(certified.issued_at)
     )
     assert data["security"]["password_set"] is True
 
@@ -226,7 +231,7 @@ def test_deletion_removes_second_factors_and_admin_preferences(learner, certifie
         from allauth.mfa.models import Authenticator
 
         Authenticator.objects.create(user=learner, type=Authenticator.Type.TOTP, data={})
-    privacy.delete_account(learner, PASSWORD)
+    delete_account(learner, PASSWORD)
     assert not UserProfile.objects.filter(user_id=learner.pk).exists()
     if apps.is_installed("allauth.mfa"):
         assert not Authenticator.objects.filter(user_id=learner.pk).exists()
@@ -247,7 +252,7 @@ def test_export_only_answers_get(client, learner):
 
 def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
     """A new model pointing at users must be classified here (and in
-    learning.privacy): exported, or not a learner's personal data."""
+    learning.privacy.export): exported, or not a learner's personal data."""
     exported = {
         "learning.LearnerProfile",
         "learning.Enrolment",
@@ -299,7 +304,9 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         if rel.is_relation and rel.auto_created and not rel.concrete
     }
     unclassified = related - exported - not_a_learners
-    assert not unclassified, f"Classify these in learning.privacy and this test: {unclassified}"
+    assert not unclassified, (
+        f"Classify these in learning.privacy.export and this test: {unclassified}"
+    )
 
 
 # --- Deletion -------------------------------------------------------------------------
@@ -311,7 +318,7 @@ def test_delete_page_summarises_what_is_kept_and_removed(client, learner, certif
     assert response.status_code == 200
     html = response.content.decode()
     assert certified.number in html
-    assert privacy.retain_until(certified.issued_at).strftime("%-d %b %Y") in html
+    assert retain_until(certified.issued_at).strftime("%-d %b %Y") in html
     assert "We keep (and why)" in html and "We delete" in html
     assert 'name="confirmation"' in html and 'type="password"' in html
 
@@ -358,7 +365,7 @@ def test_deletion_keeps_certificates_verifiable_and_removes_the_rest(
     assert tombstone.last_login is None
     deletion = AccountDeletion.objects.get()
     assert deletion.user == tombstone and deletion.certificates_kept == 1
-    assert deletion.retain_until == privacy.retain_until(certified.issued_at)
+    assert deletion.retain_until == retain_until(certified.issued_at)
     assert deletion.retain_until.year == certified.issued_at.year + 6
 
     # Another learner's records are untouched.
@@ -467,9 +474,9 @@ def test_mentors_staff_and_admins_cannot_delete_themselves(client, request, who,
 
 def test_institution_staff_membership_refuses_deletion(learner, path):
     path.institution.staff.add(learner)
-    assert "institution" in privacy.deletion_refusal(learner)
-    with pytest.raises(privacy.DeletionRefused):
-        privacy.delete_account(learner, PASSWORD)
+    assert "institution" in deletion_refusal(learner)
+    with pytest.raises(DeletionRefused):
+        delete_account(learner, PASSWORD)
 
 
 def test_service_is_one_transaction(learner, certified, monkeypatch):
@@ -479,25 +486,23 @@ def test_service_is_one_transaction(learner, certified, monkeypatch):
     def boom(user):
         raise RuntimeError("storage down")
 
-    monkeypatch.setattr(privacy, "_anonymise", boom)
+    monkeypatch.setattr("learning.privacy.deletion._anonymise", boom)
     with pytest.raises(RuntimeError):
-        privacy.delete_account(learner, PASSWORD)
+        delete_account(learner, PASSWORD)
     assert counts(learner) == before
     assert User.objects.get(pk=learner.pk).is_active
 
 
 def test_tombstone_username_never_collides(learner, certified):
     UserFactory(username=f"deleted-{learner.pk}")
-    privacy.delete_account(learner, PASSWORD)
+    delete_account(learner, PASSWORD)
     tombstone = User.objects.get(pk=learner.pk)
     assert tombstone.username.startswith(f"deleted-{learner.pk}-")
 
 
 def test_staff_reports_still_work_for_a_deleted_learner(client, learner, certified, superuser):
-    from learning import reports
-
-    privacy.delete_account(learner, PASSWORD)
-    [row] = [r for r in reports.pars_rows(superuser) if r["certificate_number"] == certified.number]
+    delete_account(learner, PASSWORD)
+    [row] = [r for r in pars_rows(superuser) if r["certificate_number"] == certified.number]
     assert row["learner_name"] == "Alice Able" and row["board_id"] == ""
 
 
@@ -506,9 +511,9 @@ def test_staff_reports_still_work_for_a_deleted_learner(client, learner, certifi
 
 def test_retention_is_six_years_from_issue():
     issued = datetime.datetime(2024, 2, 29, 12, tzinfo=datetime.UTC)
-    assert privacy.retain_until(issued) == datetime.date(2030, 2, 28)
+    assert retain_until(issued) == datetime.date(2030, 2, 28)
     issued = datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC)
-    assert privacy.retain_until(issued) == datetime.date(2031, 6, 1)
+    assert retain_until(issued) == datetime.date(2031, 6, 1)
 
 
 def test_purge_removes_kept_certificates_only_after_six_years(
@@ -516,14 +521,14 @@ def test_purge_removes_kept_certificates_only_after_six_years(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         replacement = issuance.reissue(certified, superuser, "Corrected the name")
-    privacy.delete_account(learner, PASSWORD)
+    delete_account(learner, PASSWORD)
     deletion = AccountDeletion.objects.get()
-    last_day = privacy.retain_until(replacement.issued_at)
+    last_day = retain_until(replacement.issued_at)
     assert deletion.retain_until == last_day
 
-    assert privacy.purge_expired(today=last_day).certificates == 0
+    assert purge_expired(today=last_day).certificates == 0
     assert Certificate.objects.filter(user_id=learner.pk).count() == 2
-    dry = privacy.purge_expired(today=last_day + datetime.timedelta(days=1), dry_run=True)
+    dry = purge_expired(today=last_day + datetime.timedelta(days=1), dry_run=True)
     assert (dry.certificates, dry.accounts) == (2, 1)
     assert Certificate.objects.filter(user_id=learner.pk).count() == 2
 

@@ -3,14 +3,16 @@ in the database in a fixed number of queries."""
 
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Count, Q, Sum
+from django.contrib.auth.models import User
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from cms import spreadsheets
 from cms.credits import format_credits
-
-from .models import (
+from learning.models import (
     Certificate,
     CertificateStatus,
     EvaluationResponse,
@@ -31,11 +33,11 @@ PARS_COLUMNS = [
 ]
 
 
-def paths_for(user):
+def paths_for(user: User) -> QuerySet[LearningPathPage]:
     return LearningPathPage.objects.accredited_by_staff(user).order_by("title")
 
 
-def path_summaries(user):
+def path_summaries(user: User) -> list[dict[str, Any]]:
     """One row per path the user may report on."""
     paths = list(
         paths_for(user).annotate(
@@ -80,7 +82,7 @@ def path_summaries(user):
     return rows
 
 
-def evaluation_summary(path):
+def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
     """Per question: the mean rating and its distribution, free-text answers,
     and the change-in-practice answers."""
     responses = EvaluationResponse.objects.filter(enrolment__path=path).values_list(
@@ -114,7 +116,7 @@ def evaluation_summary(path):
     return {"responses": len(responses), "questions": summary}
 
 
-def pars_rows(user, path=None):
+def pars_rows(user: User, path: LearningPathPage | None = None) -> Iterator[dict[str, Any]]:
     certificates = Certificate.objects.visible_to_staff(user).filter(status=CertificateStatus.VALID)
     if path is not None:
         certificates = certificates.filter(path=path)
@@ -137,7 +139,7 @@ def pars_rows(user, path=None):
         }
 
 
-def pars_csv(user, path=None):
+def pars_csv(user: User, path: LearningPathPage | None = None) -> str:
     buffer = io.StringIO()
     writer = spreadsheets.dict_writer(buffer, PARS_COLUMNS)
     writer.writeheader()
