@@ -6,7 +6,7 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "Learning paths"
 
-    def ready(self):
+    def ready(self) -> None:
         from .certificates import events, tasks
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
 

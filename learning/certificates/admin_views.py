@@ -1,7 +1,7 @@
 """Admin views for institution staff: issue certificates in bulk, revoke and
 reissue with a reason. Each acts only on the staff member's institutions."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +18,7 @@ from cms.credits import format_credits
 from cms.integers import IdMultipleChoiceField
 from learning.admin_views import StaffOnlyMixin, staff_may_act
 from learning.exceptions import JourneyError
+from learning.http import AuthenticatedRequest
 from learning.models import Certificate, CreditClaim
 
 from . import issuance
@@ -34,8 +35,9 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args: Any, queryset: QuerySet[CreditClaim], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["claims"].queryset = queryset
-        self.fields["claims"].label_from_instance = lambda claim: (
+        claims = cast(IdMultipleChoiceField, self.fields["claims"])
+        claims.queryset = queryset
+        claims.label_from_instance = lambda claim: (  # type: ignore[method-assign,assignment]
             f"{certificate_name(claim.enrolment.user)} — "
             f"{claim.enrolment.path.title} — {format_credits(claim.credits)} credits — "
             f"{claim.get_status_display()}"
@@ -52,6 +54,7 @@ def certificate_name(user: User) -> str:
 
 
 class IssueCertificatesView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+    request: AuthenticatedRequest
     template_name = "learning/admin/issue_certificates.html"
     page_title = "Issue certificates"
     header_icon = "success"
@@ -85,6 +88,7 @@ class ReasonForm(forms.Form):
 
 
 class CertificateActionView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+    request: AuthenticatedRequest
     template_name = "learning/admin/certificate_action.html"
     header_icon = "warning"
     form_class = ReasonForm
@@ -97,7 +101,7 @@ class CertificateActionView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView)
         if not staff_may_act(request.user):
             raise Http404
         certificate = (
-            Certificate.objects.visible_to_staff(request.user).filter(pk=kwargs["pk"]).first()
+            Certificate.objects.visible_to_staff(self.request.user).filter(pk=kwargs["pk"]).first()
         )
         if certificate is None:
             raise Http404

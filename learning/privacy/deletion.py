@@ -10,6 +10,7 @@ nothing has to be kept, the user row itself is deleted.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -137,6 +138,7 @@ def _tombstone_username(user: User) -> str:
 def _anonymise(user: User) -> None:
     """Keep the user row for the PROTECT foreign keys of the kept records, with
     nothing personal left on it or hanging from it."""
+    relation: Any
     for relation in user._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
             continue

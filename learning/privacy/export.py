@@ -71,7 +71,7 @@ def _security(user: User) -> dict[str, Any]:
     if authenticator:
         security["authenticators"] = [
             {"type": a.type, "created_at": getattr(a, "created_at", None)}
-            for a in authenticator.objects.filter(user=user).order_by("pk")
+            for a in authenticator._default_manager.filter(user=user).order_by("pk")
         ]
     social = optional_model("socialaccount", "SocialAccount", "allauth.socialaccount")
     if social:
@@ -82,7 +82,7 @@ def _security(user: User) -> dict[str, Any]:
                 "date_joined": s.date_joined,
                 "last_login": s.last_login,
             }
-            for s in social.objects.filter(user=user).order_by("pk")
+            for s in social._default_manager.filter(user=user).order_by("pk")
         ]
     user_sessions = optional_model("usersessions", "UserSession", "allauth.usersessions")
     if user_sessions:
@@ -93,7 +93,7 @@ def _security(user: User) -> dict[str, Any]:
                 "created_at": s.created_at,
                 "last_seen_at": s.last_seen_at,
             }
-            for s in user_sessions.objects.filter(user=user).order_by("pk")
+            for s in user_sessions._default_manager.filter(user=user).order_by("pk")
         ]
     return security
 
@@ -101,7 +101,7 @@ def _security(user: User) -> dict[str, Any]:
 def _admin_preferences(user: User) -> dict[str, Any] | None:
     """Wagtail's per-user settings (language, time zone...), if any."""
     model = optional_model("wagtailusers", "UserProfile", "wagtail.users")
-    profile = model.objects.filter(user=user).first() if model else None
+    profile = model._default_manager.filter(user=user).first() if model else None
     if profile is None:
         return None
     data: dict[str, Any] = {}
@@ -116,7 +116,7 @@ def _admin_preferences(user: User) -> dict[str, Any] | None:
 def _certificate(
     certificate: Certificate,
     events: dict[int, list[CertificateEvent]],
-    supersedes_numbers: dict[int, str],
+    supersedes_numbers: dict[int | None, str],
 ) -> dict[str, Any]:
     return {
         "number": certificate.number,
@@ -153,7 +153,7 @@ def export_data(user: User) -> dict[str, Any]:
     certificates = list(
         Certificate.objects.filter(user=user).select_related("path").order_by("issued_at", "pk")
     )
-    numbers = {c.pk: c.number for c in certificates}
+    numbers: dict[int | None, str] = {c.pk: c.number for c in certificates}
     events: dict[int, list[CertificateEvent]] = {}
     for event in CertificateEvent.objects.filter(certificate__user=user).order_by("at", "pk"):
         events.setdefault(event.certificate_id, []).append(event)

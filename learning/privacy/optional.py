@@ -4,10 +4,10 @@ when the app is not installed."""
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 
-def optional_model(app_label: str, model_name: str, app_name: str) -> type[Model] | None:
+def optional_model(app_label: str, model_name: str, app_name: str) -> type[Any] | None:
     if not apps.is_installed(app_name):
         return None
     return apps.get_model(app_label, model_name)
@@ -16,4 +16,4 @@ def optional_model(app_label: str, model_name: str, app_name: str) -> type[Model
 def email_addresses(user: Any) -> QuerySet[Any] | None:
     """The account's allauth e-mail addresses, or None without allauth."""
     model = optional_model("account", "EmailAddress", "allauth.account")
-    return model.objects.filter(user=user) if model else None
+    return model._default_manager.filter(user=user) if model else None

@@ -144,7 +144,7 @@ def _kept_claims(user: User) -> tuple[KeptClaim, ...]:
     enrolments: dict[int, int] = {}
     for certificate in certificates.order_by("issued_at", "pk"):
         # The template shows each certificate's own last day.
-        certificate.retain_until = retain_until(certificate.issued_at)  # type: ignore[attr-defined]
+        certificate.retain_until = retain_until(certificate.issued_at)
         chains.setdefault(certificate.claim_id, []).append(certificate)
         enrolments[certificate.claim_id] = certificate.claim.enrolment_id
     return tuple(

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from learning.http import AuthenticatedRequest
 from learning.ratelimit import allow, seconds_until_next_window
 
 from .deletion import DeletionRefused, PrivacyError
@@ -54,14 +55,14 @@ def _context(plan: DeletionPlan, **extra: Any) -> dict[str, Any]:
 
 @never_cache
 @login_required
-def privacy_page(request: HttpRequest) -> HttpResponse:
+def privacy_page(request: AuthenticatedRequest) -> HttpResponse:
     plan = plan_deletion(request.user)
     return TemplateResponse(request, "learning/privacy.html", _context(plan))
 
 
 @never_cache
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     response = HttpResponse(
@@ -74,7 +75,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     plan = plan_deletion(user)
     form = DeleteAccountForm(request.POST or None, kind=plan.confirmation_kind)

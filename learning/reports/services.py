@@ -88,7 +88,10 @@ def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
     responses = EvaluationResponse.objects.filter(enrolment__path=path).values_list(
         "questions", "answers"
     )
-    questions, ratings, texts, changes = {}, defaultdict(list), defaultdict(list), defaultdict(list)
+    questions: dict[str, dict[str, Any]] = {}
+    ratings: defaultdict[str, list[int]] = defaultdict(list)
+    texts: defaultdict[str, list[str]] = defaultdict(list)
+    changes: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     for asked, answers in responses:
         for question in asked:
             questions.setdefault(question["id"], question)
@@ -125,15 +128,15 @@ def pars_rows(user: User, path: LearningPathPage | None = None) -> Iterator[dict
     )
     for c in certificates:
         profile = getattr(c.user, "learner_profile", None)
-        consent = bool(profile and profile.pars_consent)
+        consented = profile if profile is not None and profile.pars_consent else None
         yield {
             "learner_name": c.learner_name,
             "completion_date": c.completion_date.isoformat(),
             "credits": format_credits(c.credits),
             "credit_type": "AMA PRA Category 1 Credit",
-            "board_id": profile.board_id if consent else "",
-            "birth_month": profile.birth_month or "" if consent else "",
-            "birth_day": profile.birth_day or "" if consent else "",
+            "board_id": consented.board_id if consented else "",
+            "birth_month": consented.birth_month or "" if consented else "",
+            "birth_day": consented.birth_day or "" if consented else "",
             "activity": c.activity_title,
             "certificate_number": c.number,
         }

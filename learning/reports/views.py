@@ -9,11 +9,13 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from learning.admin_views import StaffOnlyMixin, staff_may_act
+from learning.http import AuthenticatedRequest
 
 from .services import evaluation_summary, pars_csv, path_summaries, paths_for
 
 
 class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    request: AuthenticatedRequest
     template_name = "learning/admin/reports.html"
     page_title = "CME reports"
     header_icon = "table"
@@ -23,13 +25,14 @@ class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
 
 
 class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    request: AuthenticatedRequest
     template_name = "learning/admin/path_report.html"
     header_icon = "table"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not staff_may_act(request.user):
             raise Http404
-        path = paths_for(request.user).filter(pk=kwargs["pk"]).first()
+        path = paths_for(self.request.user).filter(pk=kwargs["pk"]).first()
         if path is None:
             raise Http404
         self.path = path
@@ -48,7 +51,7 @@ class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-def pars_export(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def pars_export(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     if not staff_may_act(request.user):
         raise Http404
     path = None
