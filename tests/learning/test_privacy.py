@@ -28,7 +28,7 @@ from learning.models import (
     TestAttempt,
 )
 from learning.privacy.deletion import DeletionRefused, delete_account
-from learning.privacy.plan import deletion_refusal
+from learning.privacy.plan import deletion_refusal, plan_deletion
 from learning.privacy.purge import purge_expired
 from learning.privacy.retention import retain_until
 from learning.reports.services import pars_rows
@@ -321,6 +321,45 @@ def test_delete_page_summarises_what_is_kept_and_removed(client, learner, certif
     assert retain_until(certified.issued_at).strftime("%-d %b %Y") in html
     assert "We keep (and why)" in html and "We delete" in html
     assert 'name="confirmation"' in html and 'type="password"' in html
+
+
+def test_one_plan_is_shown_carried_out_and_purged(
+    client, learner, certified, superuser, django_capture_on_commit_callbacks
+):
+    """What the page says deletion keeps and removes is what deletion does,
+    and what the purge later removes: all three use plan_deletion."""
+    with django_capture_on_commit_callbacks(execute=True):
+        replacement = issuance.reissue(certified, superuser, "Corrected the name")
+    plan = plan_deletion(learner)
+    assert (plan.refusal, plan.confirmation_kind) == (None, "password")
+    assert [c.pk for c in plan.certificates] == [certified.pk, replacement.pk]
+    assert (plan.claims_kept, plan.enrolments_removed, plan.claims_removed) == (1, 2, 1)
+    assert plan.retain_until == retain_until(replacement.issued_at)
+
+    client.force_login(learner)
+    html = client.get("/me/privacy/delete/").content.decode()
+    assert "2 enrolments without a certificate" in html
+    assert "1 credit claim without a certificate" in html
+    assert plan.retain_until.strftime("%-d %B %Y") in html
+
+    result = delete_account(learner, PASSWORD)
+    assert (result.certificates_kept, result.retain_until) == (2, plan.retain_until)
+    assert not result.user_removed
+    tombstone = User.objects.get(pk=learner.pk)
+    kept_enrolments = Enrolment.objects.filter(user=tombstone).values_list("pk", flat=True)
+    assert set(kept_enrolments) == plan.kept_enrolment_ids
+    kept_claims = CreditClaim.objects.filter(enrolment__user=tombstone).values_list("pk", flat=True)
+    assert set(kept_claims) == plan.kept_claim_ids
+
+    after = plan_deletion(tombstone)
+    assert after.refusal == "This account is already deleted."
+    assert after.kept_claim_ids == plan.kept_claim_ids
+    assert after.retain_until == plan.retain_until
+    assert after.expired(plan.retain_until) == ()
+    last_day = plan.retain_until
+    assert purge_expired(today=last_day).certificates == 0
+    assert purge_expired(today=last_day + datetime.timedelta(days=1)).certificates == 2
+    assert not User.objects.filter(pk=learner.pk).exists()
 
 
 def test_deletion_keeps_certificates_verifiable_and_removes_the_rest(
