@@ -32,7 +32,7 @@ Checks:
 * nothing half-written (as load_test.py checks: every StepCompletion has its
   Enrolment, no duplicates, claim <-> completed enrolment, one certificate per
   claim), first as left, then after the documented recovery
-  (``learning.certificates.recovery.recover``: queues issuance and PDFs that are
+  (``learning.certificates.tasks.recover``: queues issuance and PDFs that are
   missing; with the immediate backend they run at once) every PDF ready;
 * "no successful response without its row", for steps and claims. The other
   direction is reported separately: a request can commit and then lose its

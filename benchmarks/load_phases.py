@@ -6,7 +6,7 @@ db_restart_fault.py (production settings, the server's SECRET_KEY):
   no prerequisites, with its correct post-test answers) and N learners with a
   profile and a database session each, at staggered points of their first path;
 * check: what the learners' requests left in the database;
-* recover: the documented recovery (learning.certificates.recovery.recover).
+* recover: the documented recovery (learning.certificates.tasks.recover).
 """
 
 import sys
@@ -209,11 +209,11 @@ def phase_check():
 
 
 def phase_recover():
-    """The documented recovery (learning.certificates.recovery.recover): queue
+    """The documented recovery (learning.certificates.tasks.recover): queue
     issuance and PDF rendering for whatever is missing; with the immediate
     backend they run here and now."""
     django_setup(urls=True)
-    from learning.certificates.recovery import recover
+    from learning.certificates.tasks import recover
 
     return recover()
 

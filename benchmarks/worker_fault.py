@@ -51,7 +51,8 @@ def phase_setup(count):
     django_setup()
     from django.db import transaction
 
-    from learning.certificates.bulk import claims_needing_certificates, enqueue_issuance
+    from learning.certificates.bulk import claims_needing_certificates
+    from learning.certificates.tasks import enqueue_issuance
 
     path = credit_path()
     with transaction.atomic():

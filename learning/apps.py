@@ -7,8 +7,13 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning paths"
 
     def ready(self) -> None:
+        from .certificates import events, tasks
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
         from .journey import routes
 
         # The path page's subpage routes are the journey's views (the model imports none).
         routes.attach(self.get_model("LearningPathPage"))
+
+        # The certificate services announce a PDF to render; the task module
+        # queues it. Connected here, so every issuance reaches the queue.
+        events.pdf_needed.connect(tasks.enqueue_pdf, dispatch_uid="learning.certificates.pdf")

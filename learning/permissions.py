@@ -5,13 +5,13 @@ this module while the models load, so it imports no learning model.
 """
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from wagtail.models import Page
@@ -29,6 +29,16 @@ AnyUser = User | AnonymousUser
 def staff_may_act(user: AnyUser) -> bool:
     """May ``user`` use the CME staff screens (certificates, reports) at all?"""
     return user.is_active and (user.is_superuser or user.staff_institutions.exists())
+
+
+class StaffOnlyMixin:
+    """For the CME staff's admin views: anyone else gets a 404, as if the page
+    did not exist."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not staff_may_act(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 def institution_staff_q(user: AnyUser, institution_lookup: str = "institution") -> Q:

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import privacy_views
 from .certificates import views as certificate_views
 from .journey import views
+from .privacy import views as privacy_views
 
 urlpatterns = [
     path("me/", views.dashboard, name="learner_dashboard"),

@@ -4,13 +4,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import (
-    CertificateActionView,
-    IssueCertificatesView,
-    PathReportView,
-    ReportsView,
-    pars_export,
-)
+from learning.certificates.admin_views import CertificateActionView, IssueCertificatesView
+from learning.reports.views import PathReportView, ReportsView, pars_export
+
 from .journey.views import catalogue_context, guide_step_context
 from .models import (
     Certificate,

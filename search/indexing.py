@@ -2,10 +2,11 @@
 
 A change (publish, unpublish, move, delete, a new view restriction, a
 mentor's new name) records the pages it touches in PendingIndexUpdate, in
-the same transaction as the change, and queues the `process_index_updates`
-task to run once that transaction commits. The task builds each page's
-document from the database as it is then and writes it to every engine (or
-removes it when the page is no longer published and public). A row is
+the same transaction as the change, and once that transaction commits asks
+for the `process_index_updates` task (the search.events signal, which
+search.tasks answers by queueing it). The task builds each page's document
+from the database as it is then and writes it to every engine (or removes
+it when the page is no longer published and public). A row is
 deleted only when every engine has the update, so an Elasticsearch outage
 delays updates and loses none: the next run (the next change, the retry a
 database worker schedules, or `manage.py search_index process`) catches up.
@@ -18,6 +19,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -26,6 +28,7 @@ from wagtail.models import Page
 
 from .documents import INDEXED_MODELS, all_documents, documents_for, published_ids
 from .engines import EngineUnavailable, SearchEngine, get_engines
+from .events import index_update_requested
 from .models import IndexedDocument, PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
@@ -37,8 +40,6 @@ RETRY_DELAYS = (30, 60, 120, 300, 600, 1800)
 def _indexable_or_indexed(page_ids: set[int]) -> set[int]:
     """Drop pages that are neither guides nor paths nor in the index (the
     home page, the index pages): they never need an update."""
-    from django.contrib.contenttypes.models import ContentType
-
     types = ContentType.objects.get_for_models(*INDEXED_MODELS).values()
     wanted = set(
         Page.objects.filter(pk__in=page_ids, content_type__in=types).values_list("pk", flat=True)
@@ -52,8 +53,6 @@ def _indexable_or_indexed(page_ids: set[int]) -> set[int]:
 def request_update(page_ids: Iterable[int], *, filter_types: bool = True) -> int:
     """Record that these pages need re-indexing and queue the task for when
     the current transaction commits. Returns how many pages were queued."""
-    from .tasks import process_index_updates
-
     page_ids = set(page_ids)
     if filter_types and page_ids:
         page_ids = _indexable_or_indexed(page_ids)
@@ -66,8 +65,14 @@ def request_update(page_ids: Iterable[int], *, filter_types: bool = True) -> int
         unique_fields=["page_id"],
         update_fields=["requested_at"],
     )
-    transaction.on_commit(process_index_updates.enqueue)
+    transaction.on_commit(_announce)
     return len(page_ids)
+
+
+def _announce() -> None:
+    """After the commit: the task module (connected in search.apps) queues
+    ``process_index_updates``."""
+    index_update_requested.send(sender=PendingIndexUpdate)
 
 
 @dataclass(frozen=True)

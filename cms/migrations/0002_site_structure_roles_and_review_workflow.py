@@ -1,15 +1,9 @@
 """A fresh database gets the site tree, the editorial groups and the CME review
 workflow, so that roles work without running any command."""
 
-import uuid
-
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MENTORS = "Mentors"
-REVIEWERS = "CME reviewers"
-STAFF = "Institution staff"
-WORKFLOW = "CME review"
+from cms.roles import MENTORS, REVIEWERS, STAFF, WORKFLOW, create_page, ensure_permissions, perm
 
 GROUP_MODEL_PERMISSIONS = {
     MENTORS: [
@@ -48,47 +42,6 @@ COLLECTION_PERMISSIONS = {
 }
 
 
-def _ensure_permissions(apps):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
-def _perm(apps, app_label, codename):
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-def _create_page(apps, model_name, parent, slug, title, child_index, app_label="cms", **fields):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Locale = apps.get_model("wagtailcore", "Locale")
-    Model = apps.get_model(app_label, model_name)
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label=app_label, model=model_name.lower()
-    )
-    path = parent.path + f"{child_index:04d}" if parent else f"0001{child_index:04d}"
-    page = Model.objects.create(
-        title=title,
-        draft_title=title,
-        slug=slug,
-        content_type=content_type,
-        path=path,
-        depth=(parent.depth + 1) if parent else 2,
-        numchild=0,
-        url_path=(parent.url_path if parent else "/") + slug + "/",
-        locale=Locale.objects.order_by("pk").first(),
-        translation_key=uuid.uuid4(),
-        live=True,
-        **fields,
-    )
-    if parent:
-        Page = apps.get_model("wagtailcore", "Page")
-        Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + 1)
-        parent.numchild += 1
-    return page
-
-
 def forwards(apps, schema_editor):
     Page = apps.get_model("wagtailcore", "Page")
     Site = apps.get_model("wagtailcore", "Site")
@@ -102,13 +55,13 @@ def forwards(apps, schema_editor):
     WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
 
-    _ensure_permissions(apps)
+    ensure_permissions(apps)
 
     # Site tree: replace Wagtail's welcome page with our home page.
     Page.objects.filter(depth=2, content_type__app_label="wagtailcore", slug="home").delete()
     root = Page.objects.get(depth=1)
     used = Page.objects.filter(depth=2).count()
-    home = _create_page(
+    home = create_page(
         apps,
         "HomePage",
         None,
@@ -120,7 +73,7 @@ def forwards(apps, schema_editor):
         "for the judgment calls textbooks leave out.",
     )
     Page.objects.filter(pk=root.pk).update(numchild=used + 1)
-    guides = _create_page(
+    guides = create_page(
         apps,
         "GuideIndexPage",
         home,
@@ -140,19 +93,19 @@ def forwards(apps, schema_editor):
     groups = {}
     for name, perms in GROUP_MODEL_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*[_perm(apps, app, codename) for app, codename in perms])
+        group.permissions.add(*[perm(apps, app, codename) for app, codename in perms])
         groups[name] = group
     for name, codenames in GROUP_PAGE_PERMISSIONS.items():
         for codename in codenames:
             GroupPagePermission.objects.get_or_create(
-                group=groups[name], page_id=guides.pk, permission=_perm(apps, "wagtailcore", codename)
+                group=groups[name], page_id=guides.pk, permission=perm(apps, "wagtailcore", codename)
             )
     root_collection = Collection.objects.get(depth=1)
     for name, codenames in COLLECTION_PERMISSIONS.items():
         for codename in codenames:
             app = "wagtailimages" if codename.endswith("image") else "wagtaildocs"
             GroupCollectionPermission.objects.get_or_create(
-                group=groups[name], collection=root_collection, permission=_perm(apps, app, codename)
+                group=groups[name], collection=root_collection, permission=perm(apps, app, codename)
             )
 
     # The CME review workflow on /guides/.

@@ -1,10 +1,17 @@
-"""Bulk issuance: find what still needs a certificate and hand each one to a
-background task. Running it twice issues nothing twice."""
+"""Bulk issuance: find what still needs a certificate (or its PDF);
+learning.certificates.tasks hands each one to a background task. Running it
+twice issues nothing twice."""
+
+from typing import Any
+
+from django.db.models import QuerySet
 
 from learning.models import Certificate, CertificateStatus, ClaimStatus, CreditClaim, PdfStatus
 
 
-def claims_needing_certificates(path=None, user=None, include_awaiting=False):
+def claims_needing_certificates(
+    path: Any = None, user: Any = None, include_awaiting: bool = False
+) -> QuerySet[CreditClaim]:
     """Claims of ``path`` (and, for staff ``user``, their institutions only)
     with no certificate yet."""
     statuses = [ClaimStatus.APPROVED]
@@ -20,19 +27,10 @@ def claims_needing_certificates(path=None, user=None, include_awaiting=False):
     )
 
 
-def certificates_needing_pdfs(path=None):
+def certificates_needing_pdfs(path: Any = None) -> QuerySet[Certificate]:
     certificates = Certificate.objects.filter(status=CertificateStatus.VALID).exclude(
         pdf_status=PdfStatus.READY
     )
     if path is not None:
         certificates = certificates.filter(path=path)
     return certificates.order_by("pk")
-
-
-def enqueue_issuance(claim_ids, actor=None):
-    from .tasks import issue_certificate_for_claim
-
-    return [
-        issue_certificate_for_claim.enqueue(claim_id, actor.pk if actor else None)
-        for claim_id in claim_ids
-    ]

@@ -21,6 +21,7 @@ from learning.models import (
 )
 
 from .codes import new_code
+from .events import pdf_needed
 from .rendering import paper_for, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def issue_certificate(claim, actor=None):
             )
     except IntegrityError:
         return Certificate.objects.get(claim=claim, supersedes__isnull=True), False
-    transaction.on_commit(lambda: enqueue_pdf(certificate.pk))
+    transaction.on_commit(lambda: request_pdf(certificate.pk))
     return certificate, True
 
 
@@ -165,14 +166,14 @@ def reissue(certificate, actor, reason):
                 actor=actor,
                 reason=reason,
             )
-    transaction.on_commit(lambda: enqueue_pdf(new.pk))
+    transaction.on_commit(lambda: request_pdf(new.pk))
     return new
 
 
-def enqueue_pdf(certificate_id):
-    from .tasks import render_certificate_pdf
-
-    render_certificate_pdf.enqueue(certificate_id)
+def request_pdf(certificate_id: int) -> None:
+    """Ask for the certificate's PDF (learning.certificates.tasks renders it).
+    Called once the issuing transaction has committed."""
+    pdf_needed.send(sender=Certificate, certificate_id=certificate_id)
 
 
 def _render_lock():

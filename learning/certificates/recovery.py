@@ -19,16 +19,23 @@ safe. Two ways back:
   a task for them is already waiting; this is what `issue_certificates`
   does for one path, for every path.
 
-``recover`` does both: ``manage.py recover_tasks``. ``make worker`` runs it
+This module finds the work; ``learning.certificates.tasks`` queues it
+(``queue_missing``; ``recover`` does both: ``manage.py recover_tasks``). ``make worker`` runs it
 (for its own worker id) before starting ``manage.py worker``; run it from
 cron for workers that never come back. (A worker that only lost the
 database takes back its own tasks itself: workers.runner.)
 """
 
 import datetime
+from typing import Any
 
 from django.apps import apps
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from django_tasks.base import TaskResultStatus
+
+from workers.heartbeat import live_workers
 
 from .bulk import certificates_needing_pdfs, claims_needing_certificates
 
@@ -39,25 +46,21 @@ CERTIFICATE_TASKS = (ISSUE_TASK, RENDER_TASK)
 STALE_AFTER = datetime.timedelta(minutes=15)
 
 
-def _task_results():
+def _task_results() -> QuerySet[Any] | None:
     """The django-tasks-db result rows, or None when the app is not installed."""
     if not apps.is_installed("django_tasks_db"):
         return None
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects
+    return apps.get_model("django_tasks_database", "DBTaskResult")._default_manager.all()
 
 
-def release_orphaned_tasks(worker_id=None, stale_after=STALE_AFTER):
+def release_orphaned_tasks(
+    worker_id: str | None = None, stale_after: datetime.timedelta | None = STALE_AFTER
+) -> int:
     """Put certificate tasks left RUNNING by a dead worker back in the queue.
     Returns how many were released."""
     results = _task_results()
     if results is None:
         return 0
-    from django_tasks.base import TaskResultStatus
-
-    from workers.heartbeat import live_workers
-
     running = results.filter(status=TaskResultStatus.RUNNING, task_path__in=CERTIFICATE_TASKS)
     cutoff = timezone.now() - stale_after if stale_after is not None else None
     alive = set(live_workers().values_list("worker_id", flat=True)) if cutoff else set()
@@ -74,37 +77,23 @@ def release_orphaned_tasks(worker_id=None, stale_after=STALE_AFTER):
     return running.filter(pk__in=orphaned).update(status=TaskResultStatus.READY, started_at=None)
 
 
-def _waiting_ids(task_path):
+def _waiting_ids(task_path: str) -> set[int]:
     """First arguments (claim or certificate ids) of tasks waiting or running."""
     results = _task_results()
     if results is None:
         return set()
-    from django_tasks.base import TaskResultStatus
-
     rows = results.filter(
         task_path=task_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
     ).values_list("args_kwargs", flat=True)
     return {row["args"][0] for row in rows if row.get("args")}
 
 
-def queue_missing(path=None):
-    """Queue what is missing: issuance for approved claims without a
-    certificate, rendering for certificates without a ready PDF. Returns
-    (claims queued, certificates queued)."""
-    from .tasks import issue_certificate_for_claim, render_certificate_pdf
-
+def missing_work(path: Any = None) -> tuple[list[int], list[int]]:
+    """What no task is waiting for: approved claims (of ``path``, or of every
+    path) without a certificate, and certificates without a ready PDF. Ids in
+    ascending order."""
     claim_ids = set(claims_needing_certificates(path=path).values_list("pk", flat=True))
     claim_ids -= _waiting_ids(ISSUE_TASK)
     certificate_ids = set(certificates_needing_pdfs(path=path).values_list("pk", flat=True))
     certificate_ids -= _waiting_ids(RENDER_TASK)
-    for claim_id in sorted(claim_ids):
-        issue_certificate_for_claim.enqueue(claim_id)
-    for certificate_id in sorted(certificate_ids):
-        render_certificate_pdf.enqueue(certificate_id)
-    return len(claim_ids), len(certificate_ids)
-
-
-def recover(worker_id=None, stale_after=STALE_AFTER, path=None):
-    released = release_orphaned_tasks(worker_id=worker_id, stale_after=stale_after)
-    claims, certificates = queue_missing(path=path)
-    return {"released": released, "claims_queued": claims, "pdfs_queued": certificates}
+    return sorted(claim_ids), sorted(certificate_ids)

@@ -1,7 +1,7 @@
 """Public verification and the owner's (or issuing staff's) PDF download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
@@ -11,6 +11,7 @@ from learning.ratelimit import allow, seconds_until_next_window
 
 from .codes import grouped, normalise
 from .issuance import generate_pdf
+from .transcript import transcript, transcript_csv, transcript_pdf
 
 VERIFY_LIMIT = 30  # lookups per client per minute
 
@@ -92,17 +93,11 @@ def download(request, pk):
 
 @login_required
 def transcript_page(request):
-    from .transcript import transcript
-
     return TemplateResponse(request, "learning/transcript.html", transcript(request.user))
 
 
 @login_required
 def transcript_csv_download(request):
-    from django.http import HttpResponse
-
-    from .transcript import transcript_csv
-
     response = HttpResponse(transcript_csv(request.user), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="curbside-transcript.csv"'
     return response
@@ -110,10 +105,6 @@ def transcript_csv_download(request):
 
 @login_required
 def transcript_pdf_download(request):
-    from django.http import HttpResponse
-
-    from .transcript import transcript_pdf
-
     response = HttpResponse(transcript_pdf(request.user), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="curbside-transcript.pdf"'
     return response

@@ -1,16 +1,14 @@
 """/paths/ in a fresh database: the catalogue page, who may do what with paths
 and learner records, and the same CME review workflow as guides."""
 
-from importlib import import_module
-
 from django.db import migrations
 
-site_setup = import_module("cms.migrations.0002_site_structure_roles_and_review_workflow")
+from cms import roles
 
 PAGE_PERMISSIONS = {
-    site_setup.MENTORS: ["add_page"],
-    site_setup.STAFF: ["add_page"],
-    site_setup.REVIEWERS: ["change_page", "publish_page", "lock_page", "unlock_page"],
+    roles.MENTORS: ["add_page"],
+    roles.STAFF: ["add_page"],
+    roles.REVIEWERS: ["change_page", "publish_page", "lock_page", "unlock_page"],
 }
 STAFF_VIEW = ["view_enrolment", "view_stepcompletion", "view_testattempt", "view_creditclaim"]
 
@@ -23,9 +21,9 @@ def forwards(apps, schema_editor):
     Workflow = apps.get_model("wagtailcore", "Workflow")
     WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
 
-    site_setup._ensure_permissions(apps)
+    roles.ensure_permissions(apps)
     home = Page.objects.get(pk=HomePage.objects.get().pk)
-    paths = site_setup._create_page(
+    paths = roles.create_page(
         apps,
         "PathIndexPage",
         home,
@@ -42,12 +40,12 @@ def forwards(apps, schema_editor):
             GroupPagePermission.objects.get_or_create(
                 group=group,
                 page_id=paths.pk,
-                permission=site_setup._perm(apps, "wagtailcore", codename),
+                permission=roles.perm(apps, "wagtailcore", codename),
             )
-    staff = Group.objects.get(name=site_setup.STAFF)
-    staff.permissions.add(*[site_setup._perm(apps, "learning", c) for c in STAFF_VIEW])
+    staff = Group.objects.get(name=roles.STAFF)
+    staff.permissions.add(*[roles.perm(apps, "learning", c) for c in STAFF_VIEW])
     WorkflowPage.objects.create(
-        workflow=Workflow.objects.get(name=site_setup.WORKFLOW), page_id=paths.pk
+        workflow=Workflow.objects.get(name=roles.WORKFLOW), page_id=paths.pk
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import abc
 import datetime
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -542,8 +543,6 @@ def pick_snippet(body: str, objectives: str, summary: str) -> str:
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:
-    import re
-
     return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, text, count=1, flags=re.I)
 
 

@@ -13,7 +13,6 @@ from django.core.management import call_command
 import pytest
 from allauth.account.models import EmailAddress
 
-from learning import privacy
 from learning.certificates import issuance
 from learning.journey import progress, services
 from learning.models import (
@@ -28,6 +27,11 @@ from learning.models import (
     StepCompletion,
     TestAttempt,
 )
+from learning.privacy.deletion import DeletionRefused, delete_account
+from learning.privacy.plan import deletion_refusal, plan_deletion
+from learning.privacy.purge import purge_expired
+from learning.privacy.retention import retain_until
+from learning.reports.services import pars_rows
 from tests.factories import (
     LearnerProfileFactory,
     LearningPathPageFactory,
@@ -174,7 +178,7 @@ def test_export_is_a_complete_versioned_json_attachment(client, learner, certifi
     assert certificate["credits"] == "1.25"
     assert [e["action"] for e in certificate["events"]][0] == "issued"
     assert certificate["kept_after_account_deletion_until"] == str(
-        privacy.retain_until(certified.issued_at)
+        retain_until(certified.issued_at)
     )
     assert data["security"]["password_set"] is True
 
@@ -227,7 +231,7 @@ def test_deletion_removes_second_factors_and_admin_preferences(learner, certifie
         from allauth.mfa.models import Authenticator
 
         Authenticator.objects.create(user=learner, type=Authenticator.Type.TOTP, data={})
-    privacy.delete_account(learner, PASSWORD)
+    delete_account(learner, PASSWORD)
     assert not UserProfile.objects.filter(user_id=learner.pk).exists()
     if apps.is_installed("allauth.mfa"):
         assert not Authenticator.objects.filter(user_id=learner.pk).exists()
@@ -248,7 +252,7 @@ def test_export_only_answers_get(client, learner):
 
 def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
     """A new model pointing at users must be classified here (and in
-    learning.privacy): exported, or not a learner's personal data."""
+    learning.privacy.export): exported, or not a learner's personal data."""
     exported = {
         "learning.LearnerProfile",
         "learning.Enrolment",
@@ -300,7 +304,9 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         if rel.is_relation and rel.auto_created and not rel.concrete
     }
     unclassified = related - exported - not_a_learners
-    assert not unclassified, f"Classify these in learning.privacy and this test: {unclassified}"
+    assert not unclassified, (
+        f"Classify these in learning.privacy.export and this test: {unclassified}"
+    )
 
 
 # --- Deletion -------------------------------------------------------------------------
@@ -312,9 +318,48 @@ def test_delete_page_summarises_what_is_kept_and_removed(client, learner, certif
     assert response.status_code == 200
     html = response.content.decode()
     assert certified.number in html
-    assert privacy.retain_until(certified.issued_at).strftime("%-d %b %Y") in html
+    assert retain_until(certified.issued_at).strftime("%-d %b %Y") in html
     assert "We keep (and why)" in html and "We delete" in html
     assert 'name="confirmation"' in html and 'type="password"' in html
+
+
+def test_one_plan_is_shown_carried_out_and_purged(
+    client, learner, certified, superuser, django_capture_on_commit_callbacks
+):
+    """What the page says deletion keeps and removes is what deletion does,
+    and what the purge later removes: all three use plan_deletion."""
+    with django_capture_on_commit_callbacks(execute=True):
+        replacement = issuance.reissue(certified, superuser, "Corrected the name")
+    plan = plan_deletion(learner)
+    assert (plan.refusal, plan.confirmation_kind) == (None, "password")
+    assert [c.pk for c in plan.certificates] == [certified.pk, replacement.pk]
+    assert (plan.claims_kept, plan.enrolments_removed, plan.claims_removed) == (1, 2, 1)
+    assert plan.retain_until == retain_until(replacement.issued_at)
+
+    client.force_login(learner)
+    html = client.get("/me/privacy/delete/").content.decode()
+    assert "2 enrolments without a certificate" in html
+    assert "1 credit claim without a certificate" in html
+    assert plan.retain_until.strftime("%-d %B %Y") in html
+
+    result = delete_account(learner, PASSWORD)
+    assert (result.certificates_kept, result.retain_until) == (2, plan.retain_until)
+    assert not result.user_removed
+    tombstone = User.objects.get(pk=learner.pk)
+    kept_enrolments = Enrolment.objects.filter(user=tombstone).values_list("pk", flat=True)
+    assert set(kept_enrolments) == plan.kept_enrolment_ids
+    kept_claims = CreditClaim.objects.filter(enrolment__user=tombstone).values_list("pk", flat=True)
+    assert set(kept_claims) == plan.kept_claim_ids
+
+    after = plan_deletion(tombstone)
+    assert after.refusal == "This account is already deleted."
+    assert after.kept_claim_ids == plan.kept_claim_ids
+    assert after.retain_until == plan.retain_until
+    assert after.expired(plan.retain_until) == ()
+    last_day = plan.retain_until
+    assert purge_expired(today=last_day).certificates == 0
+    assert purge_expired(today=last_day + datetime.timedelta(days=1)).certificates == 2
+    assert not User.objects.filter(pk=learner.pk).exists()
 
 
 def test_deletion_keeps_certificates_verifiable_and_removes_the_rest(
@@ -359,7 +404,7 @@ def test_deletion_keeps_certificates_verifiable_and_removes_the_rest(
     assert tombstone.last_login is None
     deletion = AccountDeletion.objects.get()
     assert deletion.user == tombstone and deletion.certificates_kept == 1
-    assert deletion.retain_until == privacy.retain_until(certified.issued_at)
+    assert deletion.retain_until == retain_until(certified.issued_at)
     assert deletion.retain_until.year == certified.issued_at.year + 6
 
     # Another learner's records are untouched.
@@ -468,9 +513,9 @@ def test_mentors_staff_and_admins_cannot_delete_themselves(client, request, who,
 
 def test_institution_staff_membership_refuses_deletion(learner, path):
     path.institution.staff.add(learner)
-    assert "institution" in privacy.deletion_refusal(learner)
-    with pytest.raises(privacy.DeletionRefused):
-        privacy.delete_account(learner, PASSWORD)
+    assert "institution" in deletion_refusal(learner)
+    with pytest.raises(DeletionRefused):
+        delete_account(learner, PASSWORD)
 
 
 def test_service_is_one_transaction(learner, certified, monkeypatch):
@@ -480,25 +525,23 @@ def test_service_is_one_transaction(learner, certified, monkeypatch):
     def boom(user):
         raise RuntimeError("storage down")
 
-    monkeypatch.setattr(privacy, "_anonymise", boom)
+    monkeypatch.setattr("learning.privacy.deletion._anonymise", boom)
     with pytest.raises(RuntimeError):
-        privacy.delete_account(learner, PASSWORD)
+        delete_account(learner, PASSWORD)
     assert counts(learner) == before
     assert User.objects.get(pk=learner.pk).is_active
 
 
 def test_tombstone_username_never_collides(learner, certified):
     UserFactory(username=f"deleted-{learner.pk}")
-    privacy.delete_account(learner, PASSWORD)
+    delete_account(learner, PASSWORD)
     tombstone = User.objects.get(pk=learner.pk)
     assert tombstone.username.startswith(f"deleted-{learner.pk}-")
 
 
 def test_staff_reports_still_work_for_a_deleted_learner(client, learner, certified, superuser):
-    from learning import reports
-
-    privacy.delete_account(learner, PASSWORD)
-    [row] = [r for r in reports.pars_rows(superuser) if r["certificate_number"] == certified.number]
+    delete_account(learner, PASSWORD)
+    [row] = [r for r in pars_rows(superuser) if r["certificate_number"] == certified.number]
     assert row["learner_name"] == "Alice Able" and row["board_id"] == ""
 
 
@@ -507,9 +550,9 @@ def test_staff_reports_still_work_for_a_deleted_learner(client, learner, certifi
 
 def test_retention_is_six_years_from_issue():
     issued = datetime.datetime(2024, 2, 29, 12, tzinfo=datetime.UTC)
-    assert privacy.retain_until(issued) == datetime.date(2030, 2, 28)
+    assert retain_until(issued) == datetime.date(2030, 2, 28)
     issued = datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC)
-    assert privacy.retain_until(issued) == datetime.date(2031, 6, 1)
+    assert retain_until(issued) == datetime.date(2031, 6, 1)
 
 
 def test_purge_removes_kept_certificates_only_after_six_years(
@@ -517,14 +560,14 @@ def test_purge_removes_kept_certificates_only_after_six_years(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         replacement = issuance.reissue(certified, superuser, "Corrected the name")
-    privacy.delete_account(learner, PASSWORD)
+    delete_account(learner, PASSWORD)
     deletion = AccountDeletion.objects.get()
-    last_day = privacy.retain_until(replacement.issued_at)
+    last_day = retain_until(replacement.issued_at)
     assert deletion.retain_until == last_day
 
-    assert privacy.purge_expired(today=last_day).certificates == 0
+    assert purge_expired(today=last_day).certificates == 0
     assert Certificate.objects.filter(user_id=learner.pk).count() == 2
-    dry = privacy.purge_expired(today=last_day + datetime.timedelta(days=1), dry_run=True)
+    dry = purge_expired(today=last_day + datetime.timedelta(days=1), dry_run=True)
     assert (dry.certificates, dry.accounts) == (2, 1)
     assert Certificate.objects.filter(user_id=learner.pk).count() == 2
 

@@ -21,8 +21,8 @@ import pytest
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from learning.certificates.bulk import enqueue_issuance
 from learning.certificates.recovery import ISSUE_TASK, RENDER_TASK
+from learning.certificates.tasks import enqueue_issuance
 from learning.models import Certificate
 from workers.models import WorkerHeartbeat
 

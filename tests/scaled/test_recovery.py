@@ -15,7 +15,11 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from learning.certificates import recovery
-from learning.certificates.tasks import issue_certificate_for_claim, render_certificate_pdf
+from learning.certificates.tasks import (
+    issue_certificate_for_claim,
+    queue_missing,
+    render_certificate_pdf,
+)
 from learning.models import Certificate, CertificatePolicy, ClaimStatus, CreditClaim, PdfStatus
 from tests.factories import LearningPathPageFactory
 from tests.learning.conftest import complete
@@ -114,8 +118,8 @@ def test_only_certificate_tasks_are_released(approved_claims):
 
 def test_missing_certificates_and_pdfs_are_queued_once(approved_claims):
     claim_task(approved_claims[0], "host-1", started_minutes_ago=0)  # already being issued
-    assert recovery.queue_missing() == (2, 0)
-    assert recovery.queue_missing() == (0, 0)  # queued already: not twice
+    assert queue_missing() == (2, 0)
+    assert queue_missing() == (0, 0)  # queued already: not twice
     queued = DBTaskResult.objects.filter(
         task_path=recovery.ISSUE_TASK, status=TaskResultStatus.READY
     )
@@ -129,7 +133,7 @@ def test_certificates_without_a_pdf_are_queued(approved_claims):
         certificate, _ = issue_certificate(CreditClaim.objects.get(pk=approved_claims[0]))
     Certificate.objects.filter(pk=certificate.pk).update(pdf="", pdf_status=PdfStatus.PENDING)
     DBTaskResult.objects.all().delete()
-    claims, pdfs = recovery.queue_missing()
+    claims, pdfs = queue_missing()
     assert (claims, pdfs) == (2, 1)
     assert DBTaskResult.objects.filter(task_path=recovery.RENDER_TASK).count() == 1
     # Run what was queued, as a worker would: everything is issued and rendered.

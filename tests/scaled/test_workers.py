@@ -11,8 +11,9 @@ import pytest
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from learning.certificates.bulk import claims_needing_certificates, enqueue_issuance
+from learning.certificates.bulk import claims_needing_certificates
 from learning.certificates.recovery import ISSUE_TASK, RENDER_TASK
+from learning.certificates.tasks import enqueue_issuance
 from learning.models import Certificate, CertificatePolicy, ClaimStatus, CreditClaim, PdfStatus
 from search.models import IndexedDocument, PendingIndexUpdate
 from tests.factories import (

@@ -2,12 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.certificates.bulk import (
-    certificates_needing_pdfs,
-    claims_needing_certificates,
-    enqueue_issuance,
-)
-from learning.certificates.tasks import render_certificate_pdf
+from learning.certificates.bulk import certificates_needing_pdfs, claims_needing_certificates
+from learning.certificates.tasks import enqueue_issuance, render_certificate_pdf
 from learning.models import LearningPathPage
 
 

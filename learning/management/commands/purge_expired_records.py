@@ -2,7 +2,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.privacy import RETENTION_YEARS, purge_expired
+from learning.privacy.purge import purge_expired
+from learning.privacy.retention import RETENTION_YEARS
 
 
 class Command(BaseCommand):

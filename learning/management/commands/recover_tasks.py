@@ -1,5 +1,5 @@
 """``manage.py recover_tasks``: recovery after a dead task worker
-(learning.certificates.recovery.recover). ``make worker`` runs it with its
+(learning.certificates.tasks.recover). ``make worker`` runs it with its
 own ``--worker-id`` before the worker; cron runs it without one."""
 
 import datetime
@@ -7,7 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from learning.certificates.recovery import STALE_AFTER, recover
+from learning.certificates.recovery import STALE_AFTER
+from learning.certificates.tasks import recover
 
 
 class Command(BaseCommand):

@@ -3,14 +3,16 @@ in the database in a fixed number of queries."""
 
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Count, Q, Sum
+from django.contrib.auth.models import User
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from cms import spreadsheets
 from cms.credits import format_credits
-
-from .models import (
+from learning.models import (
     Certificate,
     CertificateStatus,
     EvaluationResponse,
@@ -31,11 +33,11 @@ PARS_COLUMNS = [
 ]
 
 
-def paths_for(user):
+def paths_for(user: User) -> QuerySet[LearningPathPage]:
     return LearningPathPage.objects.accredited_by_staff(user).order_by("title")
 
 
-def path_summaries(user):
+def path_summaries(user: User) -> list[dict[str, Any]]:
     """One row per path the user may report on."""
     paths = list(
         paths_for(user).annotate(
@@ -80,13 +82,16 @@ def path_summaries(user):
     return rows
 
 
-def evaluation_summary(path):
+def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
     """Per question: the mean rating and its distribution, free-text answers,
     and the change-in-practice answers."""
     responses = EvaluationResponse.objects.filter(enrolment__path=path).values_list(
         "questions", "answers"
     )
-    questions, ratings, texts, changes = {}, defaultdict(list), defaultdict(list), defaultdict(list)
+    questions: dict[str, dict[str, Any]] = {}
+    ratings: defaultdict[str, list[int]] = defaultdict(list)
+    texts: defaultdict[str, list[str]] = defaultdict(list)
+    changes: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     for asked, answers in responses:
         for question in asked:
             questions.setdefault(question["id"], question)
@@ -114,7 +119,7 @@ def evaluation_summary(path):
     return {"responses": len(responses), "questions": summary}
 
 
-def pars_rows(user, path=None):
+def pars_rows(user: User, path: LearningPathPage | None = None) -> Iterator[dict[str, Any]]:
     certificates = Certificate.objects.visible_to_staff(user).filter(status=CertificateStatus.VALID)
     if path is not None:
         certificates = certificates.filter(path=path)
@@ -123,21 +128,21 @@ def pars_rows(user, path=None):
     )
     for c in certificates:
         profile = getattr(c.user, "learner_profile", None)
-        consent = bool(profile and profile.pars_consent)
+        consented = profile if profile is not None and profile.pars_consent else None
         yield {
             "learner_name": c.learner_name,
             "completion_date": c.completion_date.isoformat(),
             "credits": format_credits(c.credits),
             "credit_type": "AMA PRA Category 1 Credit",
-            "board_id": profile.board_id if consent else "",
-            "birth_month": profile.birth_month or "" if consent else "",
-            "birth_day": profile.birth_day or "" if consent else "",
+            "board_id": consented.board_id if consented else "",
+            "birth_month": consented.birth_month or "" if consented else "",
+            "birth_day": consented.birth_day or "" if consented else "",
             "activity": c.activity_title,
             "certificate_number": c.number,
         }
 
 
-def pars_csv(user, path=None):
+def pars_csv(user: User, path: LearningPathPage | None = None) -> str:
     buffer = io.StringIO()
     writer = spreadsheets.dict_writer(buffer, PARS_COLUMNS)
     writer.writeheader()

@@ -1,0 +1,65 @@
+"""The staff admin's CME reports: per-path figures, one path's report and
+the PARS credit export. Each shows only the staff member's institutions."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.generic import TemplateView
+
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from learning.http import AuthenticatedRequest
+from learning.permissions import StaffOnlyMixin, staff_may_act
+
+from .services import evaluation_summary, pars_csv, path_summaries, paths_for
+
+
+class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    request: AuthenticatedRequest
+    template_name = "learning/admin/reports.html"
+    page_title = "CME reports"
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(rows=path_summaries(self.request.user), **kwargs)
+
+
+class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    request: AuthenticatedRequest
+    template_name = "learning/admin/path_report.html"
+    header_icon = "table"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not staff_may_act(request.user):
+            raise Http404
+        path = paths_for(self.request.user).filter(pk=kwargs["pk"]).first()
+        if path is None:
+            raise Http404
+        self.path = path
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return f"Report: {self.path.title}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        summary = next(r for r in path_summaries(self.request.user) if r["path"] == self.path)
+        return super().get_context_data(
+            path=self.path,
+            summary=summary,
+            evaluation=evaluation_summary(self.path),
+            **kwargs,
+        )
+
+
+def pars_export(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    if not staff_may_act(request.user):
+        raise Http404
+    path = None
+    if pk is not None:
+        path = paths_for(request.user).filter(pk=pk).first()
+        if path is None:
+            raise Http404
+    response = HttpResponse(pars_csv(request.user, path), content_type="text/csv; charset=utf-8")
+    name = f"pars-credit-{path.slug if path else 'all'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
