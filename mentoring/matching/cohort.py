@@ -70,9 +70,9 @@ def _why_unmatched(limits: Counter[HardLimit], fitting: int, mentor_count: int) 
     if mentor_count == 0:
         return "there are no mentors in this cohort"
     if fitting == 1:
-        return "the one mentor who fits was given to other mentees with a better fit"
+        return "the one mentor who fits is taken by other mentees in this assignment"
     if fitting:
-        return f"the {fitting} mentors who fit were given to other mentees with a better fit"
+        return f"all {fitting} mentors who fit are taken by other mentees in this assignment"
     counts = ", ".join(
         f"{_LIMIT_WORDS[limit]}: {count}"
         for limit, count in sorted(limits.items(), key=lambda item: (-item[1], item[0].name))

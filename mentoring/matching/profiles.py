@@ -56,7 +56,9 @@ def _check_zone(name: str, who: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"{who}: {name!r} is not a time zone name (e.g. 'America/Chicago').") from error
+        raise ValueError(
+            f"{who}: {name!r} is not a time zone name (e.g. 'America/Chicago')."
+        ) from error
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,9 +118,9 @@ def same_department(mentee: MenteeProfile, mentor: MentorProfile) -> bool:
     """Same department at the same institution (both must be known)."""
     if not (mentee.department and mentee.institution):
         return False
-    return _key(mentee.department) == _key(mentor.department) and _key(
-        mentee.institution
-    ) == _key(mentor.institution)
+    return _key(mentee.department) == _key(mentor.department) and _key(mentee.institution) == _key(
+        mentor.institution
+    )
 
 
 def shared_languages(mentee: MenteeProfile, mentor: MentorProfile) -> tuple[str, ...]:

@@ -57,9 +57,10 @@ def test_the_asked_for_experience_weighs_most():
     asking = mentee(wants_shared=IMG, own_experiences=IMG)
     shares = mentor(user_id=100, shares=IMG, specialties=frozenset({"pediatrics"}))
     same_specialty = mentor(user_id=101, specialties=frozenset({"internal medicine"}))
-    assert evaluate(asking, shares, Weights(), WEEK).score > evaluate(
-        asking, same_specialty, Weights(), WEEK
-    ).score
+    assert (
+        evaluate(asking, shares, Weights(), WEEK).score
+        > evaluate(asking, same_specialty, Weights(), WEEK).score
+    )
     top = suggestions(asking, [same_specialty, shares], week=WEEK)
     assert [m.mentor_id for m in top] == [100, 101]
     assert top[0].reasons[0].text == "both trained abroad"
@@ -94,9 +95,10 @@ def test_a_later_language_counts_half():
     spanish_first = mentee(languages=("Spanish", "English"))
     english_only = mentor(languages=("English",))
     both = mentor(languages=("Spanish", "English"))
-    gap = evaluate(spanish_first, both, Weights(), WEEK).score - evaluate(
-        spanish_first, english_only, Weights(), WEEK
-    ).score
+    gap = (
+        evaluate(spanish_first, both, Weights(), WEEK).score
+        - evaluate(spanish_first, english_only, Weights(), WEEK).score
+    )
     # Half of the language weight (10), out of 70 (no experiences asked for).
     assert gap == pytest.approx(10 * 0.5 * 100 / 70, abs=1e-3)
 
@@ -134,7 +136,11 @@ def test_weights_are_named_and_checked():
         ({"languages": ("French",)}, {"languages": ("English", "Hindi")}, HardLimit.NO_LANGUAGE),
         (
             {"department": "Medicine", "institution": "St Mary's"},
-            {"department": " medicine", "institution": "st  mary's", "excludes_own_department": True},
+            {
+                "department": " medicine",
+                "institution": "st  mary's",
+                "excludes_own_department": True,
+            },
             HardLimit.OWN_DEPARTMENT,
         ),
     ],
@@ -198,9 +204,7 @@ def test_suggestions_are_at_most_five_best_first_and_deterministic():
     assert len(first) == 5
     scores = [m.score for m in first]
     assert scores == sorted(scores, reverse=True)
-    everyone = sorted(
-        (evaluate(person, m, Weights(), WEEK).score for m in mentors), reverse=True
-    )
+    everyone = sorted((evaluate(person, m, Weights(), WEEK).score for m in mentors), reverse=True)
     assert scores == everyone[:5]
     for seed in range(5):
         shuffled = list(mentors)
