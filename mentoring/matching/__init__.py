@@ -8,7 +8,7 @@ from .cohort import CohortAssignment, Unmatched, assign_cohort, check_pairs
 from .overlap import overlap_hours
 from .profiles import Availability, CareerStage, Experience, MenteeProfile, MentorProfile, Topic
 from .score import HardLimit, Match, Reason, Weights, evaluate, hard_limit, score
-from .suggest import suggestions
+from .suggest import suggestions, suggestions_for_all
 
 __all__ = [
     "Availability",
@@ -30,4 +30,5 @@ __all__ = [
     "overlap_hours",
     "score",
     "suggestions",
+    "suggestions_for_all",
 ]

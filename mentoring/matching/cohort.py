@@ -21,10 +21,10 @@ from datetime import date
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .overlap import current_week
+from .overlap import current_week, intersection_seconds, utc_intervals, week_start
 from .profiles import MenteeProfile, MentorProfile
-from .score import HardLimit, Match, Weights, evaluate, hard_limit
-from .suggest import unique_by_user
+from .score import HardLimit, Match, Weights, evaluate, fractions, hard_limit, score_of
+from .suggest import prepare, unique_by_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +89,20 @@ def score_matrix(
 ) -> tuple[np.ndarray, np.ndarray, list[Counter[HardLimit]]]:
     """Scores (mentees x mentors), which pairs are allowed, and per mentee how
     many mentors each hard limit ruled out."""
+    prepared = prepare(mentors, week)
+    monday = week_start(week)
     scores = np.zeros((len(mentees), len(mentors)), dtype=np.float64)
     allowed = np.zeros((len(mentees), len(mentors)), dtype=bool)
     limits: list[Counter[HardLimit]] = []
     for i, mentee in enumerate(mentees):
         ruled_out: Counter[HardLimit] = Counter()
-        for j, mentor in enumerate(mentors):
+        mine = utc_intervals(mentee.timezone, mentee.availability, monday)
+        for j, (mentor, theirs) in enumerate(prepared):
             limit = hard_limit(mentee, mentor, (mentee.user_id, mentor.user_id) in excluded)
             if limit is None:
                 allowed[i, j] = True
-                scores[i, j] = evaluate(mentee, mentor, weights, week, explain=False).score
+                seconds = intersection_seconds(mine, theirs)
+                scores[i, j] = score_of(fractions(mentee, mentor, weights, seconds), weights)
             else:
                 ruled_out[limit] += 1
         limits.append(ruled_out)

@@ -85,6 +85,17 @@ class Availability:
         return self.end <= self.start
 
 
+def key(text: str) -> str:
+    """How names are compared: case and spacing do not matter."""
+    return " ".join(text.split()).casefold()
+
+
+def _place(department: str, institution: str) -> tuple[str, str] | None:
+    if not (department.strip() and institution.strip()):
+        return None
+    return key(department), key(institution)
+
+
 def _ordered_unique(values: tuple[str, ...]) -> tuple[str, ...]:
     seen: set[str] = set()
     kept = []
@@ -117,11 +128,18 @@ class MenteeProfile:
     own_experiences: frozenset[Experience] = frozenset()
     department: str = ""
     institution: str = ""
+    # Derived once for comparisons (not part of equality).
+    language_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    specialty_key: str = field(init=False, repr=False, compare=False)
+    place: tuple[str, str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_zone(self.timezone, f"mentee {self.user_id}")
         object.__setattr__(self, "languages", _ordered_unique(self.languages))
         object.__setattr__(self, "specialty", " ".join(self.specialty.split()))
+        object.__setattr__(self, "language_keys", tuple(key(x) for x in self.languages))
+        object.__setattr__(self, "specialty_key", key(self.specialty))
+        object.__setattr__(self, "place", _place(self.department, self.institution))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +162,9 @@ class MentorProfile:
     department: str = ""
     institution: str = ""
     excludes_own_department: bool = False
+    language_keys: frozenset[str] = field(init=False, repr=False, compare=False)
+    specialty_keys: frozenset[str] = field(init=False, repr=False, compare=False)
+    place: tuple[str, str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_zone(self.timezone, f"mentor {self.user_id}")
@@ -155,6 +176,9 @@ class MentorProfile:
         object.__setattr__(
             self, "specialties", frozenset(" ".join(s.split()) for s in self.specialties)
         )
+        object.__setattr__(self, "language_keys", frozenset(key(x) for x in self.languages))
+        object.__setattr__(self, "specialty_keys", frozenset(key(x) for x in self.specialties))
+        object.__setattr__(self, "place", _place(self.department, self.institution))
 
     @property
     def remaining(self) -> int:

@@ -103,139 +103,130 @@ def hard_limit(
         return HardLimit.EXCLUDED
     if mentor.remaining <= 0:
         return HardLimit.FULL
-    if not shared_languages(mentee, mentor):
+    if mentor.language_keys.isdisjoint(mentee.language_keys):
         return HardLimit.NO_LANGUAGE
     if mentor.excludes_own_department and same_department(mentee, mentor):
         return HardLimit.OWN_DEPARTMENT
     return None
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def same_department(mentee: MenteeProfile, mentor: MentorProfile) -> bool:
     """Same department at the same institution (both must be known)."""
-    if not (mentee.department and mentee.institution):
-        return False
-    return _key(mentee.department) == _key(mentor.department) and _key(mentee.institution) == _key(
-        mentor.institution
-    )
+    return mentee.place is not None and mentee.place == mentor.place
 
 
 def shared_languages(mentee: MenteeProfile, mentor: MentorProfile) -> tuple[str, ...]:
     """Languages both speak, in the mentee's order of preference."""
-    spoken = {_key(language) for language in mentor.languages}
-    return tuple(language for language in mentee.languages if _key(language) in spoken)
+    return tuple(
+        language
+        for language, language_key in zip(mentee.languages, mentee.language_keys, strict=True)
+        if language_key in mentor.language_keys
+    )
 
 
-def _has_specialty(mentee: MenteeProfile, mentor: MentorProfile) -> bool:
-    wanted = _key(mentee.specialty)
-    return bool(wanted) and any(_key(s) == wanted for s in mentor.specialties)
+# What each criterion adds, as a fraction of its weight (None: does not apply).
+Fractions = tuple[float | None, float | None, float | None, float, float, float]
+
+
+def fractions(
+    mentee: MenteeProfile, mentor: MentorProfile, weights: Weights, overlap_seconds: int
+) -> Fractions:
+    """Each criterion's fraction (0-1), in the order of ``CRITERIA``."""
+    wants = mentee.wants_shared
+    experience = len(wants & mentor.shares) / len(wants) if wants else None
+    goals = len(mentee.goals & mentor.topics) / len(mentee.goals) if mentee.goals else None
+    specialty = (
+        float(mentee.specialty_key in mentor.specialty_keys) if mentee.specialty_key else None
+    )
+    overlap = min(overlap_seconds / 3600, weights.overlap_full_hours) / weights.overlap_full_hours
+    keys = mentee.language_keys
+    if keys and keys[0] in mentor.language_keys:
+        language = 1.0
+    elif mentor.language_keys.isdisjoint(keys):
+        language = 0.0
+    else:
+        language = weights.second_language
+    capacity = mentor.remaining / mentor.capacity if mentor.capacity else 0.0
+    return experience, goals, specialty, overlap, language, capacity
+
+
+def _weights(weights: Weights) -> tuple[float, ...]:
+    return tuple(getattr(weights, name) for name in CRITERIA)
+
+
+def score_of(parts: Fractions, weights: Weights) -> float:
+    """The 0-100 score from the fractions: the weighted share of what applies."""
+    total = got = 0.0
+    for weight, fraction in zip(_weights(weights), parts, strict=True):
+        if fraction is not None:
+            total += weight
+            got += weight * fraction
+    return round(got * 100.0 / total, 4) if total > 0 else 0.0
+
+
+def overlap_seconds(mentee: MenteeProfile, mentor: MentorProfile, week: date) -> int:
+    monday = week_start(week)
+    return intersection_seconds(
+        utc_intervals(mentee.timezone, mentee.availability, monday),
+        utc_intervals(mentor.timezone, mentor.availability, monday),
+    )
+
+
+def score(mentee: MenteeProfile, mentor: MentorProfile, weights: Weights, week: date) -> float:
+    """The 0-100 score of an allowed pair (check ``hard_limit`` first)."""
+    seconds = overlap_seconds(mentee, mentor, week)
+    return score_of(fractions(mentee, mentor, weights, seconds), weights)
 
 
 def _hours_words(hours: float) -> str:
     if hours < 1:
         return f"{round(hours * 60)} minutes a week overlap"
     rounded = round(hours * 2) / 2
-    number = f"{rounded:g}"
-    return f"{number} hour{'' if rounded == 1 else 's'} a week overlap"
+    return f"{rounded:g} hour{'' if rounded == 1 else 's'} a week overlap"
 
 
 def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def evaluate(
-    mentee: MenteeProfile,
-    mentor: MentorProfile,
-    weights: Weights,
-    week: date,
-    explain: bool = True,
-) -> Match:
-    """Score an allowed pair (check ``hard_limit`` first). With ``explain=False``
-    the reasons are left empty, which is faster for a whole cohort."""
-    parts: list[tuple[str, float, float, str]] = []  # criterion, weight, fraction, words
+def _words(mentee: MenteeProfile, mentor: MentorProfile, seconds: int) -> list[list[str]]:
+    """Plain words for each criterion, in the order of ``CRITERIA``: one entry
+    per shared experience asked for, at most one for each other criterion."""
+    experiences = []
+    for experience in sorted(mentee.wants_shared & mentor.shares):
+        alone, both = _EXPERIENCE_WORDS[experience]
+        experiences.append(both if experience in mentee.own_experiences else alone)
+    covered = [topic.label for topic in Topic if topic in mentee.goals & mentor.topics]
+    room = mentor.remaining
+    languages = list(shared_languages(mentee, mentor))
+    return [
+        experiences,
+        ["mentors on " + _join(covered)] if covered else [],
+        [mentee.specialty] if mentee.specialty_key in mentor.specialty_keys else [],
+        [_hours_words(seconds / 3600)] if seconds >= 900 else [],  # from 15 minutes
+        ["speaks " + _join(languages)] if languages else [],
+        [f"has room for {room} more mentee{'' if room == 1 else 's'}"] if room else [],
+    ]
 
-    if mentee.wants_shared and weights.shared_experience:
-        shared = sorted(mentee.wants_shared & mentor.shares)
-        each = weights.shared_experience / len(mentee.wants_shared)
-        if not shared:
-            parts.append(("shared_experience", weights.shared_experience, 0.0, ""))
-        for experience in shared:
-            alone, both = _EXPERIENCE_WORDS[experience]
-            words = both if experience in mentee.own_experiences else alone
-            parts.append(("shared_experience", each, 1.0, words))
 
-    if mentee.goals and weights.goals:
-        covered = [topic for topic in Topic if topic in mentee.goals & mentor.topics]
-        fraction = len(covered) / len(mentee.goals)
-        words = "mentors on " + _join([t.label for t in covered]) if covered else ""
-        parts.append(("goals", weights.goals, fraction, words))
-
-    if mentee.specialty and weights.specialty:
-        match = _has_specialty(mentee, mentor)
-        parts.append(("specialty", weights.specialty, float(match), mentee.specialty))
-
-    monday = week_start(week)
-    seconds = intersection_seconds(
-        utc_intervals(mentee.timezone, mentee.availability, monday),
-        utc_intervals(mentor.timezone, mentor.availability, monday),
+def evaluate(mentee: MenteeProfile, mentor: MentorProfile, weights: Weights, week: date) -> Match:
+    """Score an allowed pair (check ``hard_limit`` first) and say why."""
+    seconds = overlap_seconds(mentee, mentor, week)
+    parts = fractions(mentee, mentor, weights, seconds)
+    value = score_of(parts, weights)
+    applicable = sum(w for w, f in zip(_weights(weights), parts, strict=True) if f is not None)
+    scale = 100.0 / applicable if applicable > 0 else 0.0
+    ranked: list[tuple[float, int, str, str]] = []
+    for index, (criterion, weight, fraction, words) in enumerate(
+        zip(CRITERIA, _weights(weights), parts, _words(mentee, mentor, seconds), strict=True)
+    ):
+        if not (fraction and words and weight):
+            continue
+        # Shared experiences: each asked-for experience is an equal part of the weight.
+        points = weight * scale * (1 / len(mentee.wants_shared) if index == 0 else fraction)
+        ranked.extend((-points, index, criterion, text) for text in words)
+    ranked.sort()
+    reasons = tuple(
+        Reason(criterion, text, round(-negative, 2)) for negative, _, criterion, text in ranked
     )
-    hours = seconds / 3600
-    if weights.overlap:
-        fraction = min(hours, weights.overlap_full_hours) / weights.overlap_full_hours
-        words = _hours_words(hours) if seconds >= 900 else ""  # from 15 minutes
-        parts.append(("overlap", weights.overlap, fraction, words))
-
-    if weights.language:
-        languages = shared_languages(mentee, mentor)
-        if languages:
-            preferred = languages[0] == mentee.languages[0]
-            fraction = 1.0 if preferred else weights.second_language
-            words = "speaks " + _join(list(languages))
-        else:
-            fraction, words = 0.0, ""
-        parts.append(("language", weights.language, fraction, words))
-
-    if weights.capacity:
-        room = mentor.remaining
-        fraction = room / mentor.capacity if mentor.capacity else 0.0
-        words = f"has room for {room} more mentee{'' if room == 1 else 's'}" if room else ""
-        parts.append(("capacity", weights.capacity, fraction, words))
-
-    total_weight = _applicable_weight(mentee, weights)
-    if total_weight <= 0:
-        return Match(mentee.user_id, mentor.user_id, 0.0, hours, ())
-    scale = 100.0 / total_weight
-    score = sum(weight * fraction for _, weight, fraction, _ in parts) * scale
-    reasons: tuple[Reason, ...] = ()
-    if explain:
-        ranked = sorted(
-            (
-                (-weight * fraction, CRITERIA.index(criterion), index, criterion, words)
-                for index, (criterion, weight, fraction, words) in enumerate(parts)
-                if fraction > 0 and words
-            ),
-        )
-        reasons = tuple(
-            Reason(criterion, words, round(-negative * scale, 2))
-            for negative, _, _, criterion, words in ranked
-        )
-    return Match(mentee.user_id, mentor.user_id, round(score, 4), hours, reasons)
-
-
-def _applicable_weight(mentee: MenteeProfile, weights: Weights) -> float:
-    total = weights.overlap + weights.language + weights.capacity
-    if mentee.wants_shared:
-        total += weights.shared_experience
-    if mentee.goals:
-        total += weights.goals
-    if mentee.specialty:
-        total += weights.specialty
-    return total
-
-
-def score(mentee: MenteeProfile, mentor: MentorProfile, weights: Weights, week: date) -> float:
-    """The 0-100 score of an allowed pair."""
-    return evaluate(mentee, mentor, weights, week, explain=False).score
+    return Match(mentee.user_id, mentor.user_id, value, seconds / 3600, reasons)
