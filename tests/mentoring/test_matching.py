@@ -19,6 +19,7 @@ from mentoring.matching import (
     evaluate,
     hard_limit,
     suggestions,
+    suggestions_for_all,
 )
 from mentoring.matching.profiles import Availability
 from tests.mentoring.builders import WEEK, mentee, mentor, window
@@ -231,6 +232,16 @@ def test_suggestions_skip_excluded_and_impossible_mentors():
     assert declined.isdisjoint(m.mentor_id for m in again)
     assert [m.mentor_id for m in again[:3]] == [m.mentor_id for m in best[2:]]
     assert hard_limit(person, mentors[0], excluded=True) is HardLimit.EXCLUDED
+
+
+def test_suggestions_for_all_are_each_mentees_suggestions():
+    mentors = _many_mentors(9)
+    people = [mentee(user_id=1), mentee(user_id=2, goals=frozenset({Topic.CLINICAL}))]
+    declined = {2: {suggestions(people[1], mentors, week=WEEK)[0].mentor_id}}
+    every = suggestions_for_all(people, mentors, exclude=declined, week=WEEK)
+    assert every[1] == suggestions(people[0], mentors, week=WEEK)
+    assert every[2] == suggestions(people[1], mentors, exclude=declined[2], week=WEEK)
+    assert declined[2].isdisjoint(m.mentor_id for m in every[2])
 
 
 def test_a_mentor_listed_twice_is_a_clear_error():
