@@ -12,7 +12,7 @@ private experiences the mentee asked for); they are never a public label.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .overlap import intersection_seconds, utc_intervals, week_start
@@ -43,6 +43,8 @@ class Weights:
     overlap_full_hours: float = 3.0
     # A mentor who speaks only a later language of the mentee's gets this part.
     second_language: float = 0.5
+    # The six criterion weights in the order of CRITERIA, read once.
+    values: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("shared_experience", "goals", "specialty", "overlap", "language", "capacity"):
@@ -52,6 +54,7 @@ class Weights:
             raise ValueError("overlap_full_hours must be above zero.")
         if not 0 <= self.second_language <= 1:
             raise ValueError("second_language must be between 0 and 1.")
+        object.__setattr__(self, "values", tuple(getattr(self, name) for name in CRITERIA))
 
 
 # Order of the criteria when two reasons contribute the same.
@@ -150,14 +153,10 @@ def fractions(
     return experience, goals, specialty, overlap, language, capacity
 
 
-def _weights(weights: Weights) -> tuple[float, ...]:
-    return tuple(getattr(weights, name) for name in CRITERIA)
-
-
 def score_of(parts: Fractions, weights: Weights) -> float:
     """The 0-100 score from the fractions: the weighted share of what applies."""
     total = got = 0.0
-    for weight, fraction in zip(_weights(weights), parts, strict=True):
+    for weight, fraction in zip(weights.values, parts):  # noqa: B905 (both six long)
         if fraction is not None:
             total += weight
             got += weight * fraction
@@ -214,11 +213,11 @@ def evaluate(mentee: MenteeProfile, mentor: MentorProfile, weights: Weights, wee
     seconds = overlap_seconds(mentee, mentor, week)
     parts = fractions(mentee, mentor, weights, seconds)
     value = score_of(parts, weights)
-    applicable = sum(w for w, f in zip(_weights(weights), parts, strict=True) if f is not None)
+    applicable = sum(w for w, f in zip(weights.values, parts, strict=True) if f is not None)
     scale = 100.0 / applicable if applicable > 0 else 0.0
     ranked: list[tuple[float, int, str, str]] = []
     for index, (criterion, weight, fraction, words) in enumerate(
-        zip(CRITERIA, _weights(weights), parts, _words(mentee, mentor, seconds), strict=True)
+        zip(CRITERIA, weights.values, parts, _words(mentee, mentor, seconds), strict=True)
     ):
         if not (fraction and words and weight):
             continue
