@@ -80,7 +80,7 @@ lint: install ## Ruff, djhtml, Django's checks and mypy
 	$(BIN)/djhtml --check templates
 	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(MAKE) --no-print-directory typecheck
+	$(BIN)/mypy search learning
 
 # Settings in pyproject.toml [tool.mypy]; django-stubs loads curbside.settings.test.
 typecheck: install ## Type-check the search and learning packages with mypy

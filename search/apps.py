@@ -6,7 +6,7 @@ class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Search"
 
-    def ready(self):
+    def ready(self) -> None:
         # Signal handlers keep the index in step with publishing; the system
         # check reports a configured engine that cannot be reached.
         from . import checks, demo, signals  # noqa: F401

@@ -9,7 +9,7 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def process_index_updates():
+def process_index_updates() -> dict[str, int]:
     """Apply queued index updates. When an engine is down the updates stay
     queued; a backend that can run tasks later gets a retry scheduled."""
     from django.utils import timezone
