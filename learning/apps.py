@@ -6,5 +6,5 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "Learning paths"
 
-    def ready(self):
+    def ready(self) -> None:
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
