@@ -99,4 +99,4 @@ bench: install ## Benchmarks (not part of make test); figures go in docs/benchma
 	$(BIN)/python benchmarks/enumeration_bench.py
 
 clean: ## Remove the virtualenv, the local database and generated files
-	rm -rf $(VENV) db.sqlite3 media static var .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media static var .pytest_cache .ruff_cache .mypy_cache
