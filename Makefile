@@ -13,7 +13,7 @@ WORKER_ID ?= $(shell hostname)-1
 BACKUP_DIR ?= var/backups
 
 .DEFAULT_GOAL := help
-.PHONY: help install run static serve worker migrate seed backup restore scaled-demo test fuzz lint format bench clean
+.PHONY: help install run static serve worker migrate seed backup restore scaled-demo test fuzz lint typecheck format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -74,12 +74,18 @@ fuzz: install ## Run the property tests long and randomised (FUZZ_FACTOR, FUZZ_P
 	HYPOTHESIS_PROFILE=fuzz FUZZ_FACTOR=$(FUZZ_FACTOR) $(BIN)/python -m pytest -m hypothesis \
 		-p no:cacheprovider $(FUZZ_PATHS) $(PYTEST_ARGS)
 
-lint: install ## Ruff, djhtml and Django's checks
+lint: install ## Ruff, djhtml, Django's checks, the import contracts and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
 	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	$(BIN)/mypy search learning mentoring
+
+# Settings in pyproject.toml [tool.mypy]; django-stubs loads curbside.settings.test.
+typecheck: install ## Type-check the search, learning and mentoring packages with mypy
+	$(BIN)/mypy search learning mentoring
 
 format: install ## Format Python and templates
 	$(BIN)/ruff format .
@@ -95,4 +101,4 @@ bench: install ## Benchmarks (not part of make test); figures go in docs/benchma
 	$(BIN)/python benchmarks/matching_bench.py
 
 clean: ## Remove the virtualenv, the local database and generated files
-	rm -rf $(VENV) db.sqlite3 media static var .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media static var .pytest_cache .ruff_cache .mypy_cache

@@ -4,6 +4,8 @@ Each question is identified by its StreamField block id (a UUID that stays the
 same across revisions), which is what a learner's answers refer to.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 
 from wagtail import blocks
@@ -26,7 +28,7 @@ class PostTestQuestionBlock(blocks.StructBlock):
         icon = "help"
         label = "Question"
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         value = super().clean(value)
         if not any(choice["correct"] for choice in value["choices"]):
             raise StructBlockValidationError(

@@ -8,6 +8,7 @@ import time
 
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest
 
 from allauth.core.internal.ratelimit import get_ip
 
@@ -15,7 +16,7 @@ from allauth.core.internal.ratelimit import get_ip
 CACHE_ALIAS = "default"
 
 
-def client_address(request):
+def client_address(request: HttpRequest) -> str:
     """The client's address as allauth sees it: REMOTE_ADDR, or the trusted
     X-Forwarded-For entry when TRUSTED_PROXY_COUNT is set; an IPv6 address
     stands for its /64."""
@@ -25,7 +26,7 @@ def client_address(request):
         return "unknown"
 
 
-def allow(request, scope, limit, window_seconds):
+def allow(request: HttpRequest, scope: str, limit: int, window_seconds: int) -> bool:
     """True if this client may make another ``scope`` request now."""
     cache = caches[CACHE_ALIAS]
     window = int(time.time() // window_seconds)
@@ -40,6 +41,6 @@ def allow(request, scope, limit, window_seconds):
     return count <= limit
 
 
-def seconds_until_next_window(window_seconds):
+def seconds_until_next_window(window_seconds: int) -> int:
     """For ``Retry-After``: when the current fixed window ends."""
     return max(1, int(window_seconds - time.time() % window_seconds))

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 NPI_PREFIX = "80840"
 
 
-def luhn_valid(digits):
+def luhn_valid(digits: str) -> bool:
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = int(char)
@@ -16,7 +16,7 @@ def luhn_valid(digits):
     return total % 10 == 0
 
 
-def validate_npi(value):
+def validate_npi(value: str) -> None:
     if not (len(value) == 10 and value.isascii() and value.isdigit()):
         raise ValidationError("An NPI is exactly 10 digits.", code="npi_format")
     if value[0] not in "12" or not luhn_valid(NPI_PREFIX + value):

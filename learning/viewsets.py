@@ -64,7 +64,7 @@ class LearnerRecordViewSet(ModelViewSet):
     path_lookup = "enrolment__path"
     inspect_view_enabled = True
     copy_view_enabled = False
-    exclude_form_fields = []
+    exclude_form_fields: list[str] = []
 
     def scope_q(self, user: AnyUser) -> Q:
         return staff_visible_q(user, self.path_lookup)

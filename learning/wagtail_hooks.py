@@ -1,4 +1,5 @@
-from django.urls import path, reverse
+from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -35,12 +36,12 @@ hooks.register("before_delete_page", refuse_deleting_records)
 
 
 @hooks.register("register_admin_viewset")
-def register_learner_records():
+def register_learner_records() -> LearnerRecordsGroup:
     return LearnerRecordsGroup()
 
 
 @hooks.register("register_admin_urls")
-def certificate_admin_urls():
+def certificate_admin_urls() -> list[URLPattern]:
     return [
         path(
             "certificates/issue/",
@@ -65,17 +66,17 @@ def certificate_admin_urls():
 
 
 class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
+    def is_shown(self, request: HttpRequest) -> bool:
         return staff_may_act(request.user)
 
 
 @hooks.register("register_admin_menu_item")
-def issue_certificates_menu_item():
+def issue_certificates_menu_item() -> MenuItem:
     return StaffMenuItem(
         "Issue certificates", reverse("learning_issue_certificates"), icon_name="success", order=900
     )
 
 
 @hooks.register("register_admin_menu_item")
-def reports_menu_item():
+def reports_menu_item() -> MenuItem:
     return StaffMenuItem("CME reports", reverse("learning_reports"), icon_name="table", order=901)

@@ -3,13 +3,19 @@
 A warning, not an error: the site keeps serving with the embedded engine, but
 whoever runs `manage.py check` (or starts the server) should know."""
 
-from django.core.checks import Warning, register
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Warning, register
 
 from .engines import get_external_engine
 
 
 @register("search")
-def external_engine_reachable(app_configs=None, **kwargs):
+def external_engine_reachable(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     engine = get_external_engine()
     if engine is None:
         return []

@@ -4,7 +4,10 @@ changes the paths it is a step of; a mentor's new name changes their guides)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from django.db.models import Choices, Model, QuerySet
 
 from wagtail.models import Page
 
@@ -17,6 +20,8 @@ from .engines.base import MARK_END, MARK_START, SearchDocument
 INDEXED_MODELS = (GuidePage, LearningPathPage)
 BATCH_SIZE = 200
 
+_M = TypeVar("_M", bound=Model)
+
 
 def clean_text(text: str) -> str:
     """Text as indexed: no highlight markers, no NUL or other control
@@ -25,7 +30,7 @@ def clean_text(text: str) -> str:
     return " ".join("".join(ch if ch >= " " else " " for ch in text).split())
 
 
-def _label(choices, value):
+def _label(choices: type[Choices], value: str) -> str:
     try:
         return choices(value).label
     except ValueError:
@@ -90,7 +95,7 @@ def path_document(page: LearningPathPage) -> SearchDocument:
     )
 
 
-def _guides():
+def _guides() -> QuerySet[GuidePage]:
     return (
         GuidePage.objects.live()
         .public()
@@ -99,7 +104,7 @@ def _guides():
     )
 
 
-def _paths():
+def _paths() -> QuerySet[LearningPathPage]:
     return (
         LearningPathPage.objects.live()
         .public()
@@ -117,7 +122,9 @@ def published_ids() -> set[int]:
     return set(_guides().values_list("pk", flat=True)) | set(_paths().values_list("pk", flat=True))
 
 
-def _batched(queryset, build) -> Iterator[SearchDocument]:
+def _batched(
+    queryset: QuerySet[_M], build: Callable[[_M], SearchDocument]
+) -> Iterator[SearchDocument]:
     """Walk a queryset in primary-key batches so a rebuild of 10,000 guides
     never holds them all (and their prefetches) in memory at once."""
     last = 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container, Iterable
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -64,16 +66,16 @@ class FacetValuesField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
-    def __init__(self, *, allowed=None, **kwargs):
+    def __init__(self, *, allowed: Container[str] | None = None, **kwargs: Any) -> None:
         self.allowed = allowed
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> tuple[str, ...]:
         if not value:
             return ()
         if isinstance(value, str):
             value = [value]
-        tokens = []
+        tokens: list[str] = []
         for item in value:
             item = str(item).strip()
             if (
@@ -84,18 +86,18 @@ class FacetValuesField(forms.Field):
                 tokens.append(item)
         return tuple(tokens[:MAX_VALUES_PER_FACET])
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         """Nothing to check: to_python already dropped what cannot be used."""
 
 
 class LenientChoiceField(forms.Field):
     """One of `choices`, or the first choice for anything else."""
 
-    def __init__(self, *, choices, **kwargs):
+    def __init__(self, *, choices: Iterable[tuple[str, str]], **kwargs: Any) -> None:
         self.choices = tuple(choices)
         super().__init__(required=False, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         values = [v for v, _ in self.choices]
         return value if value in values else values[0]
 
@@ -103,7 +105,7 @@ class LenientChoiceField(forms.Field):
 class PageNumberField(forms.Field):
     """A page number: at least 1; garbage is 1; huge is MAX_PAGE."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int:
         value = (value or "").strip()
         if not value.isdigit() or not value.isascii():
             return 1
@@ -116,7 +118,7 @@ class SearchForm(forms.Form):
     page = PageNumberField(required=False)
     sort = LenientChoiceField(label="Sort by", choices=SORT_CHOICES)
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
         self.removed_characters = False
         self.truncated = False
         if data is not None:
@@ -127,7 +129,7 @@ class SearchForm(forms.Form):
                 label=label, required=False, allowed=FIXED_LABELS.get(key)
             )
 
-    def _sanitised(self, data) -> QueryDict:
+    def _sanitised(self, data: QueryDict) -> QueryDict:
         """A copy of the data without control characters. NUL would make
         CharField raise a validation error the user can do nothing about."""
         clean = QueryDict(mutable=True)
@@ -140,8 +142,9 @@ class SearchForm(forms.Form):
                 clean.appendlist(key, value)
         return clean
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         text, self.truncated = clean_query(cleaned.get("q") or "")
         cleaned["q"] = text
         return cleaned
@@ -170,7 +173,7 @@ class SearchForm(forms.Form):
             sort=self.cleaned_data.get("sort") or SORTS[0],
         )
 
-    def params(self, *, filters: bool = True, sort: bool = True, **override) -> QueryDict:
+    def params(self, *, filters: bool = True, sort: bool = True, **override: str) -> QueryDict:
         """The cleaned search as query parameters (no page), for links that
         keep the search: pagination, "did you mean", "clear filters"."""
         params = QueryDict(mutable=True)

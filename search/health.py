@@ -8,13 +8,15 @@ index updates (PendingIndexUpdate) are reported too: they pile up while
 Elasticsearch is away and drain when it is back.
 """
 
+from typing import Any
+
 from .engines import get_embedded_engine, get_external_engine
 from .models import PendingIndexUpdate
 
 
-def check_search() -> dict:
+def check_search() -> dict[str, Any]:
     engine = get_external_engine()
-    details = {
+    details: dict[str, Any] = {
         "engine": engine.name if engine else get_embedded_engine().name,
         "queued_updates": PendingIndexUpdate.objects.count(),
     }

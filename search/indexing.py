@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +28,7 @@ from wagtail.models import Page
 
 from .documents import INDEXED_MODELS, all_documents, documents_for, published_ids
 from .engines import EngineUnavailable, SearchEngine, get_engines
+from .engines.base import ProgressCallback
 from .events import index_update_requested
 from .models import IndexedDocument, PendingIndexUpdate
 
@@ -140,7 +141,23 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
 
 
-def rebuild(engines: list[SearchEngine] | None = None, progress=None) -> dict[str, int]:
+def _engine_progress(
+    progress: Callable[[SearchEngine, int], None] | None, engine: SearchEngine
+) -> ProgressCallback | None:
+    """The engine's own progress callback: reports ``(engine, count)``."""
+    if progress is None:
+        return None
+
+    def report(count: int) -> None:
+        progress(engine, count)
+
+    return report
+
+
+def rebuild(
+    engines: list[SearchEngine] | None = None,
+    progress: Callable[[SearchEngine, int], None] | None = None,
+) -> dict[str, int]:
     """Rebuild each engine from the published pages. Updates queued before
     the rebuild started are covered by it; later ones are processed after."""
     engines = engines or get_engines()
@@ -148,7 +165,7 @@ def rebuild(engines: list[SearchEngine] | None = None, progress=None) -> dict[st
     counts = {}
     for engine in engines:
         counts[engine.name] = engine.rebuild(
-            all_documents(), progress=(lambda n, e=engine: progress(e, n)) if progress else None
+            all_documents(), progress=_engine_progress(progress, engine)
         )
     PendingIndexUpdate.objects.filter(requested_at__lt=started).delete()
     if PendingIndexUpdate.objects.exists():

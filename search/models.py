@@ -34,7 +34,7 @@ class IndexedDocument(models.Model):
     class Meta:
         indexes = [models.Index(fields=["-release_date", "-id"], name="search_doc_newest")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -52,7 +52,7 @@ class FacetValue(models.Model):
             models.UniqueConstraint(fields=["facet", "value"], name="search_unique_facet_value")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.facet}={self.value}"
 
 
@@ -72,7 +72,7 @@ class FacetEntry(models.Model):
             models.Index(fields=["facet_value", "document"], name="search_entry_by_value"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.document_id}: {self.facet_value_id}"
 
 
@@ -82,7 +82,7 @@ class SpellingTerm(models.Model):
     term = models.CharField(max_length=40, unique=True)
     documents = models.PositiveIntegerField(default=0)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.term
 
 
@@ -96,5 +96,5 @@ class PendingIndexUpdate(models.Model):
     class Meta:
         ordering = ["requested_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"page {self.page_id}"

@@ -69,7 +69,7 @@ def synonym_lines() -> list[str]:
 
 @functools.cache
 def _synonym_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    index = {}
+    index: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
     for group in synonym_groups():
         for term in group:
             index.setdefault(term, ())
@@ -77,7 +77,7 @@ def _synonym_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return index
 
 
-def _longest_synonym(tokens: list[str], start: int):
+def _longest_synonym(tokens: list[str], start: int) -> tuple[int, tuple[tuple[str, ...], ...]]:
     index = _synonym_index()
     for length in range(min(6, len(tokens) - start), 0, -1):
         key = tuple(tokens[start : start + length])
@@ -131,7 +131,7 @@ def parse(text: str) -> ParsedQuery:
     excluded: list[str] = []
     pending: list[str] = []  # plain words, so synonyms can span several
 
-    def flush():
+    def flush() -> None:
         i = 0
         while i < len(pending):
             length, group = _longest_synonym(pending, i)
@@ -158,11 +158,11 @@ def parse(text: str) -> ParsedQuery:
                 _, group = _longest_synonym(list(found), 0) if len(found) else (0, ())
                 clauses.append(Clause(group if group and found in group else (found,)))
             continue
-        found = words(raw)
-        if negate_word and found and len(clauses) + len(pending) > 0:
-            excluded.extend(found)
+        found_words = words(raw)
+        if negate_word and found_words and len(clauses) + len(pending) > 0:
+            excluded.extend(found_words)
         else:
-            pending.extend(found)
+            pending.extend(found_words)
     flush()
     # Drop repeats, keep order, cap the size so no query is expensive.
     unique = tuple(dict.fromkeys(clauses))[:MAX_CLAUSES]

@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from .engines import (
     EngineUnavailable,
+    SearchEngine,
     SearchQuery,
     SearchResults,
     Suggestion,
@@ -36,7 +37,7 @@ class Answer:
     notice: str = ""
 
 
-def _external_for_reading():
+def _external_for_reading() -> tuple[SearchEngine | None, bool]:
     engine = get_external_engine()
     if engine is None or cache.get(_OUTAGE_KEY):
         return engine, bool(engine)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
@@ -34,8 +34,8 @@ def highlight(text: str) -> SafeString:
     """Escape the text, then turn the engine's highlight markers into <mark>
     elements. Escaping comes first, so nothing in a title, a snippet or the
     query can become markup; markers that do not pair up are dropped."""
-    parts = []
-    open_at = None
+    parts: list[str] = []
+    open_at: int | None = None
     for piece in _MARKERS.split(escape(text or "")):
         if piece == MARK_START:
             if open_at is None:
@@ -96,7 +96,7 @@ class ResultPage:
 
 
 @require_safe
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     form.is_valid()  # always valid: the form drops what it cannot use
     context = {
@@ -131,7 +131,7 @@ def search(request):
 
 
 @require_safe
-def suggest(request):
+def suggest(request: HttpRequest) -> JsonResponse:
     """Titles completing what has been typed: {"query", "suggestions": [...]}."""
     text, _ = clean_query(without_controls(request.GET.get("q", ""))[0])
     found = site_search.suggest(text, SUGGEST_LIMIT) if len(text) >= SUGGEST_MIN_CHARS else []

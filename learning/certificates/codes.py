@@ -10,11 +10,11 @@ _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
 _CLEAN = re.compile(r"[\s\-]")
 
 
-def new_code():
+def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def normalise(raw):
+def normalise(raw: object) -> str | None:
     """What a person typed, pasted or scanned -> the stored form, or None."""
     if not isinstance(raw, str) or len(raw) > 64:
         return None
@@ -24,5 +24,5 @@ def normalise(raw):
     return code
 
 
-def grouped(code):
+def grouped(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

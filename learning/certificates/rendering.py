@@ -1,9 +1,12 @@
 """The certificate as a PDF: an HTML template with print CSS, rendered by
 WeasyPrint. Everything printed comes from the certificate's own snapshot."""
 
+from __future__ import annotations
+
 import base64
 import functools
 import io
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,15 +20,20 @@ from cms.credits import format_credits
 
 from .codes import grouped
 
+if TYPE_CHECKING:
+    from wagtail.images.models import AbstractImage
+
+    from learning.models import Certificate
+
 LETTER_TIME_ZONE_PREFIXES = ("America/", "US/", "Canada/")
 
 
-def verification_url(certificate):
+def verification_url(certificate: Certificate) -> str:
     path = reverse("certificate_verify_code", args=(certificate.verification_code,))
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
-def qr_png(url):
+def qr_png(url: str) -> str:
     """The QR code as a 1-bit PNG data URI (much cheaper for WeasyPrint to lay
     out and write than an SVG path of hundreds of modules)."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=0)
@@ -35,7 +43,7 @@ def qr_png(url):
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _image_data_uri(image):
+def _image_data_uri(image: AbstractImage | None) -> str:
     """A Wagtail image as a data: URI, read from storage (no HTTP fetch)."""
     if image is None:
         return ""
@@ -48,11 +56,11 @@ def _image_data_uri(image):
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def paper_for(time_zone):
+def paper_for(time_zone: str | None) -> str:
     return "letter" if (time_zone or "").startswith(LETTER_TIME_ZONE_PREFIXES) else "a4"
 
 
-def certificate_html(certificate, paper="letter"):
+def certificate_html(certificate: Certificate, paper: str = "letter") -> str:
     url = verification_url(certificate)
     institution = certificate.institution
     return render_to_string(
@@ -71,11 +79,11 @@ def certificate_html(certificate, paper="letter"):
 
 
 @functools.cache
-def _fonts():
+def _fonts() -> FontConfiguration:
     return FontConfiguration()
 
 
-def render_pdf(certificate, paper="letter"):
+def render_pdf(certificate: Certificate, paper: str = "letter") -> bytes:
     """PDF bytes for the certificate on ``paper`` ("letter" or "a4")."""
     html = weasyprint.HTML(string=certificate_html(certificate, paper), base_url=None)
     buffer = io.BytesIO()

@@ -4,7 +4,9 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 
 import weasyprint
@@ -31,17 +33,17 @@ CREDIT_TYPE = "AMA PRA Category 1 Credit"
 @dataclass
 class Year:
     year: int
-    certificates: list
+    certificates: list[Certificate]
     total: Decimal
 
 
-def transcript(user):
+def transcript(user: User) -> dict[str, Any]:
     certificates = list(
         Certificate.objects.filter(user=user, status=CertificateStatus.VALID).order_by(
             "-completion_date", "-pk"
         )
     )
-    by_year = defaultdict(list)
+    by_year: defaultdict[int, list[Certificate]] = defaultdict(list)
     for certificate in certificates:
         by_year[certificate.completion_date.year].append(certificate)
     years = [
@@ -55,7 +57,7 @@ def transcript(user):
     }
 
 
-def transcript_csv(user):
+def transcript_csv(user: User) -> str:
     buffer = io.StringIO()
     writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -76,6 +78,6 @@ def transcript_csv(user):
     return buffer.getvalue()
 
 
-def transcript_pdf(user):
+def transcript_pdf(user: User) -> bytes:
     html = render_to_string("learning/certificates/transcript_pdf.html", transcript(user))
     return weasyprint.HTML(string=html).write_pdf(font_config=_fonts())

@@ -2,7 +2,9 @@
 one in progress. Registered with ``seed_demo``; idempotent like the rest."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,16 +26,21 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "paths"
 DOCTOR_COMPLETED = "recognising-the-deteriorating-patient"
 DOCTOR_IN_PROGRESS = "starting-your-first-attending-job"
 
+# seed_demo's progress printer.
+Say = Callable[[str], object]
 
-def path_files():
+
+def path_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.json"))
 
 
-def _stream(block_type, items):
+def _stream(block_type: str, items: list[Any]) -> str:
     return json.dumps([{"type": block_type, "value": item} for item in items])
 
 
-def build_path(item, index_page, institution):
+def build_path(
+    item: dict[str, Any], index_page: PathIndexPage, institution: Institution | None
+) -> LearningPathPage:
     guides = {g.slug: g for g in GuidePage.objects.filter(slug__in=item["steps"])}
     path = LearningPathPage(
         title=item["title"],
@@ -69,7 +76,7 @@ def build_path(item, index_page, institution):
     return path
 
 
-def seed_paths(stdout):
+def seed_paths(stdout: Say) -> dict[str, LearningPathPage]:
     index_page = PathIndexPage.objects.get()
     institution = Institution.objects.order_by("pk").first()
     items = [json.loads(f.read_text(encoding="utf-8")) for f in path_files()]
@@ -90,12 +97,12 @@ def seed_paths(stdout):
     return paths
 
 
-def correct_answers(path):
+def correct_answers(path: LearningPathPage) -> dict[str, list[int]]:
     return {q.id: list(q.correct) for q in post_test_questions(path)}
 
 
-def demo_evaluation(path):
-    answers = {}
+def demo_evaluation(path: LearningPathPage) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
     for question in evaluation_questions(path):
         if question.kind == "rating":
             answers[question.id] = 5
@@ -110,7 +117,7 @@ def demo_evaluation(path):
     return answers
 
 
-def seed_learner(paths, stdout):
+def seed_learner(paths: dict[str, LearningPathPage], stdout: Say) -> None:
     doctor = get_user_model().objects.get(username="doctor")
     LearnerProfile.objects.get_or_create(
         user=doctor,
@@ -139,6 +146,6 @@ def seed_learner(paths, stdout):
 
 
 @register_seeder("learning", order=10)
-def seed_learning(stdout):
+def seed_learning(stdout: Say) -> None:
     paths = seed_paths(stdout)
     seed_learner(paths, stdout)

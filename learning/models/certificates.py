@@ -89,11 +89,11 @@ class Certificate(models.Model):
             models.CheckConstraint(condition=Q(credits__gt=0), name="certificate_credits_positive"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number or 'Certificate'}: {self.learner_name}, {self.activity_title}"
 
     @property
-    def printed_name(self):
+    def printed_name(self) -> str:
         """As printed and shown on the verification page: never with invisible
         or bidi characters, even on a certificate issued before names were
         checked for them (cms.names)."""
@@ -126,5 +126,5 @@ class CertificateEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()} {self.certificate} at {self.at:%Y-%m-%d %H:%M}"

@@ -33,5 +33,5 @@ class AccountDeletion(models.Model):
     class Meta:
         ordering = ["-deleted_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Account deletion {self.pk} on {self.deleted_at:%Y-%m-%d}"

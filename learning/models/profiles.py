@@ -54,10 +54,10 @@ class LearnerProfile(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.printed_name
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if (self.birth_month is None) != (self.birth_day is None):
             raise ValidationError("Give both the month and the day of birth, or neither.")
@@ -69,7 +69,7 @@ class LearnerProfile(models.Model):
                 raise ValidationError({"birth_day": "That month does not have that many days."})
 
     @property
-    def zone(self):
+    def zone(self) -> zoneinfo.ZoneInfo:
         """The learner's time zone, UTC if it is unknown to this server."""
         try:
             return zoneinfo.ZoneInfo(self.time_zone)
@@ -77,6 +77,6 @@ class LearnerProfile(models.Model):
             return zoneinfo.ZoneInfo("UTC")
 
     @property
-    def printed_name(self):
+    def printed_name(self) -> str:
         name, credentials = printable(self.full_name), printable(self.credentials)
         return f"{name}, {credentials}" if credentials else name

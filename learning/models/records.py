@@ -33,11 +33,11 @@ class Enrolment(models.Model):
         ]
         ordering = ["-enrolled_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} in {self.path_id}"
 
     @property
-    def is_complete(self):
+    def is_complete(self) -> bool:
         return self.completed_at is not None
 
 
@@ -68,7 +68,7 @@ class StepCompletion(models.Model):
         ]
         ordering = ["completed_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.enrolment} completed {self.guide_title}"
 
 
@@ -99,7 +99,7 @@ class TestAttempt(models.Model):
         ]
         ordering = ["enrolment", "number"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Attempt {self.number} by {self.enrolment}: {self.score}%"
 
 
@@ -113,7 +113,7 @@ class EvaluationResponse(models.Model):
     answers = models.JSONField(help_text="Question id to the answer given.")
     questions = models.JSONField(help_text="The questions as they were asked.")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Evaluation by {self.enrolment}"
 
 
@@ -148,9 +148,9 @@ class CreditClaim(models.Model):
             models.CheckConstraint(condition=Q(attested=True), name="claim_attested"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.credits} credits by {self.enrolment}"
 
     @property
-    def credits_display(self):
+    def credits_display(self) -> str:
         return format_credits(self.credits)

@@ -10,6 +10,7 @@ as well. Callers never ask which class an engine is.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
@@ -29,6 +30,9 @@ from .base import (
     SearchResults,
     Suggestion,
 )
+
+if TYPE_CHECKING:
+    from .elasticsearch import ElasticsearchEngine
 
 __all__ = [
     "FACETS",
@@ -61,13 +65,13 @@ def get_embedded_engine() -> SearchEngine:
 
 
 @functools.cache
-def _elasticsearch_engine(url: str, index: str, timeout: float) -> SearchEngine:
+def _elasticsearch_engine(url: str, index: str, timeout: float) -> ElasticsearchEngine:
     from .elasticsearch import ElasticsearchEngine
 
     return ElasticsearchEngine(url=url, index=index, timeout=timeout)
 
 
-def get_external_engine() -> SearchEngine | None:
+def get_external_engine() -> ElasticsearchEngine | None:
     url = settings.ELASTICSEARCH_URL
     if not url:
         return None

@@ -13,7 +13,8 @@ import contextlib
 import datetime
 import decimal
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.exceptions import ConnectionError as TransportConnectionError
@@ -310,7 +311,9 @@ class ElasticsearchEngine(SearchEngine):
             if not self.client.indices.exists_alias(name=self.alias):
                 raise
 
-    def _bulk(self, actions: Iterable[dict], progress: ProgressCallback | None = None, **kw):
+    def _bulk(
+        self, actions: Iterable[dict], progress: ProgressCallback | None = None, **kw: Any
+    ) -> None:
         """Send actions in chunks; raise if any was rejected (a delete of an
         unknown id is not a rejection). progress(n) gets the number of
         documents written since its last call."""
@@ -391,7 +394,9 @@ class ElasticsearchEngine(SearchEngine):
                 self._bulk(self._index_actions(documents, name, seen), progress)
                 self.client.indices.refresh(index=name)
                 old = self._aliased_indices()
-                actions = [{"remove": {"index": old_name, "alias": self.alias}} for old_name in old]
+                actions: list[dict[str, dict[str, Any]]] = [
+                    {"remove": {"index": old_name, "alias": self.alias}} for old_name in old
+                ]
                 actions.append(
                     {"add": {"index": name, "alias": self.alias, "is_write_index": True}}
                 )
@@ -651,7 +656,7 @@ def _total(response: dict) -> int:
     return total.get("value", 0) if isinstance(total, dict) else int(total)
 
 
-def _date(value) -> datetime.date | None:
+def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value[:10]) if value else None
 
 
@@ -691,6 +696,11 @@ def _spelling_candidates(parsed: ParsedQuery) -> list[str]:
     return [word for word in parsed.plain_words if word not in synonyms]
 
 
+def _literal(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts the text as it is (no backslash escapes)."""
+    return lambda _match: replacement
+
+
 def _correction(parsed: ParsedQuery, entries: list[dict]) -> str:
     """The query with each misspelt word replaced by the best suggestion."""
     text = parsed.text
@@ -702,5 +712,5 @@ def _correction(parsed: ParsedQuery, entries: list[dict]) -> str:
         if not word or not better:
             continue
         pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
-        text = pattern.sub(lambda _match, better=better: better, text)
+        text = pattern.sub(_literal(better), text)
     return text if text.casefold() != parsed.text.casefold() else ""

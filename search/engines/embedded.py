@@ -24,12 +24,16 @@ from .base import (
     Facet,
     FacetValue,
     Hit,
+    ProgressCallback,
     SearchDocument,
     SearchEngine,
     SearchQuery,
     SearchResults,
     Suggestion,
 )
+
+# Chosen values per facet key, as in SearchQuery.filters.
+Filters = dict[str, tuple[str, ...]]
 
 WRITE_BATCH = 200
 SPELLING_MIN, SPELLING_MAX = 4, 30
@@ -51,7 +55,8 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Damerau-Levenshtein distance, giving up (limit + 1) past the limit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous2, previous = None, list(range(len(b) + 1))
+    previous2: list[int] = []  # the row before `previous`, once there is one
+    previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
@@ -105,7 +110,7 @@ def _facet_value_ids(pairs: dict[tuple[str, str], str]) -> dict[tuple[str, str],
         unique_fields=["facet", "value"],
         update_fields=["label"],
     )
-    ids = {}
+    ids: dict[tuple[str, str], int] = {}
     for facet in {f for f, _ in pairs}:
         values = [v for f, v in pairs if f == facet]
         stored = StoredFacetValue.objects.filter(facet=facet, value__in=values)
@@ -131,7 +136,9 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
         better) of matching documents."""
 
     @abc.abstractmethod
-    def _highlights(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> dict:
+    def _highlights(
+        self, parsed: ParsedQuery, any_words: bool, ids: list[int]
+    ) -> dict[int, tuple[str, str]]:
         """{row id: (title highlight, snippet)} for these rows."""
 
     @abc.abstractmethod
@@ -176,22 +183,24 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             rows = list(IndexedDocument.objects.select_for_update().filter(page_id__in=page_ids))
             if not rows:
                 return
-            gone = Counter()
+            gone: Counter[str] = Counter()
             for row in rows:
                 gone.update(_row_spelling_words(row))
             IndexedDocument.objects.filter(id__in=[row.id for row in rows]).delete()
             self._apply_term_changes(Counter(), gone)
 
-    def rebuild(self, documents, progress=None) -> int:
+    def rebuild(
+        self, documents: Iterable[SearchDocument], progress: ProgressCallback | None = None
+    ) -> int:
         """Rewrite every document in place, batch by batch (each batch one
         short transaction, so publishing and learners' writes carry on), then
         drop documents that are no longer published and recount the spelling
         terms. Every published document stays searchable throughout."""
         seen: set[int] = set()
-        vocabulary: Counter = Counter()
+        vocabulary: Counter[str] = Counter()
         batch: list[SearchDocument] = []
 
-        def flush():
+        def flush() -> None:
             with transaction.atomic():
                 self._upsert(batch, track_terms=False)
             for document in batch:
@@ -245,7 +254,8 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
                 ignore_conflicts=True,
             )
             rows.update(self._locked_rows(missing))
-        added, gone = Counter(), Counter()
+        added: Counter[str] = Counter()
+        gone: Counter[str] = Counter()
         now = timezone.now()
         for document in documents:
             row = rows[document.page_id]
@@ -280,7 +290,7 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             .order_by("page_id")
         }
 
-    def _apply_term_changes(self, added: Counter, gone: Counter) -> None:
+    def _apply_term_changes(self, added: Counter[str], gone: Counter[str]) -> None:
         """Keep document counts of spelling terms; sorted so that concurrent
         writers take row locks in the same order."""
         from django.db.models import F
@@ -328,7 +338,7 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
         )
 
     @staticmethod
-    def _filter_subqueries(filters, skip=None) -> list[tuple[str, list]]:
+    def _filter_subqueries(filters: Filters, skip: str | None = None) -> list[tuple[str, list]]:
         """One SELECT of document ids per filtered facet (values OR'ed)."""
         subqueries = []
         for facet, values in filters.items():
@@ -345,17 +355,22 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             )
         return subqueries
 
-    def _filter_sql(self, column, filters, skip=None) -> tuple[list[str], list]:
+    def _filter_sql(
+        self, column: str, filters: Filters, skip: str | None = None
+    ) -> tuple[list[str], list]:
         """Conditions on `column`. Callers pass "+column" where SQLite would
         otherwise push "id IN (...)" into the FTS5 table or the primary key as
         thousands of separate look-ups (35 ms instead of 1 for a broad filter)."""
-        conditions, params = [], []
+        conditions: list[str] = []
+        params: list = []
         for sql, sql_params in self._filter_subqueries(filters, skip):
             conditions.append(f"{column} IN ({sql})")
             params += sql_params
         return conditions, params
 
-    def _matching_ids_sql(self, parsed, any_words, filters, skip=None) -> tuple[str, list]:
+    def _matching_ids_sql(
+        self, parsed: ParsedQuery, any_words: bool, filters: Filters, skip: str | None = None
+    ) -> tuple[str, list]:
         """SELECT of the ids of matching documents, for facet counting; ""
         when every document matches."""
         if parsed.is_empty:
@@ -374,12 +389,15 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             sql += " WHERE " + " AND ".join(conditions)
         return sql, params + filter_params
 
-    def _ranked(self, parsed, any_words, filters, query) -> tuple[list[int], int]:
+    def _ranked(
+        self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
+    ) -> tuple[list[int], int]:
         """Ids of one page of results, and the total. Two queries: the page
         (ranking only what matched, joining the document table only to sort
         by date) and a plain count, which is cheaper than a window count."""
         if parsed.is_empty:
-            source, params, column = "search_indexeddocument d", [], "+d.id"
+            params: list = []
+            source, column = "search_indexeddocument d", "+d.id"
             page_sql, order = (
                 "SELECT d.id FROM search_indexeddocument d",
                 "d.release_date DESC, d.id DESC",
@@ -408,7 +426,7 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             cursor.execute(f"SELECT COUNT(*) FROM {source}{where}", params + filter_params)
             return ids, cursor.fetchone()[0]
 
-    def _hits(self, parsed, any_words, ids) -> tuple[Hit, ...]:
+    def _hits(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> tuple[Hit, ...]:
         if not ids:
             return ()
         rows = {
@@ -418,7 +436,7 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             )
         }
         marked = self._highlights(parsed, any_words, ids) if not parsed.is_empty else {}
-        hits = []
+        hits: list[Hit] = []
         for row_id in ids:
             row = rows.get(row_id)
             if row is None:  # removed between the two queries
@@ -441,14 +459,14 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
             )
         return tuple(hits)
 
-    def _facets(self, parsed, any_words, filters) -> tuple[Facet, ...]:
+    def _facets(self, parsed: ParsedQuery, any_words: bool, filters: Filters) -> tuple[Facet, ...]:
         """Disjunctive facet counts: a facet's counts apply every other
         facet's filters but not its own, so choosing "Pediatrics" still shows
         how many results "Emergency medicine" would add. One GROUP BY over
         integer value ids per group of facets, driven by the matching
         documents; then one query for the names of the values found."""
         all_keys = {key for key, _ in FACETS}
-        groups = [(None, all_keys - set(filters))]
+        groups: list[tuple[str | None, set[str]]] = [(None, all_keys - set(filters))]
         groups += [(key, {key}) for key, _ in FACETS if key in filters]
         results = []
         with connection.cursor() as cursor:
@@ -476,7 +494,7 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
                 results.append((keys, dict(cursor.fetchall())))
         found = set().union(*(counts for _, counts in results)) if results else set()
         chosen_pairs = [(key, value) for key, values in filters.items() for value in values]
-        stored = {}
+        stored: dict[int, StoredFacetValue] = {}
         if found or chosen_pairs:
             condition = Q(pk__in=list(found))
             for key, value in chosen_pairs:
@@ -485,9 +503,9 @@ class EmbeddedEngine(SearchEngine, abc.ABC):
         counts: dict[str, dict[str, tuple[str, int]]] = {key: {} for key in all_keys}
         for keys, group_counts in results:
             for value_id, count in group_counts.items():
-                value = stored.get(value_id)
-                if value is not None and value.facet in keys:
-                    counts[value.facet][value.value] = (value.label, count)
+                entry = stored.get(value_id)
+                if entry is not None and entry.facet in keys:
+                    counts[entry.facet][entry.value] = (entry.label, count)
         labels = {(v.facet, v.value): v.label for v in stored.values()}
         facets = []
         for key, label in FACETS:
@@ -546,7 +564,7 @@ def _replace_word(text: str, word: str, replacement: str) -> str:
     return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, text, count=1, flags=re.I)
 
 
-def _as_date(value):
+def _as_date(value: datetime.date | str | None) -> datetime.date | None:
     if isinstance(value, str):
         return datetime.date.fromisoformat(value)
     return value

@@ -11,7 +11,7 @@ from django.db import connection
 
 from search.query import ParsedQuery
 
-from .base import MARK_END, MARK_START
+from .base import MARK_END, MARK_START, SearchDocument
 from .embedded import EmbeddedEngine, pick_snippet
 
 _MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
@@ -52,10 +52,12 @@ class PostgresEngine(EmbeddedEngine):
 
     # The tsvector columns are generated from the row, so the document row
     # is the full-text entry.
-    def _write_full_text(self, rows):
+    def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
         pass
 
-    def _match_sql(self, parsed, any_words, scored=True):
+    def _match_sql(
+        self, parsed: ParsedQuery, any_words: bool, scored: bool = True
+    ) -> tuple[str, list]:
         expression, params = tsquery_sql(parsed, any_words)
         score = ", -ts_rank(t.search_vector, q.query) AS score" if scored else ""
         return (
@@ -65,7 +67,9 @@ class PostgresEngine(EmbeddedEngine):
             params,
         )
 
-    def _highlights(self, parsed, any_words, ids):
+    def _highlights(
+        self, parsed: ParsedQuery, any_words: bool, ids: list[int]
+    ) -> dict[int, tuple[str, str]]:
         expression, params = tsquery_sql(parsed, any_words)
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
@@ -80,7 +84,7 @@ class PostgresEngine(EmbeddedEngine):
                 + params
                 + list(ids),
             )
-            result = {}
+            result: dict[int, tuple[str, str]] = {}
             for row_id, title, body, objectives, summary in cursor.fetchall():
                 snippet = pick_snippet(body, objectives, summary)
                 if snippet and (snippet is body or snippet is objectives):
@@ -88,7 +92,7 @@ class PostgresEngine(EmbeddedEngine):
                 result[row_id] = (title, snippet)
             return result
 
-    def _word_in_index(self, word):
+    def _word_in_index(self, word: str) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM search_indexeddocument "
@@ -97,7 +101,7 @@ class PostgresEngine(EmbeddedEngine):
             )
             return cursor.fetchone() is not None
 
-    def _spelling_candidates(self, word):
+    def _spelling_candidates(self, word: str) -> list[tuple[str, int]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT term, documents FROM search_spellingterm WHERE term %% %s "
@@ -106,7 +110,7 @@ class PostgresEngine(EmbeddedEngine):
             )
             return cursor.fetchall()
 
-    def _suggest_queries(self, typed, prefix):
+    def _suggest_queries(self, typed: list[str], prefix: str) -> list[tuple[str, list]]:
         query = _prefix_tsquery(typed, prefix)
         if not query:
             return []
@@ -119,6 +123,6 @@ class PostgresEngine(EmbeddedEngine):
             for column, config in (("title_vector", "simple"), ("search_vector", "english"))
         ]
 
-    def _after_rebuild(self):
+    def _after_rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_indexeddocument, search_facetentry, search_spellingterm")

@@ -8,7 +8,7 @@ from django.db import connection
 
 from search.query import ParsedQuery
 
-from .base import MARK_END, MARK_START
+from .base import MARK_END, MARK_START, SearchDocument
 from .embedded import EmbeddedEngine, pick_snippet
 
 # bm25 weights, in column order: title, summary, objectives, body, meta.
@@ -39,7 +39,7 @@ def fts_expression(parsed: ParsedQuery, any_words: bool = False) -> str:
 class SqliteEngine(EmbeddedEngine):
     name = "sqlite-fts5"
 
-    def _write_full_text(self, rows):
+    def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
         if not rows:
             return
         with connection.cursor() as cursor:
@@ -55,7 +55,9 @@ class SqliteEngine(EmbeddedEngine):
                 ],
             )
 
-    def _match_sql(self, parsed, any_words, scored=True):
+    def _match_sql(
+        self, parsed: ParsedQuery, any_words: bool, scored: bool = True
+    ) -> tuple[str, list]:
         weights = ", ".join(str(w) for w in WEIGHTS)
         score = f", bm25(search_fts, {weights}) AS score" if scored else ""
         return (
@@ -63,8 +65,13 @@ class SqliteEngine(EmbeddedEngine):
             [fts_expression(parsed, any_words)],
         )
 
-    def _highlights(self, parsed, any_words, ids):
+    def _highlights(
+        self, parsed: ParsedQuery, any_words: bool, ids: list[int]
+    ) -> dict[int, tuple[str, str]]:
         marks = ", ".join(["%s"] * len(ids))
+        params: list[str | int] = [MARK_START, MARK_END] * 2
+        params += [SNIPPET_TOKENS, MARK_START, MARK_END, SNIPPET_TOKENS, MARK_START, MARK_END]
+        params += [fts_expression(parsed, any_words), *ids]
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid, highlight(search_fts, 0, %s, %s), "
@@ -72,23 +79,21 @@ class SqliteEngine(EmbeddedEngine):
                 "snippet(search_fts, 2, %s, %s, '…', %s), "
                 "highlight(search_fts, 1, %s, %s) "
                 f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({marks})",
-                [MARK_START, MARK_END] * 2
-                + [SNIPPET_TOKENS, MARK_START, MARK_END, SNIPPET_TOKENS, MARK_START, MARK_END]
-                + [fts_expression(parsed, any_words), *ids],
+                params,
             )
-            result = {}
+            result: dict[int, tuple[str, str]] = {}
             for row_id, title, body, objectives, summary in cursor.fetchall():
                 result[row_id] = (title, pick_snippet(body, objectives, summary))
             return result
 
-    def _word_in_index(self, word):
+    def _word_in_index(self, word: str) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1", [_phrase((word,))]
             )
             return cursor.fetchone() is not None
 
-    def _spelling_candidates(self, word):
+    def _spelling_candidates(self, word: str) -> list[tuple[str, int]]:
         # Same first two letters, length within two: a few hundred terms at
         # most, compared in Python.
         start = word[:2]
@@ -100,7 +105,7 @@ class SqliteEngine(EmbeddedEngine):
             )
             return cursor.fetchall()
 
-    def _suggest_queries(self, typed, prefix):
+    def _suggest_queries(self, typed: list[str], prefix: str) -> list[tuple[str, list]]:
         words = " AND ".join([_phrase((w,)) for w in typed] + [_phrase((prefix,)) + " *"])
         sql = (
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
@@ -108,6 +113,6 @@ class SqliteEngine(EmbeddedEngine):
         )
         return [(sql, [f"title : ({words})"]), (sql, [words])]
 
-    def _after_rebuild(self):
+    def _after_rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")

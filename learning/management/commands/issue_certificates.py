@@ -1,13 +1,14 @@
 import sys
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learning.certificates.bulk import certificates_needing_pdfs, claims_needing_certificates
 from learning.certificates.tasks import enqueue_issuance, render_certificate_pdf
 from learning.models import LearningPathPage
 
 
-def progress(stream, done, total, label):
+def progress(stream: TextIO, done: int, total: int, label: str) -> None:
     width = 30
     filled = int(width * done / total) if total else width
     stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
@@ -20,17 +21,18 @@ class Command(BaseCommand):
         "and retry PDFs that failed. Runs as background tasks; safe to run again."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--path", required=True, help="The learning path's slug.")
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args: Any, path: str, **options: Any) -> None:
         target = LearningPathPage.objects.filter(slug=path).first()
         if target is None:
             raise CommandError(f"No learning path has the slug {path!r}.")
         claim_ids = list(claims_needing_certificates(path=target).values_list("pk", flat=True))
         retry_ids = list(certificates_needing_pdfs(path=target).values_list("pk", flat=True))
         total = len(claim_ids) + len(retry_ids)
-        out = self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout
+        # The raw stream under Django's OutputWrapper, so \r redraws one line.
+        out: TextIO = getattr(self.stdout, "_out", sys.stdout)
         results = []
         for index, claim_id in enumerate(claim_ids, start=1):
             results += enqueue_issuance([claim_id])

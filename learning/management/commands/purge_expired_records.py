@@ -1,6 +1,7 @@
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learning.privacy.purge import purge_expired
 from learning.privacy.retention import RETENTION_YEARS
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         "passed since they were issued, then the anonymised account. Safe to run daily."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would be removed; change nothing."
         )
@@ -20,7 +21,9 @@ class Command(BaseCommand):
             "--today", help="Pretend today is this date (YYYY-MM-DD), e.g. to preview."
         )
 
-    def handle(self, *args, dry_run=False, today=None, **options):
+    def handle(
+        self, *args: Any, dry_run: bool = False, today: str | None = None, **options: Any
+    ) -> None:
         day = None
         if today:
             try:

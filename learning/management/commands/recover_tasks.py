@@ -4,8 +4,9 @@ own ``--worker-id`` before the worker; cron runs it without one."""
 
 import datetime
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from learning.certificates.recovery import STALE_AFTER
 from learning.certificates.tasks import recover
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "issuance and PDFs that no task is waiting for. Safe to run at any time."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--worker-id",
             help="A worker about to start under this id: its RUNNING tasks are released at once.",
@@ -33,7 +34,14 @@ class Command(BaseCommand):
             "--json", action="store_true", dest="as_json", help="Print the counts as JSON."
         )
 
-    def handle(self, *args, worker_id=None, stale_minutes, as_json, **options):
+    def handle(
+        self,
+        *args: Any,
+        worker_id: str | None = None,
+        stale_minutes: int,
+        as_json: bool,
+        **options: Any,
+    ) -> None:
         counts = recover(worker_id=worker_id, stale_after=datetime.timedelta(minutes=stale_minutes))
         if as_json:
             self.stdout.write(json.dumps(counts))

@@ -1,23 +1,25 @@
 """`manage.py search_index rebuild | status | process`."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from search import indexing
 from search.documents import published_count
-from search.engines import EngineUnavailable, get_embedded_engine, get_engines
+from search.engines import EngineUnavailable, SearchEngine, get_embedded_engine, get_engines
 
 
 class ProgressBar:
     """A one-line bar on a terminal, a line every 10% otherwise (the
     command's own stdout, an OutputWrapper)."""
 
-    def __init__(self, stream, total, label, width=30):
+    def __init__(self, stream: OutputWrapper, total: int, label: str, width: int = 30) -> None:
         self.stream, self.total, self.label, self.width = stream, max(total, 1), label, width
         self.done = 0
         self.last_step = -1
         self.tty = stream.isatty()
 
-    def advance(self, n):
+    def advance(self, n: int) -> None:
         self.done += n
         fraction = min(self.done / self.total, 1)
         if self.tty:
@@ -29,7 +31,7 @@ class ProgressBar:
             self.last_step = int(fraction * 10)
             self.stream.write(f"{self.label}: {self.done:,}/{self.total:,}")
 
-    def finish(self):
+    def finish(self) -> None:
         if self.tty:
             self.stream.write("")
 
@@ -41,7 +43,7 @@ class Command(BaseCommand):
         "`process` (apply queued updates now, e.g. from cron)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["rebuild", "status", "process"])
         parser.add_argument(
             "--embedded-only",
@@ -49,15 +51,15 @@ class Command(BaseCommand):
             help="Rebuild only the embedded (database) engine.",
         )
 
-    def handle(self, action, embedded_only=False, **options):
-        return getattr(self, action)(embedded_only=embedded_only)
+    def handle(self, action: str, embedded_only: bool = False, **options: Any) -> None:
+        getattr(self, action)(embedded_only=embedded_only)
 
-    def rebuild(self, embedded_only):
+    def rebuild(self, embedded_only: bool) -> None:
         engines = [get_embedded_engine()] if embedded_only else get_engines()
         total = published_count()
-        bars = {}
+        bars: dict[str, ProgressBar] = {}
 
-        def progress(engine, n):
+        def progress(engine: SearchEngine, n: int) -> None:
             if engine.name not in bars:
                 bars[engine.name] = ProgressBar(self.stdout, total, f"Indexing ({engine.name})")
             bars[engine.name].advance(n)
@@ -72,7 +74,7 @@ class Command(BaseCommand):
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count:,} documents indexed.")
 
-    def status(self, embedded_only):
+    def status(self, embedded_only: bool) -> None:
         statuses, pending = indexing.status()
         unreachable = False
         for s in statuses:
@@ -89,7 +91,7 @@ class Command(BaseCommand):
         if unreachable:
             raise CommandError("A search engine cannot be reached.")
 
-    def process(self, embedded_only):
+    def process(self, embedded_only: bool) -> None:
         result = indexing.process_pending()
         self.stdout.write(
             f"Indexed {result.indexed:,} pages; {result.failed:,} failed; "
