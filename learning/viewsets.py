@@ -1,6 +1,9 @@
 """Read-only admin views of learner records for institution staff: each user
 sees only records of paths that an institution they staff accredits."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -46,13 +49,16 @@ class RecordFilterSet(WagtailFilterSet):
 
 class ScopedIndexView(IndexView):
     base_filterset_class = RecordFilterSet
+    scope_q: Callable[[AnyUser], Q]  # set by LearnerRecordViewSet.index_view_class
 
-    def get_base_queryset(self):
+    def get_base_queryset(self) -> models.QuerySet[Any]:
         return super().get_base_queryset().filter(self.scope_q(self.request.user))
 
 
 class ScopedInspectView(InspectView):
-    def get_object(self, queryset=None):
+    scope_q: Callable[[AnyUser], Q]  # set by LearnerRecordViewSet.inspect_view_class
+
+    def get_object(self, queryset: models.QuerySet[Any] | None = None) -> models.Model:
         scoped = self.model._default_manager.filter(self.scope_q(self.request.user))
         return get_object_or_404(scoped, pk=self.pk)
 
@@ -70,11 +76,11 @@ class LearnerRecordViewSet(ModelViewSet):
         return staff_visible_q(user, self.path_lookup)
 
     @property
-    def index_view_class(self):
+    def index_view_class(self) -> type[ScopedIndexView]:
         return type("IndexView", (ScopedIndexView,), {"scope_q": staticmethod(self.scope_q)})
 
     @property
-    def inspect_view_class(self):
+    def inspect_view_class(self) -> type[ScopedInspectView]:
         return type("InspectView", (ScopedInspectView,), {"scope_q": staticmethod(self.scope_q)})
 
 
@@ -124,7 +130,7 @@ class CreditClaimViewSet(LearnerRecordViewSet):
 class CertificateActionsColumn(Column):
     cell_template_name = "learning/admin/certificate_actions_cell.html"
 
-    def get_value(self, instance):
+    def get_value(self, instance: Certificate) -> Certificate:
         return instance
 
 

@@ -2,8 +2,11 @@
 idempotent; guarded by the database constraints on Certificate."""
 
 import contextlib
+import datetime
 import logging
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -32,12 +35,12 @@ class CertificateError(JourneyError):
     pass
 
 
-def _completion_date(claim, profile):
+def _completion_date(claim: CreditClaim, profile: LearnerProfile) -> datetime.date:
     completed = claim.enrolment.completed_at or claim.claimed_at
     return timezone.localtime(completed, profile.zone).date()
 
 
-def _snapshot(claim, profile):
+def _snapshot(claim: CreditClaim, profile: LearnerProfile) -> dict[str, Any]:
     path = claim.enrolment.path
     institution = path.institution
     return {
@@ -60,7 +63,7 @@ def _snapshot(claim, profile):
     }
 
 
-def _create(fields, supersedes=None):
+def _create(fields: dict[str, Any], supersedes: Certificate | None = None) -> Certificate:
     certificate = Certificate.objects.create(
         verification_code=new_code(), supersedes=supersedes, **fields
     )
@@ -69,7 +72,7 @@ def _create(fields, supersedes=None):
     return certificate
 
 
-def issue_certificate(claim, actor=None):
+def issue_certificate(claim: CreditClaim, actor: User | None = None) -> tuple[Certificate, bool]:
     """The certificate for an approved claim, issuing it if needed.
     Returns (certificate, created). Safe to call any number of times."""
     existing = Certificate.objects.filter(claim=claim, supersedes__isnull=True).first()
@@ -94,7 +97,7 @@ def issue_certificate(claim, actor=None):
     return certificate, True
 
 
-def approve_claim(claim, actor):
+def approve_claim(claim: CreditClaim, actor: User) -> Certificate:
     """Institution approval, for paths whose certificates wait for it."""
     with transaction.atomic():
         claim = CreditClaim.objects.select_for_update().get(pk=claim.pk)
@@ -111,14 +114,14 @@ def approve_claim(claim, actor):
     return certificate
 
 
-def _require_reason(reason):
+def _require_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError("Give a reason: it is kept in the audit log.")
     return reason
 
 
-def revoke(certificate, actor, reason):
+def revoke(certificate: Certificate, actor: User | None, reason: str | None) -> Certificate:
     reason = _require_reason(reason)
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -138,7 +141,7 @@ def revoke(certificate, actor, reason):
     return certificate
 
 
-def reissue(certificate, actor, reason):
+def reissue(certificate: Certificate, actor: User | None, reason: str | None) -> Certificate:
     """A new certificate from the learner's current profile (e.g. a corrected
     name), keeping the original completion date and credits; the old one is
     marked superseded and links to the new one."""
@@ -176,7 +179,7 @@ def request_pdf(certificate_id: int) -> None:
     pdf_needed.send(sender=Certificate, certificate_id=certificate_id)
 
 
-def _render_lock():
+def _render_lock() -> contextlib.AbstractContextManager[None]:
     """On PostgreSQL the render holds the certificate's row lock, so two
     workers (the issuing task and the render task it queued) never render the
     same certificate at once: the second waits, then finds the PDF ready. On
@@ -187,13 +190,13 @@ def _render_lock():
     return contextlib.nullcontext()
 
 
-def pdf_name(certificate):
+def pdf_name(certificate: Certificate) -> str:
     """Where the certificate's PDF is stored: one name per certificate."""
     field = Certificate._meta.get_field("pdf")
     return field.generate_filename(certificate, f"{certificate.verification_code}.pdf")
 
 
-def generate_pdf(certificate_id):
+def generate_pdf(certificate_id: int) -> Certificate:
     """Render and store the PDF once; retried up to MAX_PDF_ATTEMPTS times.
     A failure is recorded on the certificate and in its audit log (and logged),
     never dropped: ``issue_certificates`` retries failed ones."""
@@ -207,7 +210,7 @@ def generate_pdf(certificate_id):
         return _render_and_store(certificate)
 
 
-def _render_and_store(certificate):
+def _render_and_store(certificate: Certificate) -> Certificate:
     profile = LearnerProfile.objects.filter(user=certificate.user).first()
     paper = paper_for(profile.time_zone if profile else "")
     error = ""

@@ -1,10 +1,12 @@
 """Public verification and the owner's (or issuing staff's) PDF download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
+from learning.http import AuthenticatedRequest
 from learning.models import Certificate, PdfStatus
 from learning.permissions import can_download_certificate
 from learning.ratelimit import allow, seconds_until_next_window
@@ -19,13 +21,13 @@ VERIFY_LIMIT = 30  # lookups per client per minute
 VERIFY_WINDOW = 60
 
 
-def _too_many(request):
+def _too_many(request: HttpRequest) -> TemplateResponse:
     response = TemplateResponse(request, "learning/certificates/rate_limited.html", status=429)
     response["Retry-After"] = str(seconds_until_next_window(VERIFY_WINDOW))
     return response
 
 
-def verify_form(request):
+def verify_form(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("code")
     if raw is None:
         return TemplateResponse(request, "learning/certificates/verify_form.html", {})
@@ -43,7 +45,7 @@ def verify_form(request):
     return redirect("certificate_verify_code", code=code)
 
 
-def verify(request, code):
+def verify(request: HttpRequest, code: str) -> HttpResponse:
     if not allow(request, "verify", VERIFY_LIMIT, VERIFY_WINDOW):
         return _too_many(request)
     normalised = normalise(code)
@@ -70,7 +72,7 @@ def verify(request, code):
 
 
 @login_required
-def download(request, pk):
+def download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     certificate = get_object_or_404(Certificate.objects.select_related("institution"), pk=pk)
     if not can_download_certificate(request.user, certificate):
         raise Http404  # the same answer as for a certificate that does not exist
@@ -92,19 +94,19 @@ def download(request, pk):
 
 
 @login_required
-def transcript_page(request):
+def transcript_page(request: AuthenticatedRequest) -> HttpResponse:
     return TemplateResponse(request, "learning/transcript.html", transcript(request.user))
 
 
 @login_required
-def transcript_csv_download(request):
+def transcript_csv_download(request: AuthenticatedRequest) -> HttpResponse:
     response = HttpResponse(transcript_csv(request.user), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="curbside-transcript.csv"'
     return response
 
 
 @login_required
-def transcript_pdf_download(request):
+def transcript_pdf_download(request: AuthenticatedRequest) -> HttpResponse:
     response = HttpResponse(transcript_pdf(request.user), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="curbside-transcript.pdf"'
     return response

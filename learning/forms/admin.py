@@ -1,3 +1,5 @@
+from typing import Any
+
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from learning.permissions import choosable_institutions_q
@@ -15,7 +17,7 @@ class LearningPathPageForm(WagtailAdminPageForm):
     an invalid choice: staff of one institution cannot make another issue
     credit."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields.get("institution")
         user = self.for_user
@@ -23,7 +25,7 @@ class LearningPathPageForm(WagtailAdminPageForm):
             allowed = choosable_institutions_q(user, self.instance.institution_id)
             field.queryset = field.queryset.filter(allowed).distinct()
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if any(self.data.get(action) for action in GATED_ACTIONS):
             steps = self.formsets.get("steps")

@@ -1,10 +1,13 @@
 """The path catalogue and the learning path page."""
 
+import datetime
 import decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
@@ -44,10 +47,10 @@ class PathIndexPage(SingleChildTypeRoutingMixin, Page):
 
     template = "learning/path_index_page.html"
 
-    def child_page_model(self):
+    def child_page_model(self) -> type["LearningPathPage"]:
         return LearningPathPage
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         # The journey adds the catalogue (learning.journey.views.catalogue_context)
         # without this model importing it.
@@ -147,24 +150,24 @@ class LearningPathPage(RoutablePageMixin, Page):
     template = "learning/path_page.html"
 
     @property
-    def credit_bearing(self):
+    def credit_bearing(self) -> bool:
         return self.max_credits > 0
 
     @property
-    def credit_designation(self):
+    def credit_designation(self) -> str:
         if self.institution is None:
             return ""
         return self.institution.credit_designation_for(self.max_credits)
 
-    def latest_termination(self):
+    def latest_termination(self) -> datetime.date:
         start = max(d for d in (self.release_date, self.last_reviewed) if d)
         return add_years(start, REVIEW_INTERVAL_YEARS)
 
-    def is_terminated(self, on=None):
+    def is_terminated(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return bool(self.termination_date and on > self.termination_date)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         errors = {}
         if self.max_credits is not None and not in_quarters(self.max_credits):
@@ -183,7 +186,7 @@ class LearningPathPage(RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.release_date and not self.termination_date:
             self.termination_date = self.latest_termination()
         return super().save(*args, **kwargs)
@@ -192,7 +195,7 @@ class LearningPathPage(RoutablePageMixin, Page):
     # claim/) are the journey's views: learning.journey.routes attaches them when
     # the app is ready, so this model imports no view.
 
-    def route_url(self, name, **kwargs):
+    def route_url(self, name: str, **kwargs: Any) -> str:
         return self.url + self.reverse_subpage(name, kwargs=kwargs or None)
 
 
@@ -207,7 +210,7 @@ class PathStep(Orderable):
             models.UniqueConstraint(fields=["page", "guide"], name="unique_path_step_guide")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.page} step {self.sort_order}: {self.guide}"
 
 
@@ -226,6 +229,6 @@ class PathPrerequisite(Orderable):
             )
         ]
 
-    def clean(self):
+    def clean(self) -> None:
         if self.page_id and self.required_path_id == self.page_id:
             raise ValidationError({"required_path": "A path cannot be its own prerequisite."})
