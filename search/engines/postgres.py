@@ -12,7 +12,8 @@ from django.db import connection
 from search.query import ParsedQuery
 
 from .base import MARK_END, MARK_START, SearchDocument
-from .embedded import EmbeddedEngine, pick_snippet
+from .embedded.engine import EmbeddedEngine
+from .embedded.snippets import pick_snippet
 
 _MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
 TITLE_HEADLINE = f"HighlightAll=true, {_MARKS}"

@@ -9,7 +9,8 @@ from django.db import connection
 from search.query import ParsedQuery
 
 from .base import MARK_END, MARK_START, SearchDocument
-from .embedded import EmbeddedEngine, pick_snippet
+from .embedded.engine import EmbeddedEngine
+from .embedded.snippets import pick_snippet
 
 # bm25 weights, in column order: title, summary, objectives, body, meta.
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 3.0)

@@ -1,0 +1,173 @@
+"""EmbeddedEngine: answering searches and suggestions from the embedded
+index. Writing the index is EmbeddedWriter's part (writing.py); the
+full-text parts differ by database and live in sqlite.py and postgres.py."""
+
+from __future__ import annotations
+
+import abc
+
+from django.db import connection
+
+from search.models import IndexedDocument
+from search.query import ParsedQuery, parse, words
+
+from ..base import Facet, Hit, SearchQuery, SearchResults, Suggestion
+from .facets import Filters, count_facets, filter_sql, filter_subqueries
+from .rows import hit_rows, hits_from_rows
+from .spelling import spelling_suggestion
+from .writing import EmbeddedWriter
+
+
+class EmbeddedEngine(EmbeddedWriter, abc.ABC):
+    """Documents in ordinary tables; the subclass supplies full-text matching."""
+
+    # --- what each database does differently --------------------------------
+
+    @abc.abstractmethod
+    def _match_sql(
+        self, parsed: ParsedQuery, any_words: bool, scored: bool = True
+    ) -> tuple[str, list]:
+        """SQL selecting ``id`` and, when `scored`, ``score`` (lower is
+        better) of matching documents."""
+
+    @abc.abstractmethod
+    def _highlights(
+        self, parsed: ParsedQuery, any_words: bool, ids: list[int]
+    ) -> dict[int, tuple[str, str]]:
+        """{row id: (title highlight, snippet)} for these rows."""
+
+    @abc.abstractmethod
+    def _word_in_index(self, word: str) -> bool:
+        """Does the word (stemmed as the index stems it) occur anywhere?"""
+
+    @abc.abstractmethod
+    def _spelling_candidates(self, word: str) -> list[tuple[str, int]]:
+        """Likely corrections: (term, document count)."""
+
+    @abc.abstractmethod
+    def _suggest_queries(self, typed: list[str], prefix: str) -> list[tuple[str, list]]:
+        """SELECTs of document ids, best first, each taking a LIMIT: titles
+        with every typed word (the last as a prefix), then anywhere."""
+
+    def _suggest_ids(self, typed: list[str], prefix: str, limit: int) -> list[int]:
+        ids: list[int] = []
+        with connection.cursor() as cursor:
+            for sql, params in self._suggest_queries(typed, prefix):
+                cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+                ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
+                if len(ids) >= limit:
+                    break
+        return ids[:limit]
+
+    # --- reading -------------------------------------------------------------
+
+    def indexed_ids(self) -> set[int]:
+        return set(IndexedDocument.objects.values_list("page_id", flat=True))
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        parsed = parse(query.text)
+        filters = {k: v for k, v in query.filters.items() if v}
+        any_words = False
+        ids, total = self._ranked(parsed, False, filters, query)
+        if total == 0 and len(parsed.clauses) > 1:
+            any_words = True
+            ids, total = self._ranked(parsed, True, filters, query)
+        hits = self._hits(parsed, any_words, ids)
+        facets = self._facets(parsed, any_words, filters)
+        suggestion = ""
+        if not parsed.is_empty and (total == 0 or any_words):
+            suggestion = self._spelling_suggestion(parsed)
+        return SearchResults(
+            query=query,
+            hits=hits,
+            total=total,
+            facets=facets,
+            suggestion=suggestion,
+            matched_all_words=not any_words,
+            engine=self.name,
+        )
+
+    def _matching_ids_sql(
+        self, parsed: ParsedQuery, any_words: bool, filters: Filters, skip: str | None = None
+    ) -> tuple[str, list]:
+        """SELECT of the ids of matching documents, for facet counting; ""
+        when every document matches."""
+        if parsed.is_empty:
+            subqueries = filter_subqueries(filters, skip)
+            if not subqueries:
+                return "", []
+            (sql, params), rest = subqueries[0], subqueries[1:]
+            for other_sql, other_params in rest:
+                sql += f" AND +fe.document_id IN ({other_sql})"
+                params = params + other_params
+            return sql, params
+        sql, params = self._match_sql(parsed, any_words, scored=False)
+        conditions, filter_params = filter_sql("+m.id", filters, skip)
+        sql = f"SELECT m.id FROM ({sql}) m"
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        return sql, params + filter_params
+
+    def _ranked(
+        self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
+    ) -> tuple[list[int], int]:
+        """Ids of one page of results, and the total. Two queries: the page
+        (ranking only what matched, joining the document table only to sort
+        by date) and a plain count, which is cheaper than a window count."""
+        if parsed.is_empty:
+            params: list = []
+            source, column = "search_indexeddocument d", "+d.id"
+            page_sql, order = (
+                "SELECT d.id FROM search_indexeddocument d",
+                "d.release_date DESC, d.id DESC",
+            )
+        else:
+            scored, params = self._match_sql(parsed, any_words)
+            plain, _ = self._match_sql(parsed, any_words, scored=False)
+            source, column = f"({plain}) m", "+m.id"
+            if query.sort == "newest":
+                page_sql = (
+                    f"SELECT d.id FROM ({plain}) m JOIN search_indexeddocument d ON d.id = m.id"
+                )
+                order = "d.release_date DESC, d.id DESC"
+            else:
+                page_sql, order = f"SELECT m.id FROM ({scored}) m", "m.score, m.id DESC"
+        conditions, filter_params = filter_sql(column, filters)
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{page_sql}{where} ORDER BY {order} LIMIT %s OFFSET %s",
+                params + filter_params + [query.per_page, query.offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids and query.offset == 0:
+                return [], 0
+            cursor.execute(f"SELECT COUNT(*) FROM {source}{where}", params + filter_params)
+            return ids, cursor.fetchone()[0]
+
+    def _hits(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> tuple[Hit, ...]:
+        if not ids:
+            return ()
+        rows = hit_rows(ids)
+        marked = self._highlights(parsed, any_words, ids) if not parsed.is_empty else {}
+        return hits_from_rows(ids, rows, marked)
+
+    def _facets(self, parsed: ParsedQuery, any_words: bool, filters: Filters) -> tuple[Facet, ...]:
+        """Facet counts over the matching documents (see facets.count_facets)."""
+        return count_facets(
+            filters, lambda skip: self._matching_ids_sql(parsed, any_words, filters, skip=skip)
+        )
+
+    def _spelling_suggestion(self, parsed: ParsedQuery) -> str:
+        return spelling_suggestion(parsed, self._word_in_index, self._spelling_candidates)
+
+    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+        parsed = parse(text)
+        typed = words(parsed.text)
+        if not typed or len(parsed.text) < 2:
+            return []
+        ids = self._suggest_ids(typed[:-1][:6], typed[-1], limit)
+        rows = {
+            r.id: r for r in IndexedDocument.objects.filter(id__in=ids).only("title", "url", "kind")
+        }
+        return [Suggestion(rows[i].title, rows[i].url, rows[i].kind) for i in ids if i in rows]

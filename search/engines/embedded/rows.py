@@ -1,0 +1,112 @@
+"""The document table: a SearchDocument's row values and facet values, rows
+locked for writing, and results (hits) read back from rows."""
+
+from __future__ import annotations
+
+import datetime
+
+from search.models import FacetValue as StoredFacetValue
+from search.models import IndexedDocument
+
+from ..base import Hit, SearchDocument
+
+
+def row_values(document: SearchDocument) -> dict:
+    return {
+        "kind": document.kind,
+        "title": document.title,
+        "url": document.url,
+        "summary": document.summary,
+        "objectives": document.objectives,
+        "body": document.body,
+        "meta": document.meta_text,
+        "mentor_names": "\n".join(name for _, name in document.mentors),
+        "topic_labels": "\n".join(label for _, label in document.topics),
+        "credits": document.credits,
+        "release_date": document.release_date,
+        "last_reviewed": document.last_reviewed,
+    }
+
+
+def facet_pairs(document: SearchDocument) -> dict[tuple[str, str], str]:
+    """{(facet, value): label} for one document."""
+    return {
+        (facet, value[:100]): label[:200]
+        for facet, values in document.facet_values().items()
+        for value, label in values
+    }
+
+
+def facet_value_ids(pairs: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
+    """Ids of these facet values, creating them or refreshing their labels (a
+    mentor's new name)."""
+    if not pairs:
+        return {}
+    StoredFacetValue.objects.bulk_create(
+        [
+            StoredFacetValue(facet=f, value=v, label=label)
+            for (f, v), label in sorted(pairs.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["facet", "value"],
+        update_fields=["label"],
+    )
+    ids: dict[tuple[str, str], int] = {}
+    for facet in {f for f, _ in pairs}:
+        values = [v for f, v in pairs if f == facet]
+        stored = StoredFacetValue.objects.filter(facet=facet, value__in=values)
+        for value, pk in stored.values_list("value", "pk"):
+            ids[(facet, value)] = pk
+    return ids
+
+
+def locked_rows(page_ids: list[int]) -> dict[int, IndexedDocument]:
+    return {
+        row.page_id: row
+        for row in IndexedDocument.objects.select_for_update()
+        .filter(page_id__in=page_ids)
+        .order_by("page_id")
+    }
+
+
+def hit_rows(ids: list[int]) -> dict[int, IndexedDocument]:
+    """{row id: row} without the long texts a result does not show."""
+    return {
+        row.id: row
+        for row in IndexedDocument.objects.filter(id__in=ids).defer("body", "objectives", "meta")
+    }
+
+
+def hits_from_rows(
+    ids: list[int], rows: dict[int, IndexedDocument], marked: dict[int, tuple[str, str]]
+) -> tuple[Hit, ...]:
+    """Hits in the order of `ids`, with the (title, snippet) highlights in
+    `marked` where there are some."""
+    found: list[Hit] = []
+    for row_id in ids:
+        row = rows.get(row_id)
+        if row is None:  # removed between the two queries
+            continue
+        title, snippet = marked.get(row_id, (row.title, ""))
+        found.append(
+            Hit(
+                page_id=row.page_id,
+                kind=row.kind,
+                title=row.title,
+                url=row.url,
+                summary=row.summary,
+                title_highlight=title or row.title,
+                snippet=snippet or row.summary,
+                mentors=tuple(n for n in row.mentor_names.split("\n") if n),
+                topics=tuple(t for t in row.topic_labels.split("\n") if t),
+                credits=row.credits,
+                release_date=_as_date(row.release_date),
+            )
+        )
+    return tuple(found)
+
+
+def _as_date(value: datetime.date | str | None) -> datetime.date | None:
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
