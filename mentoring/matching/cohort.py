@@ -46,17 +46,6 @@ class CohortAssignment:
         return next((p.mentor_id for p in self.pairs if p.mentee_id == mentee_id), None)
 
 
-def _unique_mentees(mentees: Iterable[MenteeProfile]) -> list[MenteeProfile]:
-    seen: set[int] = set()
-    kept = []
-    for mentee in mentees:
-        if mentee.user_id in seen:
-            raise ValueError(f"mentee {mentee.user_id} is listed twice.")
-        seen.add(mentee.user_id)
-        kept.append(mentee)
-    return kept
-
-
 _LIMIT_WORDS = {
     HardLimit.SELF: "the mentee themselves",
     HardLimit.FULL: "full",
@@ -121,7 +110,7 @@ def assign_cohort(
     not be suggested again (declined or expired)."""
     weights = weights or Weights()
     week = week or current_week()
-    mentee_list = _unique_mentees(mentees)
+    mentee_list = unique_by_user(mentees, "mentee")
     mentor_list = unique_by_user(mentors)
     excluded = frozenset(exclude_pairs)
     scores, allowed, limits = score_matrix(mentee_list, mentor_list, weights, week, excluded)
@@ -165,7 +154,7 @@ def check_pairs(
 ) -> list[str]:
     """What is wrong with a table of (mentee id, mentor id) pairs staff adjusted:
     an empty list when it can be confirmed."""
-    mentee_by_id = {m.user_id: m for m in _unique_mentees(mentees)}
+    mentee_by_id = {m.user_id: m for m in unique_by_user(mentees, "mentee")}
     mentor_by_id = {m.user_id: m for m in unique_by_user(mentors)}
     excluded = frozenset(exclude_pairs)
     problems: list[str] = []

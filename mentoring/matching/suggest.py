@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Protocol, TypeVar
 
 from .overlap import Interval, current_week, intersection_seconds, utc_intervals, week_start
 from .profiles import MenteeProfile, MentorProfile
@@ -16,8 +17,16 @@ Prepared = list[tuple[MentorProfile, tuple[Interval, ...]]]
 RankKey = tuple[float, int, int, int]
 
 
-def unique_by_user(people: Iterable[MentorProfile], kind: str = "mentor") -> list[MentorProfile]:
-    """The mentors as a list; ``ValueError`` when one user id appears twice."""
+class _Person(Protocol):
+    @property
+    def user_id(self) -> int: ...
+
+
+PersonT = TypeVar("PersonT", bound=_Person)
+
+
+def unique_by_user(people: Iterable[PersonT], kind: str = "mentor") -> list[PersonT]:
+    """The people as a list; ``ValueError`` when one user id appears twice."""
     seen: set[int] = set()
     kept = []
     for person in people:
