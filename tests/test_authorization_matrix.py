@@ -18,7 +18,7 @@ Every 200 answer outside the public verification page is also checked for the
 other parties' identifying strings (learner names, usernames, certificate
 numbers and codes, another mentor's name on the mentor listing, the earlier
 revisions of another mentor's profile or another institution): a role may see
-only what PRODUCT.md lets it see. A few cases also assert what must be shown,
+only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
 Matrix size: 9 roles x 103 URLs = 927 cases (checked by test_matrix_is_complete,
@@ -178,7 +178,7 @@ def _build_world():
         "su": superuser,
     }
     # Strings that identify each learner: a role may only see those it is
-    # entitled to (PRODUCT.md: doctors see their own, staff their institution's).
+    # entitled to (doctors see their own, staff their institution's).
     learner_a = ["Alice Able", "doctor-a", cert_a.number, cert_a.verification_code]
     learner_b = ["Bob Baker", "doctor-b", cert_b.number, cert_b.verification_code]
     foreign = {

@@ -1,4 +1,4 @@
-"""seed_demo builds the demo site; every public URL of PRODUCT.md answers on it."""
+"""seed_demo builds the demo site; every public URL of the product (README, docs) answers on it."""
 
 from io import StringIO
 
