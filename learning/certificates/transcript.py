@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 import weasyprint
 
 from cms import spreadsheets
-from cms.credits import format_credits
+from cms.credits import credit_name, format_credits
 from learning.models import Certificate, CertificateStatus, LearnerProfile
 
 from .rendering import _fonts
@@ -27,7 +27,7 @@ CSV_COLUMNS = [
     "credit_type",
     "verification_code",
 ]
-CREDIT_TYPE = "AMA PRA Category 1 Credit"
+CREDIT_TYPE = credit_name()  # plain text with ™: "AMA PRA Category 1 Credit™"
 
 
 @dataclass

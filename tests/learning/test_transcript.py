@@ -39,7 +39,7 @@ def test_transcript_csv_and_pdf(client, learner, two_certificates):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert sorted(r["credits"] for r in rows) == ["0.5", "1.25"]
-    assert {r["credit_type"] for r in rows} == {"AMA PRA Category 1 Credit"}
+    assert {r["credit_type"] for r in rows} == {"AMA PRA Category 1 Credit™"}
     response = client.get("/me/transcript/transcript.pdf")
     text = " ".join(pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
     assert "Alice Able, MD" in text and "1.75" in text and "Serious illness talk" in text
