@@ -14,9 +14,8 @@ import pytest
 
 from cms.credits import ama_pra_html, ama_pra_text, credit_name, credit_name_html
 from learning.certificates.rendering import certificate_html, render_pdf
-from learning import services
 from learning.certificates.transcript import transcript_pdf
-from learning.journey import progress
+from learning.journey import progress, services
 from learning.models import Certificate
 from tests.factories import correct_answers, evaluation_answers
 
@@ -109,7 +108,7 @@ def test_transcript_page_prints_the_name_and_learning_format(client, learner, ce
     client.force_login(learner)
     html = client.get("/me/transcript/").content.decode()
     assert f"1.25 <em>{NAME}s</em>™ on valid certificates" in html
-    assert "<th scope=\"col\">Learning format</th>" in html
+    assert '<th scope="col">Learning format</th>' in html
     assert "<td>Enduring material</td>" in html
 
 
@@ -161,12 +160,10 @@ def test_certificate_pdf_prints_the_name_in_an_italic_font(certificate):
     assert "Enduring material" not in italic  # only the credit's name is
 
 
-def test_transcript_pdf_prints_the_name_in_italics_and_the_learning_format(
-    learner, certificate
-):
+def test_transcript_pdf_prints_the_name_in_italics_and_the_learning_format(learner, certificate):
     data = transcript_pdf(learner)
     text = plain_text(data)
     assert f"1.25 {NAME}s™ on valid certificates" in text
-    assert "Learning format" in text and "Enduring material" in text
+    assert "LEARNING FORMAT" in text and "Enduring material" in text  # headers are upper case
     italic = italic_text(data)
     assert f"{NAME}s" in italic and "™" not in italic
