@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 
-def format_credits(value):
+def format_credits(value: Decimal | float | str) -> str:
     text = f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
     return text or "0"
 
