@@ -131,7 +131,7 @@ def test_learning_path_result_shows_its_credits(client, library):
     page = html(client.get(SEARCH, {"q": "sepsis essentials"}))
     assert "Sepsis essentials" in result_titles(page)
     assert ">Learning path</span>" in page
-    assert "Up to 1.5 <i>AMA PRA Category 1 Credits</i>™" in page
+    assert "Up to 1.5 <em>AMA PRA Category 1 Credits</em>™" in page
 
 
 def test_facets_filter_results_and_show_counts(client, library):
