@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
+    path("privacy/", views.privacy_policy, name="privacy_policy"),
     path("search/", include("search.urls")),
     path("healthz", health.healthz, name="healthz"),
 ]
