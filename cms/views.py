@@ -2,8 +2,6 @@ from django.shortcuts import get_object_or_404, render
 
 from wagtail.models import Site
 
-from learning.privacy.retention import RETENTION_YEARS
-
 from .models import GuidePage, Institution, Mentor, PracticeSetting
 
 
@@ -47,16 +45,17 @@ def mentor_profile(request, slug):
     )
 
 
-def privacy_policy(request):
+def privacy_policy(request, retention_years):
     """The public privacy policy: the same for everyone, no personal data, so
-    it sets no cookie and any cache may keep it."""
+    it sets no cookie and any cache may keep it. ``retention_years`` comes from
+    the URLconf (learning's RETENTION_YEARS: cms does not import learning)."""
     site = Site.find_for_request(request)
     return render(
         request,
         "cms/privacy_policy.html",
         {
             "site_name": (site.site_name if site else "") or "Curbside",
-            "retention_years": RETENTION_YEARS,
+            "retention_years": retention_years,
             "institutions": Institution.objects.exclude(contact_email="", contact_phone="")
             .only("name", "contact_email", "contact_phone", "website")
             .order_by("name"),
