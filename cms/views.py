@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404, render
 
-from .models import GuidePage, Mentor, PracticeSetting
+from wagtail.models import Site
+
+from .models import GuidePage, Institution, Mentor, PracticeSetting
 
 
 def mentor_directory(request):
@@ -40,4 +42,22 @@ def mentor_profile(request, slug):
         request,
         "cms/mentor_profile.html",
         {"mentor": mentor, "mentor_as_list": [mentor], "guides": guides},
+    )
+
+
+def privacy_policy(request, retention_years):
+    """The public privacy policy: the same for everyone, no personal data, so
+    it sets no cookie and any cache may keep it. ``retention_years`` comes from
+    the URLconf (learning's RETENTION_YEARS: cms does not import learning)."""
+    site = Site.find_for_request(request)
+    return render(
+        request,
+        "cms/privacy_policy.html",
+        {
+            "site_name": (site.site_name if site else "") or "Curbside",
+            "retention_years": retention_years,
+            "institutions": Institution.objects.exclude(contact_email="", contact_phone="")
+            .only("name", "contact_email", "contact_phone", "website")
+            .order_by("name"),
+        },
     )

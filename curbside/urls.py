@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
+from learning.privacy.retention import RETENTION_YEARS
 
 from . import health, media, security
 
@@ -19,6 +20,12 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
+    path(
+        "privacy/",
+        views.privacy_policy,
+        {"retention_years": RETENTION_YEARS},
+        name="privacy_policy",
+    ),
     path("search/", include("search.urls")),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -21,7 +21,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 103 URLs = 927 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 104 URLs = 936 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -232,6 +232,7 @@ ROWS = {
     "verify_a": Row("/certificates/verify/{code_a}/", public_identity=True),
     "healthz": Row("/healthz"),
     "privacy_deleted": Row("/me/privacy/deleted/"),
+    "privacy_policy": Row("/privacy/"),
     "django_admin": Row("/django-admin/"),
     # The learner's own pages and downloads.
     "me": Row("/me/"),
@@ -375,6 +376,7 @@ verify_form              200   200   200   200   200   200   200   200   200
 verify_a                 200   200   200   200   200   200   200   200   200
 healthz                  200   200   200   200   200   200   200   200   200
 privacy_deleted          200   200   200   200   200   200   200   200   200
+privacy_policy           200   200   200   200   200   200   200   200   200
 django_admin             404   404   404   404   404   404   404   404   404
 me                       login 200   200   200   200   200   200   200   200
 me_profile               login 200   200   200   200   200   200   200   200

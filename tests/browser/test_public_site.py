@@ -46,7 +46,7 @@ def test_home_to_guide_without_errors_and_accessible(live_server, run_in_browser
         assert page.get_by_text("Acme: Consultant").is_visible()
         assert serious_violations(page) == []
 
-        for path in ["/guides/", "/mentors/", mentor_path]:
+        for path in ["/guides/", "/mentors/", mentor_path, "/privacy/"]:
             page.goto(live_server.url + path)
             assert serious_violations(page) == [], path
         assert page.console_errors == []

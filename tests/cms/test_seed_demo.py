@@ -97,6 +97,7 @@ class SeededSiteTests(TestCase):
             "/mentors/",
             "/mentors/?setting=rural&img=1",
             mentor.get_absolute_url(),
+            "/privacy/",
         ]
         for url in urls:
             with self.subTest(url=url):
