@@ -209,9 +209,7 @@ def claim_credit(
             return existing, False
         _require_open(path, "credit claims")
         if not EvaluationResponse.objects.filter(enrolment=enrolment).exists():
-            raise NotAvailableYet(
-                "Claim credit after you pass the post-test and fill the evaluation."
-            )
+            raise NotAvailableYet(Stage.CLAIM.locked_message)
         if not path.credit_bearing:
             raise InvalidAnswer("This path does not carry credit.")
         if amount <= 0:

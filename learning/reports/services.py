@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from cms import spreadsheets
-from cms.credits import format_credits
+from cms.credits import CREDIT_NAME, format_credits
 from learning.models import (
     Certificate,
     CertificateStatus,
@@ -133,7 +133,7 @@ def pars_rows(user: User, path: LearningPathPage | None = None) -> Iterator[dict
             "learner_name": c.learner_name,
             "completion_date": c.completion_date.isoformat(),
             "credits": format_credits(c.credits),
-            "credit_type": "AMA PRA Category 1 Credit",
+            "credit_type": CREDIT_NAME,
             "board_id": consented.board_id if consented else "",
             "birth_month": consented.birth_month or "" if consented else "",
             "birth_day": consented.birth_day or "" if consented else "",
