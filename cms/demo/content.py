@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cms.disclosures import Relationship, record_disclosure
 from cms.models import (
-    FinancialRelationship,
     GuideAuthor,
     GuideIndexPage,
     GuidePage,
@@ -75,13 +75,15 @@ def seed_mentors(users, stdout):
                 else PracticeSetting.ACADEMIC
                 if "University" in item["institution"]
                 else PracticeSetting.COMMUNITY,
-                disclosure_date=months_ago(item["disclosure_months_ago"]),
             )
             mentor.save()
-            for index, rel in enumerate(item["relationships"]):
-                FinancialRelationship.objects.create(
-                    mentor=mentor, company=rel["company"], nature=rel["nature"], sort_order=index
-                )
+            record_disclosure(
+                mentor,
+                given_on=months_ago(item["disclosure_months_ago"]),
+                relationships=[Relationship(**rel) for rel in item["relationships"]],
+                none_to_disclose=not item["relationships"],
+                signed_name=item["name"],
+            )
             mentor.save_revision()
             stdout(f"  mentor {mentor.name}")
         mentors[item["slug"]] = mentor

@@ -1,5 +1,12 @@
 from cms.choices import AudienceLevel, PracticeSetting, Topic
 
+from .disclosures import (
+    DisclosedRelationship,
+    Disclosure,
+    OwnerEmployeeException,
+    RecordIsPermanent,
+    RelevanceDecision,
+)
 from .institutions import Institution
 from .pages import (
     GuideAuthor,
@@ -9,12 +16,13 @@ from .pages import (
     HomeFeaturedGuide,
     HomePage,
 )
-from .people import FinancialRelationship, Mentor
+from .people import Mentor
 from .site_settings import SiteIdentity
 
 __all__ = [
     "AudienceLevel",
-    "FinancialRelationship",
+    "DisclosedRelationship",
+    "Disclosure",
     "GuideAuthor",
     "GuideIndexPage",
     "GuidePage",
@@ -23,7 +31,10 @@ __all__ = [
     "HomePage",
     "Institution",
     "Mentor",
+    "OwnerEmployeeException",
     "PracticeSetting",
+    "RecordIsPermanent",
+    "RelevanceDecision",
     "SiteIdentity",
     "Topic",
 ]

@@ -241,13 +241,12 @@ class GuidePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["mentors"] = [
-            author.mentor
-            for author in GuideAuthor.objects.filter(page=self)
-            .select_related("mentor", "mentor__photo")
-            .prefetch_related("mentor__relationships")
-            .order_by("sort_order")
-        ]
+        context["mentors"] = list(
+            Mentor.objects.with_disclosures()
+            .select_related("photo")
+            .filter(authorships__page=self)
+            .order_by("authorships__sort_order", "authorships__pk")
+        )
         context["specialties"] = list(self.specialties.order_by("name"))
         # Other apps add to a guide's page (e.g. "Step 2 of 5" when it is read
         # as part of a learning path) without this app importing them.

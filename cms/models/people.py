@@ -1,37 +1,45 @@
-"""Mentors: the physicians who write guides, with their financial disclosure."""
-
-import datetime
+"""People in control of content: the mentors who write guides, and the path
+planners and CME reviewers, with their disclosures (``cms.models.disclosures``)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
-from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, RevisionMixin
+from wagtail.models import RevisionMixin
 from wagtail.search import index
 
 from cms.choices import PracticeSetting
 from cms.names import clean_instance_fields, clean_person_name, clean_printed_text
 
 from ..panels import RestrictedPanel
-
-# A disclosure is current for twelve months from the day it was given.
-DISCLOSURE_VALID_DAYS = 365
+from .disclosures import Disclosure
 
 
 class MentorQuerySet(models.QuerySet):
     def for_directory(self):
-        return self.filter(is_active=True).select_related("photo").order_by("sort_name")
+        return (
+            self.filter(is_active=True, in_directory=True)
+            .select_related("photo")
+            .order_by("sort_name")
+        )
 
     def with_disclosures(self):
-        return self.prefetch_related("relationships")
+        """Each person's disclosures, newest first, with their relationships:
+        ``current_disclosure`` and ``disclosure_history`` then run no query."""
+        return self.prefetch_related(
+            Prefetch(
+                "disclosures",
+                queryset=Disclosure.objects.newest_first().prefetch_related("relationships"),
+                to_attr="prefetched_disclosures",
+            )
+        )
 
 
 class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
@@ -65,12 +73,11 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
     interests = models.TextField(
         "mentoring interests", blank=True, help_text="One interest per line."
     )
-    disclosure_date = models.DateField(
-        "disclosure given on",
-        null=True,
-        blank=True,
-        help_text="The date of the most recent financial-relationships disclosure. "
-        "It must be renewed every 12 months before clinical guides can be submitted.",
+    in_directory = models.BooleanField(
+        "listed in the mentor directory",
+        default=True,
+        help_text="Untick for planners and CME reviewers who do not mentor: they are named on "
+        "the activities they control, but get no public profile.",
     )
     is_active = models.BooleanField(default=True)
 
@@ -91,20 +98,8 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
             ],
             heading="Public profile",
         ),
-        MultiFieldPanel(
-            [
-                FieldPanel("disclosure_date"),
-                InlinePanel(
-                    "relationships",
-                    label="Relevant financial relationship",
-                    help_text="List every relevant financial relationship with an ineligible "
-                    "company in the past 24 months. Leave the list empty to declare none.",
-                ),
-            ],
-            heading="Disclosure of financial relationships",
-        ),
         RestrictedPanel(
-            [FieldPanel("user"), FieldPanel("is_active")],
+            [FieldPanel("user"), FieldPanel("in_directory"), FieldPanel("is_active")],
             heading="Account",
             permission="cms.manage_mentors",
         ),
@@ -148,10 +143,6 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
         clean_instance_fields(self, {"name": clean_person_name, "credentials": clean_printed_text})
         if not self.slug:
             self.slug = slugify(self.name)[:80]
-        if self.disclosure_date and self.disclosure_date > timezone.localdate():
-            raise ValidationError(
-                {"disclosure_date": "A disclosure cannot be dated in the future."}
-            )
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -162,31 +153,35 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
 
     # Disclosure -----------------------------------------------------------
 
+    @cached_property
+    def disclosure_history(self) -> list[Disclosure]:
+        """Every disclosure this person has signed, newest first."""
+        prefetched = getattr(self, "prefetched_disclosures", None)
+        if prefetched is not None:
+            return prefetched
+        return list(self.disclosures.newest_first().prefetch_related("relationships"))
+
+    @property
+    def current_disclosure(self) -> Disclosure | None:
+        """The newest disclosure, which supersedes every earlier one (it may be expired)."""
+        history = self.disclosure_history
+        return history[0] if history else None
+
+    @property
+    def disclosure_date(self):
+        current = self.current_disclosure
+        return current.given_on if current else None
+
     @property
     def disclosure_expires(self):
-        if self.disclosure_date is None:
-            return None
-        return self.disclosure_date + datetime.timedelta(days=DISCLOSURE_VALID_DAYS)
+        current = self.current_disclosure
+        return current.expires_on if current else None
 
-    def disclosure_is_current(self, on=None):
-        on = on or timezone.localdate()
-        return self.disclosure_expires is not None and on <= self.disclosure_expires
+    def disclosure_is_current(self, on=None) -> bool:
+        current = self.current_disclosure
+        return current is not None and current.is_current(on or timezone.localdate())
 
-    @cached_property
+    @property
     def relationship_list(self):
-        return list(self.relationships.all())
-
-
-class FinancialRelationship(Orderable):
-    mentor = ParentalKey(Mentor, on_delete=models.CASCADE, related_name="relationships")
-    company = models.CharField("ineligible company", max_length=160)
-    nature = models.CharField(
-        "nature of the relationship",
-        max_length=160,
-        help_text="e.g. Advisory board, Speaker's bureau, Research grant, Consultant, Stock",
-    )
-
-    panels = [FieldRowPanel([FieldPanel("company"), FieldPanel("nature")])]
-
-    def __str__(self):
-        return f"{self.company} ({self.nature})"
+        current = self.current_disclosure
+        return current.relationship_list if current else []

@@ -1,6 +1,23 @@
 from .certificates import Certificate, CertificateEvent, CertificateStatus, PdfStatus
-from .choices import CertificatePolicy, ClaimStatus, LearningFormat
-from .pages import LearningPathPage, PathIndexPage, PathPrerequisite, PathStep
+from .choices import (
+    PHYSICIAN_DEGREES,
+    CertificateKind,
+    CertificatePolicy,
+    ClaimStatus,
+    Degree,
+    LearningFormat,
+    PathContributorRole,
+    SupportKind,
+)
+from .compliance import PathComplianceCheck
+from .pages import (
+    LearningPathPage,
+    PathCommercialSupport,
+    PathContributor,
+    PathIndexPage,
+    PathPrerequisite,
+    PathStep,
+)
 from .privacy import AccountDeletion
 from .profiles import LearnerProfile
 from .records import CreditClaim, Enrolment, EvaluationResponse, StepCompletion, TestAttempt
@@ -9,19 +26,27 @@ __all__ = [
     "AccountDeletion",
     "Certificate",
     "CertificateEvent",
+    "CertificateKind",
     "CertificateStatus",
     "PdfStatus",
     "CertificatePolicy",
     "ClaimStatus",
     "CreditClaim",
+    "Degree",
     "Enrolment",
     "EvaluationResponse",
     "LearnerProfile",
     "LearningFormat",
     "LearningPathPage",
+    "PHYSICIAN_DEGREES",
+    "PathCommercialSupport",
+    "PathComplianceCheck",
+    "PathContributor",
+    "PathContributorRole",
     "PathIndexPage",
     "PathPrerequisite",
     "PathStep",
     "StepCompletion",
+    "SupportKind",
     "TestAttempt",
 ]

@@ -9,6 +9,8 @@ from django.db.models import Q
 from cms.names import printable
 from learning.querysets import CertificateQuerySet
 
+from .choices import CertificateKind
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", "Valid"
@@ -49,6 +51,14 @@ class Certificate(models.Model):
     verification_code = models.CharField(max_length=32, unique=True)
     status = models.CharField(
         max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+
+    kind = models.CharField(
+        max_length=20,
+        choices=CertificateKind.choices,
+        default=CertificateKind.AMA_PRA,
+        help_text="Physicians receive the AMA PRA certificate; other learners a certificate "
+        "of participation. Fixed when issued, from the learner's profession.",
     )
 
     # What is printed, as it was when issued.

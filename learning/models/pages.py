@@ -33,7 +33,12 @@ from learning.forms.admin import LearningPathPageForm
 from learning.querysets import LearningPathQuerySet
 from learning.rules import in_quarters
 
-from .choices import CertificatePolicy, LearningFormat
+from .choices import CertificatePolicy, LearningFormat, PathContributorRole, SupportKind
+
+DEFAULT_REQUIREMENTS = (
+    "A current version of Chrome, Edge, Firefox or Safari on a computer, tablet or phone, "
+    "with JavaScript and cookies enabled, and a PDF reader to open certificates."
+)
 
 
 class PathIndexPage(SingleChildTypeRoutingMixin, Page):
@@ -62,6 +67,23 @@ class PathIndexPage(SingleChildTypeRoutingMixin, Page):
 class LearningPathPage(RoutablePageMixin, Page):
     summary = models.TextField(max_length=600)
     target_audience = models.CharField(max_length=300, blank=True)
+    estimated_minutes = models.PositiveIntegerField(
+        "estimated time to complete (minutes)",
+        null=True,
+        blank=True,
+        help_text="Reading every step, the post-test and the evaluation. Credits may not exceed "
+        "this time in hours.",
+    )
+    hardware_software = models.TextField(
+        "hardware and software requirements", blank=True, default=DEFAULT_REQUIREMENTS
+    )
+    joint_provider = models.CharField(
+        "jointly provided with",
+        max_length=200,
+        blank=True,
+        help_text="The non-accredited organization this activity is jointly provided with, "
+        "if any. The accreditation statement then names both.",
+    )
     objectives = StreamField(ObjectiveListBlock(), blank=True, verbose_name="learning objectives")
     max_credits = models.DecimalField(
         "maximum credits",
@@ -106,6 +128,7 @@ class LearningPathPage(RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("target_audience"),
         FieldPanel("objectives"),
+        FieldPanel("estimated_minutes"),
         InlinePanel("steps", label="Step", heading="Steps (guides, in order)"),
         InlinePanel("prerequisites", label="Prerequisite path", heading="Prerequisites"),
     ]
@@ -129,6 +152,18 @@ class LearningPathPage(RoutablePageMixin, Page):
             ],
             heading="Dates",
         ),
+        FieldPanel("joint_provider"),
+        InlinePanel(
+            "contributors",
+            label="Planner or reviewer",
+            heading="Planners and CME reviewers (in control of content besides the authors)",
+        ),
+        InlinePanel(
+            "commercial_support",
+            label="Commercial supporter",
+            heading="Commercial support (leave empty if none)",
+        ),
+        FieldPanel("hardware_software"),
     ]
 
     edit_handler = TabbedInterface(
@@ -232,3 +267,40 @@ class PathPrerequisite(Orderable):
     def clean(self) -> None:
         if self.page_id and self.required_path_id == self.page_id:
             raise ValidationError({"required_path": "A path cannot be its own prerequisite."})
+
+
+class PathContributor(Orderable):
+    """A planner or CME reviewer of a path: in control of its content, so they
+    disclose (ACCME Standard 3) and are named to learners."""
+
+    page = ParentalKey(LearningPathPage, on_delete=models.CASCADE, related_name="contributors")
+    person = models.ForeignKey("cms.Mentor", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=PathContributorRole.choices)
+
+    panels = [FieldRowPanel([FieldPanel("person"), FieldPanel("role")])]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "person", "role"], name="unique_path_contributor_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class PathCommercialSupport(Orderable):
+    """Commercial support from an ineligible company (ACCME Standard 5),
+    disclosed to learners before the content."""
+
+    page = ParentalKey(
+        LearningPathPage, on_delete=models.CASCADE, related_name="commercial_support"
+    )
+    company = models.CharField("ineligible company", max_length=160)
+    kind = models.CharField(max_length=20, choices=SupportKind.choices)
+
+    panels = [FieldRowPanel([FieldPanel("company"), FieldPanel("kind")])]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.get_kind_display()})"

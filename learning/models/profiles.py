@@ -10,6 +10,8 @@ from django.db import models
 from cms.names import printable
 from learning.validators import validate_npi
 
+from .choices import PHYSICIAN_DEGREES, Degree
+
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
 
 
@@ -24,6 +26,14 @@ class LearnerProfile(models.Model):
     )
     credentials = models.CharField(
         max_length=60, help_text="Degrees and qualifications, e.g. MD, DO, MBBS, FRCP."
+    )
+    degree = models.CharField(
+        "profession and degree",
+        max_length=10,
+        choices=Degree.choices,
+        blank=True,
+        help_text="Physicians (MD, DO or an international medical degree) receive AMA PRA "
+        "Category 1 Credit™ certificates; other professions a certificate of participation.",
     )
     specialty = models.CharField(max_length=120, blank=True)
     npi = models.CharField(
@@ -67,6 +77,10 @@ class LearnerProfile(models.Model):
             days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.birth_month - 1]
             if self.birth_day > days:
                 raise ValidationError({"birth_day": "That month does not have that many days."})
+
+    @property
+    def is_physician(self) -> bool:
+        return self.degree in PHYSICIAN_DEGREES
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -3,7 +3,7 @@ errors and no serious accessibility violations (axe-core, WCAG 2.2 AA)."""
 
 import pytest
 
-from cms.models import FinancialRelationship, HomeFeaturedGuide, HomePage
+from cms.models import HomeFeaturedGuide, HomePage
 from tests.factories import GuidePageFactory, MentorFactory
 
 from .conftest import serious_violations
@@ -16,8 +16,12 @@ pytestmark = [
 
 @pytest.fixture
 def content():
-    mentor = MentorFactory(name="Helen Test", credentials="MD", specialty="Palliative care")
-    FinancialRelationship.objects.create(mentor=mentor, company="Acme", nature="Consultant")
+    mentor = MentorFactory(
+        name="Helen Test",
+        credentials="MD",
+        specialty="Palliative care",
+        relationships=[("Acme", "consultant")],
+    )
     guides = [
         GuidePageFactory(
             title=f"Leading a family meeting, part {i}",

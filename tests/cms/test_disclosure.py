@@ -4,7 +4,7 @@ from django.utils import timezone
 
 import pytest
 
-from cms.models import FinancialRelationship, Topic
+from cms.models import Topic
 from cms.rules import disclosure_problems
 from tests.factories import GuidePageFactory, MentorFactory
 
@@ -16,9 +16,8 @@ def days_ago(days):
 
 
 def test_guide_shows_relationships_and_mitigation(client):
-    mentor = MentorFactory(name="Priya Test", credentials="MD")
-    FinancialRelationship.objects.create(
-        mentor=mentor, company="Meridian Devices", nature="Advisory board"
+    mentor = MentorFactory(
+        name="Priya Test", credentials="MD", relationships=[("Meridian Devices", "advisor")]
     )
     guide = GuidePageFactory(authors=[mentor])
     html = client.get(guide.url).content.decode()

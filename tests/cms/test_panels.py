@@ -44,6 +44,7 @@ def test_mentor_account_fields_are_restricted():
     handler = Mentor.snippet_viewset.get_edit_handler()
     assert restricted_fields(handler) == {
         "user": "cms.manage_mentors",
+        "in_directory": "cms.manage_mentors",
         "is_active": "cms.manage_mentors",
     }
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from cms.models import FinancialRelationship, GuidePage, HomeFeaturedGuide, HomePage
+from cms.models import GuidePage, HomeFeaturedGuide, HomePage
 from tests.factories import GuidePageFactory, MentorFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +17,13 @@ MAX_QUERIES = 12
 
 def add_content(n, prefix):
     mentors = [
-        MentorFactory(slug=f"{prefix}-mentor-{i}", name=f"Mentor {prefix} {i}") for i in range(n)
+        MentorFactory(
+            slug=f"{prefix}-mentor-{i}",
+            name=f"Mentor {prefix} {i}",
+            relationships=[("Acme", "consultant"), ("Beta", "speaker")],
+        )
+        for i in range(n)
     ]
-    for mentor in mentors:
-        FinancialRelationship.objects.create(mentor=mentor, company="Acme", nature="Consultant")
-        FinancialRelationship.objects.create(mentor=mentor, company="Beta", nature="Speaker")
     guides = [
         GuidePageFactory(
             slug=f"{prefix}-guide-{i}",

@@ -9,7 +9,8 @@ from wagtail.models import WorkflowState
 
 import pytest
 
-from cms.models import GuideIndexPage, GuidePage, Topic
+from cms.disclosures import record_disclosure
+from cms.models import Disclosure, GuideIndexPage, GuidePage, Topic
 
 from .admin_forms import guide_form_data
 
@@ -71,9 +72,22 @@ def test_rejected_guide_stays_unpublished(client, mentor_a, reviewer):
     assert client.get("/guides/rejected-guide/").status_code == 404
 
 
+def sign_disclosure(mentor, days_ago):
+    """A newer record dated ``days_ago`` (backdated as CME staff may when
+    entering a paper form): it supersedes the mentor's current disclosure."""
+    # Records are permanent, so the fixture's recent disclosure is removed in
+    # bulk (the queryset bypasses the model's refusal) to leave only this one.
+    Disclosure.objects.filter(person=mentor).delete()
+    record_disclosure(
+        mentor,
+        given_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+        none_to_disclose=True,
+        signed_name=mentor.name,
+    )
+
+
 def test_stale_disclosure_blocks_submitting_a_clinical_guide(client, mentor_a):
-    mentor_a.disclosure_date = timezone.localdate() - datetime.timedelta(days=400)
-    mentor_a.save()
+    sign_disclosure(mentor_a, days_ago=400)
     response = submit_new_guide(client, mentor_a, slug="blocked")
     # The editor is shown again, with the reason, and nothing is submitted.
     assert response.status_code == 200
@@ -86,8 +100,7 @@ def test_stale_disclosure_blocks_submitting_a_clinical_guide(client, mentor_a):
 
 
 def test_stale_disclosure_still_allows_saving_a_draft(client, mentor_a):
-    mentor_a.disclosure_date = timezone.localdate() - datetime.timedelta(days=400)
-    mentor_a.save()
+    sign_disclosure(mentor_a, days_ago=400)
     client.force_login(mentor_a.user)
     data = guide_form_data("Draft only", "draft-only", Topic.CLINICAL, [mentor_a.pk])
     assert client.post(add_url(), data).status_code == 302
@@ -97,16 +110,14 @@ def test_stale_disclosure_still_allows_saving_a_draft(client, mentor_a):
 
 @pytest.mark.parametrize("topic", [Topic.CAREER, Topic.PRACTICE])
 def test_stale_disclosure_does_not_block_career_or_practice_guides(client, mentor_a, topic):
-    mentor_a.disclosure_date = timezone.localdate() - datetime.timedelta(days=400)
-    mentor_a.save()
+    sign_disclosure(mentor_a, days_ago=400)
     response = submit_new_guide(client, mentor_a, slug=f"exempt-{topic}", topic=topic)
     assert response.status_code == 302
     assert GuidePage.objects.get(slug=f"exempt-{topic}").workflow_in_progress
 
 
 def test_stale_disclosure_blocks_resubmission_from_the_edit_view(client, mentor_a, guide_by_a):
-    mentor_a.disclosure_date = None
-    mentor_a.save()
+    sign_disclosure(mentor_a, days_ago=500)
     client.force_login(mentor_a.user)
     data = guide_form_data(
         guide_by_a.title,
@@ -118,7 +129,7 @@ def test_stale_disclosure_blocks_resubmission_from_the_edit_view(client, mentor_
     )
     response = client.post(reverse("wagtailadmin_pages:edit", args=(guide_by_a.pk,)), data)
     assert response.status_code == 200
-    assert "has not given a disclosure of financial relationships" in response.content.decode()
+    assert "disclosure of financial relationships was given on" in response.content.decode()
     assert not GuidePage.objects.get(pk=guide_by_a.pk).workflow_in_progress
 
 

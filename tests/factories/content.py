@@ -9,6 +9,7 @@ import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
+from cms.disclosures import Relationship, record_disclosure
 from cms.models import GuideAuthor, GuideIndexPage, GuidePage, Institution, Mentor, Topic
 
 
@@ -20,12 +21,40 @@ class MentorFactory(DjangoModelFactory):
     institution_name = "Riverside University Hospital"
     bio = "<p>Hospitalist and teacher.</p>"
     interests = "Clinical reasoning\nHandoffs"
+    # Not model fields: the first signed disclosure (None for no disclosure at
+    # all) and its relationships, as cms.disclosures.Relationship values or
+    # (company, nature) pairs. Recorded through the service, as the admin does.
     disclosure_date = factory.LazyFunction(
         lambda: timezone.localdate() - datetime.timedelta(days=30)
     )
+    relationships: list = []
 
     class Meta:
         model = Mentor
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        kwargs.pop("disclosure_date", None)
+        kwargs.pop("relationships", None)
+        return super()._build(model_class, *args, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        given_on = kwargs.pop("disclosure_date", None)
+        relationships = [
+            rel if isinstance(rel, Relationship) else Relationship(*rel)
+            for rel in kwargs.pop("relationships", None) or []
+        ]
+        mentor = super()._create(model_class, *args, **kwargs)
+        if given_on is not None:
+            record_disclosure(
+                mentor,
+                given_on=given_on,
+                relationships=relationships,
+                none_to_disclose=not relationships,
+                signed_name=mentor.name,
+            )
+        return mentor
 
 
 class InstitutionFactory(DjangoModelFactory):
