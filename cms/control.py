@@ -262,3 +262,16 @@ def everyone_mitigated(rows: Sequence[PersonDisclosure]) -> bool:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def guide_entries(guide) -> list[Entry]:
+    """A guide's authors (faculty), in author order, decided on the guide."""
+    from cms.models import GuideAuthor  # the pages module imports this one
+
+    ids = list(
+        GuideAuthor.objects.filter(page=guide)
+        .order_by("sort_order", "pk")
+        .values_list("mentor_id", flat=True)
+    )
+    people = Mentor.objects.with_disclosures().select_related("photo").in_bulk(ids)
+    return [Entry(people[i], ContentRole.FACULTY, guide) for i in ids if i in people]

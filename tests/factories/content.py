@@ -69,11 +69,13 @@ class InstitutionFactory(DjangoModelFactory):
     credit_designation_statement = factory.LazyAttribute(
         lambda i: (
             f"{i.name} designates this enduring material for a maximum of [N] "
-            "AMA PRA Category 1 Credit(s)™."
+            "AMA PRA Category 1 Credit(s)™. Physicians should claim only the credit "
+            "commensurate with the extent of their participation in the activity."
         )
     )
     signatory_name = "Alex Signer, MD"
     signatory_title = "Director of CME"
+    contact_email = factory.LazyAttribute(lambda i: f"cme@{i.slug}.example.org")
 
     class Meta:
         model = Institution

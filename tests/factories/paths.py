@@ -1,12 +1,21 @@
 """Factories for learning paths (``steps=3`` makes three guides for it)."""
 
+import datetime
 import decimal
 import json
+
+from django.utils import timezone
 
 import factory
 import wagtail_factories
 
-from learning.models import LearningPathPage, PathIndexPage, PathStep
+from learning.models import (
+    LearningPathPage,
+    PathContributor,
+    PathContributorRole,
+    PathIndexPage,
+    PathStep,
+)
 from tests.factories.content import GuidePageFactory, InstitutionFactory, MentorFactory
 
 
@@ -53,6 +62,10 @@ class LearningPathPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Learning path {n}")
     slug = factory.Sequence(lambda n: f"path-{n}")
     summary = "A path."
+    target_audience = "Hospitalists and internists"
+    estimated_minutes = 120
+    release_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+    last_reviewed = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     objectives = factory.LazyFunction(
         lambda: json.dumps([{"type": "objective", "value": "Apply the approach"}])
     )
@@ -86,3 +99,15 @@ class LearningPathPageFactory(wagtail_factories.PageFactory):
             ]
         for order, guide in enumerate(extracted):
             PathStep.objects.create(page=self, guide=guide, sort_order=order)
+
+    @factory.post_generation
+    def planners(self, create, extracted, **kwargs):
+        """One planner with a current "none" disclosure unless ``planners=[...]``."""
+        if not create:
+            return
+        if extracted is None:
+            extracted = [MentorFactory(in_directory=False)]
+        for order, person in enumerate(extracted):
+            PathContributor.objects.create(
+                page=self, person=person, role=PathContributorRole.PLANNER, sort_order=order
+            )

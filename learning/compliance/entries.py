@@ -1,0 +1,55 @@
+"""Everyone in control of a path's content, with the page where decisions
+about each of them are recorded: the step guides' authors (faculty, decided
+per guide) and the path's planners and CME reviewers (decided on the path).
+
+Works on a saved path and on one rebuilt from a revision (whose steps and
+contributors are in memory), in a fixed number of queries."""
+
+from __future__ import annotations
+
+from cms.choices import ContentRole
+from cms.control import Entry
+from cms.models import GuideAuthor, GuidePage, Mentor
+from learning.models import LearningPathPage, PathContributorRole
+
+CONTRIBUTOR_ROLES = {
+    PathContributorRole.PLANNER: ContentRole.PLANNER,
+    PathContributorRole.REVIEWER: ContentRole.REVIEWER,
+}
+
+
+def step_guide_ids(path: LearningPathPage) -> list[int]:
+    return [step.guide_id for step in path.steps.all() if step.guide_id]
+
+
+def step_guides(path: LearningPathPage) -> list[GuidePage]:
+    """The step guides in step order (their live database rows)."""
+    ids = step_guide_ids(path)
+    by_id = GuidePage.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def path_entries(path: LearningPathPage, guides: list[GuidePage] | None = None) -> list[Entry]:
+    """Faculty first (in step and author order), then planners, then reviewers."""
+    guides = step_guides(path) if guides is None else guides
+    contributors = [c for c in path.contributors.all() if c.person_id]
+    authors = list(
+        GuideAuthor.objects.filter(page__in=guides)
+        .order_by("sort_order", "pk")
+        .values_list("page_id", "mentor_id")
+    )
+    people = (
+        Mentor.objects.with_disclosures()
+        .select_related("photo")
+        .in_bulk({m for _, m in authors} | {c.person_id for c in contributors})
+    )
+    entries = []
+    for guide in guides:
+        for page_id, mentor_id in authors:
+            if page_id == guide.pk and mentor_id in people:
+                entries.append(Entry(people[mentor_id], ContentRole.FACULTY, guide))
+    for role in (PathContributorRole.PLANNER, PathContributorRole.REVIEWER):
+        for contributor in contributors:
+            if contributor.role == role and contributor.person_id in people:
+                entries.append(Entry(people[contributor.person_id], CONTRIBUTOR_ROLES[role], path))
+    return entries

@@ -1,0 +1,145 @@
+"""The publish gate for credit paths: everything that must be true before a
+path with credit may be submitted, approved or published, and that must stay
+true for it to keep taking enrolments and claims.
+
+``path_problems`` is the one rule. The editor's form, the model's save (every
+Wagtail publishing route ends there), the daily check and the journey all
+call it, so no route can disagree with another.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from cms.choices import ContentRole
+from cms.control import EntryStatus, statuses
+from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
+from learning.models import LearningPathPage
+from learning.rules import in_quarters
+
+from .entries import path_entries, step_guides
+from .statements import accreditation_problems, designation_problems
+
+CREDIT = "A path with credit"
+
+
+def element_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
+    """Item by item, what the activity page must tell a learner before enrolment."""
+    problems = []
+    if not path.objectives or len(path.objectives) == 0:
+        problems.append(f"{CREDIT} needs at least one learning objective.")
+    if not path.target_audience.strip():
+        problems.append(f"{CREDIT} needs a target audience.")
+    if not path.estimated_minutes:
+        problems.append(f"{CREDIT} needs the estimated time to complete it.")
+    elif path.max_credits * 60 > path.estimated_minutes:
+        hours = decimal_hours(path.estimated_minutes)
+        problems.append(
+            f"The path offers {path.max_credits.normalize():f} credits but takes about {hours} "
+            "hours: credits may not exceed the estimated time in hours."
+        )
+    if not in_quarters(path.max_credits):
+        problems.append("Credits are given in quarter credits (0.25, 0.5, 0.75...).")
+    if not path.post_test or len(path.post_test) == 0:
+        problems.append(f"{CREDIT} needs a post-test with at least one question.")
+    if not path.pass_mark:
+        problems.append(f"{CREDIT} needs a pass mark for its post-test.")
+    if not path.evaluation or len(path.evaluation) == 0:
+        problems.append(f"{CREDIT} needs an evaluation with at least one question.")
+    if not path.hardware_software.strip():
+        problems.append(f"{CREDIT} needs its hardware and software requirements.")
+    problems += date_problems(path, on)
+    problems += institution_problems(path)
+    return problems
+
+
+def decimal_hours(minutes: int) -> str:
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def date_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
+    problems = []
+    if not path.release_date:
+        problems.append(f"{CREDIT} needs a release date.")
+    if not path.last_reviewed:
+        problems.append(f"{CREDIT} needs the date of its most recent review.")
+    elif path.last_reviewed < add_years(on, -REVIEW_INTERVAL_YEARS):
+        problems.append(
+            f"The path was last reviewed on {path.last_reviewed:%-d %B %Y}, more than "
+            f"{REVIEW_INTERVAL_YEARS} years ago: review it and record the new date."
+        )
+    elif path.last_reviewed > on:
+        problems.append("The date of the most recent review cannot be in the future.")
+    if not path.termination_date:
+        problems.append(f"{CREDIT} needs a termination date.")
+    elif path.release_date:
+        if path.termination_date < path.release_date:
+            problems.append("The termination date is before the release date.")
+        elif path.termination_date > path.latest_termination():
+            problems.append(
+                f"An enduring activity may run at most {REVIEW_INTERVAL_YEARS} years from its "
+                f"release or last review: the latest termination date is "
+                f"{path.latest_termination():%-d %B %Y}."
+            )
+        elif path.termination_date < on:
+            problems.append(
+                f"The path's termination date, {path.termination_date:%-d %B %Y}, has passed."
+            )
+    return problems
+
+
+def institution_problems(path: LearningPathPage) -> list[str]:
+    institution = path.institution
+    if institution is None:
+        return [f"{CREDIT} needs an accrediting institution."]
+    problems = accreditation_problems(institution.accreditation_statement, institution.name)
+    problems += designation_problems(
+        institution.credit_designation_statement,
+        institution.name,
+        path.get_learning_format_display(),
+        path.max_credits,
+    )
+    if not (institution.contact_email or institution.contact_phone):
+        problems.append(
+            f"{institution.name} has no contact e-mail or phone for learners' questions."
+        )
+    return problems
+
+
+def step_problems(path: LearningPathPage, guides) -> list[str]:
+    if not guides:
+        return [f"{CREDIT} needs at least one step."]
+    return [
+        f"Step {number}, '{guide.title}', is not published: publish it or remove the step."
+        for number, guide in enumerate(guides, start=1)
+        if not guide.live
+    ]
+
+
+def control_statuses(path: LearningPathPage, guides=None) -> list[EntryStatus]:
+    return statuses(path_entries(path, guides))
+
+
+def path_problems(path: LearningPathPage, on: datetime.date | None = None) -> list[str]:
+    """Every reason this path may not be published (or keep taking enrolments
+    and claims) today, in words an editor understands; [] when it may.
+    A path without credit has no requirements here."""
+    if not path.max_credits or path.max_credits <= 0:
+        return []
+    on = on or timezone.localdate()
+    guides = step_guides(path)
+    problems = element_problems(path, on)
+    problems += step_problems(path, guides)
+    entries_statuses = control_statuses(path, guides)
+    if not any(s.entry.role == ContentRole.PLANNER for s in entries_statuses):
+        problems.append(
+            f"{CREDIT} names at least one planner (Accreditation tab, Planners and CME "
+            "reviewers): planners are in control of content and disclose like faculty."
+        )
+    for status in entries_statuses:
+        for problem in status.problems(on):
+            if problem not in problems:
+                problems.append(problem)
+    return problems
