@@ -5,15 +5,11 @@ Every function is idempotent: it creates what is missing, keyed by slug or
 username, and leaves existing records (and any edits to them) alone.
 """
 
-import datetime
 import json
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from cms.disclosures import Relationship, record_disclosure
 from cms.models import (
     GuideAuthor,
     GuideIndexPage,
@@ -21,29 +17,16 @@ from cms.models import (
     HomeFeaturedGuide,
     HomePage,
     Institution,
-    Mentor,
-    PracticeSetting,
 )
 
+from .common import DATA_DIR, load_json, months_ago
+from .people import seed_guide_decisions, seed_people
 from .registry import register_seeder
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-MENTOR_USER_SLUG = "daniel-reyes"
-# Demo users the content links to: the mentor to a mentor profile, staff to the institution.
-LINKED_USERS = ["mentor", "staff"]
+# Demo users the content links to: the mentor and the CME reviewer to their
+# person records, staff to the institution (and as who entered others' disclosures).
+LINKED_USERS = ["mentor", "reviewer", "staff"]
 FEATURED_GUIDES = ["mi-in-young-women", "negotiating-your-first-contract", "i-pass-handoffs"]
-
-
-def months_ago(months, today=None):
-    today = today or timezone.localdate()
-    month_index = today.year * 12 + (today.month - 1) - int(months)
-    year, month = divmod(month_index, 12)
-    day = min(today.day, 28)
-    return datetime.date(year, month + 1, day)
-
-
-def load_json(name):
-    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
 def guide_files():
@@ -54,50 +37,6 @@ def demo_users():
     """The demo users the content links to (seeded before it), by username."""
     User = get_user_model()
     return {user.username: user for user in User.objects.filter(username__in=LINKED_USERS)}
-
-
-def seed_mentors(users, stdout):
-    mentors = {}
-    for item in load_json("mentors.json"):
-        mentor = Mentor.objects.filter(slug=item["slug"]).first()
-        if mentor is None:
-            mentor = Mentor(
-                slug=item["slug"],
-                name=item["name"],
-                credentials=item["credentials"],
-                specialty=item["specialty"],
-                institution_name=item["institution"],
-                bio=item["bio"],
-                interests="\n".join(item["interests"]),
-                international_graduate=item["international_graduate"],
-                practice_setting=PracticeSetting.RURAL
-                if item.get("rural")
-                else PracticeSetting.ACADEMIC
-                if "University" in item["institution"]
-                else PracticeSetting.COMMUNITY,
-            )
-            mentor.save()
-            record_disclosure(
-                mentor,
-                given_on=months_ago(item["disclosure_months_ago"]),
-                relationships=[Relationship(**rel) for rel in item["relationships"]],
-                none_to_disclose=not item["relationships"],
-                signed_name=item["name"],
-            )
-            mentor.save_revision()
-            stdout(f"  mentor {mentor.name}")
-        mentors[item["slug"]] = mentor
-    linked = mentors.get(MENTOR_USER_SLUG)
-    mentor_user = users.get("mentor")
-    if (
-        linked
-        and mentor_user
-        and linked.user_id is None
-        and not Mentor.objects.filter(user=mentor_user).exists()
-    ):
-        linked.user = mentor_user
-        linked.save(update_fields=["user"])
-    return mentors
 
 
 def seed_institution(users, stdout):
@@ -175,7 +114,8 @@ def seed_home():
 @register_seeder("cms", order=0)
 def seed_editorial_content(stdout):
     users = demo_users()
-    mentors = seed_mentors(users, stdout)
+    people = seed_people(users, stdout)
     seed_institution(users, stdout)
-    seed_guides(mentors, stdout)
+    seed_guides(people, stdout)
+    seed_guide_decisions(users, stdout)
     seed_home()

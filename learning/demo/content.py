@@ -1,5 +1,7 @@
 """Demo learning paths, and a learner (``doctor``) with one completed path and
-one in progress. Registered with ``seed_demo``; idempotent like the rest."""
+one in progress. Registered with ``seed_demo``; idempotent like the rest: a path's
+planners, reviewers, commercial support and decisions are seeded with the path,
+and an existing path (and any edit to it) is left alone."""
 
 import json
 from collections.abc import Callable
@@ -9,9 +11,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cms.demo.content import months_ago
+from cms.demo.common import months_ago
 from cms.demo.registry import register_seeder
 from cms.models import GuidePage, Institution
+from learning.demo import accreditation
 from learning.journey import progress, services
 from learning.journey.questions import evaluation_questions, post_test_questions
 from learning.models import (
@@ -39,7 +42,10 @@ def _stream(block_type: str, items: list[Any]) -> str:
 
 
 def build_path(
-    item: dict[str, Any], index_page: PathIndexPage, institution: Institution | None
+    item: dict[str, Any],
+    index_page: PathIndexPage,
+    institution: Institution | None,
+    users: dict[str, Any],
 ) -> LearningPathPage:
     guides = {g.slug: g for g in GuidePage.objects.filter(slug__in=item["steps"])}
     path = LearningPathPage(
@@ -51,6 +57,9 @@ def build_path(
         max_credits=str(item["max_credits"]),
         institution=institution,
         release_date=months_ago(item["release_months_ago"]),
+        last_reviewed=months_ago(item["last_reviewed_months_ago"]),
+        estimated_minutes=item["estimated_minutes"],
+        joint_provider=item.get("joint_provider", ""),
         certificate_policy=item["certificate_policy"],
         pass_mark=item["pass_mark"],
         post_test=_stream(
@@ -68,24 +77,32 @@ def build_path(
             [{"type": e["type"], "value": {"prompt": e["prompt"]}} for e in item["evaluation"]]
         ),
     )
+    if "hardware_software" in item:
+        path.hardware_software = item["hardware_software"]
     for order, slug in enumerate(item["steps"]):
         path.steps.add(PathStep(guide=guides[slug], sort_order=order))
+    path.contributors.add(*accreditation.contributors(item))
+    path.commercial_support.add(*accreditation.commercial_support(item))
+    # A draft first: the reviewer's decisions are recorded on the saved path,
+    # and only then is it published (through the publish gate).
+    path.live = False
     index_page.add_child(instance=path)
-    # Demo paths are published as already-approved content, outside the workflow.
-    path.save_revision(log_action=True).publish(user=None)
+    accreditation.record_decisions(path, item, users)
+    accreditation.publish(path)
     return path
 
 
 def seed_paths(stdout: Say) -> dict[str, LearningPathPage]:
     index_page = PathIndexPage.objects.get()
     institution = Institution.objects.order_by("pk").first()
+    users = get_user_model().objects.in_bulk(["reviewer"], field_name="username")
     items = [json.loads(f.read_text(encoding="utf-8")) for f in path_files()]
     existing = set(LearningPathPage.objects.values_list("slug", flat=True))
     for item in items:
         if item["slug"] in existing:
             continue
         with transaction.atomic():
-            build_path(item, index_page, institution)
+            build_path(item, index_page, institution, users)
         stdout(f"  path {item['title']}")
     paths = {p.slug: p for p in LearningPathPage.objects.all()}
     for item in items:
