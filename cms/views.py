@@ -29,7 +29,10 @@ def mentor_directory(request):
 
 def mentor_profile(request, slug):
     mentor = get_object_or_404(
-        Mentor.objects.with_disclosures().select_related("photo"), slug=slug, is_active=True
+        Mentor.objects.with_disclosures().select_related("photo"),
+        slug=slug,
+        is_active=True,
+        in_directory=True,
     )
     guides = (
         GuidePage.objects.live()
