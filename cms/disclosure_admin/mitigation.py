@@ -127,9 +127,7 @@ def build_sections(entry_statuses, bound: dict) -> list[Section]:
                 rel = rel_status.relationship
                 prefix = decision_prefix(page.pk, rel.pk)
                 form = bound.get(prefix) or DecisionForm(prefix=prefix)
-                block.rows.append(
-                    RelationshipRow(rel_status, form, decisions[page.pk, rel.pk])
-                )
+                block.rows.append(RelationshipRow(rel_status, form, decisions[page.pk, rel.pk]))
             if status.owner_or_employee_of or exceptions[page.pk, status.person.pk]:
                 prefix = exception_prefix(page.pk, status.person.pk)
                 block.exception_form = bound.get(prefix) or ExceptionForm(prefix=prefix)
@@ -191,7 +189,11 @@ class ContentReviewView(WagtailAdminTemplateMixin, TemplateView):
         page_id = parse_id(request.POST.get("page"))
         key = parse_id(request.POST.get("target"))
         found = self.find(page_id, key, relationship=kind == "decision")
-        if found and kind == "exception" and not (found[0].owner_or_employee_of or found[0].exception):
+        if (
+            found
+            and kind == "exception"
+            and not (found[0].owner_or_employee_of or found[0].exception)
+        ):
             found = None  # only owners and employees need (or have) an exception
         if kind not in ("decision", "exception") or found is None:
             messages.error(

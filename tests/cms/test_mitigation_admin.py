@@ -115,14 +115,13 @@ def test_a_new_decision_supersedes_and_the_old_one_stays_visible(
     screen = client.get(review_url(guide)).content.decode()
     assert "Earlier decisions (1)" in screen
     assert "not relevant. Reason: Checked by the panel" in screen
-    assert PageLogEntry.objects.filter(page=guide).filter(
-        action="curbside.relevance_decision"
-    ).count() == 2
+    assert (
+        PageLogEntry.objects.filter(page=guide).filter(action="curbside.relevance_decision").count()
+        == 2
+    )
 
 
-def test_relevant_without_mitigation_is_refused_with_a_message(
-    client, reviewer, guide, consultant
-):
+def test_relevant_without_mitigation_is_refused_with_a_message(client, reviewer, guide, consultant):
     [relationship] = consultant.relationship_list
     client.force_login(reviewer)
     data = decision_data(guide, relationship, relevant=True, reason="Typed reasoning kept")
@@ -143,7 +142,9 @@ def test_only_cme_reviewers_record_mitigation(client, guide, consultant, mentor_
     data = decision_data(guide, relationship, relevant=False, reason="Not relevant, says me")
     response = client.post(review_url(guide), data)
     assert response.status_code == 302 and response["Location"] == "/admin/"
-    response = client.post(review_url(guide), exception_data(guide, consultant, exception="unrelated"))
+    response = client.post(
+        review_url(guide), exception_data(guide, consultant, exception="unrelated")
+    )
     assert response["Location"] == "/admin/"
     assert client.get(review_url(guide))["Location"] == "/admin/"
     assert not RelevanceDecision.objects.exists()
