@@ -202,3 +202,11 @@ def test_an_editor_without_a_profile_or_cme_role_sees_no_list(client, reviewer):
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
     assert client.get(reverse("cms_disclosure_people"))["Location"] == "/admin/"
+
+
+def test_mentor_edit_view_and_listing_link_to_the_disclosures(client, mentor_a):
+    edit = reverse("wagtailsnippets_cms_mentor:edit", args=(mentor_a.pk,))
+    client.force_login(mentor_a.user)
+    assert history_url(mentor_a) in client.get(edit).content.decode()
+    listing = client.get(reverse("wagtailsnippets_cms_mentor:list")).content.decode()
+    assert history_url(mentor_a) in listing
