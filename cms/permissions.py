@@ -56,3 +56,39 @@ class OwnRecordPermissionPolicy(ModelPermissionPolicy):
             )
             return self.model._default_manager.filter(pk__in=list(owned))
         return self.model._default_manager.none()
+
+
+# --- Disclosures and CME review (ACCME Standard 3) ---------------------------
+#
+# "CME staff" (cms.manage_disclosures: CME reviewers and institution staff)
+# enter and renew anyone's disclosure and read every history. A person signs
+# their own (their Mentor.user is them). Only CME reviewers
+# (cms.record_mitigation) record relevance, mitigation and exceptions.
+
+
+def is_cme_staff(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("cms.manage_disclosures"))
+
+
+def may_record_mitigation(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("cms.record_mitigation"))
+
+
+def is_person(user, person) -> bool:
+    """Is ``person`` (a Mentor) the signed-in ``user`` themselves?"""
+    return user.is_active and person.user_id is not None and person.user_id == user.pk
+
+
+def may_manage_disclosures_of(user, person) -> bool:
+    """May ``user`` sign a new disclosure for ``person`` and read their history?"""
+    return is_cme_staff(user) or is_person(user, person)
+
+
+def disclosure_people_q(user) -> Q:
+    """The people whose disclosures ``user`` may see: everyone for CME staff,
+    themselves for a person, nobody otherwise."""
+    if is_cme_staff(user):
+        return Q()
+    if user.is_active and user.is_authenticated:
+        return Q(user=user)
+    return Q(pk__in=[])

@@ -1,5 +1,8 @@
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.functional import cached_property
 
+from wagtail.admin.widgets import Button
 from wagtail.snippets.views.snippets import (
     EditView,
     HistoryView,
@@ -10,6 +13,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from .models import Institution, Mentor
+from .permissions import may_manage_disclosures_of
 
 
 class InstancePermissionMixin:
@@ -28,6 +32,18 @@ class InstancePermissionMixin:
 
 class InstancePermissionEditView(InstancePermissionMixin, EditView):
     pass
+
+
+class MentorEditView(InstancePermissionEditView):
+    """Links to the person's disclosures (cms.disclosure_admin)."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if may_manage_disclosures_of(self.request.user, self.object):
+            url = reverse("cms_disclosure_history", args=(self.object.pk,))
+            buttons.append(Button("Disclosures", url=url, icon_name="doc-full", priority=5))
+        return buttons
 
 
 class InstancePermissionHistoryView(InstancePermissionMixin, HistoryView):
@@ -57,6 +73,7 @@ class OwnRecordSnippetViewSet(SnippetViewSet):
 
 class MentorViewSet(OwnRecordSnippetViewSet):
     model = Mentor
+    edit_view_class = MentorEditView
     icon = "user"
     menu_label = "Mentors"
     list_display = ["display_name", "specialty", "institution_name", "disclosure_date"]

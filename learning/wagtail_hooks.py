@@ -1,19 +1,25 @@
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
+from cms.control import Entry
+from cms.models import Mentor
 from learning.certificates.admin_views import CertificateActionView, IssueCertificatesView
 from learning.reports.views import PathReportView, ReportsView, pars_export
 
+from .compliance.entries import path_entries
 from .journey.views import catalogue_context, guide_step_context
 from .models import (
     Certificate,
     CertificateEvent,
     CreditClaim,
     Enrolment,
+    LearningPathPage,
     StepCompletion,
     TestAttempt,
 )
@@ -33,6 +39,30 @@ for record_model in (
 hooks.register("guide_page_context", guide_step_context)
 hooks.register("path_index_page_context", catalogue_context)
 hooks.register("before_delete_page", refuse_deleting_records)
+
+
+# The CME reviewer's screen (cms.disclosure_admin) for a learning path: its
+# planners, reviewers and step guides' faculty.
+@hooks.register("content_control_entries")
+def path_control_entries(page: Page) -> list[Entry] | None:
+    return path_entries(page) if isinstance(page, LearningPathPage) else None
+
+
+@hooks.register("controlled_content_models")
+def path_models() -> list[type[Page]]:
+    return [LearningPathPage]
+
+
+@hooks.register("content_controlled_by")
+def paths_controlled_by(person: Mentor) -> list[LearningPathPage]:
+    """The paths ``person`` plans or reviews, or whose step guides they wrote."""
+    return list(
+        LearningPathPage.objects.filter(
+            Q(contributors__person=person) | Q(steps__guide__authors__mentor=person)
+        )
+        .distinct()
+        .order_by("title")
+    )
 
 
 @hooks.register("register_admin_viewset")

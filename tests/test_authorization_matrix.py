@@ -6,7 +6,8 @@ institution staff of A and of B, superuser. URLs (rows): the public pages, the
 learning-path routes, the learner's /me/ pages and downloads, certificate
 verification, and every admin view a role might try (pages, snippets, learner
 records, certificate actions, CME reports and PARS exports, Wagtail's own
-settings, users, workflows, reports, images and documents).
+settings, users, workflows, reports, images and documents, disclosures and
+the CME reviewer's relevance and mitigation screens).
 
 The data set is built once per module (per xdist worker) inside a transaction
 that is rolled back at the end; each case runs in its own savepoint, so the
@@ -21,7 +22,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 104 URLs = 936 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 112 URLs = 1008 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -113,6 +114,12 @@ def _build_world():
     guide_b = GuidePageFactory(
         title="Ben's guide", slug="bens-guide", authors=[mentor_b], owner=mentor_b.user
     )
+    # A guide whose author discloses a relationship, for the CME reviewer's
+    # relevance decision (in no path, so no path's compliance changes).
+    mentor_c = MentorFactory(
+        name="Cy Cedar", slug="cy-cedar", relationships=[("Cedar Devices", "advisor")]
+    )
+    guide_c = GuidePageFactory(title="Cy's guide", slug="cys-guide", authors=[mentor_c])
     path_a = LearningPathPageFactory(
         title="Path Alpha", slug="path-alpha", institution=inst_a, steps=[guide_a], owner=staff_a
     )
@@ -144,6 +151,8 @@ def _build_world():
         "site": Site.objects.get(is_default_site=True).pk,
         "guide_a": guide_a.pk,
         "guide_b": guide_b.pk,
+        "guide_c": guide_c.pk,
+        "rel_c": mentor_c.relationship_list[0].pk,
         "path_a": path_a.pk,
         "path_b": path_b.pk,
         "path_a_url": path_a.url,
@@ -335,6 +344,39 @@ ROWS = {
     "redirects": Row("/admin/redirects/"),
     "forms": Row("/admin/forms/"),
     "admin_api_pages": Row("/admin/api/main/pages/"),
+    # Disclosures (the person or CME staff) and relevance and mitigation (CME reviewers).
+    "cme_people": Row(
+        "/admin/cme/people/",
+        extra_forbidden=(("men_a", "Ben Brooks"), ("men_b", "Ana Alvarez")),
+    ),
+    "disclosures_b": Row("/admin/cme/people/{mentor_b}/"),
+    "disclose_b": Row("/admin/cme/people/{mentor_b}/disclose/"),
+    "disclose_b_post": Row(
+        "/admin/cme/people/{mentor_b}/disclose/",
+        "post",
+        (
+            ("rel-TOTAL_FORMS", "0"),
+            ("rel-INITIAL_FORMS", "0"),
+            ("none_to_disclose", "on"),
+            ("given_on", "2026-01-05"),
+            ("signed_name", "Ben Brooks"),
+            ("attest", "on"),
+        ),
+    ),
+    "cme_content": Row("/admin/cme/content/"),
+    "cme_content_path_a": Row("/admin/cme/content/{path_a}/"),
+    "cme_content_guide_c": Row("/admin/cme/content/{guide_c}/"),
+    "cme_content_guide_c_post": Row(
+        "/admin/cme/content/{guide_c}/",
+        "post",
+        (
+            ("kind", "decision"),
+            ("page", "{guide_c}"),
+            ("target", "{rel_c}"),
+            ("d-{guide_c}-{rel_c}-relevant", "no"),
+            ("d-{guide_c}-{rel_c}-reason", "Matrix check"),
+        ),
+    ),
 }
 
 
@@ -351,6 +393,8 @@ ROWS = {
 #   addg    302 to "add a guide" under /guides/ (the only page type allowed)
 #   inspA   302 to the admin inspect view of certificate A (after revoking it)
 #   sett    302 to the site settings of the default site
+#   discB   302 to mentor B's disclosure history (after signing a new one)
+#   decC    302 to guide C's relevance screen, at the decision just recorded
 
 EXPECTED_TABLE = """
 row                      anon  doc_a doc_b men_a men_b rev   stf_a stf_b su
@@ -458,6 +502,14 @@ sites                    login me    me    admin admin admin admin admin 200
 redirects                login me    me    admin admin admin admin admin 200
 forms                    login me    me    200   200   200   200   200   200
 admin_api_pages          login me    me    200   200   200   200   200   200
+cme_people               login me    me    200   200   200   200   200   200
+disclosures_b            login me    me    admin 200   200   200   200   200
+disclose_b               login me    me    admin 200   200   200   200   200
+disclose_b_post          login me    me    admin discB discB discB discB discB
+cme_content              login me    me    admin admin 200   admin admin 200
+cme_content_path_a       login me    me    admin admin 200   admin admin 200
+cme_content_guide_c      login me    me    admin admin 200   admin admin 200
+cme_content_guide_c_post login me    me    admin admin decC  admin admin decC
 """
 
 
@@ -486,6 +538,8 @@ REDIRECTS = {
     "addg": "/admin/pages/add/cms/guidepage/{guides_index}/",
     "inspA": "/admin/certificate/inspect/{cert_a}/",
     "sett": "/admin/settings/cms/siteidentity/{site}/",
+    "discB": "/admin/cme/people/{mentor_b}/",
+    "decC": "/admin/cme/content/{guide_c}/#d-{guide_c}-{rel_c}",
 }
 
 # Strings a role's 200 answer must contain: proof that the "must not contain"
@@ -542,7 +596,8 @@ def test_answer(client, world, key, role):
     if user is not None:
         client.force_login(user)
     url = row.url.format(**world.ids)
-    response = client.post(url, dict(row.data)) if row.method == "post" else client.get(url)
+    data = {key.format(**world.ids): value.format(**world.ids) for key, value in row.data}
+    response = client.post(url, data) if row.method == "post" else client.get(url)
     status, location = expected_answer(EXPECTED[key, role], url, world.ids)
     actual = (
         response.status_code,

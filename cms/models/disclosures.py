@@ -88,6 +88,13 @@ class Disclosure(PermanentRecord):
 
     class Meta:
         ordering = ["-given_on", "-recorded_at", "-pk"]
+        # "CME staff" enter and renew anyone's disclosure and read every
+        # history; CME reviewers record relevance, mitigation and exceptions
+        # (cms.permissions).
+        permissions = [
+            ("manage_disclosures", "Can enter disclosures for anyone and see every history"),
+            ("record_mitigation", "Can record relevance, mitigation and Standard 3 exceptions"),
+        ]
         indexes = [models.Index(fields=["person", "-given_on"], name="disclosure_person_newest")]
         constraints = [
             models.CheckConstraint(condition=~Q(signed_name=""), name="disclosure_is_signed"),
