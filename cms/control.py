@@ -102,7 +102,7 @@ class EntryStatus:
             return [
                 f"{name} ({role}) has not signed a disclosure of financial relationships. "
                 "Everyone in control of accredited content needs one: add it under "
-                "Snippets > Mentors > Disclosures."
+                "CME > Disclosures."
             ]
         problems = []
         if self.expired(on):
