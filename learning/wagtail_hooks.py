@@ -8,6 +8,7 @@ from wagtail.permissions import register_permission_policy
 from learning.certificates.admin_views import CertificateActionView, IssueCertificatesView
 from learning.reports.views import PathReportView, ReportsView, pars_export
 
+from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, register_log_actions
 from .journey.views import catalogue_context, guide_step_context
 from .models import (
     Certificate,
@@ -80,3 +81,8 @@ def issue_certificates_menu_item() -> MenuItem:
 @hooks.register("register_admin_menu_item")
 def reports_menu_item() -> MenuItem:
     return StaffMenuItem("CME reports", reverse("learning_reports"), icon_name="table", order=901)
+
+
+hooks.register("before_bulk_action", refuse_bulk_publish)
+hooks.register("after_copy_page", explain_draft_copy)
+hooks.register("register_log_actions", register_log_actions)

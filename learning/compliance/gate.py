@@ -72,6 +72,8 @@ def date_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
         )
     elif path.last_reviewed > on:
         problems.append("The date of the most recent review cannot be in the future.")
+    elif path.release_date and path.last_reviewed < path.release_date:
+        problems.append("The most recent review cannot be before the release date.")
     if not path.termination_date:
         problems.append(f"{CREDIT} needs a termination date.")
     elif path.release_date:
@@ -118,6 +120,30 @@ def step_problems(path: LearningPathPage, guides) -> list[str]:
     ]
 
 
+def faculty_problems(guides, entries_statuses: list[EntryStatus]) -> list[str]:
+    """Every step names its authors (the faculty learners are told about),
+    and everyone in control of content has credentials to print."""
+    with_faculty = {
+        s.entry.page.pk for s in entries_statuses if s.entry.role == ContentRole.FACULTY
+    }
+    problems = [
+        f"Step {number}, '{guide.title}', names no author: learners are told who wrote "
+        "each step (the faculty). Add its authors to the guide."
+        for number, guide in enumerate(guides, start=1)
+        if guide.pk not in with_faculty
+    ]
+    seen = set()
+    for status in entries_statuses:
+        person = status.person
+        if person.pk not in seen and not person.credentials.strip():
+            seen.add(person.pk)
+            problems.append(
+                f"{person.display_name} has no credentials recorded (for example MD, DO, "
+                "PharmD): learners are told the credentials of everyone in control of content."
+            )
+    return problems
+
+
 def control_statuses(path: LearningPathPage, guides=None) -> list[EntryStatus]:
     return statuses(path_entries(path, guides))
 
@@ -133,6 +159,7 @@ def path_problems(path: LearningPathPage, on: datetime.date | None = None) -> li
     problems = element_problems(path, on)
     problems += step_problems(path, guides)
     entries_statuses = control_statuses(path, guides)
+    problems += faculty_problems(guides, entries_statuses)
     if not any(s.entry.role == ContentRole.PLANNER for s in entries_statuses):
         problems.append(
             f"{CREDIT} names at least one planner (Accreditation tab, Planners and CME "
