@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.choices import ContentRole
 from cms.control import EntryStatus, statuses
+from cms.models import GuidePage
 from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
 from learning.rules import in_quarters
@@ -110,7 +111,7 @@ def institution_problems(path: LearningPathPage) -> list[str]:
     return problems
 
 
-def step_problems(path: LearningPathPage, guides) -> list[str]:
+def step_problems(path: LearningPathPage, guides: list[GuidePage]) -> list[str]:
     if not guides:
         return [f"{CREDIT} needs at least one step."]
     return [
@@ -120,11 +121,13 @@ def step_problems(path: LearningPathPage, guides) -> list[str]:
     ]
 
 
-def faculty_problems(guides, entries_statuses: list[EntryStatus]) -> list[str]:
+def faculty_problems(guides: list[GuidePage], entries_statuses: list[EntryStatus]) -> list[str]:
     """Every step names its authors (the faculty learners are told about),
     and everyone in control of content has credentials to print."""
     with_faculty = {
-        s.entry.page.pk for s in entries_statuses if s.entry.role == ContentRole.FACULTY
+        getattr(s.entry.page, "pk", None)
+        for s in entries_statuses
+        if s.entry.role == ContentRole.FACULTY
     }
     problems = [
         f"Step {number}, '{guide.title}', names no author: learners are told who wrote "
@@ -144,7 +147,9 @@ def faculty_problems(guides, entries_statuses: list[EntryStatus]) -> list[str]:
     return problems
 
 
-def control_statuses(path: LearningPathPage, guides=None) -> list[EntryStatus]:
+def control_statuses(
+    path: LearningPathPage, guides: list[GuidePage] | None = None
+) -> list[EntryStatus]:
     return statuses(path_entries(path, guides))
 
 

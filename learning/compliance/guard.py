@@ -13,6 +13,8 @@ import contextvars
 import datetime
 from collections.abc import Iterator
 
+from django.db.models import Model
+
 from learning.models import LearningPathPage
 
 from .gate import path_problems
@@ -26,8 +28,9 @@ def rule(path: LearningPathPage) -> list[str]:
     return path_problems(path, on=_judged_on.get())
 
 
-def attach(page_class: type[LearningPathPage]) -> None:
-    page_class.publish_rule = staticmethod(rule)
+def attach(page_class: type[Model]) -> None:
+    """Make ``rule`` the publish gate of ``page_class`` (LearningPathPage)."""
+    page_class.publish_rule = staticmethod(rule)  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager

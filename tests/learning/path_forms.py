@@ -88,7 +88,7 @@ def editor_post(path, *, drop_contributors=(), drop_steps=(), **changes):
                 data[key[: -len(suffix)] + name] = data.pop(key)
         if key.endswith("-required_path_id"):
             data[key[: -len("_id")]] = data.pop(key)
-    data.update({k: v for k, v in changes.items()})
+    data.update(changes)
     if action:
         data[action] = "1"
     return data
