@@ -1,14 +1,24 @@
 """Project middleware: the Wagtail Site for a request without a database query
-each time, and no caching of personal responses."""
+each time, no caching of personal responses, and the publish gate's refusals
+as normal admin pages."""
 
 import time
 
+from django.contrib import messages
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.request import split_domain_port
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from wagtail.admin.modal_workflow import render_modal_workflow
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import Page, Site
+
+from learning.compliance.notices import not_published_intro, refusal_html
+from learning.exceptions import PublishRefused
 
 SITE_CACHE_SECONDS = 60
 _sites = {}
@@ -83,3 +93,53 @@ class RetryAfterMiddleware:
         if response.status_code == 429 and not response.has_header("Retry-After"):
             response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+class PublishRefusedMiddleware:
+    """Every admin POST runs in one transaction. When the publish gate refuses
+    (``learning.exceptions.PublishRefused``, raised by a credit path's save on
+    any publishing route: the workflow's approval, reverting, copying...),
+    everything the request did is rolled back and the editor is sent back to
+    the path with every problem listed: a normal page, never a 500, and
+    nothing half-done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or not request.path.startswith(reverse("wagtailadmin_home")):
+            return self.get_response(request)
+        request._publish_gate = None
+        with transaction.atomic():
+            response = self.get_response(request)
+            if request._publish_gate is not None:
+                transaction.set_rollback(True)
+        if request._publish_gate is None:
+            return response
+        return self.refusal(request, request._publish_gate)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PublishRefused) and hasattr(request, "_publish_gate"):
+            request._publish_gate = exception
+            # Replaced in __call__ once the transaction is rolled back.
+            return HttpResponse(status=409)
+        return None
+
+    def refusal(self, request, refused):
+        # Anything the view announced before the refusal did not happen.
+        queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
+        if queued is not None:
+            queued.clear()
+        messages.error(
+            request, refusal_html(not_published_intro(refused.page.title), refused.problems)
+        )
+        if refused.page.pk and Page.objects.filter(pk=refused.page.pk).exists():
+            url = reverse("wagtailadmin_pages:edit", args=(refused.page.pk,))
+        else:  # a new page (a copy), rolled back
+            url = get_valid_next_url_from_request(request) or reverse("wagtailadmin_home")
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            # The workflow's modal: it follows "redirect" (the messages wait there).
+            return render_modal_workflow(
+                request, "", None, {}, json_data={"step": "success", "redirect": url}
+            )
+        return HttpResponseRedirect(url)

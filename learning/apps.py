@@ -8,11 +8,14 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from .certificates import events, tasks
+        from .compliance import guard
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
         from .journey import routes
 
         # The path page's subpage routes are the journey's views (the model imports none).
         routes.attach(self.get_model("LearningPathPage"))
+        # The publish gate's rule (the model's save refuses without it).
+        guard.attach(self.get_model("LearningPathPage"))
 
         # The certificate services announce a PDF to render; the task module
         # queues it. Connected here, so every issuance reaches the queue.

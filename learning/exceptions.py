@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
+
 if TYPE_CHECKING:
     from .models import LearningPathPage
 
@@ -36,3 +38,19 @@ class NotAvailableYet(JourneyError):
 
 class InvalidAnswer(JourneyError):
     pass
+
+
+class PublishRefused(ValidationError):
+    """A credit path may not go live (or get a new live version): every
+    reason, in plain words, in ``problems``. Raised by the path's save, the
+    last step of every Wagtail publishing route; each route turns it into a
+    normal page or a recorded refusal."""
+
+    def __init__(self, page: LearningPathPage, problems: Sequence[str]) -> None:
+        self.page = page
+        self.problems = list(problems)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        title = getattr(self.page, "title", "This path")
+        return f"'{title}' cannot be published: " + " ".join(self.problems)

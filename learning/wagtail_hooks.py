@@ -1,25 +1,21 @@
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from cms.control import Entry
-from cms.models import Mentor
 from learning.certificates.admin_views import CertificateActionView, IssueCertificatesView
 from learning.reports.views import PathReportView, ReportsView, pars_export
 
-from .compliance.entries import path_entries
+from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, register_log_actions
+from .compliance.entries import control_entries, controlled_models, paths_controlled_by
 from .journey.views import catalogue_context, guide_step_context
 from .models import (
     Certificate,
     CertificateEvent,
     CreditClaim,
     Enrolment,
-    LearningPathPage,
     StepCompletion,
     TestAttempt,
 )
@@ -43,26 +39,9 @@ hooks.register("before_delete_page", refuse_deleting_records)
 
 # The CME reviewer's screen (cms.disclosure_admin) for a learning path: its
 # planners, reviewers and step guides' faculty.
-@hooks.register("content_control_entries")
-def path_control_entries(page: Page) -> list[Entry] | None:
-    return path_entries(page) if isinstance(page, LearningPathPage) else None
-
-
-@hooks.register("controlled_content_models")
-def path_models() -> list[type[Page]]:
-    return [LearningPathPage]
-
-
-@hooks.register("content_controlled_by")
-def paths_controlled_by(person: Mentor) -> list[LearningPathPage]:
-    """The paths ``person`` plans or reviews, or whose step guides they wrote."""
-    return list(
-        LearningPathPage.objects.filter(
-            Q(contributors__person=person) | Q(steps__guide__authors__mentor=person)
-        )
-        .distinct()
-        .order_by("title")
-    )
+hooks.register("content_control_entries", control_entries)
+hooks.register("controlled_content_models", controlled_models)
+hooks.register("content_controlled_by", paths_controlled_by)
 
 
 @hooks.register("register_admin_viewset")
@@ -110,3 +89,8 @@ def issue_certificates_menu_item() -> MenuItem:
 @hooks.register("register_admin_menu_item")
 def reports_menu_item() -> MenuItem:
     return StaffMenuItem("CME reports", reverse("learning_reports"), icon_name="table", order=901)
+
+
+hooks.register("before_bulk_action", refuse_bulk_publish)
+hooks.register("after_copy_page", explain_draft_copy)
+hooks.register("register_log_actions", register_log_actions)

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "curbside.security.AdminSecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "curbside.middleware.SiteCacheMiddleware",
+    # Last: admin POSTs in one transaction; a refused publication rolls back
+    # and answers with the problems (learning's publish gate).
+    "curbside.middleware.PublishRefusedMiddleware",
 ]
 
 # Content Security Policy (django-csp, curbside.headers), in every settings module

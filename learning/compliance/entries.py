@@ -7,6 +7,10 @@ contributors are in memory), in a fixed number of queries."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from wagtail.models import Page
+
 from cms.choices import ContentRole
 from cms.control import Entry
 from cms.models import GuideAuthor, GuidePage, Mentor
@@ -53,3 +57,23 @@ def path_entries(path: LearningPathPage, guides: list[GuidePage] | None = None) 
             if contributor.role == role and contributor.person_id in people:
                 entries.append(Entry(people[contributor.person_id], CONTRIBUTOR_ROLES[role], path))
     return entries
+
+
+def control_entries(page: Page) -> list[Entry] | None:
+    """The ``content_control_entries`` hook: a path's entries (None for other pages)."""
+    return path_entries(page) if isinstance(page, LearningPathPage) else None
+
+
+def controlled_models() -> list[type[Page]]:
+    return [LearningPathPage]
+
+
+def paths_controlled_by(person: Mentor) -> list[LearningPathPage]:
+    """The paths ``person`` plans or reviews, or whose step guides they wrote."""
+    return list(
+        LearningPathPage.objects.filter(
+            Q(contributors__person=person) | Q(steps__guide__authors__mentor=person)
+        )
+        .distinct()
+        .order_by("title")
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.choices import ContentRole
 from cms.control import EntryStatus, statuses
+from cms.models import GuidePage
 from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
 from learning.rules import in_quarters
@@ -72,6 +73,8 @@ def date_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
         )
     elif path.last_reviewed > on:
         problems.append("The date of the most recent review cannot be in the future.")
+    elif path.release_date and path.last_reviewed < path.release_date:
+        problems.append("The most recent review cannot be before the release date.")
     if not path.termination_date:
         problems.append(f"{CREDIT} needs a termination date.")
     elif path.release_date:
@@ -108,7 +111,7 @@ def institution_problems(path: LearningPathPage) -> list[str]:
     return problems
 
 
-def step_problems(path: LearningPathPage, guides) -> list[str]:
+def step_problems(path: LearningPathPage, guides: list[GuidePage]) -> list[str]:
     if not guides:
         return [f"{CREDIT} needs at least one step."]
     return [
@@ -118,7 +121,35 @@ def step_problems(path: LearningPathPage, guides) -> list[str]:
     ]
 
 
-def control_statuses(path: LearningPathPage, guides=None) -> list[EntryStatus]:
+def faculty_problems(guides: list[GuidePage], entries_statuses: list[EntryStatus]) -> list[str]:
+    """Every step names its authors (the faculty learners are told about),
+    and everyone in control of content has credentials to print."""
+    with_faculty = {
+        getattr(s.entry.page, "pk", None)
+        for s in entries_statuses
+        if s.entry.role == ContentRole.FACULTY
+    }
+    problems = [
+        f"Step {number}, '{guide.title}', names no author: learners are told who wrote "
+        "each step (the faculty). Add its authors to the guide."
+        for number, guide in enumerate(guides, start=1)
+        if guide.pk not in with_faculty
+    ]
+    seen = set()
+    for status in entries_statuses:
+        person = status.person
+        if person.pk not in seen and not person.credentials.strip():
+            seen.add(person.pk)
+            problems.append(
+                f"{person.display_name} has no credentials recorded (for example MD, DO, "
+                "PharmD): learners are told the credentials of everyone in control of content."
+            )
+    return problems
+
+
+def control_statuses(
+    path: LearningPathPage, guides: list[GuidePage] | None = None
+) -> list[EntryStatus]:
     return statuses(path_entries(path, guides))
 
 
@@ -133,6 +164,7 @@ def path_problems(path: LearningPathPage, on: datetime.date | None = None) -> li
     problems = element_problems(path, on)
     problems += step_problems(path, guides)
     entries_statuses = control_statuses(path, guides)
+    problems += faculty_problems(guides, entries_statuses)
     if not any(s.entry.role == ContentRole.PLANNER for s in entries_statuses):
         problems.append(
             f"{CREDIT} names at least one planner (Accreditation tab, Planners and CME "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 
 from cms.credits import format_credits
+from cms.models import Institution
 
 DESIGNATION_NAME = "AMA PRA Category 1 Credit(s)™"
 CLAIM_SENTENCE = (
@@ -56,7 +57,7 @@ def accreditation_problems(statement: str, provider: str) -> list[str]:
     return []
 
 
-def accreditation_statement(institution, joint_provider: str = "") -> str:
+def accreditation_statement(institution: Institution, joint_provider: str = "") -> str:
     """The statement printed on the path page: the institution's own, or the
     ACCME joint providership statement when a non-accredited organization
     jointly provides the activity."""

@@ -1,15 +1,24 @@
+"""The path editor's forms: the page form (with the publish gate) and the
+copy form (no aliases of credit paths; a copy that could not be published is
+made as a draft)."""
+
+import copy
 from typing import Any
 
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 from learning.permissions import choosable_institutions_q
-from learning.rules import publication_problems
 
 GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
+# The inline panels the rule reads: the path as the editor would save it.
+CHILD_RELATIONS = ("steps", "contributors", "commercial_support")
 
 
 class LearningPathPageForm(WagtailAdminPageForm):
-    """Refuses to submit or publish a credit-bearing path that is not ready.
+    """Refuses to submit, approve or publish a credit path while the publish
+    gate (the same rule the page's save applies) finds problems, listing them
+    all; saving a draft is always allowed, and the editor comes back filled in.
 
     The accrediting institution is chosen among the editor's own institutions
     (any, for superusers); the path's current institution stays selectable so a
@@ -25,25 +34,79 @@ class LearningPathPageForm(WagtailAdminPageForm):
             allowed = choosable_institutions_q(user, self.instance.institution_id)
             field.queryset = field.queryset.filter(allowed).distinct()
 
+    def publishing(self) -> bool:
+        """Does this request ask to submit, approve or publish the path?"""
+        if any(self.data.get(action) for action in GATED_ACTIONS):
+            return True
+        return bool(self.data.get("action-workflow-action")) and (
+            self.data.get("workflow-action-name") == "approve"
+        )
+
+    def _post_clean(self) -> None:
+        # After the model form has copied the typed values onto the instance.
+        super()._post_clean()
+        if not self.publishing():
+            return
+        shown = {message for errors in self.errors.values() for message in errors}
+        for problem in self.path_as_saved().publication_problems():
+            if problem not in shown:
+                self.add_error(None, problem)
+
+    def path_as_saved(self) -> Any:
+        """A copy of the instance with the typed values and the submitted inline
+        rows (steps, planners and reviewers, commercial support) in memory;
+        the instance itself and the database are untouched."""
+        path = copy.copy(self.instance)
+        path._cluster_related_objects = {}
+        for name in CHILD_RELATIONS:
+            formset = self.formsets.get(name)
+            if formset is None:
+                continue
+            formset.is_valid()
+            forms = [
+                form
+                for form in formset.forms
+                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+            ]
+            forms.sort(key=lambda form: form.cleaned_data.get("ORDER") or 0)
+            children = []
+            for order, form in enumerate(forms):
+                child = copy.copy(form.instance)
+                child.sort_order = order
+                children.append(child)
+            setattr(path, name, children)
+        return path
+
+
+class LearningPathCopyForm(CopyForm):
+    """Wagtail's copy form for paths. A credit path may not be aliased (an
+    alias would be the same activity at a second address, with its own
+    enrolments and claims). "Publish copied page" publishes the copy only if
+    the publish gate passes for the copy (planners' and reviewers' relevance
+    decisions are recorded per path, so a copy starts without them);
+    otherwise the copy is made as a draft and the editor is told why
+    (``learning.wagtail_hooks``)."""
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if any(self.data.get(action) for action in GATED_ACTIONS):
-            steps = self.formsets.get("steps")
-            step_count = 0
-            if steps is not None and steps.is_valid():
-                step_count = sum(
-                    1
-                    for form in steps.forms
-                    if form.cleaned_data.get("guide") and not form.cleaned_data.get("DELETE")
-                )
-            for problem in publication_problems(
-                max_credits=cleaned.get("max_credits"),
-                objectives=cleaned.get("objectives"),
-                step_count=step_count,
-                institution=cleaned.get("institution"),
-                release_date=cleaned.get("release_date"),
-                termination_date=cleaned.get("termination_date"),
-                post_test=cleaned.get("post_test"),
-            ):
-                self.add_error(None, problem)
+        source = self.page.specific
+        if not source.credit_bearing:
+            return cleaned
+        if cleaned.get("alias"):
+            self.add_error("alias", source.ALIAS_REFUSED)
+        elif cleaned.get("publish_copies"):
+            self.copy_problems = as_new_copy(source).publication_problems()
+            if self.copy_problems:
+                cleaned["publish_copies"] = False
         return cleaned
+
+
+def as_new_copy(path: Any) -> Any:
+    """The path as a fresh copy would be: no primary key (so no decisions
+    recorded on the original apply), the same steps and people."""
+    fresh = copy.copy(path)
+    fresh._cluster_related_objects = {}
+    fresh.pk = fresh.id = fresh.page_ptr_id = None
+    for name in CHILD_RELATIONS:
+        setattr(fresh, name, [copy.copy(child) for child in getattr(path, name).all()])
+    return fresh

@@ -29,11 +29,12 @@ from wagtail.search import index
 from cms.blocks import ObjectiveListBlock
 from cms.models.pages import REVIEW_INTERVAL_YEARS, SingleChildTypeRoutingMixin, add_years
 from learning.blocks import EvaluationBlock, PostTestBlock
-from learning.forms.admin import LearningPathPageForm
+from learning.forms.admin import LearningPathCopyForm, LearningPathPageForm
 from learning.querysets import LearningPathQuerySet
 from learning.rules import in_quarters
 
 from .choices import CertificatePolicy, LearningFormat, PathContributorRole, SupportKind
+from .publishing import PublishGateMixin
 
 DEFAULT_REQUIREMENTS = (
     "A current version of Chrome, Edge, Firefox or Safari on a computer, tablet or phone, "
@@ -64,7 +65,7 @@ class PathIndexPage(SingleChildTypeRoutingMixin, Page):
         return context
 
 
-class LearningPathPage(RoutablePageMixin, Page):
+class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
     summary = models.TextField(max_length=600)
     target_audience = models.CharField(max_length=300, blank=True)
     estimated_minutes = models.PositiveIntegerField(
@@ -179,6 +180,7 @@ class LearningPathPage(RoutablePageMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     base_form_class = LearningPathPageForm
+    copy_form_class = LearningPathCopyForm
     parent_page_types = ["learning.PathIndexPage"]
     subpage_types = []
 

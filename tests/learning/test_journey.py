@@ -7,6 +7,7 @@ from django.utils import timezone
 
 import pytest
 
+from learning.compliance.guard import judged_as_of
 from learning.journey import progress, services
 from learning.models import (
     ClaimStatus,
@@ -150,7 +151,9 @@ def test_terminated_path_takes_no_new_enrolments_or_claims_but_keeps_records(
 
     path.termination_date = timezone.localdate() - datetime.timedelta(days=1)
     path.release_date = path.termination_date - datetime.timedelta(days=30)
-    path.save_revision().publish()
+    # Published while it still ran (today the publish gate would refuse it).
+    with judged_as_of(path.termination_date):
+        path.save_revision().publish()
 
     client.force_login(other_learner)
     response = client.post(path.url + "enrol/", follow=True)

@@ -11,7 +11,6 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 import pytest
 
-from learning import rules
 from learning.journey import progress, services
 from learning.models import LearningPathPage, PathIndexPage, StepCompletion
 from tests.factories import GuidePageFactory, InstitutionFactory
@@ -20,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def path_form_data(title, slug, *, guides=(), institution=None, credits="1.5", **extra):
-    """What the page editor posts for a path with no post-test questions."""
+    """What the page editor posts for a path with no post-test questions,
+    planners, reviewers or commercial support."""
     data = nested_form_data(
         {
             "title": title,
@@ -28,8 +28,13 @@ def path_form_data(title, slug, *, guides=(), institution=None, credits="1.5", *
             "summary": "A path.",
             "target_audience": "Residents",
             "objectives": streamfield([("objective", "Recognise the deteriorating patient")]),
+            "estimated_minutes": "",
             "steps": inline_formset([{"guide": g.pk} for g in guides]),
             "prerequisites": inline_formset([]),
+            "contributors": inline_formset([]),
+            "commercial_support": inline_formset([]),
+            "joint_provider": "",
+            "hardware_software": "A current web browser.",
             "pass_mark": "70",
             "post_test": streamfield([]),
             "evaluation": streamfield([]),
@@ -62,9 +67,9 @@ def test_credit_bearing_path_cannot_be_submitted_incomplete(client, superuser):
     assert response.status_code == 200
     html = response.content.decode()
     for message in (
-        "A credit-bearing path needs at least one step.",
-        "A credit-bearing path needs an accrediting institution.",
-        "A credit-bearing path needs a post-test with at least one question.",
+        "A path with credit needs at least one step.",
+        "A path with credit needs an accrediting institution.",
+        "A path with credit needs a post-test with at least one question.",
     ):
         assert message in html
     assert not LearningPathPage.objects.filter(slug="incomplete").exists()
@@ -87,35 +92,10 @@ def test_path_without_credit_needs_no_accreditation(client, superuser):
     assert LearningPathPage.objects.get(slug="free").live
 
 
-def test_publication_rules_directly():
-    problems = rules.publication_problems(
-        max_credits=1,
-        objectives=[],
-        step_count=0,
-        institution=None,
-        release_date=None,
-        termination_date=None,
-        post_test=[],
-    )
-    assert len(problems) == 5
-    assert (
-        rules.publication_problems(
-            max_credits=0,
-            objectives=[],
-            step_count=0,
-            institution=None,
-            release_date=None,
-            termination_date=None,
-            post_test=[],
-        )
-        == []
-    )
-
-
 def test_termination_date_at_most_three_years_from_release_or_review():
     from tests.factories import LearningPathPageFactory
 
-    path = LearningPathPageFactory(release_date=datetime.date(2025, 1, 10))
+    path = LearningPathPageFactory(release_date=datetime.date(2025, 1, 10), last_reviewed=None)
     assert path.termination_date == datetime.date(2028, 1, 10)
     path.termination_date = datetime.date(2028, 1, 11)
     with pytest.raises(ValidationError) as excinfo:

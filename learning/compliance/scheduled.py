@@ -1,0 +1,42 @@
+"""Scheduled publishing of a credit path that the publish gate refuses: the
+schedule is cancelled, the refusal goes into the page's history, and the
+institution's staff are told what to fix. Nothing happens silently."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from wagtail.log_actions import log
+from wagtail.models import Revision
+
+from learning.exceptions import PublishRefused
+
+from .notices import refusal_text, tell_institution_staff
+
+REFUSED_ACTION = "learning.publish.refused"
+
+
+@transaction.atomic
+def refuse_scheduled(refused: PublishRefused) -> int:
+    """Record a refused scheduled publication; the number of staff told."""
+    path = refused.page
+    revision = Revision.objects.filter(pk=path.live_revision_id).first()
+    # Wagtail schedules one revision per page: cancel it (whichever it is).
+    path.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=None)
+    log(
+        instance=path,
+        action=REFUSED_ACTION,
+        revision=revision,
+        data={
+            "problems": refused.problems,
+            "revision": {"id": revision.pk} if revision else None,
+        },
+    )
+    intro = (
+        f"The scheduled publication of '{path.title}' was cancelled: the path does not meet "
+        "the requirements for AMA PRA Category 1 Credit™. Fix these, then publish it again "
+        "(or schedule it again):"
+    )
+    return tell_institution_staff(
+        path, f"Not published: {path.title}", refusal_text(intro, refused.problems)
+    )

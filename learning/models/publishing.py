@@ -1,0 +1,85 @@
+"""The publish gate's place in the path model: every Wagtail publishing route
+(the editor, the workflow's approval, scheduled and bulk publishing, reverting,
+copying with "publish copies") ends in the page's ``save``, so the save refuses
+to make a credit path live, or give it a new live version, while the rule
+finds problems.
+
+The rule itself (``learning.compliance.gate.path_problems``) is attached when
+the app is ready (``learning.compliance.guard.attach``), so this model imports
+no compliance code. Until then every gated save fails loudly: the gate is never
+silently open.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from wagtail.models import Page
+
+from learning.exceptions import PublishRefused
+
+if TYPE_CHECKING:
+    from .pages import LearningPathPage
+
+ALIAS_REFUSED = (
+    "A path with credit cannot have an alias: the alias would show the same activity under a "
+    "second address, with its own enrolments and claims. Copy it instead (as a draft), or link "
+    "to it."
+)
+
+
+def rule_not_attached(path: LearningPathPage) -> list[str]:
+    raise ImproperlyConfigured(
+        "The publish gate was not attached to LearningPathPage "
+        "(learning.compliance.guard.attach, called by LearningConfig.ready)."
+    )
+
+
+class PublishGateMixin:
+    """Mixed into ``LearningPathPage``; see the module docstring."""
+
+    # Replaced by learning.compliance.guard.attach: path -> problems.
+    publish_rule = staticmethod(rule_not_attached)
+    ALIAS_REFUSED = ALIAS_REFUSED
+
+    def publication_problems(self: Any) -> list[str]:
+        """Every reason this path (as it is in memory) may not be published
+        today; [] when it may (always [] without credit)."""
+        return list(type(self).publish_rule(self))
+
+    def publication_event(self: Any, update_fields: Iterable[str] | None) -> str | None:
+        """``"alias"``, ``"live"`` (an unpublished row goes live), ``"revision"``
+        (a live row gets a new live revision), or None for any other save (a
+        draft, a live path saved for another reason, a new row)."""
+        if self._state.adding:
+            return "alias" if self.alias_of_id else None
+        if not self.live:
+            return None
+        if update_fields is not None and not {"live", "live_revision"} & set(update_fields):
+            return None
+        row = Page.objects.filter(pk=self.pk).values("live", "live_revision_id").first()
+        if row is None:
+            return None
+        if not row["live"]:
+            return "live"
+        if self.live_revision_id and self.live_revision_id != row["live_revision_id"]:
+            return "revision"
+        return None
+
+    def refuse_unpublishable(self: Any, update_fields: Iterable[str] | None) -> None:
+        event = self.publication_event(update_fields)
+        if event is None or decimal.Decimal(str(self.max_credits or 0)) <= 0:
+            return
+        if event == "alias":
+            raise PublishRefused(self, [ALIAS_REFUSED])
+        problems = self.publication_problems()
+        if problems:
+            raise PublishRefused(self, problems)
+
+    def save(self: Any, *args: Any, **kwargs: Any) -> None:
+        self.refuse_unpublishable(kwargs.get("update_fields"))
+        return super().save(*args, **kwargs)  # type: ignore[misc]
