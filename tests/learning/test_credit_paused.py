@@ -224,3 +224,21 @@ def test_a_completed_learner_is_not_told_to_wait(client, learner, path):
     page = client.get(path.url).content.decode()
     assert "You completed this path" in page
     assert "Credit paused" not in page
+
+
+def test_paused_path_page_reads_a_constant_number_of_queries(client, learner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for steps in (3, 30):
+        paused = LearningPathPageFactory(slug=f"paused-{steps}", steps=steps)
+        services.enrol(learner, paused)
+        let_disclosure_expire(author_of(paused))
+        client.force_login(learner)
+        client.get(paused.url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(paused.url).content.decode()
+        assert PAUSED_FOR_DISCLOSURE in page
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
