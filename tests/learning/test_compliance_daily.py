@@ -19,6 +19,7 @@ from django.utils import timezone
 import pytest
 
 from cms.disclosures import record_disclosure
+from learning.compliance.daily import run_check
 from learning.compliance.tasks import check_compliance
 from learning.models import PathComplianceCheck
 from tests.factories import InstitutionStaffFactory, LearningPathPageFactory, UserFactory
@@ -217,3 +218,24 @@ def test_the_background_task_runs_the_same_check(path, staff):
     output = run("--enqueue")
     assert "Queued the compliance check as task" in output
     assert PathComplianceCheck.objects.count() == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_runs_at_once_record_and_send_once(staff_in_transaction):
+    """Two cron runs overlapping on PostgreSQL (each its own connection)."""
+    from .test_concurrency import race
+
+    path = staff_in_transaction
+    let_disclosure_expire(author_of(path))
+    results = race(lambda: run_check().counts()["changes"])
+    assert PathComplianceCheck.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert sum(results) == 1
+
+
+@pytest.fixture
+def staff_in_transaction(transactional_db):
+    path = LearningPathPageFactory(slug="raced")
+    path.institution.staff.add(InstitutionStaffFactory(email="office@example.org"))
+    return path
