@@ -52,7 +52,8 @@ class PathResult:
     change: Change | None = None
     check: PathComplianceCheck | None = None  # the row written, or the newest one
     notified: list[str] = field(default_factory=list)  # addresses told in this run
-    warning: str = ""
+    warning: str = ""  # something staff or operators must act on
+    note: str = ""
 
     @property
     def compliant(self) -> bool:
@@ -184,7 +185,7 @@ def _notify(result: PathResult, row: PathComplianceCheck, *, retry: bool) -> Non
         row.notified_at = locked.notified_at
         result.notified = to
         if retry:
-            result.warning = "told now: an earlier run could not send this notice."
+            result.note = "told now: an earlier run could not send this notice."
 
 
 def _was_compliant(row: PathComplianceCheck) -> bool:

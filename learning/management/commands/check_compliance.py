@@ -71,7 +71,7 @@ class Command(BaseCommand):
         write = self.stdout.write
         prefix = "[dry run] " if report.dry_run else ""
         for result in report.results:
-            if result.change is not None or not result.compliant or result.warning:
+            if result.change is not None or not result.compliant or result.warning or result.note:
                 write(prefix + describe(result, report.dry_run))
         counts = report.counts()
         write(
@@ -99,6 +99,8 @@ def describe(result: PathResult, dry_run: bool) -> str:
     if result.notified:
         verb = "would tell" if dry_run else "told"
         lines.append(f"    {verb} {', '.join(result.notified)}")
+    if result.note:
+        lines.append(f"    {result.note}")
     if result.warning:
         lines.append(f"    ! {result.warning}")
     return "\n".join(lines)
