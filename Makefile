@@ -13,7 +13,7 @@ WORKER_ID ?= $(shell hostname)-1
 BACKUP_DIR ?= var/backups
 
 .DEFAULT_GOAL := help
-.PHONY: help install run static serve worker migrate seed backup restore scaled-demo test fuzz lint typecheck format bench clean
+.PHONY: help install run static serve worker migrate seed backup restore compliance scaled-demo test fuzz lint typecheck format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ backup: install ## Back up the database and media into one archive in BACKUP_DIR
 restore: install ## Restore a backup: make restore BACKUP=path.tar (FORCE=1 replaces existing data)
 	@test -n '$(BACKUP)' || { echo 'Usage: make restore BACKUP=var/backups/curbside-<time>.tar [FORCE=1]' >&2; exit 2; }
 	$(BIN)/python manage.py restore '$(BACKUP)' $(if $(FORCE),--force)
+
+compliance: install ## Daily compliance check of live credit paths: record changes, tell staff (cron)
+	$(BIN)/python manage.py check_compliance
 
 scaled-demo: install ## Start the scaled shape on loopback (docs/scaled-setup.md), check it works, stop it
 	bash docs/scaled-demo.sh

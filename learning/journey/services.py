@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.credits import format_credits
 from learning.certificates.issuance import issue_certificate
+from learning.compliance.availability import credit_available
 from learning.exceptions import (
     EnrolmentClosed,
     InvalidAnswer,
@@ -52,12 +53,23 @@ def _require_open(path: LearningPathPage, action: str) -> None:
         )
 
 
+def _require_credit_available(path: LearningPathPage, enrolled: bool) -> None:
+    """A credit path that has fallen out of compliance (an expired disclosure,
+    a review more than 3 years old...) takes no new enrolments or claims: checked
+    now, at the moment of the action, not when the daily check last ran."""
+    availability = credit_available(path)
+    if not availability:
+        raise EnrolmentClosed(availability.message_for(enrolled))
+
+
 def enrol(user: User, path: LearningPathPage) -> tuple[Enrolment, bool]:
-    """Enrol ``user`` in ``path``; returns (enrolment, created). Idempotent."""
+    """Enrol ``user`` in ``path``; returns (enrolment, created). Idempotent:
+    a learner already enrolled keeps their enrolment whatever the path's state."""
     existing = Enrolment.objects.filter(user=user, path=path).first()
     if existing:
         return existing, False
     _require_open(path, "new enrolments")
+    _require_credit_available(path, enrolled=False)
     missing = missing_prerequisites(user, path)
     if missing:
         names = ", ".join(f"“{p.title}”" for p in missing)
@@ -212,6 +224,7 @@ def claim_credit(
             raise NotAvailableYet(Stage.CLAIM.locked_message)
         if not path.credit_bearing:
             raise InvalidAnswer("This path does not carry credit.")
+        _require_credit_available(path, enrolled=True)
         if amount <= 0:
             raise InvalidAnswer("Claim more than zero credits.", field="credits")
         if amount > path.max_credits:

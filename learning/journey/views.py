@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from cms.credits import format_credits
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.compliance.availability import Availability, credit_available
 from learning.exceptions import JourneyError
 from learning.models import LearnerProfile, LearningPathPage, PathStep
 
@@ -62,9 +63,28 @@ def _render(
     )
 
 
+def _credit_notice(availability: Availability, progress: PathProgress) -> str:
+    """What the path page tells this visitor when credit is paused ("" when
+    nothing: the page already says a terminated path is closed to newcomers,
+    and a learner who claimed has nothing left to wait for)."""
+    if availability or progress.completed:
+        return ""
+    if not progress.enrolled and availability.ended_on:
+        return ""
+    return availability.message_for(progress.enrolled)
+
+
 def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     progress = journey_progress.get_progress(request.user, path)
-    return _render(request, path, "learning/path_page.html", progress=progress)
+    availability = credit_available(path)  # once per request
+    return _render(
+        request,
+        path,
+        "learning/path_page.html",
+        progress=progress,
+        credit_status=availability,
+        credit_paused=_credit_notice(availability, progress),
+    )
 
 
 def catalogue_context(request: HttpRequest, page: Page) -> dict[str, Any]:
@@ -199,6 +219,7 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if progress.completed:
         return redirect(path.url)
     profile = LearnerProfile.objects.filter(user=_learner(request)).first()
+    availability = credit_available(path)
     form = ClaimForm(request.POST or None, initial={"credits": format_credits(path.max_credits)})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -223,6 +244,8 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         progress=progress,
         form=form,
         profile=profile,
+        credit_status=availability,
+        credit_paused=availability.claim_message,
     )
 
 
