@@ -21,7 +21,7 @@ import pytest
 from cms.disclosures import record_disclosure
 from learning.compliance.daily import run_check
 from learning.compliance.tasks import check_compliance
-from learning.models import PathComplianceCheck
+from learning.models import LearningPathPage, PathComplianceCheck
 from tests.factories import InstitutionStaffFactory, LearningPathPageFactory, UserFactory
 
 from .test_credit_paused import (
@@ -101,8 +101,12 @@ def test_expiry_is_recorded_and_told_once_then_the_return(path, staff, learner):
 )
 def test_termination_and_old_review_each_take_a_path_out(path, staff, change, problem):
     if change == "termination":
-        path.termination_date = today() - datetime.timedelta(days=1)
-        path.save_revision().publish()
+        # Time passes: the termination date set when it was still ahead is now
+        # yesterday (the gate would refuse to publish a path already terminated).
+        LearningPathPage.objects.filter(pk=path.pk).update(
+            termination_date=today() - datetime.timedelta(days=1)
+        )
+        path.refresh_from_db()
     else:
         review_long_ago(path)
     output = run()

@@ -22,6 +22,7 @@ from learning.models import (
     CreditClaim,
     Enrolment,
     EvaluationResponse,
+    LearningPathPage,
     PathComplianceCheck,
     StepCompletion,
     TestAttempt,
@@ -182,8 +183,12 @@ def test_review_older_than_three_years_pauses_credit(learner, path):
 
 def test_termination_date_passed_makes_the_path_unavailable(client, learner, path):
     up_to_the_claim(learner, path)
-    path.termination_date = today() - datetime.timedelta(days=1)
-    path.save_revision().publish()
+    # Time passes: the termination date set when it was still ahead is now
+    # yesterday (the gate would refuse to publish a path already terminated).
+    LearningPathPage.objects.filter(pk=path.pk).update(
+        termination_date=today() - datetime.timedelta(days=1)
+    )
+    path.refresh_from_db()
 
     availability = credit_available(path)
     assert not availability and availability.ended_on == path.termination_date
