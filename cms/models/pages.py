@@ -240,13 +240,17 @@ class GuidePage(Page):
         return [a.mentor for a in self.authors.all()]
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.control reads the models this module defines.
+        from cms.control import guide_entries
+        from cms.disclosure_block import disclosure_block
+
         context = super().get_context(request, *args, **kwargs)
-        context["mentors"] = list(
-            Mentor.objects.with_disclosures()
-            .select_related("photo")
-            .filter(authorships__page=self)
-            .order_by("authorships__sort_order", "authorships__pk")
-        )
+        entries = guide_entries(self)
+        context["mentors"] = [entry.person for entry in entries]
+        # Disclosures and decisions change without a new revision: computed on
+        # every request, outside the cached content fragment. Guides carry no
+        # commercial support (only paths do).
+        context["disclosure"] = disclosure_block(entries, kind="guide")
         context["specialties"] = list(self.specialties.order_by("name"))
         # Other apps add to a guide's page (e.g. "Step 2 of 5" when it is read
         # as part of a learning path) without this app importing them.

@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from cms.credits import format_credits
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.compliance.activity import activity_context
 from learning.exceptions import JourneyError
 from learning.models import LearnerProfile, LearningPathPage, PathStep
 
@@ -64,7 +65,9 @@ def _render(
 
 def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     progress = journey_progress.get_progress(request.user, path)
-    return _render(request, path, "learning/path_page.html", progress=progress)
+    # The activity's disclosures, statements and contact, told before enrolment.
+    activity = activity_context(path, guides=[step.guide for step in progress.steps])
+    return _render(request, path, "learning/path_page.html", progress=progress, **activity)
 
 
 def catalogue_context(request: HttpRequest, page: Page) -> dict[str, Any]:
