@@ -39,7 +39,9 @@ def content():
         for i in (1, 2)
     ]
     path = LearningPathPageFactory(title="Recognising sepsis", slug="sepsis", steps=guides)
-    PathCommercialSupport.objects.create(page=path, company="Beta Devices", kind=SupportKind.IN_KIND)
+    PathCommercialSupport.objects.create(
+        page=path, company="Beta Devices", kind=SupportKind.IN_KIND
+    )
     return {"guide": guides[0].url, "path": path.url}
 
 

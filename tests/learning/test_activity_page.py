@@ -114,7 +114,7 @@ def test_faculty_with_credentials_role_and_disclosure(client, activity):
 
 def test_planner_with_credentials_and_disclosure(client, activity):
     block = section(page_html(client, activity), "disclosure-heading")
-    assert "<strong>Pat Planner, RN</strong> <span class=\"disclosure__roles\">— Planner" in block
+    assert '<strong>Pat Planner, RN</strong> <span class="disclosure__roles">— Planner' in block
     assert "Pat Planner has no relevant financial relationships" in block
 
 
@@ -132,7 +132,7 @@ def test_estimated_time(client, activity):
 
 def test_release_date(client, activity):
     dates = section(page_html(client, activity), "dates-heading")
-    assert f"Release date</dt><dd><time datetime=\"{RELEASED:%Y-%m-%d}\">{RELEASED:%-d %B %Y}" in (
+    assert f'Release date</dt><dd><time datetime="{RELEASED:%Y-%m-%d}">{RELEASED:%-d %B %Y}' in (
         dates
     )
 
@@ -244,7 +244,7 @@ def test_path_without_credit_shows_no_statements(client):
     # Still told: disclosures, requirements, privacy, and whom to ask.
     assert 'id="disclosure-heading"' in html
     assert DEFAULT_REQUIREMENTS in html
-    assert "Questions about this activity: <a href=\"mailto:" in section(html, "questions-heading")
+    assert 'Questions about this activity: <a href="mailto:' in section(html, "questions-heading")
 
 
 class TestRelationshipsOnThePath:
@@ -301,9 +301,7 @@ class TestRelationshipsOnThePath:
         assert "Acme Pharma: Consultant</li>" in block
         assert MITIGATED in block
 
-    def test_faculty_decision_on_the_guide_counts_on_the_path(
-        self, client, activity, cme_reviewer
-    ):
+    def test_faculty_decision_on_the_guide_counts_on_the_path(self, client, activity, cme_reviewer):
         author = MentorFactory(
             name="Gil Guide", credentials="MD", relationships=[("Delta Medical", "speaker")]
         )
