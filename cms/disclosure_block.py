@@ -16,7 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cms.choices import RelationshipNature
-from cms.control import Entry, PersonDisclosure, everyone_mitigated, learner_disclosures, statuses
+from cms.control import (
+    Entry,
+    PersonDisclosure,
+    everyone_mitigated,
+    guide_entries,
+    learner_disclosures,
+    statuses,
+)
 from cms.control import today as control_today
 
 
@@ -113,3 +120,14 @@ def disclosure_block(
         commercial_support=list(commercial_support),
         kind=kind,
     )
+
+
+def guide_disclosure_context(request, guide) -> dict:
+    """A guide page's authors and disclosure block: registered as the
+    ``guide_page_context`` hook. Guides carry no commercial support (only
+    paths do)."""
+    entries = guide_entries(guide)
+    return {
+        "mentors": [entry.person for entry in entries],
+        "disclosure": disclosure_block(entries, kind="guide"),
+    }

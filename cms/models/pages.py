@@ -240,20 +240,13 @@ class GuidePage(Page):
         return [a.mentor for a in self.authors.all()]
 
     def get_context(self, request, *args, **kwargs):
-        # Imported here: cms.control reads the models this module defines.
-        from cms.control import guide_entries
-        from cms.disclosure_block import disclosure_block
-
         context = super().get_context(request, *args, **kwargs)
-        entries = guide_entries(self)
-        context["mentors"] = [entry.person for entry in entries]
-        # Disclosures and decisions change without a new revision: computed on
-        # every request, outside the cached content fragment. Guides carry no
-        # commercial support (only paths do).
-        context["disclosure"] = disclosure_block(entries, kind="guide")
         context["specialties"] = list(self.specialties.order_by("name"))
-        # Other apps add to a guide's page (e.g. "Step 2 of 5" when it is read
-        # as part of a learning path) without this app importing them.
+        # The authors (``mentors``) and the learner's disclosure block come from
+        # cms.disclosure_block.guide_disclosure_context (cms.control reads these
+        # models, so they cannot import it). Other apps add to a guide's page
+        # too (e.g. "Step 2 of 5" when it is read as part of a learning path)
+        # without this app importing them.
         for provide in hooks.get_hooks("guide_page_context"):
             context.update(provide(request, self) or {})
         return context
