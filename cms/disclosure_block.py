@@ -15,7 +15,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cms.choices import RelationshipNature
 from cms.control import (
     Entry,
     PersonDisclosure,
@@ -67,10 +66,6 @@ class DisclosureBlock:
     commercial_support: list[Supporter]
     kind: str = "activity"  # how the block names the content: "activity" or "guide"
 
-    @property
-    def undecided(self) -> bool:
-        return any(not r.judged for row in self.rows for r in row.relationships)
-
 
 def _row(person: PersonDisclosure, undecided: set[int], on: datetime.date) -> PersonRow:
     disclosure = person.disclosure
@@ -84,7 +79,7 @@ def _row(person: PersonDisclosure, undecided: set[int], on: datetime.date) -> Pe
         relationships=[
             ShownRelationship(
                 company=rel.company,
-                nature=RelationshipNature(rel.nature).label,
+                nature=rel.get_nature_display(),
                 judged=rel.pk not in undecided,
             )
             for rel in person.shown

@@ -171,6 +171,22 @@ def test_a_new_disclosure_shows_without_a_new_revision(client, cme_reviewer):
     assert MITIGATED in text_of(client, guide)
 
 
+def test_profile_lists_every_relationship_and_claims_no_mitigation(client, cme_reviewer):
+    """Relevance is decided per guide and path, so a profile shows the whole
+    disclosure and leaves relevance and mitigation to those pages."""
+    mentor = MentorFactory(
+        name="Lee Profile", relationships=[("Acme Pharma", "consultant"), ("Gamma Labs", "stock")]
+    )
+    guide = GuidePageFactory(authors=[mentor])
+    decide(guide, mentor, "Acme Pharma", cme_reviewer)
+    decide(guide, mentor, "Gamma Labs", cme_reviewer, relevant=False)
+    response = client.get(mentor.get_absolute_url())
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert "Acme Pharma: Consultant" in html
+    assert "Gamma Labs: Individual stocks or stock options" in html
+    assert "have been mitigated" not in html
+
+
 def test_twelve_month_rule_boundary():
     today = timezone.localdate()
     current = MentorFactory(disclosure_date=today - datetime.timedelta(days=365))
