@@ -166,10 +166,13 @@ def statuses(entries: Sequence[Entry]) -> list[EntryStatus]:
             entry.person.prefetched_disclosures = people[entry.person.pk].prefetched_disclosures
 
     relationship_ids = set()
+    owners = set()  # people whose current disclosure makes them an owner or employee
     for person in people.values():
         current = person.current_disclosure
         if current:
             relationship_ids.update(r.pk for r in current.relationship_list)
+            if any(r.makes_owner_or_employee for r in current.relationship_list):
+                owners.add(person.pk)
     page_ids = {entry.page.pk for entry in entries}
 
     decisions = (
@@ -182,14 +185,15 @@ def statuses(entries: Sequence[Entry]) -> list[EntryStatus]:
         if relationship_ids
         else {}
     )
+    # An exception only matters to an owner or employee: no query without one.
     exceptions = (
         _latest(
             OwnerEmployeeException.objects.filter(
-                page_id__in=page_ids, person_id__in=people.keys()
+                page_id__in=page_ids, person_id__in=owners
             ).order_by("-recorded_at", "-pk"),
             key=lambda e: (e.page_id, e.person_id),
         )
-        if relationship_ids
+        if owners
         else {}
     )
 
@@ -266,12 +270,11 @@ def today() -> datetime.date:
 
 def guide_entries(guide) -> list[Entry]:
     """A guide's authors (faculty), in author order, decided on the guide."""
-    from cms.models import GuideAuthor  # the pages module imports this one
-
-    ids = list(
-        GuideAuthor.objects.filter(page=guide)
-        .order_by("sort_order", "pk")
-        .values_list("mentor_id", flat=True)
+    # One query for the people, in author order (a person authors a guide at most once).
+    people = (
+        Mentor.objects.with_disclosures()
+        .select_related("photo")
+        .filter(authorships__page=guide)
+        .order_by("authorships__sort_order", "authorships__pk")
     )
-    people = Mentor.objects.with_disclosures().select_related("photo").in_bulk(ids)
-    return [Entry(people[i], ContentRole.FACULTY, guide) for i in ids if i in people]
+    return [Entry(person, ContentRole.FACULTY, guide) for person in people]

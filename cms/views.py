@@ -44,7 +44,7 @@ def mentor_profile(request, slug):
     return render(
         request,
         "cms/mentor_profile.html",
-        {"mentor": mentor, "mentor_as_list": [mentor], "guides": guides},
+        {"mentor": mentor, "guides": guides},
     )
 
 

@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from .disclosure_admin import audit
 from .disclosure_admin import urls as disclosure_urls
 from .disclosure_admin.mitigation import is_controlled_content
+from .disclosure_block import guide_disclosure_context
 from .models import Institution, Mentor
 from .permissions import (
     OwnRecordPermissionPolicy,
@@ -88,3 +89,7 @@ def mentor_disclosure_buttons(snippet, user, next_url=None):
             icon_name="doc-full",
             priority=15,
         )
+
+
+# A guide's authors and the disclosure block shown before its content.
+hooks.register("guide_page_context", guide_disclosure_context)

@@ -241,15 +241,12 @@ class GuidePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["mentors"] = list(
-            Mentor.objects.with_disclosures()
-            .select_related("photo")
-            .filter(authorships__page=self)
-            .order_by("authorships__sort_order", "authorships__pk")
-        )
         context["specialties"] = list(self.specialties.order_by("name"))
-        # Other apps add to a guide's page (e.g. "Step 2 of 5" when it is read
-        # as part of a learning path) without this app importing them.
+        # The authors (``mentors``) and the learner's disclosure block come from
+        # cms.disclosure_block.guide_disclosure_context (cms.control reads these
+        # models, so they cannot import it). Other apps add to a guide's page
+        # too (e.g. "Step 2 of 5" when it is read as part of a learning path)
+        # without this app importing them.
         for provide in hooks.get_hooks("guide_page_context"):
             context.update(provide(request, self) or {})
         return context

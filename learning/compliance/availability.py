@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from cms.control import EntryStatus
+from cms.models import GuidePage
 from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
 
@@ -76,7 +78,13 @@ class Availability:
 AVAILABLE = Availability(available=True)
 
 
-def credit_available(path: LearningPathPage, on: datetime.date | None = None) -> Availability:
+def credit_available(
+    path: LearningPathPage,
+    on: datetime.date | None = None,
+    *,
+    guides: list[GuidePage] | None = None,
+    entry_statuses: list[EntryStatus] | None = None,
+) -> Availability:
     """Whether ``path`` takes new enrolments and credit claims on ``on`` (today).
 
     Paths without credit are always available here (the gate asks nothing of
@@ -84,23 +92,32 @@ def credit_available(path: LearningPathPage, on: datetime.date | None = None) ->
     if not path.credit_bearing:
         return AVAILABLE
     on = on or timezone.localdate()
-    problems = path_problems(path, on)
+    problems = path_problems(path, on, guides=guides, entry_statuses=entry_statuses)
     if not problems:
         return AVAILABLE
     if path.is_terminated(on):
         return Availability(available=False, ended_on=path.termination_date, problems=problems)
-    return Availability(available=False, cause=learner_cause(path, on), problems=problems)
+    cause = learner_cause(path, on, guides=guides, entry_statuses=entry_statuses)
+    return Availability(available=False, cause=cause, problems=problems)
 
 
-def learner_cause(path: LearningPathPage, on: datetime.date) -> str:
+def learner_cause(
+    path: LearningPathPage,
+    on: datetime.date,
+    *,
+    guides: list[GuidePage] | None = None,
+    entry_statuses: list[EntryStatus] | None = None,
+) -> str:
     """Why credit is paused, in a learner's words (never the editor's list).
     Only asked for a path that fails the gate, so its extra reads happen only then."""
     if path.last_reviewed and path.last_reviewed < add_years(on, -REVIEW_INTERVAL_YEARS):
         return "while the provider completes its scheduled review of the content"
-    guides = step_guides(path)
+    guides = step_guides(path) if guides is None else guides
     if any(not guide.live for guide in guides):
         return "while one of its steps is being updated"
-    if any(status.problems(on) for status in control_statuses(path, guides)):
+    if entry_statuses is None:
+        entry_statuses = control_statuses(path, guides)
+    if any(status.problems(on) for status in entry_statuses):
         return (
             "while the provider renews a faculty or planner disclosure of financial relationships"
         )

@@ -153,17 +153,24 @@ def control_statuses(
     return statuses(path_entries(path, guides))
 
 
-def path_problems(path: LearningPathPage, on: datetime.date | None = None) -> list[str]:
+def path_problems(
+    path: LearningPathPage,
+    on: datetime.date | None = None,
+    *,
+    guides: list[GuidePage] | None = None,
+    entry_statuses: list[EntryStatus] | None = None,
+) -> list[str]:
     """Every reason this path may not be published (or keep taking enrolments
     and claims) today, in words an editor understands; [] when it may.
-    A path without credit has no requirements here."""
+    A path without credit has no requirements here. ``guides`` (the step
+    guides in order) and ``entry_statuses`` may be passed when already read."""
     if not path.max_credits or path.max_credits <= 0:
         return []
     on = on or timezone.localdate()
-    guides = step_guides(path)
+    guides = step_guides(path) if guides is None else guides
     problems = element_problems(path, on)
     problems += step_problems(path, guides)
-    entries_statuses = control_statuses(path, guides)
+    entries_statuses = control_statuses(path, guides) if entry_statuses is None else entry_statuses
     problems += faculty_problems(guides, entries_statuses)
     if not any(s.entry.role == ContentRole.PLANNER for s in entries_statuses):
         problems.append(

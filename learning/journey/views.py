@@ -15,7 +15,9 @@ from wagtail.models import Page
 
 from cms.credits import format_credits
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.compliance.activity import activity_context
 from learning.compliance.availability import Availability, credit_available
+from learning.compliance.gate import control_statuses
 from learning.exceptions import JourneyError
 from learning.models import LearnerProfile, LearningPathPage, PathStep
 
@@ -76,7 +78,11 @@ def _credit_notice(availability: Availability, progress: PathProgress) -> str:
 
 def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     progress = journey_progress.get_progress(request.user, path)
-    availability = credit_available(path)  # once per request
+    guides = [step.guide for step in progress.steps]
+    entry_statuses = control_statuses(path, guides)  # once per request, shared
+    availability = credit_available(path, guides=guides, entry_statuses=entry_statuses)
+    # The activity's disclosures, statements and contact, told before enrolment.
+    activity = activity_context(path, guides=guides, entry_statuses=entry_statuses)
     return _render(
         request,
         path,
@@ -84,6 +90,7 @@ def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         progress=progress,
         credit_status=availability,
         credit_paused=_credit_notice(availability, progress),
+        **activity,
     )
 
 

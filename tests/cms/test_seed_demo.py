@@ -9,7 +9,7 @@ from django.test import TestCase, override_settings
 import pytest
 
 from cms.blocks import stream_text, word_count
-from cms.models import GuidePage, Institution, Mentor, Topic
+from cms.models import GuidePage, Institution, Mentor, RelevanceDecision, Topic
 
 DEMO_PASSWORD = "curbside-demo"
 
@@ -123,9 +123,33 @@ class SeededSiteTests(TestCase):
             # (the wording of each relationship's nature belongs to the display).
             "Northfield Diagnostics",
             "All relevant financial relationships have been mitigated.",
+            "Disclosure of financial relationships",
+            "This guide received no commercial support.",
             "After reading this guide you will be able to",
             "References",
             f"{guide.reading_minutes} min",
             "Last reviewed",
         ]:
             self.assertIn(text, html)
+        self.assertLess(html.index('id="disclosure-heading"'), html.index('class="guide-body'))
+        # Each of the author's relationships is told unless a CME reviewer judged it
+        # not relevant to this guide; "mitigated" is said only when every one told is.
+        priya = Mentor.objects.get(slug="priya-raman")
+        told, all_mitigated = [], True
+        for rel in priya.current_disclosure.relationship_list:
+            decision = (
+                RelevanceDecision.objects.filter(page=guide, relationship=rel)
+                .order_by("-decided_at", "-pk")
+                .first()
+            )
+            text = f"{rel.company}: {rel.get_nature_display()}"
+            if decision is not None and not decision.relevant:
+                self.assertNotIn(text, html)
+                continue
+            self.assertIn(text, html)
+            told.append(rel)
+            all_mitigated &= bool(decision and decision.mitigation)
+        self.assertEqual(
+            "All relevant financial relationships listed have been mitigated." in html,
+            bool(told) and all_mitigated,
+        )

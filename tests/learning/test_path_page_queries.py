@@ -7,16 +7,18 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from learning.journey import progress, services
-from tests.factories import LearningPathPageFactory
+from tests.factories import GuidePageFactory, LearningPathPageFactory, MentorFactory
 
 from .conftest import correct_answers
 
 pytestmark = pytest.mark.django_db
 
-# Asserted exactly: a change here is a decision, not an accident.
-# 16 for the page and progress, plus 7 for whether credit is available now
-# (learning.compliance.availability: steps, guides, planners, authors, people,
-# their disclosures and relationships), computed once per request.
+# Asserted exactly: a change here is a decision, not an accident. 16 for the
+# page and progress; the disclosure block and whether credit is available now
+# share one reading of the people in control of content: the path's
+# contributors and commercial support, the step guides' authors, the people
+# with their disclosures and relationships. Relevance decisions add one more
+# when anyone has a relationship to disclose (the factory's people have none).
 PATH_PAGE_QUERIES = 23
 
 
@@ -66,3 +68,26 @@ def test_catalogue_and_dashboard_are_constant(client, learner):
     paths += [path_with_progress(learner, 4, f"q{i}") for i in range(5)]
     many = [queries_for(client, url)[0] for url in ("/paths/", "/me/")]
     assert few == many
+
+
+def path_with_disclosures(steps, slug):
+    """Each step by its own author, each person with relationships to disclose."""
+    guides = [
+        GuidePageFactory(
+            slug=f"{slug}-guide-{i}",
+            authors=[MentorFactory(relationships=[("Acme", "consultant"), ("Beta", "speaker")])],
+        )
+        for i in range(steps)
+    ]
+    planners = [MentorFactory(relationships=[("Gamma", "employee")]) for _ in range(steps // 2)]
+    return LearningPathPageFactory(slug=slug, steps=guides, planners=planners)
+
+
+def test_disclosure_block_does_not_grow_with_people(client):
+    small = path_with_disclosures(2, "few")
+    big = path_with_disclosures(12, "many")
+    client.get(small.url)
+    small_count, _ = queries_for(client, small.url)
+    big_count, response = queries_for(client, big.url)
+    assert response.content.decode().count("Acme: Consultant") == 12
+    assert big_count == small_count
