@@ -18,7 +18,7 @@ from tests.factories import GuidePageFactory, MentorFactory, UserFactory, body_j
 
 pytestmark = pytest.mark.django_db
 
-MITIGATED = "All relevant financial relationships listed have been mitigated."
+MITIGATED = "All relevant financial relationships have been mitigated."
 PENDING = "(not yet reviewed for relevance)"
 
 

@@ -150,6 +150,6 @@ class SeededSiteTests(TestCase):
             told.append(rel)
             all_mitigated &= bool(decision and decision.mitigation)
         self.assertEqual(
-            "All relevant financial relationships listed have been mitigated." in html,
+            "All relevant financial relationships have been mitigated." in html,
             bool(told) and all_mitigated,
         )

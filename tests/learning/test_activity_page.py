@@ -30,7 +30,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MITIGATED = "All relevant financial relationships listed have been mitigated."
+MITIGATED = "All relevant financial relationships have been mitigated."
 TODAY = timezone.localdate()
 RELEASED = TODAY - datetime.timedelta(days=90)
 REVIEWED = TODAY - datetime.timedelta(days=20)
