@@ -15,11 +15,13 @@ from wagtail.models import Page
 
 from cms.credits import format_credits
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.certificates.kinds import designated_maximum, hours_text
 from learning.exceptions import JourneyError
 from learning.models import LearnerProfile, LearningPathPage, PathStep
 
 from . import progress as journey_progress
 from . import services
+from .claims import PARTICIPANT, words_for
 from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions
@@ -199,11 +201,16 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if progress.completed:
         return redirect(path.url)
     profile = LearnerProfile.objects.filter(user=_learner(request)).first()
-    form = ClaimForm(request.POST or None, initial={"credits": format_credits(path.max_credits)})
+    words = words_for(profile)
+    form = ClaimForm(
+        request.POST or None,
+        initial={"credits": format_credits(path.max_credits)},
+        participation=words is PARTICIPANT,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.claim_credit(
+            claim, _ = services.claim_credit(
                 _learner(request), path, form.cleaned_data["credits"], form.cleaned_data["attested"]
             )
         except JourneyError as exc:
@@ -211,7 +218,8 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
             form.add_error(field, exc.message)
             status = 400
         else:
-            messages.success(request, f"Path complete: you claimed credit for “{path.title}”.")
+            amount = hours_text(claim.credits)
+            messages.success(request, words.done.format(title=path.title, amount=amount))
             return redirect(path.url)
     elif request.method == "POST":
         status = 400
@@ -223,6 +231,8 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         progress=progress,
         form=form,
         profile=profile,
+        participation=words is PARTICIPANT,
+        designated_maximum=designated_maximum(path.max_credits),
     )
 
 

@@ -11,7 +11,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from learning.http import AuthenticatedRequest
 from learning.permissions import StaffOnlyMixin, staff_may_act
 
-from .services import evaluation_summary, pars_csv, path_summaries, paths_for
+from .services import evaluation_summary, overall_counts, pars_csv, path_summaries, paths_for
 
 
 class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -21,7 +21,10 @@ class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "table"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(rows=path_summaries(self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            rows=path_summaries(user), overall=overall_counts(user), **kwargs
+        )
 
 
 class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
