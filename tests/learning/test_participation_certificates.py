@@ -89,7 +89,12 @@ def test_a_nurse_claim_yields_a_certificate_of_participation(
     assert "designated for a maximum of 1.5 AMA PRA Category 1 Credits" in text
     assert "participated in the activity for 1.25 hours" in text
     # Never that the learner earned or claimed credit.
-    for wrong in ("Certificate of CME Completion", "Credits claimed", "1.25 AMA PRA", "Credit claimed"):
+    for wrong in (
+        "Certificate of CME Completion",
+        "Credits claimed",
+        "1.25 AMA PRA",
+        "Credit claimed",
+    ):
         assert wrong not in text, wrong
     assert "Physicians should claim" not in text
 
@@ -265,4 +270,3 @@ def test_privacy_export_includes_degree_and_kind(client, nurse, path):
     assert data["profile"]["degree"] == "rn"
     assert data["profile"]["degree_display"] == "Registered nurse (RN)"
     assert [c["kind"] for c in data["certificates"]] == ["participation"]
-
