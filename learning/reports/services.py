@@ -197,3 +197,50 @@ def pars_csv(user: User, path: LearningPathPage | None = None) -> str:
     for row in pars_rows(user, path):
         writer.writerow(row)
     return buffer.getvalue()
+
+
+SUMMARY_COLUMNS = [
+    "activity",
+    "enrolments",
+    "completions",
+    "post_test_attempts",
+    "pass_rate_percent",
+    "average_score_percent",
+    "physicians",
+    "other_learners",
+    "credits_awarded",
+    "participation_hours",
+]
+
+
+def summary_csv(user: User) -> str:
+    """The CME reports table as CSV, one row per path and a last row for all
+    paths (each learner counted once). Cells are neutralised (cms.spreadsheets)."""
+    buffer = io.StringIO()
+    writer = spreadsheets.dict_writer(buffer, SUMMARY_COLUMNS)
+    writer.writeheader()
+
+    def figures(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "physicians": row["physicians"],
+            "other_learners": row["other_learners"],
+            "credits_awarded": format_credits(row["credits"]),
+            "participation_hours": format_credits(row["hours"]),
+        }
+
+    for row in path_summaries(user):
+        writer.writerow(
+            {
+                "activity": row["path"].title,
+                "enrolments": row["enrolled"],
+                "completions": row["completed"],
+                "post_test_attempts": row["attempts"],
+                "pass_rate_percent": "" if row["pass_rate"] is None else row["pass_rate"],
+                "average_score_percent": ""
+                if row["average_score"] is None
+                else row["average_score"],
+                **figures(row),
+            }
+        )
+    writer.writerow({"activity": "All paths", **figures(overall_counts(user))})
+    return buffer.getvalue()

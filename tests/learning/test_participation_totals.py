@@ -119,3 +119,21 @@ def test_transcript_of_both_kinds_labels_each_row(client, learner, one_of_each):
     assert "Credits claimed in" in dashboard and "<strong>1.5</strong>" in dashboard
     assert "Hours of participation in" in dashboard and "<strong>1.25</strong>" in dashboard
     assert "1.25 hours of participation</td>" in dashboard
+
+
+def test_reports_csv_has_the_counts_and_neutralises_formulas(client, one_of_each):
+    path = one_of_each["other"]
+    path.title = '=HYPERLINK("http://evil.example","x")'
+    path.save_revision().publish()
+    client.force_login(one_of_each["staff"])
+    response = client.get(reverse("learning_reports_export"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    by_activity = {r["activity"]: r for r in rows}
+    a = by_activity["Path A"]
+    assert (a["physicians"], a["other_learners"]) == ("1", "1")
+    assert (a["credits_awarded"], a["participation_hours"]) == ("1.5", "0.75")
+    assert by_activity["'" + path.title]["other_learners"] == "1"
+    overall = by_activity["All paths"]
+    assert (overall["physicians"], overall["other_learners"]) == ("1", "1")
+    assert overall["participation_hours"] == "1.75"
