@@ -5,9 +5,9 @@ Roles (columns): anonymous, doctor A and B, mentor A and B, CME reviewer,
 institution staff of A and of B, superuser. URLs (rows): the public pages, the
 learning-path routes, the learner's /me/ pages and downloads, certificate
 verification, and every admin view a role might try (pages, snippets, learner
-records, certificate actions, CME reports and PARS exports, Wagtail's own
-settings, users, workflows, reports, images and documents, disclosures and
-the CME reviewer's relevance and mitigation screens).
+records, certificate actions, CME reports and their CSV and PARS exports,
+Wagtail's own settings, users, workflows, reports, images and documents,
+disclosures and the CME reviewer's relevance and mitigation screens).
 
 The data set is built once per module (per xdist worker) inside a transaction
 that is rolled back at the end; each case runs in its own savepoint, so the
@@ -22,7 +22,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 112 URLs = 1008 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 113 URLs = 1017 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -324,6 +324,7 @@ ROWS = {
     "pars_all": Row("/admin/cme-reports/pars.csv"),
     "pars_a": Row("/admin/cme-reports/{path_a}/pars.csv"),
     "pars_b": Row("/admin/cme-reports/{path_b}/pars.csv"),
+    "reports_csv": Row("/admin/cme-reports/summary.csv"),
     # Wagtail's own admin areas.
     "users": Row("/admin/users/"),
     "user_edit_doc_a": Row("/admin/users/edit/{doc_a}/"),
@@ -483,6 +484,7 @@ report_b                 login me    me    404   404   404   404   200   200
 pars_all                 login me    me    404   404   404   200   200   200
 pars_a                   login me    me    404   404   404   200   404   200
 pars_b                   login me    me    404   404   404   404   200   200
+reports_csv              login me    me    404   404   404   200   200   200
 users                    login me    me    admin admin admin admin admin 200
 user_edit_doc_a          login me    me    admin admin admin admin admin 200
 groups                   login me    me    admin admin admin admin admin 200

@@ -18,11 +18,12 @@ from cms.credits import format_credits
 from cms.integers import IdMultipleChoiceField
 from learning.exceptions import JourneyError
 from learning.http import AuthenticatedRequest
-from learning.models import Certificate, CreditClaim
+from learning.models import Certificate, CertificateKind, CreditClaim
 from learning.permissions import StaffOnlyMixin, staff_may_act
 
 from . import issuance
 from .bulk import claims_needing_certificates
+from .kinds import hours_text
 from .tasks import enqueue_issuance
 
 
@@ -39,9 +40,17 @@ class IssueForm(forms.Form):
         claims.queryset = queryset
         claims.label_from_instance = lambda claim: (  # type: ignore[method-assign,assignment]
             f"{certificate_name(claim.enrolment.user)} — "
-            f"{claim.enrolment.path.title} — {format_credits(claim.credits)} credits — "
-            f"{claim.get_status_display()}"
+            f"{claim.enrolment.path.title} — {claim_amount(claim)} — {claim.get_status_display()}"
         )
+
+
+def claim_amount(claim: CreditClaim) -> str:
+    """Credits for a physician, hours of participation for anyone else (the
+    certificate the learner's current profession will get)."""
+    profile = getattr(claim.enrolment.user, "learner_profile", None)
+    if profile is not None and profile.is_physician:
+        return f"{format_credits(claim.credits)} credits"
+    return f"{hours_text(claim.credits)} of participation"
 
 
 def certificate_name(user: User) -> str:
@@ -109,7 +118,16 @@ class CertificateActionView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(certificate=self.certificate, action=self.action, **kwargs)
+        reissued_kind = None
+        if self.action == "reissue":
+            kind = issuance.kind_after_reissue(self.certificate)
+            reissued_kind = CertificateKind(kind).label if kind else None
+        return super().get_context_data(
+            certificate=self.certificate,
+            action=self.action,
+            reissued_kind=reissued_kind,
+            **kwargs,
+        )
 
     def form_valid(self, form: ReasonForm) -> HttpResponse:
         do = issuance.revoke if self.action == "revoke" else issuance.reissue

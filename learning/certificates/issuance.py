@@ -25,6 +25,7 @@ from learning.models import (
 
 from .codes import new_code
 from .events import pdf_needed
+from .kinds import kind_for
 from .rendering import paper_for, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ def _snapshot(claim: CreditClaim, profile: LearnerProfile) -> dict[str, Any]:
         "signatory_name": printable(institution.signatory_name),
         "signatory_title": printable(institution.signatory_title),
         "credits": claim.credits,
+        # From the learner's profession when issued (learning.certificates.kinds).
+        "kind": kind_for(profile),
     }
 
 
@@ -141,10 +144,26 @@ def revoke(certificate: Certificate, actor: User | None, reason: str | None) -> 
     return certificate
 
 
+def _reissued_kind(old: Certificate, profile: LearnerProfile) -> str:
+    return kind_for(profile) if profile.degree else old.kind
+
+
+def kind_after_reissue(certificate: Certificate) -> str | None:
+    """The kind a reissue of ``certificate`` would have now (None: it cannot be reissued)."""
+    profile = LearnerProfile.objects.filter(user=certificate.user_id).first()
+    return _reissued_kind(certificate, profile) if profile else None
+
+
 def reissue(certificate: Certificate, actor: User | None, reason: str | None) -> Certificate:
     """A new certificate from the learner's current profile (e.g. a corrected
     name), keeping the original completion date and credits; the old one is
-    marked superseded and links to the new one."""
+    marked superseded and links to the new one.
+
+    The kind follows the same rule as everything else read from the profile:
+    recomputed from the learner's current profession (a learner who recorded
+    the wrong one is corrected this way), kept when the profession is not
+    stated (certificates issued before it was asked stay as they are). A change
+    of kind is written into the audit log's reason."""
     reason = _require_reason(reason)
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -159,9 +178,16 @@ def reissue(certificate: Certificate, actor: User | None, reason: str | None) ->
         fields = _snapshot(old.claim, profile)
         fields["completion_date"] = old.completion_date
         fields["credits"] = old.credits
+        fields["kind"] = _reissued_kind(old, profile)
         new = _create(fields, supersedes=old)
         old.status = CertificateStatus.SUPERSEDED
         old.save(update_fields=["status"])
+        if new.kind != old.kind:
+            reason = (
+                f"{reason} (kind changed from {old.get_kind_display()} to "
+                f"{new.get_kind_display()}: the learner's profession is now "
+                f"{profile.get_degree_display()})"
+            )
         for cert in (old, new):
             CertificateEvent.objects.create(
                 certificate=cert,

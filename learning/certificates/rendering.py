@@ -19,6 +19,13 @@ from weasyprint.text.fonts import FontConfiguration
 from cms.credits import format_credits
 
 from .codes import grouped
+from .kinds import (
+    AMA_PRA_TITLE,
+    PARTICIPATION_TITLE,
+    designated_maximum,
+    hours_text,
+    is_participation,
+)
 
 if TYPE_CHECKING:
     from wagtail.images.models import AbstractImage
@@ -60,6 +67,19 @@ def paper_for(time_zone: str | None) -> str:
     return "letter" if (time_zone or "").startswith(LETTER_TIME_ZONE_PREFIXES) else "a4"
 
 
+def kind_context(certificate: Certificate) -> dict[str, object]:
+    """What the certificate's kind changes in print and on its verification page."""
+    if not is_participation(certificate.kind):
+        return {"participation": False, "title": AMA_PRA_TITLE}
+    return {
+        "participation": True,
+        "title": PARTICIPATION_TITLE,
+        "hours": hours_text(certificate.credits),
+        # The path's maximum as the claim recorded it, like everything printed.
+        "designated_maximum": designated_maximum(certificate.claim.max_credits),
+    }
+
+
 def certificate_html(certificate: Certificate, paper: str = "letter") -> str:
     url = verification_url(certificate)
     institution = certificate.institution
@@ -68,6 +88,7 @@ def certificate_html(certificate: Certificate, paper: str = "letter") -> str:
         {
             "certificate": certificate,
             "credits": format_credits(certificate.credits),
+            **kind_context(certificate),
             "code": grouped(certificate.verification_code),
             "verification_url": url,
             "qr_png": qr_png(url),

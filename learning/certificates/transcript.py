@@ -1,4 +1,5 @@
-"""A learner's transcript: their valid certificates, with credits per year."""
+"""A learner's transcript: their valid certificates, each labelled with its
+kind, with AMA PRA credits and participation hours totalled separately per year."""
 
 import io
 from collections import defaultdict
@@ -13,28 +14,62 @@ import weasyprint
 
 from cms import spreadsheets
 from cms.credits import credit_name, format_credits
-from learning.models import Certificate, CertificateStatus, LearnerProfile
+from learning.models import Certificate, CertificateKind, CertificateStatus, LearnerProfile
 
+from .kinds import hours_text, is_participation
 from .rendering import _fonts
 
 CSV_COLUMNS = [
     "certificate_number",
+    "certificate_kind",
     "activity",
     "accredited_provider",
     "learning_format",
     "completion_date",
     "credits",
     "credit_type",
+    "participation_hours",
     "verification_code",
 ]
 CREDIT_TYPE = credit_name()  # plain text with ™: "AMA PRA Category 1 Credit™"
+KIND_LABELS = {
+    CertificateKind.AMA_PRA: f"{CREDIT_TYPE} certificate",
+    CertificateKind.PARTICIPATION: "Certificate of participation",
+}
+
+
+@dataclass
+class Totals:
+    """AMA PRA credits and participation hours, never added together."""
+
+    credits: Decimal = Decimal(0)
+    hours: Decimal = Decimal(0)
+
+    @classmethod
+    def of(cls, certificates: list[Certificate]) -> "Totals":
+        totals = cls()
+        for c in certificates:
+            if is_participation(c.kind):
+                totals.hours += c.credits
+            else:
+                totals.credits += c.credits
+        return totals
+
+    @property
+    def hours_text(self) -> str:
+        return hours_text(self.hours)
 
 
 @dataclass
 class Year:
     year: int
     certificates: list[Certificate]
-    total: Decimal
+    totals: Totals
+
+    @property
+    def total(self) -> Decimal:
+        """AMA PRA credits only."""
+        return self.totals.credits
 
 
 def transcript(user: User) -> dict[str, Any]:
@@ -45,14 +80,18 @@ def transcript(user: User) -> dict[str, Any]:
     )
     by_year: defaultdict[int, list[Certificate]] = defaultdict(list)
     for certificate in certificates:
+        certificate.participation = is_participation(certificate.kind)
+        certificate.kind_label = KIND_LABELS.get(certificate.kind, certificate.get_kind_display())
         by_year[certificate.completion_date.year].append(certificate)
     years = [
-        Year(year=year, certificates=items, total=sum((c.credits for c in items), Decimal(0)))
+        Year(year=year, certificates=items, totals=Totals.of(items))
         for year, items in sorted(by_year.items(), reverse=True)
     ]
+    totals = Totals.of(certificates)
     return {
         "years": years,
-        "total": sum((c.credits for c in certificates), Decimal(0)),
+        "totals": totals,
+        "total": totals.credits,
         "profile": LearnerProfile.objects.filter(user=user).first(),
     }
 
@@ -63,15 +102,18 @@ def transcript_csv(user: User) -> str:
     writer.writerow(CSV_COLUMNS)
     for year in transcript(user)["years"]:
         for c in year.certificates:
+            amount = format_credits(c.credits)
             writer.writerow(
                 [
                     c.number,
+                    c.kind_label,
                     c.activity_title,
                     c.institution_name,
                     c.learning_format,
                     c.completion_date.isoformat(),
-                    format_credits(c.credits),
-                    CREDIT_TYPE,
+                    "" if c.participation else amount,
+                    "" if c.participation else CREDIT_TYPE,
+                    amount if c.participation else "",
                     c.verification_code,
                 ]
             )

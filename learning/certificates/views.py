@@ -13,6 +13,7 @@ from learning.ratelimit import allow, seconds_until_next_window
 
 from .codes import grouped, normalise
 from .issuance import generate_pdf
+from .rendering import kind_context
 from .transcript import transcript, transcript_csv, transcript_pdf
 
 VERIFY_LIMIT = 30  # lookups per client per minute
@@ -54,7 +55,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if normalised != code:
         return redirect("certificate_verify_code", code=normalised)
     certificate = (
-        Certificate.objects.select_related("superseded_by").filter(verification_code=code).first()
+        Certificate.objects.select_related("superseded_by", "claim")
+        .filter(verification_code=code)
+        .first()
     )
     if certificate is None:
         return TemplateResponse(
@@ -67,7 +70,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return TemplateResponse(
         request,
         "learning/certificates/verify_result.html",
-        {"certificate": certificate, "code": grouped(code), "replacement": replacement},
+        {
+            "certificate": certificate,
+            "code": grouped(code),
+            "replacement": replacement,
+            **kind_context(certificate),
+        },
     )
 
 

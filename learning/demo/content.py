@@ -141,6 +141,7 @@ def seed_learner(paths: dict[str, LearningPathPage], stdout: Say) -> None:
         defaults={
             "full_name": "Maya R. Chen",
             "credentials": "MD",
+            "degree": "md",
             "specialty": "Internal medicine",
             "time_zone": "America/Chicago",
         },

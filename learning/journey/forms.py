@@ -10,7 +10,7 @@ from django.http import QueryDict
 from cms.integers import parse_int
 from cms.names import clean_person_name, clean_printed_text, normalise
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
-from learning.models import LearnerProfile
+from learning.models import Degree, LearnerProfile
 
 from .questions import MAX_TEXT_ANSWER, EvaluationQuestion, TestQuestion
 
@@ -24,6 +24,7 @@ class ProfileForm(forms.ModelForm):
         fields = [
             "full_name",
             "credentials",
+            "degree",
             "specialty",
             "npi",
             "time_zone",
@@ -36,6 +37,10 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Blank until the learner states it; the credit claim asks for it
+        # (services.claim_credit), since it decides which certificate they receive.
+        degree = cast(forms.TypedChoiceField, self.fields["degree"])
+        degree.choices = [("", "Not stated yet (needed before you claim credit)"), *Degree.choices]
         # The form field checks the range itself, so an out-of-range month never
         # reaches LearnerProfile.clean() (which looks the month up in a list).
         for name, highest in (("birth_month", 12), ("birth_day", 31)):
@@ -58,6 +63,9 @@ class ProfileForm(forms.ModelForm):
 
 
 class ClaimForm(forms.Form):
+    """Physicians claim credits; other professions state the hours they
+    participated (``participation=True``). Both in the ``credits`` field."""
+
     credits = forms.CharField(
         label="Credits claimed",
         max_length=20,
@@ -68,6 +76,14 @@ class ClaimForm(forms.Form):
         label="I claim only the credit commensurate with the extent of my participation in "
         "this activity.",
     )
+
+    def __init__(self, *args: Any, participation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if participation:
+            self.fields["credits"].label = "Hours of participation"
+            self.fields[
+                "attested"
+            ].label = "I attest that I participated in this activity for the hours I state."
 
 
 def _forged(

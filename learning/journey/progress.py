@@ -9,13 +9,14 @@ import decimal
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from wagtail.models import Page
 
 from learning.models import (
     Certificate,
+    CertificateKind,
     CertificateStatus,
     CreditClaim,
     Enrolment,
@@ -198,8 +199,17 @@ def user_time_zone(user: User) -> datetime.tzinfo:
 class Dashboard:
     in_progress: list[Enrolment]
     completed: list[Enrolment]
-    credits_this_year: decimal.Decimal
+    credits_this_year: decimal.Decimal  # AMA PRA credits (physicians)
     year: int
+    hours_this_year: decimal.Decimal = decimal.Decimal(0)  # participation (other professions)
+
+
+def _participation(certificates: list[Certificate], profile: LearnerProfile | None) -> bool:
+    """Is a claim's amount hours of participation (not credits)? Its valid
+    certificate says; without one yet, the learner's current profession."""
+    if certificates:
+        return certificates[0].kind == CertificateKind.PARTICIPATION
+    return profile is not None and bool(profile.degree) and not profile.is_physician
 
 
 def dashboard(user: User) -> Dashboard:
@@ -217,19 +227,27 @@ def dashboard(user: User) -> Dashboard:
         )
         .order_by("-enrolled_at")
     )
-    for enrolment in enrolments:
-        claim = getattr(enrolment, "credit_claim", None)
-        enrolment.current_certificates = claim.valid_certificates if claim else []
-    tz = user_time_zone(user)
+    profile = LearnerProfile.objects.filter(user=user).only("time_zone", "degree").first()
+    tz = profile.zone if profile else datetime.UTC
     year = timezone.localdate(timezone=tz).year
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
-    credits = CreditClaim.objects.filter(
-        enrolment__user=user, claimed_at__gte=start, claimed_at__lt=end
-    ).aggregate(total=Sum("credits"))["total"] or decimal.Decimal("0")
+    credits, hours = decimal.Decimal(0), decimal.Decimal(0)
+    for enrolment in enrolments:
+        claim = getattr(enrolment, "credit_claim", None)
+        enrolment.current_certificates = claim.valid_certificates if claim else []
+        enrolment.participation = bool(
+            claim and _participation(enrolment.current_certificates, profile)
+        )
+        if claim is not None and start <= claim.claimed_at < end:
+            if enrolment.participation:
+                hours += claim.credits
+            else:
+                credits += claim.credits
     return Dashboard(
         in_progress=[e for e in enrolments if e.completed_at is None],
         completed=[e for e in enrolments if e.completed_at is not None],
         credits_this_year=credits,
+        hours_this_year=hours,
         year=year,
     )

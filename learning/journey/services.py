@@ -13,7 +13,6 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cms.credits import format_credits
 from learning.certificates.issuance import issue_certificate
 from learning.compliance.availability import credit_available
 from learning.exceptions import (
@@ -30,14 +29,13 @@ from learning.models import (
     CreditClaim,
     Enrolment,
     EvaluationResponse,
-    LearnerProfile,
     LearningPathPage,
     PathStep,
     StepCompletion,
     TestAttempt,
 )
-from learning.rules import in_quarters, parse_credits
 
+from .claims import claimant_profile, claimed_amount
 from .progress import missing_prerequisites
 from .questions import TestQuestion, evaluation_questions, post_test_questions
 from .stages import Stage
@@ -213,7 +211,6 @@ def claim_credit(
 ) -> tuple[CreditClaim, bool]:
     """Claim credit and complete the path. Returns (claim, created); a second
     claim returns the first one unchanged."""
-    amount = parse_credits(credits)
     with transaction.atomic():
         enrolment = _enrolment_for(user, path, lock=True)
         existing = CreditClaim.objects.filter(enrolment=enrolment).first()
@@ -225,29 +222,9 @@ def claim_credit(
         if not path.credit_bearing:
             raise InvalidAnswer("This path does not carry credit.")
         _require_credit_available(path, enrolled=True)
-        if amount <= 0:
-            raise InvalidAnswer("Claim more than zero credits.", field="credits")
-        if amount > path.max_credits:
-            raise InvalidAnswer(
-                f"You can claim at most {format_credits(path.max_credits)} credits for this "
-                "activity.",
-                field="credits",
-            )
-        if not in_quarters(amount):
-            raise InvalidAnswer(
-                "Claim credits in quarter credits (0.25, 0.5, 0.75...).", field="credits"
-            )
-        if not attested:
-            raise InvalidAnswer(
-                "Confirm that you claim only the credit commensurate with your participation.",
-                field="attested",
-            )
-        profile = LearnerProfile.objects.filter(user=user).first()
-        if profile is None or not profile.full_name.strip():
-            raise InvalidAnswer(
-                "Add your name as it should be printed on certificates (your profile) first.",
-                field="profile",
-            )
+        # A name and a profession first; then credits or hours (claims.py).
+        profile = claimant_profile(user)
+        amount = claimed_amount(path, credits, attested, profile)
         now = timezone.now()
         approved = path.certificate_policy == CertificatePolicy.ON_COMPLETION
         try:

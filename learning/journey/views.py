@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from cms.credits import format_credits
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
+from learning.certificates.kinds import designated_maximum, hours_text
 from learning.compliance.activity import activity_context
 from learning.compliance.availability import Availability, credit_available
 from learning.compliance.gate import control_statuses
@@ -23,6 +24,7 @@ from learning.models import LearnerProfile, LearningPathPage, PathStep
 
 from . import progress as journey_progress
 from . import services
+from .claims import PARTICIPANT, words_for
 from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions
@@ -227,11 +229,16 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         return redirect(path.url)
     profile = LearnerProfile.objects.filter(user=_learner(request)).first()
     availability = credit_available(path)
-    form = ClaimForm(request.POST or None, initial={"credits": format_credits(path.max_credits)})
+    words = words_for(profile)
+    form = ClaimForm(
+        request.POST or None,
+        initial={"credits": format_credits(path.max_credits)},
+        participation=words is PARTICIPANT,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.claim_credit(
+            claim, _ = services.claim_credit(
                 _learner(request), path, form.cleaned_data["credits"], form.cleaned_data["attested"]
             )
         except JourneyError as exc:
@@ -239,7 +246,8 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
             form.add_error(field, exc.message)
             status = 400
         else:
-            messages.success(request, f"Path complete: you claimed credit for “{path.title}”.")
+            amount = hours_text(claim.credits)
+            messages.success(request, words.done.format(title=path.title, amount=amount))
             return redirect(path.url)
     elif request.method == "POST":
         status = 400
@@ -253,6 +261,8 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         profile=profile,
         credit_status=availability,
         credit_paused=availability.claim_message,
+        participation=words is PARTICIPANT,
+        designated_maximum=designated_maximum(path.max_credits),
     )
 
 

@@ -51,6 +51,8 @@ def _profile(profile: LearnerProfile | None) -> dict[str, Any] | None:
     return {
         "full_name": profile.full_name,
         "credentials": profile.credentials,
+        "degree": profile.degree,
+        "degree_display": profile.get_degree_display() if profile.degree else "",
         "printed_name": profile.printed_name,
         "specialty": profile.specialty,
         "npi": profile.npi,
@@ -130,6 +132,7 @@ def _certificate(
         "path": _path(certificate.path),
         "learning_format": certificate.learning_format,
         "institution_name": certificate.institution_name,
+        "kind": certificate.kind,
         "credits": certificate.credits,
         "completion_date": certificate.completion_date,
         "issued_at": certificate.issued_at,

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from cms import spreadsheets
 from cms.credits import CREDIT_NAME, format_credits
 from learning.models import (
     Certificate,
+    CertificateKind,
     CertificateStatus,
     EvaluationResponse,
     LearningPathPage,
@@ -58,12 +60,7 @@ def path_summaries(user: User) -> list[dict[str, Any]]:
             average=Avg("score"),
         )
     }
-    credits = {
-        row["path"]: row["total"]
-        for row in Certificate.objects.filter(path__in=ids, status=CertificateStatus.VALID)
-        .values("path")
-        .annotate(total=Sum("credits"))
-    }
+    learners = learner_counts(ids)
     rows = []
     for path in paths:
         a = attempts.get(path.pk, {})
@@ -76,10 +73,57 @@ def path_summaries(user: User) -> list[dict[str, Any]]:
                 "attempts": total_attempts,
                 "pass_rate": round(100 * a["passed"] / total_attempts) if total_attempts else None,
                 "average_score": round(a["average"], 1) if a.get("average") is not None else None,
-                "credits": credits.get(path.pk, Decimal(0)),
+                **learners.get(path.pk, EMPTY_COUNTS),
             }
         )
     return rows
+
+
+# Physicians and other learners are counted from valid certificates, whose kind
+# was fixed from the learner's profession when issued (learning.certificates.kinds):
+# a learner counts once per path, and once overall however many paths.
+EMPTY_COUNTS = {
+    "physicians": 0,
+    "other_learners": 0,
+    "credits": Decimal(0),
+    "hours": Decimal(0),
+}
+_AMA = Q(kind=CertificateKind.AMA_PRA)
+_PARTICIPATION = Q(kind=CertificateKind.PARTICIPATION)
+
+
+def _counts() -> dict[str, Any]:
+    return {
+        "physicians": Count("user", filter=_AMA, distinct=True),
+        "other_learners": Count("user", filter=_PARTICIPATION, distinct=True),
+        # Not named after the field they sum (the ORM refuses that).
+        "credits_awarded": Coalesce(Sum("credits", filter=_AMA), Decimal(0)),
+        "hours_recorded": Coalesce(Sum("credits", filter=_PARTICIPATION), Decimal(0)),
+    }
+
+
+def _named(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "physicians": row["physicians"],
+        "other_learners": row["other_learners"],
+        "credits": row["credits_awarded"],
+        "hours": row["hours_recorded"],
+    }
+
+
+def learner_counts(path_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per path: physicians, other learners, AMA PRA credits awarded and
+    participation hours recorded (never added together)."""
+    certificates = Certificate.objects.filter(path__in=path_ids, status=CertificateStatus.VALID)
+    return {row["path"]: _named(row) for row in certificates.values("path").annotate(**_counts())}
+
+
+def overall_counts(user: User) -> dict[str, Any]:
+    """The same figures over every path ``user`` may report on."""
+    certificates = Certificate.objects.filter(
+        path__in=paths_for(user).values("pk"), status=CertificateStatus.VALID
+    )
+    return _named(certificates.aggregate(**_counts()))
 
 
 def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
@@ -120,7 +164,11 @@ def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
 
 
 def pars_rows(user: User, path: LearningPathPage | None = None) -> Iterator[dict[str, Any]]:
-    certificates = Certificate.objects.visible_to_staff(user).filter(status=CertificateStatus.VALID)
+    # Learner-level credit data is AMA PRA credit: certificates of
+    # participation award none, so they are not reported as credit.
+    certificates = Certificate.objects.visible_to_staff(user).filter(
+        status=CertificateStatus.VALID, kind=CertificateKind.AMA_PRA
+    )
     if path is not None:
         certificates = certificates.filter(path=path)
     certificates = certificates.select_related("user__learner_profile").order_by(
@@ -148,4 +196,51 @@ def pars_csv(user: User, path: LearningPathPage | None = None) -> str:
     writer.writeheader()
     for row in pars_rows(user, path):
         writer.writerow(row)
+    return buffer.getvalue()
+
+
+SUMMARY_COLUMNS = [
+    "activity",
+    "enrolments",
+    "completions",
+    "post_test_attempts",
+    "pass_rate_percent",
+    "average_score_percent",
+    "physicians",
+    "other_learners",
+    "credits_awarded",
+    "participation_hours",
+]
+
+
+def summary_csv(user: User) -> str:
+    """The CME reports table as CSV, one row per path and a last row for all
+    paths (each learner counted once). Cells are neutralised (cms.spreadsheets)."""
+    buffer = io.StringIO()
+    writer = spreadsheets.dict_writer(buffer, SUMMARY_COLUMNS)
+    writer.writeheader()
+
+    def figures(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "physicians": row["physicians"],
+            "other_learners": row["other_learners"],
+            "credits_awarded": format_credits(row["credits"]),
+            "participation_hours": format_credits(row["hours"]),
+        }
+
+    for row in path_summaries(user):
+        writer.writerow(
+            {
+                "activity": row["path"].title,
+                "enrolments": row["enrolled"],
+                "completions": row["completed"],
+                "post_test_attempts": row["attempts"],
+                "pass_rate_percent": "" if row["pass_rate"] is None else row["pass_rate"],
+                "average_score_percent": ""
+                if row["average_score"] is None
+                else row["average_score"],
+                **figures(row),
+            }
+        )
+    writer.writerow({"activity": "All paths", **figures(overall_counts(user))})
     return buffer.getvalue()

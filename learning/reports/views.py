@@ -11,7 +11,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from learning.http import AuthenticatedRequest
 from learning.permissions import StaffOnlyMixin, staff_may_act
 
-from .services import evaluation_summary, pars_csv, path_summaries, paths_for
+from .services import (
+    evaluation_summary,
+    overall_counts,
+    pars_csv,
+    path_summaries,
+    paths_for,
+    summary_csv,
+)
 
 
 class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -21,7 +28,10 @@ class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "table"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(rows=path_summaries(self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            rows=path_summaries(user), overall=overall_counts(user), **kwargs
+        )
 
 
 class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -62,4 +72,13 @@ def pars_export(request: AuthenticatedRequest, pk: int | None = None) -> HttpRes
     response = HttpResponse(pars_csv(request.user, path), content_type="text/csv; charset=utf-8")
     name = f"pars-credit-{path.slug if path else 'all'}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def summary_export(request: AuthenticatedRequest) -> HttpResponse:
+    """The reports table (physicians and other learners apart) as CSV."""
+    if not staff_may_act(request.user):
+        raise Http404
+    response = HttpResponse(summary_csv(request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cme-reports.csv"'
     return response

@@ -170,6 +170,7 @@ def test_new_learner_completes_a_path_and_claims_credit(live_server, run_in_brow
         expect(page.get_by_role("heading", level=1, name="Your profile")).to_be_visible()
         page.get_by_label(re.compile(r"^Full name as printed on certificates")).fill(FULL_NAME)
         page.get_by_label("Credentials", exact=True).fill("MD")
+        page.get_by_label(re.compile(r"^Profession and degree")).select_option("md")
         page.get_by_label("Time zone", exact=True).select_option("America/Chicago")
         page.get_by_role("button", name="Save profile").click()
         expect(page).to_have_url(claim_url)

@@ -24,12 +24,16 @@ from factory.django import DjangoModelFactory
 from curbside.security import activate_totp, confirm_email, has_second_factor, mfa_required
 from learning.journey import progress, services
 from learning.journey.questions import evaluation_questions, post_test_questions
-from learning.models import LearnerProfile
+from learning.models import Degree, LearnerProfile
 
 
 class LearnerProfileFactory(DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Learner Number{n}")
     credentials = "MD"
+    # The profession the credentials name (an MD unless they name another).
+    degree = factory.LazyAttribute(
+        lambda p: p.credentials.lower() if p.credentials.lower() in Degree.values else Degree.MD
+    )
     specialty = "Family medicine"
     time_zone = "America/New_York"
 

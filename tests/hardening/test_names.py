@@ -107,7 +107,8 @@ def test_printable_drops_exactly_the_forbidden_characters(text):
 
 def _profile_post(client, name, credentials="MD"):
     return client.post(
-        "/me/profile/", {"full_name": name, "credentials": credentials, "time_zone": "UTC"}
+        "/me/profile/",
+        {"full_name": name, "credentials": credentials, "degree": "md", "time_zone": "UTC"},
     )
 
 

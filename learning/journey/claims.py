@@ -1,0 +1,94 @@
+"""The credit claim's rules and words, by profession.
+
+Physicians claim AMA PRA Category 1 Credit™: up to the path's maximum, in
+quarter credits, commensurate with their participation. Everyone else states
+the hours they participated under the same rules and attests to them; they
+receive a certificate of participation (learning.certificates.kinds), never
+AMA PRA credit. Both amounts are stored in ``CreditClaim.credits``.
+"""
+
+import decimal
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from cms.credits import format_credits
+from learning.exceptions import InvalidAnswer
+from learning.models import LearnerProfile, LearningPathPage
+from learning.rules import CREDITS_NOT_A_NUMBER, in_quarters, parse_credits
+
+NAME_FIRST = "Add your name as it should be printed on certificates (your profile) first."
+DEGREE_FIRST = (
+    "Tell us your profession and degree (your profile) first: physicians receive an "
+    "AMA PRA Category 1 Credit™ certificate, other professions a certificate of participation."
+)
+
+
+@dataclass(frozen=True)
+class ClaimWords:
+    """What the claim page and its errors say to one profession."""
+
+    too_little: str
+    too_much: str  # formatted with the maximum
+    not_quarters: str
+    not_a_number: str
+    not_attested: str
+    done: str  # formatted with the path's title and the amount
+
+
+PHYSICIAN = ClaimWords(
+    too_little="Claim more than zero credits.",
+    too_much="You can claim at most {maximum} credits for this activity.",
+    not_quarters="Claim credits in quarter credits (0.25, 0.5, 0.75...).",
+    not_a_number=CREDITS_NOT_A_NUMBER,
+    not_attested="Confirm that you claim only the credit commensurate with your participation.",
+    done="Path complete: you claimed credit for “{title}”.",
+)
+PARTICIPANT = ClaimWords(
+    too_little="State more than zero hours.",
+    too_much="You can state at most {maximum} hours for this activity.",
+    not_quarters="State hours in quarter hours (0.25, 0.5, 0.75...).",
+    not_a_number="Enter the hours as a number, such as 1.5.",
+    not_attested="Confirm that you participated in this activity for the hours you state.",
+    done="Path complete: you recorded {amount} of participation in “{title}”.",
+)
+
+
+def words_for(profile: LearnerProfile | None) -> ClaimWords:
+    """Physician wording unless the learner has stated another profession."""
+    if profile is None or not profile.degree or profile.is_physician:
+        return PHYSICIAN
+    return PARTICIPANT
+
+
+def claimant_profile(user: User) -> LearnerProfile:
+    """The learner's profile, once it has what a certificate needs: a name to
+    print and a profession (which decides the kind). InvalidAnswer otherwise."""
+    profile = LearnerProfile.objects.filter(user=user).first()
+    if profile is None or not profile.full_name.strip():
+        raise InvalidAnswer(NAME_FIRST, field="profile")
+    if not profile.degree:
+        raise InvalidAnswer(DEGREE_FIRST, field="profile")
+    return profile
+
+
+def claimed_amount(
+    path: LearningPathPage, raw: object, attested: bool, profile: LearnerProfile
+) -> decimal.Decimal:
+    """The credits (physicians) or hours (everyone else) claimed, checked
+    against the path; InvalidAnswer in the learner's own terms otherwise."""
+    words = words_for(profile)
+    try:
+        amount = parse_credits(raw)
+    except InvalidAnswer:
+        raise InvalidAnswer(words.not_a_number, field="credits") from None
+    if amount <= 0:
+        raise InvalidAnswer(words.too_little, field="credits")
+    if amount > path.max_credits:
+        maximum = format_credits(path.max_credits)
+        raise InvalidAnswer(words.too_much.format(maximum=maximum), field="credits")
+    if not in_quarters(amount):
+        raise InvalidAnswer(words.not_quarters, field="credits")
+    if not attested:
+        raise InvalidAnswer(words.not_attested, field="attested")
+    return amount
