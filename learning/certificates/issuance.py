@@ -61,8 +61,9 @@ def _snapshot(claim: CreditClaim, profile: LearnerProfile) -> dict[str, Any]:
         "signatory_name": printable(institution.signatory_name),
         "signatory_title": printable(institution.signatory_title),
         "credits": claim.credits,
-        # From the learner's profession when issued (learning.certificates.kinds).
-        "kind": kind_for(profile),
+        # What the learner claimed (credits as a physician, or hours), fixed at
+        # the claim; older claims take the profession when issued.
+        "kind": claim.kind or kind_for(profile),
     }
 
 

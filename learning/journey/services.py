@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learning.certificates.issuance import issue_certificate
+from learning.certificates.kinds import kind_for
 from learning.compliance.availability import credit_available
 from learning.exceptions import (
     EnrolmentClosed,
@@ -234,6 +235,7 @@ def claim_credit(
                     credits=amount,
                     max_credits=path.max_credits,
                     attested=True,
+                    kind=kind_for(profile),
                     status=ClaimStatus.APPROVED if approved else ClaimStatus.AWAITING_APPROVAL,
                     approved_at=now if approved else None,
                 )

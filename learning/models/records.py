@@ -8,7 +8,7 @@ from django.db.models import Q
 from cms.credits import format_credits
 from learning.querysets import EnrolmentQuerySet
 
-from .choices import ClaimStatus
+from .choices import CertificateKind, ClaimStatus
 
 
 class Enrolment(models.Model):
@@ -128,6 +128,14 @@ class CreditClaim(models.Model):
         max_digits=5, decimal_places=2, help_text="The path's maximum when claimed."
     )
     attested = models.BooleanField()
+    kind = models.CharField(
+        max_length=20,
+        choices=CertificateKind.choices,
+        blank=True,
+        help_text="What the learner claimed, from their profession when they claimed: AMA PRA "
+        "credits (physicians) or hours of participation. Blank for claims made before this "
+        "was recorded: the profession when the certificate is issued decides.",
+    )
     claimed_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=ClaimStatus.choices)
     approved_at = models.DateTimeField(null=True, blank=True)

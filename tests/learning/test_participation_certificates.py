@@ -270,3 +270,22 @@ def test_privacy_export_includes_degree_and_kind(client, nurse, path):
     assert data["profile"]["degree"] == "rn"
     assert data["profile"]["degree_display"] == "Registered nurse (RN)"
     assert [c["kind"] for c in data["certificates"]] == ["participation"]
+
+
+def test_the_kind_is_fixed_when_the_learner_claims(nurse, path, at_claim, superuser):
+    """A nurse who stated hours and then changes her profile to MD before the
+    institution approves still receives a certificate of participation for
+    those hours: what she claimed decides, not her profile at approval."""
+    from learning.journey import services
+    from learning.models import CertificatePolicy
+
+    path.certificate_policy = CertificatePolicy.AFTER_APPROVAL
+    path.save(update_fields=["certificate_policy"])
+    at_claim(nurse)
+    claim, _ = services.claim_credit(nurse, path, "1.25", True)
+    assert claim.kind == CertificateKind.PARTICIPATION
+    assert not Certificate.objects.filter(claim=claim).exists()
+    nurse.learner_profile.degree = Degree.MD
+    nurse.learner_profile.save()
+    certificate = issuance.approve_claim(claim, superuser)
+    assert certificate.kind == CertificateKind.PARTICIPATION
