@@ -289,3 +289,16 @@ def test_the_kind_is_fixed_when_the_learner_claims(nurse, path, at_claim, superu
     nurse.learner_profile.save()
     certificate = issuance.approve_claim(claim, superuser)
     assert certificate.kind == CertificateKind.PARTICIPATION
+
+
+def test_the_path_page_says_hours_of_participation_after_a_nurse_claims(
+    client, nurse, path, at_claim
+):
+    from learning.journey import services
+
+    at_claim(nurse)
+    services.claim_credit(nurse, path, "1.25", True)
+    client.force_login(nurse)
+    page = client.get(path.url).content.decode()
+    assert "recorded 1.25 hours of participation" in page
+    assert "claimed 1.25 credits" not in page
