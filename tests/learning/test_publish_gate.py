@@ -5,7 +5,6 @@ reverting, copying and aliases. Each route refuses a path the rule refuses,
 says why in plain words, and leaves nothing half-done; a compliant path goes
 through (so each refusal is the gate's, not a broken route)."""
 
-import html as markup
 import json
 
 from django.core import mail
@@ -18,42 +17,25 @@ from wagtail.models import PageLogEntry, Revision, WorkflowState
 import pytest
 
 from learning.exceptions import PublishRefused
-from learning.models import LearningPathPage, PathIndexPage
+from learning.models import LearningPathPage
 from tests.factories import GuidePageFactory, LearningPathPageFactory, UserFactory
 
+from .gate_helpers import (
+    bulk_publish,
+    copy,
+    draft_path,
+    edit_url,
+    html,
+    messages_text,
+    schedule,
+    unpublished_step,
+)
 from .path_forms import editor_post
 from .test_path_editing import add_url, path_form_data
 
 pytestmark = pytest.mark.django_db
 
 NO_AUDIENCE = "A path with credit needs a target audience."
-
-
-def edit_url(page):
-    return reverse("wagtailadmin_pages:edit", args=(page.pk,))
-
-
-def messages_text(response):
-    """The messages a page shows, as the reader sees their words."""
-    return markup.unescape(" ".join(str(m) for m in response.context["messages"]))
-
-
-def html(response):
-    return response.content.decode()
-
-
-def unpublished_step(path):
-    """Unpublish the path's first step guide; the rule's words for it."""
-    guide = path.steps.order_by("sort_order").first().guide
-    guide.unpublish()
-    return f"Step 1, '{guide.title}', is not published"
-
-
-def draft_path(**kwargs):
-    """A compliant path that has never been published (one saved revision)."""
-    path = LearningPathPageFactory(live=False, **kwargs)
-    path.save_revision()
-    return path
 
 
 # --- the editor ---------------------------------------------------------------
@@ -212,11 +194,6 @@ def test_workflow_approval_publishes_a_compliant_path(client, superuser):
 # --- scheduled publishing --------------------------------------------------------
 
 
-def schedule(page, revision):
-    revision.approved_go_live_at = timezone.now() - timezone.timedelta(minutes=5)
-    revision.save(update_fields=["approved_go_live_at"])
-
-
 def test_scheduled_publishing_refuses_records_tells_staff_and_goes_on():
     staff = UserFactory(username="cme-office", email="cme@example.org", staff=True)
     path = draft_path()
@@ -263,16 +240,6 @@ def test_go_live_date_in_the_editor_is_gated(client, superuser):
 # --- bulk publishing -------------------------------------------------------------
 
 
-def bulk_publish(client, pages):
-    index = PathIndexPage.objects.get()
-    url = (
-        reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
-        + "?"
-        + "&".join(f"id={p.pk}" for p in pages)
-    )
-    return client.post(url + f"&next=/admin/pages/{index.pk}/", {"include_descendants": ""})
-
-
 def test_bulk_publishing_is_refused_as_a_whole(client, superuser):
     refused, fine = draft_path(), draft_path()
     step = unpublished_step(refused)
@@ -317,20 +284,6 @@ def test_reverting_to_a_version_that_may_not_be_published(client, superuser):
 
 
 # --- copies and aliases ------------------------------------------------------------
-
-
-def copy_url(page):
-    return reverse("wagtailadmin_pages:copy", args=(page.pk,))
-
-
-def copy(client, path, slug, **fields):
-    data = {
-        "new_title": f"{path.title} (copy)",
-        "new_slug": slug,
-        "new_parent_page": path.get_parent().pk,
-        **fields,
-    }
-    return client.post(copy_url(path), data)
 
 
 def test_copy_asked_to_be_published_is_made_as_a_draft_and_says_why(client, superuser):
