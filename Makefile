@@ -73,9 +73,11 @@ test: install ## Install and run the whole test suite (DATABASE_URL selects the 
 FUZZ_FACTOR ?= 10
 FUZZ_PATHS ?= tests/hardening tests/search
 
-fuzz: install ## Run the property tests long and randomised (FUZZ_FACTOR, FUZZ_PATHS); not part of make test
+fuzz: install ## Run the property tests long and randomised (FUZZ_FACTOR, FUZZ_PATHS), and the publish gate's full element x route matrix; not part of make test
 	HYPOTHESIS_PROFILE=fuzz FUZZ_FACTOR=$(FUZZ_FACTOR) $(BIN)/python -m pytest -m hypothesis \
 		-p no:cacheprovider $(FUZZ_PATHS) $(PYTEST_ARGS)
+	GATE_MATRIX=full $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/learning/test_publish_gate_matrix.py $(PYTEST_ARGS)
 
 lint: install ## Ruff, djhtml, Django's checks, the import contracts and mypy
 	$(BIN)/ruff check .

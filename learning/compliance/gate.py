@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.choices import ContentRole
 from cms.control import EntryStatus, statuses
+from cms.credits import format_credits
 from cms.models import GuidePage
 from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
@@ -38,8 +39,8 @@ def element_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
     elif path.max_credits * 60 > path.estimated_minutes:
         hours = decimal_hours(path.estimated_minutes)
         problems.append(
-            f"The path offers {path.max_credits.normalize():f} credits but takes about {hours} "
-            "hours: credits may not exceed the estimated time in hours."
+            f"The path offers {format_credits(path.max_credits)} credits but takes about {hours}: "
+            "credits may not exceed the estimated time in hours."
         )
     if not in_quarters(path.max_credits):
         problems.append("Credits are given in quarter credits (0.25, 0.5, 0.75...).")
@@ -57,7 +58,9 @@ def element_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
 
 
 def decimal_hours(minutes: int) -> str:
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+    """60 -> "1 hour", 90 -> "1.5 hours"."""
+    number = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+    return f"{number} hour{'' if number == '1' else 's'}"
 
 
 def date_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
