@@ -1,6 +1,7 @@
 import pytest
 
 from learning.journey.questions import evaluation_questions, post_test_questions
+from learning.models import Degree
 from tests.factories import (
     LearnerFactory,
     LearningPathPageFactory,
@@ -22,6 +23,17 @@ def path(db):
 @pytest.fixture
 def learner(db):
     return LearnerFactory(username="doctor-a", profile__full_name="Alice Able")
+
+
+@pytest.fixture
+def nurse(db):
+    """A registered nurse: she records hours and receives a certificate of participation."""
+    return LearnerFactory(
+        username="nurse-n",
+        profile__full_name="Nora Nightingale",
+        profile__credentials="RN, BSN",
+        profile__degree=Degree.RN,
+    )
 
 
 @pytest.fixture

@@ -38,16 +38,6 @@ def stored_pdf_text(certificate):
 
 
 @pytest.fixture
-def nurse(db):
-    return LearnerFactory(
-        username="nurse-n",
-        profile__full_name="Nora Nightingale",
-        profile__credentials="RN, BSN",
-        profile__degree=Degree.RN,
-    )
-
-
-@pytest.fixture
 def at_claim(path):
     """Enrol ``user`` and take them to the claim page (steps, test, evaluation)."""
     from learning.journey import progress, services

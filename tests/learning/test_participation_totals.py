@@ -11,21 +11,11 @@ import pypdf
 import pytest
 
 from learning.models import Degree
-from tests.factories import InstitutionFactory, LearnerFactory, LearningPathPageFactory, UserFactory
+from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory
 
 from .conftest import complete
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def nurse(db):
-    return LearnerFactory(
-        username="nurse-n",
-        profile__full_name="Nora Nightingale",
-        profile__credentials="RN",
-        profile__degree=Degree.RN,
-    )
 
 
 @pytest.fixture
