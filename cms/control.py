@@ -139,7 +139,8 @@ class EntryStatus:
 
 
 def _latest(records: Iterable, key) -> dict:
-    """The first record for each key (records come newest first)."""
+    """The first record for each key (records come newest first). Django runs
+    no query for a filter on an empty list of ids."""
     found: dict = {}
     for record in records:
         found.setdefault(key(record), record)
@@ -175,26 +176,18 @@ def statuses(entries: Sequence[Entry]) -> list[EntryStatus]:
                 owners.add(person.pk)
     page_ids = {entry.page.pk for entry in entries}
 
-    decisions = (
-        _latest(
-            RelevanceDecision.objects.filter(
-                page_id__in=page_ids, relationship_id__in=relationship_ids
-            ).order_by("-decided_at", "-pk"),
-            key=lambda d: (d.page_id, d.relationship_id),
-        )
-        if relationship_ids
-        else {}
+    decisions = _latest(
+        RelevanceDecision.objects.filter(
+            page_id__in=page_ids, relationship_id__in=relationship_ids
+        ).order_by("-decided_at", "-pk"),
+        key=lambda d: (d.page_id, d.relationship_id),
     )
     # An exception only matters to an owner or employee: no query without one.
-    exceptions = (
-        _latest(
-            OwnerEmployeeException.objects.filter(
-                page_id__in=page_ids, person_id__in=owners
-            ).order_by("-recorded_at", "-pk"),
-            key=lambda e: (e.page_id, e.person_id),
-        )
-        if owners
-        else {}
+    exceptions = _latest(
+        OwnerEmployeeException.objects.filter(page_id__in=page_ids, person_id__in=owners).order_by(
+            "-recorded_at", "-pk"
+        ),
+        key=lambda e: (e.page_id, e.person_id),
     )
 
     result = []

@@ -210,3 +210,15 @@ def test_mentor_edit_view_and_listing_link_to_the_disclosures(client, mentor_a):
     assert history_url(mentor_a) in client.get(edit).content.decode()
     listing = client.get(reverse("wagtailsnippets_cms_mentor:list")).content.decode()
     assert history_url(mentor_a) in listing
+
+
+def test_a_person_cannot_backdate_their_own_disclosure(client, mentor_a):
+    """Only CME staff entering a paper form may give another signing date; a
+    date a person posts anyway is ignored and the disclosure is dated today."""
+    client.force_login(mentor_a.user)
+    response = client.post(
+        new_url(mentor_a), form_data(none=True, name="Ana Alvarez", given_on=days_ago(200))
+    )
+    assert response.status_code == 302
+    mentor_a.__dict__.pop("disclosure_history", None)
+    assert mentor_a.current_disclosure.given_on == timezone.localdate()

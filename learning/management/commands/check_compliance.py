@@ -3,7 +3,6 @@ paths (learning.compliance.daily). Prints every path out of compliance, every
 change recorded and every notice sent. Safe to run twice: the second run
 records and sends nothing."""
 
-import datetime
 import json
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learning.compliance.daily import CheckReport, PathResult, run_check
 from learning.compliance.tasks import check_compliance
+from learning.management.options import parse_today
 
 
 class Command(BaseCommand):
@@ -53,14 +53,7 @@ class Command(BaseCommand):
             result = check_compliance.enqueue()
             self.stdout.write(f"Queued the compliance check as task {result.id}.")
             return
-        day = None
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError:
-                raise CommandError(
-                    f"--today must be a date like 2031-12-31, not {today!r}."
-                ) from None
+        day = parse_today(today)
         report = run_check(day, dry_run=dry_run)
         if as_json:
             self.stdout.write(json.dumps(report.counts()))

@@ -1,8 +1,8 @@
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from learning.management.options import parse_today
 from learning.privacy.purge import purge_expired
 from learning.privacy.retention import RETENTION_YEARS
 
@@ -24,14 +24,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, dry_run: bool = False, today: str | None = None, **options: Any
     ) -> None:
-        day = None
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError:
-                raise CommandError(
-                    f"--today must be a date like 2031-12-31, not {today!r}."
-                ) from None
+        day = parse_today(today)
         result = purge_expired(today=day, dry_run=dry_run)
         verb = "Would remove" if dry_run else "Removed"
         self.stdout.write(
