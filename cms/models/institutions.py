@@ -1,6 +1,7 @@
 """Accredited providers that issue CME credit."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -34,6 +35,16 @@ class Institution(RevisionMixin, index.Indexed, models.Model):
         related_name="+",
         help_text="A scan of the signatory's signature on a transparent background.",
     )
+    accme_provider_id = models.CharField(
+        "ACCME provider ID",
+        max_length=7,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{7}$", "An ACCME provider ID is 7 digits (keep leading zeros).")
+        ],
+        help_text="The 7-digit ID ACCME's PARS knows this provider by, leading zeros included. "
+        "Needed to report credit.",
+    )
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
@@ -48,7 +59,11 @@ class Institution(RevisionMixin, index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
         FieldPanel("logo"),
         MultiFieldPanel(
-            [FieldPanel("accreditation_statement"), FieldPanel("credit_designation_statement")],
+            [
+                FieldPanel("accreditation_statement"),
+                FieldPanel("credit_designation_statement"),
+                FieldPanel("accme_provider_id"),
+            ],
             heading="Accreditation",
         ),
         MultiFieldPanel(

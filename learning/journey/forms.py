@@ -23,15 +23,15 @@ class ProfileForm(forms.ModelForm):
         model = LearnerProfile
         fields = [
             "full_name",
+            "first_name",
+            "last_name",
             "credentials",
             "degree",
             "specialty",
             "npi",
             "time_zone",
-            "board_id",
             "birth_month",
             "birth_day",
-            "pars_consent",
         ]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
 

@@ -10,6 +10,10 @@ from .choices import (
     SupportKind,
 )
 from .compliance import PathComplianceCheck
+from .extensions import ClaimExtension
+from .external import ExternalCredit, LicenceCycle
+from .identity import BoardCertification, ReportingConsent, StateLicence
+from .moc import CertificateMoc, PathMocRegistration
 from .pages import (
     LearningPathPage,
     PathCommercialSupport,
@@ -21,8 +25,21 @@ from .pages import (
 from .privacy import AccountDeletion
 from .profiles import LearnerProfile
 from .records import CreditClaim, Enrolment, EvaluationResponse, StepCompletion, TestAttempt
+from .reporting import ReportAction, ReportBatch, ReportBody, ReportedCompletion
 
 __all__ = [
+    "BoardCertification",
+    "CertificateMoc",
+    "ClaimExtension",
+    "ExternalCredit",
+    "LicenceCycle",
+    "PathMocRegistration",
+    "ReportAction",
+    "ReportBatch",
+    "ReportBody",
+    "ReportedCompletion",
+    "ReportingConsent",
+    "StateLicence",
     "AccountDeletion",
     "Certificate",
     "CertificateEvent",

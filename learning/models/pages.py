@@ -5,7 +5,7 @@ import decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -115,6 +115,34 @@ class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
     certificate_policy = models.CharField(
         max_length=20, choices=CertificatePolicy.choices, default=CertificatePolicy.ON_COMPLETION
     )
+    claim_window_days = models.PositiveSmallIntegerField(
+        "claim deadline (days after completing)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="How long after finishing the evaluation a learner may still claim. "
+        "Empty: until the termination date. Staff can extend it for one learner.",
+    )
+    # Reporting (ACCME's PARS; learning.reporting).
+    accme_activity_id = models.CharField(
+        "ACCME activity ID",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$", "An ACCME activity ID is 9 digits.")],
+        help_text="The 9-digit ID PARS gave this activity. Needed to report credit.",
+    )
+    moc_consent_required = models.BooleanField(
+        "learners consent to MOC reporting on each claim",
+        default=True,
+        help_text="Ask every learner, when they claim, whether to report this completion to "
+        "their board. Otherwise a learner's standing consent to the board is enough.",
+    )
+    measures_competence = models.BooleanField("learner competence", default=True)
+    measures_performance = models.BooleanField("learner performance", default=False)
+    measures_patient_health = models.BooleanField("patient health", default=False)
+    measures_community_health = models.BooleanField(
+        "community or population health", default=False
+    )
     pass_mark = models.PositiveSmallIntegerField(
         "pass mark (%)",
         default=70,
@@ -154,6 +182,28 @@ class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
             heading="Dates",
         ),
         FieldPanel("joint_provider"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("accme_activity_id"), FieldPanel("claim_window_days")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("measures_competence"),
+                        FieldPanel("measures_performance"),
+                        FieldPanel("measures_patient_health"),
+                        FieldPanel("measures_community_health"),
+                    ],
+                    heading="Outcomes measured",
+                ),
+            ],
+            heading="Reporting to ACCME (PARS)",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("moc_consent_required"),
+                InlinePanel("moc", label="Board registration", heading="Registered for MOC with"),
+            ],
+            heading="Maintenance of Certification (MOC)",
+        ),
         InlinePanel(
             "contributors",
             label="Planner or reviewer",
@@ -181,10 +231,21 @@ class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
 
     base_form_class = LearningPathPageForm
     copy_form_class = LearningPathCopyForm
+    # A copy is another activity: PARS gives it its own ID.
+    exclude_fields_in_copy = ["accme_activity_id"]
     parent_page_types = ["learning.PathIndexPage"]
     subpage_types = []
 
     template = "learning/path_page.html"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accme_activity_id"],
+                condition=~models.Q(accme_activity_id=""),
+                name="unique_accme_activity_id",
+            )
+        ]
 
     @property
     def credit_bearing(self) -> bool:

@@ -24,6 +24,20 @@ class LearnerProfile(models.Model):
         max_length=150,
         help_text="Exactly as you want it on your certificates, e.g. 'Maya R. Chen'.",
     )
+    # As PARS and the boards match learners: the printed name above stays as
+    # the learner wants it on certificates.
+    first_name = models.CharField(
+        "first (given) name",
+        max_length=60,
+        blank=True,
+        help_text="As your licensing and certifying boards have it: used to report your credit.",
+    )
+    last_name = models.CharField(
+        "last (family) name",
+        max_length=60,
+        blank=True,
+        help_text="As your licensing and certifying boards have it.",
+    )
     credentials = models.CharField(
         max_length=60, help_text="Degrees and qualifications, e.g. MD, DO, MBBS, FRCP."
     )
@@ -44,23 +58,19 @@ class LearnerProfile(models.Model):
         help_text="Optional: your 10-digit US National Provider Identifier.",
     )
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
-    # Reported to ACCME's PARS only with the learner's consent.
-    board_id = models.CharField(
-        "licensing or certifying board ID",
+    # The free-text board ID asked before boards were a list: kept, never
+    # reported, until the learner chooses their board (learning.reporting).
+    legacy_board_id = models.CharField(
+        "board ID given before boards were listed",
         max_length=40,
         blank=True,
-        help_text="Optional: lets the provider report your credit to your board.",
+        editable=False,
     )
     birth_month = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     birth_day = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
-    )
-    pars_consent = models.BooleanField(
-        "share my board ID and birth month and day with the accredited provider for reporting "
-        "to ACCME's PARS",
-        default=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,6 +91,13 @@ class LearnerProfile(models.Model):
     @property
     def is_physician(self) -> bool:
         return self.degree in PHYSICIAN_DEGREES
+
+    @property
+    def birth_date_mmdd(self) -> str:
+        """Month and day of birth as PARS asks for them (MM/DD), or ''."""
+        if self.birth_month is None or self.birth_day is None:
+            return ""
+        return f"{self.birth_month:02d}/{self.birth_day:02d}"
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

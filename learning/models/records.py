@@ -136,6 +136,12 @@ class CreditClaim(models.Model):
         "credits (physicians) or hours of participation. Blank for claims made before this "
         "was recorded: the profession when the certificate is issued decides.",
     )
+    moc_boards = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The boards the learner chose, when claiming, to have this completion "
+        "reported to for MOC.",
+    )
     claimed_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=ClaimStatus.choices)
     approved_at = models.DateTimeField(null=True, blank=True)
