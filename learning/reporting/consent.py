@@ -13,7 +13,8 @@ from learning.models import LearnerProfile, ReportingConsent
 
 
 def has_consent(profile: LearnerProfile, scope: str, body: str = "") -> bool:
-    return ReportingConsent.objects.active().filter(profile=profile, scope=scope, body=body).exists()
+    active = ReportingConsent.objects.active()
+    return active.filter(profile=profile, scope=scope, body=body).exists()
 
 
 def set_consent(
