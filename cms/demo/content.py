@@ -52,6 +52,7 @@ def seed_institution(users, stdout):
             "contact_email": data["contact_email"],
             "contact_phone": data["contact_phone"],
             "website": data.get("website", ""),
+            "accme_provider_id": data.get("accme_provider_id", ""),
         },
     )
     if created:

@@ -14,7 +14,7 @@ from django.db import transaction
 from cms.demo.common import months_ago
 from cms.demo.registry import register_seeder
 from cms.models import GuidePage, Institution
-from learning.demo import accreditation
+from learning.demo import accreditation, reporting
 from learning.journey import progress, services
 from learning.journey.questions import evaluation_questions, post_test_questions
 from learning.models import (
@@ -79,10 +79,12 @@ def build_path(
     )
     if "hardware_software" in item:
         path.hardware_software = item["hardware_software"]
+    reporting.activity_fields(path, item)
     for order, slug in enumerate(item["steps"]):
         path.steps.add(PathStep(guide=guides[slug], sort_order=order))
     path.contributors.add(*accreditation.contributors(item))
     path.commercial_support.add(*accreditation.commercial_support(item))
+    path.moc.add(*reporting.moc_registrations(item))
     # A draft first: the reviewer's decisions are recorded on the saved path,
     # and only then is it published (through the publish gate).
     path.live = False
