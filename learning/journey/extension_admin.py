@@ -7,12 +7,13 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.integers import parse_int
 from learning.exceptions import JourneyError
 from learning.http import AuthenticatedRequest
 from learning.models import ClaimExtension, Enrolment, LearningPathPage
@@ -77,6 +78,16 @@ class ExtensionsView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["paths"] = staff_credit_paths(self.request.user)
         return kwargs
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Another institution's path is not there for this staff member: 404,
+        # as for its reports and certificates.
+        path_id = parse_int(request.POST.get("path", ""))
+        paths = LearningPathPage.objects.filter(pk=path_id)
+        if path_id is not None and paths.exists():
+            if not staff_credit_paths(request.user).filter(pk=path_id).exists():
+                raise Http404
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         extensions = (
