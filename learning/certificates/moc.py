@@ -85,15 +85,14 @@ def board_ids(profile: LearnerProfile | None) -> dict[str, str]:
     """The learner's board IDs now, by board."""
     if profile is None:
         return {}
-    return dict(
-        BoardCertification.objects.filter(profile=profile).values_list("board", "board_id")
-    )
+    return dict(BoardCertification.objects.filter(profile=profile).values_list("board", "board_id"))
 
 
 def create_moc(certificate: Certificate, claim: CreditClaim, profile: LearnerProfile) -> None:
     """The certificate's MOC rows: one per registration of the path with a
     board the learner chose at claim, if the learner (still) has that board's
-    ID (a choice made when the learner had one). Called when a certificate is issued or reissued (a snapshot)."""
+    ID (a choice made when the learner had one). Called when a certificate is
+    issued or reissued (a snapshot)."""
     chosen = set(claim.moc_boards or [])
     # MOC is for physicians' AMA PRA credit, never a certificate of participation.
     if not chosen or is_participation(certificate.kind):

@@ -129,9 +129,7 @@ def moc_choices(path: LearningPathPage, profile: LearnerProfile | None) -> list[
     if profile is None or not profile.is_physician:
         return []
     by_board: dict[str, list[PathMocRegistration]] = {}
-    for registration in PathMocRegistration.objects.filter(page=path).order_by(
-        "sort_order", "pk"
-    ):
+    for registration in PathMocRegistration.objects.filter(page=path).order_by("sort_order", "pk"):
         by_board.setdefault(registration.board, []).append(registration)
     if not by_board:
         return []

@@ -83,10 +83,12 @@ class ExtensionsView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
         # Another institution's path is not there for this staff member: 404,
         # as for its reports and certificates.
         path_id = parse_int(request.POST.get("path", ""))
-        paths = LearningPathPage.objects.filter(pk=path_id)
-        if path_id is not None and paths.exists():
-            if not staff_credit_paths(request.user).filter(pk=path_id).exists():
-                raise Http404
+        if (
+            path_id is not None
+            and LearningPathPage.objects.filter(pk=path_id).exists()
+            and not staff_credit_paths(request.user).filter(pk=path_id).exists()
+        ):
+            raise Http404
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -50,7 +50,9 @@ def learner_today(profile: LearnerProfile | None) -> datetime.date:
 
 def extension_for(enrolment: Enrolment, on: datetime.date) -> ClaimExtension | None:
     """The extension that lets this learner claim on ``on``, if any."""
-    return ClaimExtension.objects.filter(enrolment=enrolment, until__gte=on).order_by("-until").first()
+    return (
+        ClaimExtension.objects.filter(enrolment=enrolment, until__gte=on).order_by("-until").first()
+    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ class ClaimWindow:
     @property
     def window_closed(self) -> bool:
         return (
-            self.extension is None and self.window_ends is not None and self.today > self.window_ends
+            self.extension is None
+            and self.window_ends is not None
+            and self.today > self.window_ends
         )
 
     def closed_message(self, days: int | None) -> str:

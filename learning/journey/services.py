@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from learning.boards import ConsentScope
 from learning.certificates.issuance import issue_certificate
 from learning.certificates.kinds import kind_for
 from learning.compliance.availability import credit_available
@@ -24,7 +25,6 @@ from learning.exceptions import (
     NotEnrolled,
     PrerequisitesMissing,
 )
-from learning.boards import ConsentScope
 from learning.models import (
     CertificatePolicy,
     ClaimStatus,
@@ -37,7 +37,6 @@ from learning.models import (
     StepCompletion,
     TestAttempt,
 )
-
 from learning.reporting.consent import set_consent
 
 from .claims import chosen_boards, claimant_profile, claimed_amount

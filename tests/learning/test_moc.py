@@ -61,9 +61,7 @@ def give_board_id(user, board="ABIM", board_id="123456"):
 
 def claim(client, user, path, **extra):
     client.force_login(user)
-    return client.post(
-        path.url + "claim/", {"credits": "1.25", "attested": "on", **extra}
-    )
+    return client.post(path.url + "claim/", {"credits": "1.25", "attested": "on", **extra})
 
 
 # --- The claim page --------------------------------------------------------------
