@@ -57,7 +57,7 @@ class ExtensionForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["path"]).queryset = paths
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         path, who = cleaned.get("path"), cleaned.get("learner")
         if path is not None and who:
             enrolment = waiting_enrolment(path, who)
