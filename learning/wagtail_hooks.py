@@ -10,6 +10,8 @@ from learning.reports.views import PathReportView, ReportsView, pars_export, sum
 
 from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, register_log_actions
 from .compliance.entries import control_entries, controlled_models, paths_controlled_by
+from .journey.extension_admin import ExtensionsView
+from .journey.extensions import register_log_actions as register_extension_log_actions
 from .journey.views import catalogue_context, guide_step_context
 from .models import (
     Certificate,
@@ -68,6 +70,7 @@ def certificate_admin_urls() -> list[URLPattern]:
             name="learning_reissue_certificate",
         ),
         path("cme-reports/", ReportsView.as_view(), name="learning_reports"),
+        path("cme-reports/extensions/", ExtensionsView.as_view(), name="learning_claim_extensions"),
         path("cme-reports/<id:pk>/", PathReportView.as_view(), name="learning_path_report"),
         path("cme-reports/pars.csv", pars_export, name="learning_pars_export"),
         path("cme-reports/summary.csv", summary_export, name="learning_reports_export"),
@@ -95,3 +98,4 @@ def reports_menu_item() -> MenuItem:
 hooks.register("before_bulk_action", refuse_bulk_publish)
 hooks.register("after_copy_page", explain_draft_copy)
 hooks.register("register_log_actions", register_log_actions)
+hooks.register("register_log_actions", register_extension_log_actions)

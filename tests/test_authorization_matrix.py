@@ -22,7 +22,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 113 URLs = 1017 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 115 URLs = 1035 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -325,6 +325,19 @@ ROWS = {
     "pars_a": Row("/admin/cme-reports/{path_a}/pars.csv"),
     "pars_b": Row("/admin/cme-reports/{path_b}/pars.csv"),
     "reports_csv": Row("/admin/cme-reports/summary.csv"),
+    # Claim extensions (learning.journey.extension_admin): doctor A has already
+    # claimed, so staff A's POST comes back with the form's error.
+    "extensions": Row("/admin/cme-reports/extensions/"),
+    "extensions_post_a": Row(
+        "/admin/cme-reports/extensions/",
+        "post",
+        (
+            ("path", "{path_a}"),
+            ("learner", "doctor-a"),
+            ("until", "2099-01-01"),
+            ("reason", "Matrix check"),
+        ),
+    ),
     # Wagtail's own admin areas.
     "users": Row("/admin/users/"),
     "user_edit_doc_a": Row("/admin/users/edit/{doc_a}/"),
@@ -485,6 +498,8 @@ pars_all                 login me    me    404   404   404   200   200   200
 pars_a                   login me    me    404   404   404   200   404   200
 pars_b                   login me    me    404   404   404   404   200   200
 reports_csv              login me    me    404   404   404   200   200   200
+extensions               login me    me    404   404   404   200   200   200
+extensions_post_a        login me    me    404   404   404   200   404   200
 users                    login me    me    admin admin admin admin admin 200
 user_edit_doc_a          login me    me    admin admin admin admin admin 200
 groups                   login me    me    admin admin admin admin admin 200

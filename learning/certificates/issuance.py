@@ -26,6 +26,7 @@ from learning.models import (
 from .codes import new_code
 from .events import pdf_needed
 from .kinds import kind_for
+from .moc import create_moc
 from .rendering import paper_for, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def issue_certificate(claim: CreditClaim, actor: User | None = None) -> tuple[Ce
     try:
         with transaction.atomic():
             certificate = _create(fields)
+            create_moc(certificate, claim, profile)
             CertificateEvent.objects.create(
                 certificate=certificate, action=CertificateEvent.Action.ISSUED, actor=actor
             )
@@ -157,8 +159,10 @@ def kind_after_reissue(certificate: Certificate) -> str | None:
 
 def reissue(certificate: Certificate, actor: User | None, reason: str | None) -> Certificate:
     """A new certificate from the learner's current profile (e.g. a corrected
-    name), keeping the original completion date and credits; the old one is
-    marked superseded and links to the new one.
+    name, a board ID), keeping the original completion date and credits; the
+    old one is marked superseded and links to the new one. Its MOC points are
+    recomputed from the boards the learner chose at claim and their board IDs
+    now (``moc.create_moc``).
 
     The kind follows the same rule as everything else read from the profile:
     recomputed from the learner's current profession (a learner who recorded
@@ -181,6 +185,8 @@ def reissue(certificate: Certificate, actor: User | None, reason: str | None) ->
         fields["credits"] = old.credits
         fields["kind"] = _reissued_kind(old, profile)
         new = _create(fields, supersedes=old)
+        # MOC from the claim's choices and the learner's board IDs now.
+        create_moc(new, old.claim, profile)
         old.status = CertificateStatus.SUPERSEDED
         old.save(update_fields=["status"])
         if new.kind != old.kind:

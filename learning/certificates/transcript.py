@@ -17,6 +17,7 @@ from cms.credits import credit_name, format_credits
 from learning.models import Certificate, CertificateKind, CertificateStatus, LearnerProfile
 
 from .kinds import hours_text, is_participation
+from .moc import summary as moc_summary
 from .rendering import _fonts
 
 CSV_COLUMNS = [
@@ -30,6 +31,7 @@ CSV_COLUMNS = [
     "credit_type",
     "participation_hours",
     "verification_code",
+    "moc_points",
 ]
 CREDIT_TYPE = credit_name()  # plain text with ™: "AMA PRA Category 1 Credit™"
 KIND_LABELS = {
@@ -74,9 +76,9 @@ class Year:
 
 def transcript(user: User) -> dict[str, Any]:
     certificates = list(
-        Certificate.objects.filter(user=user, status=CertificateStatus.VALID).order_by(
-            "-completion_date", "-pk"
-        )
+        Certificate.objects.filter(user=user, status=CertificateStatus.VALID)
+        .order_by("-completion_date", "-pk")
+        .prefetch_related("moc")
     )
     by_year: defaultdict[int, list[Certificate]] = defaultdict(list)
     for certificate in certificates:
@@ -115,6 +117,7 @@ def transcript_csv(user: User) -> str:
                     "" if c.participation else CREDIT_TYPE,
                     amount if c.participation else "",
                     c.verification_code,
+                    "; ".join(moc_summary(m) for m in c.moc.all()),
                 ]
             )
     return buffer.getvalue()

@@ -25,7 +25,7 @@ from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
 
 from .entries import step_guides
-from .gate import control_statuses, path_problems
+from .gate import control_statuses, path_problems, termination_passed
 
 
 @dataclass(frozen=True)
@@ -84,18 +84,23 @@ def credit_available(
     *,
     guides: list[GuidePage] | None = None,
     entry_statuses: list[EntryStatus] | None = None,
+    extended: bool = False,
 ) -> Availability:
     """Whether ``path`` takes new enrolments and credit claims on ``on`` (today).
 
     Paths without credit are always available here (the gate asks nothing of
-    them); an unpublished path is refused by the journey before this is asked."""
+    them); an unpublished path is refused by the journey before this is asked.
+    ``extended``: a learner holding a claim extension, for whom the passed
+    termination date alone does not close the path; a pause still does."""
     if not path.credit_bearing:
         return AVAILABLE
     on = on or timezone.localdate()
     problems = path_problems(path, on, guides=guides, entry_statuses=entry_statuses)
+    if problems and extended and path.is_terminated(on):
+        problems = [problem for problem in problems if problem != termination_passed(path)]
     if not problems:
         return AVAILABLE
-    if path.is_terminated(on):
+    if path.is_terminated(on) and not extended:
         return Availability(available=False, ended_on=path.termination_date, problems=problems)
     cause = learner_cause(path, on, guides=guides, entry_statuses=entry_statuses)
     return Availability(available=False, cause=cause, problems=problems)

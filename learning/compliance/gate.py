@@ -90,10 +90,14 @@ def date_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
                 f"{path.latest_termination():%-d %B %Y}."
             )
         elif path.termination_date < on:
-            problems.append(
-                f"The path's termination date, {path.termination_date:%-d %B %Y}, has passed."
-            )
+            problems.append(termination_passed(path))
     return problems
+
+
+def termination_passed(path: LearningPathPage) -> str:
+    """The gate's problem for a path past its termination date (a claim
+    extension lifts this one alone: learning.compliance.availability)."""
+    return f"The path's termination date, {path.termination_date:%-d %B %Y}, has passed."
 
 
 def institution_problems(path: LearningPathPage) -> list[str]:

@@ -3,12 +3,16 @@ copy form (no aliases of credit paths; a copy that could not be published is
 made as a draft)."""
 
 import copy
+import decimal
 from typing import Any
 
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
+from cms.credits import format_credits
+from learning.boards import RULES
 from learning.permissions import choosable_institutions_q
+from learning.rules import in_quarters
 
 GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
 # The inline panels the rule reads: the path as the editor would save it.
@@ -41,6 +45,52 @@ class LearningPathPageForm(WagtailAdminPageForm):
         return bool(self.data.get("action-workflow-action")) and (
             self.data.get("workflow-action-name") == "approve"
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_moc(cleaned.get("max_credits"))
+        return cleaned
+
+    def check_moc(self, max_credits: decimal.Decimal | None) -> None:
+        """Each MOC registration (Accreditation tab): a credit type of its own
+        board, points in quarters and at most the path's maximum credits (a
+        learner earns MOC points for the credits they claim), on a path that
+        bears credit. Errors go on the row, so the editor sees which."""
+        formset = self.formsets.get("moc")
+        if formset is None:
+            return
+        formset.is_valid()  # the rows' own cleaning first
+        maximum = max_credits or decimal.Decimal(0)
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            board, credit_type, points = (
+                data.get("board"),
+                data.get("credit_type"),
+                data.get("points"),
+            )
+            if board and credit_type and credit_type.partition(":")[0] != board:
+                kinds = ", ".join(kind.label for kind in RULES[board].credit_types)
+                form.add_error(
+                    "credit_type", f"This is not one of {board}'s credit types: choose {kinds}."
+                )
+            if points is None:
+                continue
+            if maximum <= 0:
+                form.add_error(
+                    "points",
+                    "MOC points come with the path's credit: set the maximum credits, or "
+                    "remove this registration.",
+                )
+            elif points > maximum:
+                form.add_error(
+                    "points",
+                    f"At most the path's maximum credits ({format_credits(maximum)}): "
+                    "learners earn MOC points for the credits they claim.",
+                )
+            if not in_quarters(points):
+                form.add_error("points", "MOC points are given in quarters (0.25, 0.5, 0.75...).")
 
     def _post_clean(self) -> None:
         # After the model form has copied the typed values onto the instance.

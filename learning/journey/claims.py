@@ -8,13 +8,21 @@ AMA PRA credit. Both amounts are stored in ``CreditClaim.credits``.
 """
 
 import decimal
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
 from cms.credits import format_credits
+from learning.boards import Board, ConsentScope
 from learning.exceptions import InvalidAnswer
-from learning.models import LearnerProfile, LearningPathPage
+from learning.models import (
+    BoardCertification,
+    LearnerProfile,
+    LearningPathPage,
+    PathMocRegistration,
+    ReportingConsent,
+)
 from learning.rules import CREDITS_NOT_A_NUMBER, in_quarters, parse_credits
 
 NAME_FIRST = "Add your name as it should be printed on certificates (your profile) first."
@@ -92,3 +100,72 @@ def claimed_amount(
     if not attested:
         raise InvalidAnswer(words.not_attested, field="attested")
     return amount
+
+
+# --- MOC: the boards a physician may have this completion reported to -------
+
+MOC_NOT_REGISTERED = "This activity is not registered for MOC with that board."
+MOC_NEEDS_ID = "Add your {board} ID to your reporting details before you report to {board}."
+MOC_PHYSICIANS_ONLY = "MOC reporting is for physicians who claim credit."
+
+
+@dataclass(frozen=True)
+class MocChoice:
+    """One checkbox on the claim page: a board the path is registered with."""
+
+    board: str
+    label: str  # "Report this completion to ... for MOC (2 Medical Knowledge points)"
+    has_id: bool  # without the learner's board ID, the box is disabled
+    preticked: bool  # no per-claim consent asked, and the learner's standing consent given
+
+
+def _points_text(registrations: list[PathMocRegistration]) -> str:
+    parts = [f"{format_credits(r.points)} {r.credit_type_label}" for r in registrations]
+    return " and ".join(parts) + " points"
+
+
+def moc_choices(path: LearningPathPage, profile: LearnerProfile | None) -> list[MocChoice]:
+    """The MOC boxes a physician sees on ``path``'s claim page ([] for others)."""
+    if profile is None or not profile.is_physician:
+        return []
+    by_board: dict[str, list[PathMocRegistration]] = {}
+    for registration in PathMocRegistration.objects.filter(page=path).order_by("sort_order", "pk"):
+        by_board.setdefault(registration.board, []).append(registration)
+    if not by_board:
+        return []
+    ids = set(BoardCertification.objects.filter(profile=profile).values_list("board", flat=True))
+    consented = set(
+        ReportingConsent.objects.active()
+        .filter(profile=profile, scope=ConsentScope.BOARD)
+        .values_list("body", flat=True)
+    )
+    return [
+        MocChoice(
+            board=board,
+            label=f"Report this completion to the {Board(board).label} for MOC "
+            f"({_points_text(registrations)})",
+            has_id=board in ids,
+            preticked=not path.moc_consent_required and board in consented and board in ids,
+        )
+        for board, registrations in by_board.items()
+    ]
+
+
+def chosen_boards(
+    path: LearningPathPage, profile: LearnerProfile, boards: Iterable[str]
+) -> list[str]:
+    """The boards ticked, checked against the path and the learner (a forged
+    POST is refused): registered on the path, and the learner has its ID."""
+    wanted = sorted(set(boards))
+    if not wanted:
+        return []
+    choices = {choice.board: choice for choice in moc_choices(path, profile)}
+    if not choices and not profile.is_physician:
+        raise InvalidAnswer(MOC_PHYSICIANS_ONLY, field="moc_boards")
+    for board in wanted:
+        choice = choices.get(board)
+        if choice is None:
+            raise InvalidAnswer(MOC_NOT_REGISTERED, field="moc_boards")
+        if not choice.has_id:
+            raise InvalidAnswer(MOC_NEEDS_ID.format(board=board), field="moc_boards")
+    return wanted

@@ -6,13 +6,14 @@ one record. Views call these and show ``JourneyError.message`` to the learner.
 """
 
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from learning.boards import ConsentScope
 from learning.certificates.issuance import issue_certificate
 from learning.certificates.kinds import kind_for
 from learning.compliance.availability import credit_available
@@ -30,33 +31,41 @@ from learning.models import (
     CreditClaim,
     Enrolment,
     EvaluationResponse,
+    LearnerProfile,
     LearningPathPage,
     PathStep,
     StepCompletion,
     TestAttempt,
 )
+from learning.reporting.consent import set_consent
 
-from .claims import claimant_profile, claimed_amount
+from .claims import chosen_boards, claimant_profile, claimed_amount
+from .extensions import claim_window
 from .progress import missing_prerequisites
 from .questions import TestQuestion, evaluation_questions, post_test_questions
 from .stages import Stage
 
 
-def _require_open(path: LearningPathPage, action: str) -> None:
+def _require_open(path: LearningPathPage, action: str, *, extended: bool = False) -> None:
+    """``extended``: the learner holds a claim extension, which lets them
+    claim after the termination date (learning.journey.extensions)."""
     if not path.live:
         raise EnrolmentClosed("This learning path is not available.")
-    if path.is_terminated():
+    if path.is_terminated() and not extended:
         raise EnrolmentClosed(
             f"This activity's accreditation ended on {path.termination_date:%-d %B %Y}, so it "
             f"no longer accepts {action}. Your existing records are kept."
         )
 
 
-def _require_credit_available(path: LearningPathPage, enrolled: bool) -> None:
+def _require_credit_available(
+    path: LearningPathPage, enrolled: bool, *, extended: bool = False
+) -> None:
     """A credit path that has fallen out of compliance (an expired disclosure,
     a review more than 3 years old...) takes no new enrolments or claims: checked
-    now, at the moment of the action, not when the daily check last ran."""
-    availability = credit_available(path)
+    now, at the moment of the action, not when the daily check last ran. A
+    claim extension lifts the termination date only, never a pause."""
+    availability = credit_available(path, extended=extended)
     if not availability:
         raise EnrolmentClosed(availability.message_for(enrolled))
 
@@ -208,24 +217,37 @@ def submit_evaluation(
 
 
 def claim_credit(
-    user: User, path: LearningPathPage, credits: object, attested: bool
+    user: User,
+    path: LearningPathPage,
+    credits: object,
+    attested: bool,
+    moc_boards: Iterable[str] = (),
 ) -> tuple[CreditClaim, bool]:
     """Claim credit and complete the path. Returns (claim, created); a second
-    claim returns the first one unchanged."""
+    claim returns the first one unchanged.
+
+    Refused after the claim deadline or the termination date unless the
+    learner holds an extension for today (extensions.py). ``moc_boards``: the
+    boards the learner ticked to have this completion reported to for MOC;
+    ticking one gives the standing consent to that board."""
     with transaction.atomic():
         enrolment = _enrolment_for(user, path, lock=True)
         existing = CreditClaim.objects.filter(enrolment=enrolment).first()
         if existing:
             return existing, False
-        _require_open(path, "credit claims")
+        window = claim_window(enrolment, LearnerProfile.objects.filter(user=user).first())
+        _require_open(path, "credit claims", extended=window.extended)
         if not EvaluationResponse.objects.filter(enrolment=enrolment).exists():
             raise NotAvailableYet(Stage.CLAIM.locked_message)
         if not path.credit_bearing:
             raise InvalidAnswer("This path does not carry credit.")
-        _require_credit_available(path, enrolled=True)
+        _require_credit_available(path, enrolled=True, extended=window.extended)
+        if window.window_closed:
+            raise EnrolmentClosed(window.closed_message(path.claim_window_days))
         # A name and a profession first; then credits or hours (claims.py).
         profile = claimant_profile(user)
         amount = claimed_amount(path, credits, attested, profile)
+        boards = chosen_boards(path, profile, moc_boards)
         now = timezone.now()
         approved = path.certificate_policy == CertificatePolicy.ON_COMPLETION
         try:
@@ -236,11 +258,14 @@ def claim_credit(
                     max_credits=path.max_credits,
                     attested=True,
                     kind=kind_for(profile),
+                    moc_boards=boards,
                     status=ClaimStatus.APPROVED if approved else ClaimStatus.AWAITING_APPROVAL,
                     approved_at=now if approved else None,
                 )
         except IntegrityError:
             return CreditClaim.objects.get(enrolment=enrolment), False
+        for board in boards:
+            set_consent(profile, ConsentScope.BOARD, board, given=True)
         Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
             completed_at=now
         )

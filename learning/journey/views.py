@@ -20,11 +20,12 @@ from learning.compliance.activity import activity_context
 from learning.compliance.availability import Availability, credit_available
 from learning.compliance.gate import control_statuses
 from learning.exceptions import JourneyError
-from learning.models import LearnerProfile, LearningPathPage, PathStep
+from learning.models import Enrolment, LearnerProfile, LearningPathPage, PathStep
 
 from . import progress as journey_progress
 from . import services
-from .claims import PARTICIPANT, words_for
+from .claims import PARTICIPANT, moc_choices, words_for
+from .extensions import claim_window
 from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions
@@ -228,8 +229,15 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if progress.completed:
         return redirect(path.url)
     profile = LearnerProfile.objects.filter(user=_learner(request)).first()
-    availability = credit_available(path)
+    enrolment = Enrolment.objects.get(user=_learner(request), path=path)
+    window = claim_window(enrolment, profile)
+    availability = credit_available(path, extended=window.extended)
     words = words_for(profile)
+    choices = moc_choices(path, profile)
+    # MOC boxes: as ticked on a POST; otherwise ticked where the learner's
+    # standing consent is enough (claims.moc_choices).
+    boards = request.POST.getlist("moc_boards")[:20] if request.method == "POST" else []
+    ticked = set(boards) if request.method == "POST" else {c.board for c in choices if c.preticked}
     form = ClaimForm(
         request.POST or None,
         initial={"credits": format_credits(path.max_credits)},
@@ -239,7 +247,11 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             claim, _ = services.claim_credit(
-                _learner(request), path, form.cleaned_data["credits"], form.cleaned_data["attested"]
+                _learner(request),
+                path,
+                form.cleaned_data["credits"],
+                form.cleaned_data["attested"],
+                moc_boards=boards,
             )
         except JourneyError as exc:
             field = exc.field if exc.field in form.fields else None
@@ -261,6 +273,12 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         profile=profile,
         credit_status=availability,
         credit_paused=availability.claim_message,
+        window=window,
+        window_closed=(
+            window.closed_message(path.claim_window_days) if window.window_closed else ""
+        ),
+        moc_choices=choices,
+        moc_ticked=ticked,
         participation=words is PARTICIPANT,
         designated_maximum=designated_maximum(path.max_credits),
     )

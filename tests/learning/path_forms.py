@@ -77,6 +77,10 @@ def editor_post(path, *, drop_contributors=(), drop_steps=(), **changes):
             "joint_provider": path.joint_provider,
             "contributors": rows(path.contributors, ["person_id", "role"], drop_contributors),
             "commercial_support": rows(path.commercial_support, ["company", "kind"]),
+            "moc": rows(path.moc, ["board", "credit_type", "points"]),
+            "moc_consent_required": "on" if path.moc_consent_required else "",
+            "claim_window_days": path.claim_window_days or "",
+            "accme_activity_id": path.accme_activity_id,
             "hardware_software": path.hardware_software,
             "comments": inline_formset([]),
         }

@@ -33,6 +33,7 @@ def path_form_data(title, slug, *, guides=(), institution=None, credits="1.5", *
             "prerequisites": inline_formset([]),
             "contributors": inline_formset([]),
             "commercial_support": inline_formset([]),
+            "moc": inline_formset([]),
             "joint_provider": "",
             "hardware_software": "A current web browser.",
             "pass_mark": "70",
