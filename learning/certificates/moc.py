@@ -5,8 +5,9 @@ Statements, by board:
 
 - **ABIM** and **ABP** have their own wording, which ACCME says is mandatory
   for ABIM (accme.org "CME that counts for ABIM MOC"); the texts are those
-  circulated by ACCME and providers (research notes, section 4), with the
-  points and the credit type filled in.
+  given to accredited providers with ACCME's CME for MOC Program Guide
+  (docs/credit-reporting.md names the version), with the points and the
+  credit type filled in.
 - **ABA, ABOHNS, ABOS, ABPath, ABS, ABTS**: no fixed statement was found, so
   a generic sentence names the board and its programme (``learning.boards.RULES``)
   with the points and the credit type. Replace it here when a board publishes one.
