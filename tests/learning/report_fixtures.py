@@ -106,7 +106,8 @@ def add_moc(certificate, board="ABIM", credit_type="ABIM:MK", points="1.25", boa
         credit_type=credit_type,
         points=Decimal(points),
         board_id=board_id,
-        statement="Successful completion of this CME activity enables the participant to earn MOC points.",
+        statement="Successful completion of this CME activity enables the participant "
+        "to earn MOC points.",
     )
 
 
