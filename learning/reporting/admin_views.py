@@ -8,11 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -165,10 +164,10 @@ def _back(request: HttpRequest) -> str:
     return reverse("learning_report_batches")
 
 
-@require_POST
 def ask_learner(request: AuthenticatedRequest, certificate_id: int) -> HttpResponse:
     """E-mail the learner what to fix (for CME and each board the certificate
-    carries MOC for), with a link to their reporting details."""
+    carries MOC for), with a link to their reporting details. POST only;
+    another institution's certificate is a 404."""
     if not staff_may_act(request.user):
         raise Http404
     certificate = get_object_or_404(
@@ -177,6 +176,8 @@ def ask_learner(request: AuthenticatedRequest, certificate_id: int) -> HttpRespo
         ),
         pk=certificate_id,
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     bodies = [ReportBody.CME.value] + sorted({m.board for m in certificate.moc.all()})
     asks: list[str] = []
     for body in bodies:
