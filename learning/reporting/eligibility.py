@@ -44,8 +44,7 @@ def is_board(body: str) -> bool:
 
 def decimal_text(value: Decimal) -> str:
     """``1.50`` as ``"1.5"``, ``2.00`` as ``"2"``: stored so files can be rewritten identically."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 @dataclass
@@ -162,7 +161,9 @@ def _values(
     if not is_board(body):
         identifiers = _identifiers(profile, consents) if profile else []
         licences = [i for i in identifiers if i["domain"] != "NPI"]
-        first = licences[0] if licences else next(iter(identifiers), None)
+        # The Excel row holds one: the first consented licence by state, else the NPI.
+        ordered = licences or identifiers
+        first = ordered[0] if ordered else None
         values["identifiers"] = identifiers
         values["licensing_state"] = (
             UsState(first["domain"]).label if first and first["domain"] != "NPI" else ""

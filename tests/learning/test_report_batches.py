@@ -172,3 +172,38 @@ def test_candidates_take_a_constant_number_of_queries(office, django_assert_num_
         with django_assert_num_queries(6):
             assert len(candidates(institution, body)) == 5
     assert ReportAction.ADD == "add"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_batches_report_each_completion_once():
+    """Two staff members (four threads) making the batch at once: one batch,
+    the others are told there is nothing to report."""
+    import threading
+
+    from django.db import connection
+
+    institution, staff = reporting_institution()
+    path = reporting_path(institution)
+    certify(learner("doctor-a"), path)
+    barrier = threading.Barrier(4)
+    made, refused, errors = [], [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            made.append(create_batch(institution, "CME", staff))
+        except BatchRefused as refusal:
+            refused.append(refusal)
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == [] and len(made) == 1 and len(refused) == 3
+    assert ReportBatch.objects.get().rows.count() == 1

