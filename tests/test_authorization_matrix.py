@@ -5,7 +5,8 @@ Roles (columns): anonymous, doctor A and B, mentor A and B, CME reviewer,
 institution staff of A and of B, superuser. URLs (rows): the public pages, the
 learning-path routes, the learner's /me/ pages and downloads, certificate
 verification, and every admin view a role might try (pages, snippets, learner
-records, certificate actions, CME reports and their CSV and PARS exports,
+records, certificate actions, CME reports and their CSV export, PARS report
+batches with their files and the activity export,
 Wagtail's own settings, users, workflows, reports, images and documents,
 disclosures and the CME reviewer's relevance and mitigation screens).
 
@@ -22,7 +23,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 115 URLs = 1035 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 126 URLs = 1134 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -201,7 +202,37 @@ def _build_world():
         "stf_b": learner_a,
         "su": [],
     }
+    ids.update(
+        _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b)
+    )
     return SimpleNamespace(ids=ids, users=users, foreign=foreign)
+
+
+def _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b):
+    """One CME report batch per institution (learning.reporting), each with
+    its doctor's certificate: the two learners are ready to be reported."""
+    from cms.models import Institution
+    from learning.models import LearnerProfile, LearningPathPage, ReportingConsent
+    from learning.reporting.batches import create_batch
+
+    found = {}
+    batches = (
+        ("a", inst_a, path_a, doctor_a, staff_a, "Alice", "Able"),
+        ("b", inst_b, path_b, doctor_b, staff_b, "Bob", "Baker"),
+    )
+    for key, inst, path, doctor, staff, first, last in batches:
+        Institution.objects.filter(pk=inst.pk).update(accme_provider_id=f"000000{ord(key) % 10}")
+        LearningPathPage.objects.filter(pk=path.pk).update(
+            accme_activity_id=f"20250000{key == 'b':d}"
+        )
+        profile = LearnerProfile.objects.get(user=doctor)
+        profile.first_name, profile.last_name, profile.npi = first, last, "1234567893"
+        profile.birth_month, profile.birth_day = 4, 9
+        profile.save()
+        ReportingConsent.objects.create(profile=profile, scope="pars", given_at=profile.updated_at)
+        batch = create_batch(Institution.objects.get(pk=inst.pk), "CME", staff)
+        found[f"batch_{key}"] = batch.pk
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -321,9 +352,6 @@ ROWS = {
     "reports": Row("/admin/cme-reports/"),
     "report_a": Row("/admin/cme-reports/{path_a}/"),
     "report_b": Row("/admin/cme-reports/{path_b}/"),
-    "pars_all": Row("/admin/cme-reports/pars.csv"),
-    "pars_a": Row("/admin/cme-reports/{path_a}/pars.csv"),
-    "pars_b": Row("/admin/cme-reports/{path_b}/pars.csv"),
     "reports_csv": Row("/admin/cme-reports/summary.csv"),
     # Claim extensions (learning.journey.extension_admin): doctor A has already
     # claimed, so staff A's POST comes back with the form's error.
@@ -338,6 +366,25 @@ ROWS = {
             ("reason", "Matrix check"),
         ),
     ),
+    # PARS report batches (learning.reporting): the list, the validation page
+    # (GET, and POST that makes the batch: refused, nothing new), a batch and
+    # its files, the activity export, and "ask the learner".
+    "batches": Row("/admin/cme-reports/batches/"),
+    "batch_new_a": Row("/admin/cme-reports/batches/new/?institution={inst_a}&body=CME"),
+    "batch_new_b": Row("/admin/cme-reports/batches/new/?institution={inst_b}&body=ABIM"),
+    "batch_new_a_post": Row(
+        "/admin/cme-reports/batches/new/", "post", (("institution", "{inst_a}"), ("body", "CME"))
+    ),
+    "batch_a": Row("/admin/cme-reports/batches/{batch_a}/"),
+    "batch_b": Row("/admin/cme-reports/batches/{batch_b}/"),
+    "batch_a_xlsx": Row("/admin/cme-reports/batches/{batch_a}/learners.xlsx"),
+    "batch_a_json": Row("/admin/cme-reports/batches/{batch_a}/learners.json"),
+    "batch_b_xlsx": Row("/admin/cme-reports/batches/{batch_b}/learners.xlsx"),
+    "batch_b_json": Row("/admin/cme-reports/batches/{batch_b}/learners.json"),
+    "activities": Row("/admin/cme-reports/activities.xlsx"),
+    "ask_a": Row("/admin/cme-reports/batches/ask/{cert_a}/"),
+    "ask_a_post": Row("/admin/cme-reports/batches/ask/{cert_a}/", "post"),
+    "ask_b_post": Row("/admin/cme-reports/batches/ask/{cert_b}/", "post"),
     # Wagtail's own admin areas.
     "users": Row("/admin/users/"),
     "user_edit_doc_a": Row("/admin/users/edit/{doc_a}/"),
@@ -409,6 +456,7 @@ ROWS = {
 #   sett    302 to the site settings of the default site
 #   discB   302 to mentor B's disclosure history (after signing a new one)
 #   decC    302 to guide C's relevance screen, at the decision just recorded
+#   batch   302 to the PARS report batches (after "ask the learner")
 
 EXPECTED_TABLE = """
 row                      anon  doc_a doc_b men_a men_b rev   stf_a stf_b su
@@ -494,12 +542,23 @@ reissue_a                login me    me    404   404   404   200   404   200
 reports                  login me    me    404   404   404   200   200   200
 report_a                 login me    me    404   404   404   200   404   200
 report_b                 login me    me    404   404   404   404   200   200
-pars_all                 login me    me    404   404   404   200   200   200
-pars_a                   login me    me    404   404   404   200   404   200
-pars_b                   login me    me    404   404   404   404   200   200
 reports_csv              login me    me    404   404   404   200   200   200
 extensions               login me    me    404   404   404   200   200   200
 extensions_post_a        login me    me    404   404   404   200   404   200
+batches                  login me    me    404   404   404   200   200   200
+batch_new_a              login me    me    404   404   404   200   404   200
+batch_new_b              login me    me    404   404   404   404   200   200
+batch_new_a_post         login me    me    404   404   404   200   404   200
+batch_a                  login me    me    404   404   404   200   404   200
+batch_b                  login me    me    404   404   404   404   200   200
+batch_a_xlsx             login me    me    404   404   404   200   404   200
+batch_a_json             login me    me    404   404   404   200   404   200
+batch_b_xlsx             login me    me    404   404   404   404   200   200
+batch_b_json             login me    me    404   404   404   404   200   200
+activities               login me    me    404   404   404   200   200   200
+ask_a                    login me    me    404   404   404   405   404   405
+ask_a_post               login me    me    404   404   404   batch 404   batch
+ask_b_post               login me    me    404   404   404   404   batch batch
 users                    login me    me    admin admin admin admin admin 200
 user_edit_doc_a          login me    me    admin admin admin admin admin 200
 groups                   login me    me    admin admin admin admin admin 200
@@ -557,6 +616,7 @@ REDIRECTS = {
     "sett": "/admin/settings/cms/siteidentity/{site}/",
     "discB": "/admin/cme/people/{mentor_b}/",
     "decC": "/admin/cme/content/{guide_c}/#d-{guide_c}-{rel_c}",
+    "batch": "/admin/cme-reports/batches/",
 }
 
 # Strings a role's 200 answer must contain: proof that the "must not contain"
@@ -572,6 +632,9 @@ MUST_SHOW = {
     ("mentor_list", "men_a"): ["Ana Alvarez"],
     ("mentor_compare_b", "men_b"): ["Acme Pharma"],
     ("inst_compare_b", "stf_b"): ["Dr Olde Signatory"],
+    ("batch_a", "stf_a"): ["Alice Able", "{number_a}"],
+    ("batch_b", "su"): ["Bob Baker", "{number_b}"],
+    ("batch_a_json", "stf_a"): ["Alice", "{number_a}"],
 }
 
 

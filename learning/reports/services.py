@@ -1,9 +1,8 @@
-"""Institution reports: per-path figures and the PARS credit export, computed
-in the database in a fixed number of queries."""
+"""Institution reports: per-path figures, computed in the database in a fixed
+number of queries. Credit is reported to PARS in batches (learning.reporting)."""
 
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from cms import spreadsheets
-from cms.credits import CREDIT_NAME, format_credits
+from cms.credits import format_credits
 from learning.models import (
     Certificate,
     CertificateKind,
@@ -21,18 +20,6 @@ from learning.models import (
     LearningPathPage,
     TestAttempt,
 )
-
-PARS_COLUMNS = [
-    "learner_name",
-    "completion_date",
-    "credits",
-    "credit_type",
-    "board_id",
-    "birth_month",
-    "birth_day",
-    "activity",
-    "certificate_number",
-]
 
 
 def paths_for(user: User) -> QuerySet[LearningPathPage]:
@@ -161,42 +148,6 @@ def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
             item["answers"] = [v["how"] for v in changes[qid] if v.get("how")]
         summary.append(item)
     return {"responses": len(responses), "questions": summary}
-
-
-def pars_rows(user: User, path: LearningPathPage | None = None) -> Iterator[dict[str, Any]]:
-    # Learner-level credit data is AMA PRA credit: certificates of
-    # participation award none, so they are not reported as credit.
-    certificates = Certificate.objects.visible_to_staff(user).filter(
-        status=CertificateStatus.VALID, kind=CertificateKind.AMA_PRA
-    )
-    if path is not None:
-        certificates = certificates.filter(path=path)
-    certificates = certificates.select_related("user__learner_profile").order_by(
-        "completion_date", "pk"
-    )
-    for c in certificates:
-        profile = getattr(c.user, "learner_profile", None)
-        consented = profile if profile is not None and profile.pars_consent else None
-        yield {
-            "learner_name": c.learner_name,
-            "completion_date": c.completion_date.isoformat(),
-            "credits": format_credits(c.credits),
-            "credit_type": CREDIT_NAME,
-            "board_id": consented.board_id if consented else "",
-            "birth_month": consented.birth_month or "" if consented else "",
-            "birth_day": consented.birth_day or "" if consented else "",
-            "activity": c.activity_title,
-            "certificate_number": c.number,
-        }
-
-
-def pars_csv(user: User, path: LearningPathPage | None = None) -> str:
-    buffer = io.StringIO()
-    writer = spreadsheets.dict_writer(buffer, PARS_COLUMNS)
-    writer.writeheader()
-    for row in pars_rows(user, path):
-        writer.writerow(row)
-    return buffer.getvalue()
 
 
 SUMMARY_COLUMNS = [

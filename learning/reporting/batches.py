@@ -1,0 +1,138 @@
+"""Report batches: what changed since the last batch to one body, and
+making the next batch.
+
+The body's "currently reported" state of a certificate is the action of its
+last row in that body's batches. The next batch adds what is reportable and
+not currently added, and deletes what is currently added and has since been
+revoked or superseded (a reissue: delete the old, add the new). A consent
+withdrawn later stops future reporting but deletes nothing already sent.
+
+Rows with a problem are left out; the batch is made with the good rows (the
+office reports what it can now and fixes the rest, which the batch page and
+the next validation page list). A ``delete`` repeats the values of the row
+that added the certificate, so PARS can match it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+
+from cms.models import Institution
+from learning.models import (
+    Certificate,
+    CertificateStatus,
+    ReportAction,
+    ReportBatch,
+    ReportedCompletion,
+)
+
+from .eligibility import Candidate, candidates, reported_state
+from .validation import Findings, Problem, check
+
+
+class BatchRefused(Exception):
+    """Why no batch was made, in words for the CME office."""
+
+
+@dataclass
+class PlannedRow:
+    certificate: Certificate
+    action: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Preview:
+    institution: Institution
+    body: str
+    adds: list[PlannedRow] = field(default_factory=list)
+    deletes: list[PlannedRow] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
+    excluded: list[Candidate] = field(default_factory=list)  # rows held back by a problem
+
+    @property
+    def rows(self) -> list[PlannedRow]:
+        return self.deletes + self.adds
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.findings.problems
+
+    @property
+    def left_out(self) -> list[Candidate]:
+        return self.findings.left_out
+
+
+def preview(institution: Institution, body: str) -> Preview:
+    """The rows the next batch to ``body`` would hold, and every problem."""
+    state = reported_state(institution, body)
+    added = state.currently_added()
+    found = candidates(institution, body, state)
+    result = Preview(institution, body)
+    new = {
+        c.certificate.pk
+        for c in found
+        if c.certificate.status == CertificateStatus.VALID and c.certificate.pk not in added
+    }
+    result.findings = check(institution, body, found, new_only=new)
+    for candidate in found:
+        certificate = candidate.certificate
+        if certificate.pk in added and certificate.status != CertificateStatus.VALID:
+            result.deletes.append(
+                PlannedRow(certificate, ReportAction.DELETE, state.added_values[certificate.pk])
+            )
+        elif certificate.pk in new:
+            if certificate.pk not in result.findings.blocked:
+                result.adds.append(PlannedRow(certificate, ReportAction.ADD, candidate.values))
+            elif candidate.consented:
+                result.excluded.append(candidate)
+    return result
+
+
+def create_batch(institution: Institution, body: str, actor: User) -> ReportBatch:
+    """Make the next batch to ``body``, or raise :class:`BatchRefused`.
+
+    One transaction holding a row lock on the institution: two staff members
+    making a batch at once get two batches with different rows, never the
+    same completion twice, and consecutive numbers."""
+    with transaction.atomic():
+        locked = Institution.objects.select_for_update().get(pk=institution.pk)
+        if not locked.accme_provider_id:
+            raise BatchRefused(
+                f"{locked.name} has no ACCME provider ID: add it to the institution first."
+            )
+        plan = preview(locked, body)
+        if not plan.rows:
+            if plan.excluded:
+                raise BatchRefused(
+                    "Nothing can be reported yet: every new completion has a problem to fix "
+                    "first (listed below)."
+                )
+            raise BatchRefused(
+                "Nothing to report: every completion is already reported, and nothing "
+                "reported has been revoked or reissued since the last batch."
+            )
+        last = ReportBatch.objects.filter(institution=locked, body=body).aggregate(
+            last=Max("number")
+        )["last"]
+        batch = ReportBatch.objects.create(
+            institution=locked,
+            body=body,
+            number=(last or 0) + 1,
+            created_by=actor,
+            provider_id=locked.accme_provider_id,
+        )
+        ReportedCompletion.objects.bulk_create(
+            ReportedCompletion(
+                batch=batch, certificate=row.certificate, action=row.action, data=row.data
+            )
+            for row in plan.rows
+        )
+    return batch
+
+
+def batch_rows(batch: ReportBatch) -> list[ReportedCompletion]:
+    return list(batch.rows.order_by("pk"))

@@ -1,0 +1,108 @@
+"""A batch as ACCME's JSON learner report (``ACCMELearnerReports``, the draft
+schema v0_4/v0_5 of 2025: schema/accme-learner-reports.schema.json).
+
+Written from the values stored on the batch's rows. Two choices the draft
+leaves open, documented in docs/credit-reporting.md:
+
+- BirthDate: the draft asks for YYYY-MM-DD but PARS collects only month and
+  day, so the year is the placeholder ``1900``.
+- CompletedDateTime: the certificate's completion date with the time of the
+  claim (or of issue), in UTC, marked ``Z``.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from learning.models import ReportBatch
+
+from .batches import batch_rows
+from .eligibility import CME_CERTIFICATION, is_board
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "accme-learner-reports.schema.json"
+BIRTH_YEAR_PLACEHOLDER = "1900"
+
+
+def _amount(text: str) -> int | float:
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def birth_date(mmdd: str) -> str:
+    month, _, day = mmdd.partition("/")
+    return f"{BIRTH_YEAR_PLACEHOLDER}-{month}-{day}"
+
+
+def _credit_certificates(data: dict[str, Any], board: bool) -> list[dict[str, Any]]:
+    credit_id = f"ccid:{data['provider_id']}:{data['certificate_number']}"
+    if not board:
+        return [
+            {
+                "UniqueID": [
+                    {"value": i["value"], "domain": i["domain"]} for i in data["identifiers"]
+                ],
+                "CreditReceived": {
+                    "activityCertification": CME_CERTIFICATION,
+                    "creditUnit": "Point",
+                    "numberOfCredits": _amount(data["credits"]),
+                },
+                "CreditID": credit_id,
+            }
+        ]
+    return [
+        {
+            "UniqueID": [{"value": data["board_id"], "domain": data["board"]}],
+            "CreditReceived": {
+                "activityCertification": kind["label"],
+                "creditUnit": "Point",
+                "numberOfCredits": _amount(kind["points"]),
+            },
+            "CreditID": credit_id,
+        }
+        for kind in data["credit_types"]
+    ]
+
+
+def activity_report(action: str, data: dict[str, Any], board: bool) -> dict[str, Any]:
+    return {
+        "ReportingOrganization": data["provider_name"],
+        "Member": {
+            "Name": {"GivenName": data["first_name"], "FamilyName": data["last_name"]},
+            "PersonalInfo": {"BirthDate": birth_date(data["birth_date"])},
+        },
+        "Activity": {
+            "ProviderOrganization": data["provider_id"],
+            "Module": {
+                "ModuleName": {"value": data["activity_title"], "moduleID": data["activity_id"]},
+                "Status": "Completed",
+                "CompletedDateTime": f"{data['completion_date']}T{data['completion_time']}Z",
+                "CreditCertificate": _credit_certificates(data, board),
+            },
+        },
+        "XtensibleInfo": {"ProviderID": data["provider_id"], "LearnerRecordAction": action},
+    }
+
+
+def learners_document(batch: ReportBatch) -> dict[str, Any]:
+    board = is_board(batch.body)
+    created = batch.created_at.astimezone(datetime.UTC)
+    return {
+        "ACCMELearnerReports": {
+            "ActivityReports": {
+                "DateTimeCreated": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "ActivityReport": [
+                    activity_report(row.action, row.data, board) for row in batch_rows(batch)
+                ],
+            }
+        }
+    }
+
+
+def learners_json(batch: ReportBatch) -> bytes:
+    return json.dumps(learners_document(batch), indent=2, ensure_ascii=False).encode()
+
+
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text())
