@@ -136,9 +136,20 @@ def demo_evaluation(path: LearningPathPage) -> dict[str, Any]:
     return answers
 
 
+def run_through(user: Any, path: LearningPathPage, moc_boards: tuple[str, ...] = ()) -> None:
+    """Every step, a passing post-test, the evaluation and a claim for the
+    path's full credit (which issues the certificate)."""
+    services.enrol(user, path)
+    for step in progress.path_steps(path):
+        services.complete_step(user, path, step.guide_id)
+    services.submit_attempt(user, path, correct_answers(path))
+    services.submit_evaluation(user, path, demo_evaluation(path))
+    services.claim_credit(user, path, path.max_credits, attested=True, moc_boards=moc_boards)
+
+
 def seed_learner(paths: dict[str, LearningPathPage], stdout: Say) -> None:
     doctor = get_user_model().objects.get(username="doctor")
-    LearnerProfile.objects.get_or_create(
+    profile, created = LearnerProfile.objects.get_or_create(
         user=doctor,
         defaults={
             "full_name": "Maya R. Chen",
@@ -148,14 +159,13 @@ def seed_learner(paths: dict[str, LearningPathPage], stdout: Say) -> None:
             "time_zone": "America/Chicago",
         },
     )
+    if created:
+        reporting.give_identity(profile, reporting.DOCTOR_IDENTITY)
     completed = paths.get(DOCTOR_COMPLETED)
     if completed is not None:
-        services.enrol(doctor, completed)
-        for step in progress.path_steps(completed):
-            services.complete_step(doctor, completed, step.guide_id)
-        services.submit_attempt(doctor, completed, correct_answers(completed))
-        services.submit_evaluation(doctor, completed, demo_evaluation(completed))
-        services.claim_credit(doctor, completed, completed.max_credits, attested=True)
+        # She reports to ABIM for MOC: the path is registered for it.
+        run_through(doctor, completed, moc_boards=("ABIM",))
+        reporting.seed_learners(completed, run_through, stdout)
     in_progress = paths.get(DOCTOR_IN_PROGRESS)
     if in_progress is not None:
         services.enrol(doctor, in_progress)
