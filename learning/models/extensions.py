@@ -21,9 +21,7 @@ class ClaimExtension(models.Model):
 
     class Meta:
         ordering = ["-granted_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason")
-        ]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason")]
 
     def __str__(self) -> str:
         return f"Claim extension for {self.enrolment} until {self.until}"

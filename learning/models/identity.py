@@ -81,9 +81,7 @@ class ReportingConsent(models.Model):
     """One consent, from when it was given until it is withdrawn. A new
     consent after a withdrawal is a new record: the history stays."""
 
-    profile = models.ForeignKey(
-        LearnerProfile, on_delete=models.CASCADE, related_name="consents"
-    )
+    profile = models.ForeignKey(LearnerProfile, on_delete=models.CASCADE, related_name="consents")
     scope = models.CharField(max_length=10, choices=ConsentScope.choices)
     body = models.CharField(
         max_length=10, blank=True, help_text="The board or state code; blank for PARS."

@@ -140,9 +140,7 @@ class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
     measures_competence = models.BooleanField("learner competence", default=True)
     measures_performance = models.BooleanField("learner performance", default=False)
     measures_patient_health = models.BooleanField("patient health", default=False)
-    measures_community_health = models.BooleanField(
-        "community or population health", default=False
-    )
+    measures_community_health = models.BooleanField("community or population health", default=False)
     pass_mark = models.PositiveSmallIntegerField(
         "pass mark (%)",
         default=70,

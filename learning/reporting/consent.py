@@ -13,7 +13,9 @@ from learning.models import LearnerProfile, ReportingConsent
 
 
 def has_consent(profile: LearnerProfile, scope: str, body: str = "") -> bool:
-    return ReportingConsent.objects.active().filter(profile=profile, scope=scope, body=body).exists()
+    return (
+        ReportingConsent.objects.active().filter(profile=profile, scope=scope, body=body).exists()
+    )
 
 
 def set_consent(
