@@ -212,4 +212,4 @@ def delete_external_files(user: User) -> int:
 
 def file_name(field: FieldFile) -> str:
     """The name the learner sees (the last part of the stored path)."""
-    return field.name.rsplit("/", 1)[-1] if field else ""
+    return (field.name or "").rsplit("/", 1)[-1] if field else ""

@@ -3,7 +3,7 @@ licences, certifying boards with their IDs, and the consents, each with the
 words the learner agrees to. The forms parse; consent.set_consent records."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -43,22 +43,26 @@ class LicenceForm(forms.ModelForm):
     def __init__(self, *args: Any, profile: LearnerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.profile = profile
-        self.fields["state"].choices = [("", "Choose a state"), *UsState.choices]
+        cast(forms.ChoiceField, self.fields["state"]).choices = [
+            ("", "Choose a state"),
+            *UsState.choices,
+        ]
         if self.instance.pk:
             self.fields["state"].disabled = True  # a change of state is a new licence
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().upper()
 
-    def validate_unique(self) -> None:
-        try:
-            super().validate_unique()
-        except forms.ValidationError:
-            self._update_errors(
-                forms.ValidationError(
-                    {"state": "You already listed a licence in this state: change its number."}
-                )
+    def clean(self) -> dict[str, Any]:
+        # The (profile, state) constraint is not checked by the form: the
+        # profile is not one of its fields.
+        data = super().clean() or {}
+        state = data.get("state")
+        if not self.instance.pk and state and self.instance.profile.licences.filter(state=state):
+            self.add_error(
+                "state", "You already listed a licence in this state: change its number."
             )
+        return data
 
 
 class BoardForm(forms.ModelForm):
@@ -69,22 +73,22 @@ class BoardForm(forms.ModelForm):
     def __init__(self, *args: Any, profile: LearnerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.profile = profile
-        self.fields["board"].choices = [("", "Choose a board"), *Board.choices]
+        cast(forms.ChoiceField, self.fields["board"]).choices = [
+            ("", "Choose a board"),
+            *Board.choices,
+        ]
         if self.instance.pk:
             self.fields["board"].disabled = True
 
     def clean_board_id(self) -> str:
         return self.cleaned_data["board_id"].strip().replace(" ", "")
 
-    def validate_unique(self) -> None:
-        try:
-            super().validate_unique()
-        except forms.ValidationError:
-            self._update_errors(
-                forms.ValidationError(
-                    {"board": "You already listed this board: change its ID instead."}
-                )
-            )
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        board = data.get("board")
+        if not self.instance.pk and board and self.instance.profile.boards.filter(board=board):
+            self.add_error("board", "You already listed this board: change its ID instead.")
+        return data
 
 
 @dataclass(frozen=True)
