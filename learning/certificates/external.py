@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -80,6 +81,26 @@ def check_certificate_upload(file: UploadedFile) -> None:
         raise forms.ValidationError(UPLOAD_REFUSED)
 
 
+class _StoredCertificate:
+    """The current file as the upload widget shows it: its name, linked to
+    the owner's download view (the storage URL under /media/ is never served)."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateInput(forms.ClearableFileInput):
+    download_url = ""
+
+    def format_value(self, value: Any) -> Any:
+        if self.is_initial(value):
+            return _StoredCertificate(file_name(value), self.download_url)
+        return super().format_value(value)
+
+
 class ExternalCreditForm(forms.ModelForm):
     class Meta:
         model = ExternalCredit
@@ -87,13 +108,19 @@ class ExternalCreditForm(forms.ModelForm):
         widgets = {
             "completed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "amount": forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "1000"}),
-            "certificate": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
+            "certificate": CertificateInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
         }
         help_texts = {
             "certificate": "Optional. A PDF, or a JPEG, PNG or WebP image, at most 10 MB. "
             "Only you can download it.",
             "amount": "As the certificate states it, e.g. 1.5.",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["certificate"].widget
+        if self.instance.pk and isinstance(widget, CertificateInput):
+            widget.download_url = reverse("external_credit_certificate", args=[self.instance.pk])
 
     def clean_provider(self) -> str:
         return clean_printed_text(normalise(self.cleaned_data["provider"]))

@@ -122,6 +122,9 @@ def test_edit_replacing_the_file_and_delete_remove_the_files(
     add(client, certificate=SimpleUploadedFile("a.pdf", pdf_bytes(), "application/pdf"))
     credit = ExternalCredit.objects.get(user=signed_in)
     first = credit.certificate.name
+    edit_page = client.get(f"/me/transcript/external/{credit.pk}/edit/").content.decode()
+    assert f'href="/me/transcript/external/{credit.pk}/certificate/"' in edit_page
+    assert "/media/" not in edit_page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/me/transcript/external/{credit.pk}/edit/",
