@@ -5,7 +5,8 @@ Roles (columns): anonymous, doctor A and B, mentor A and B, CME reviewer,
 institution staff of A and of B, superuser. URLs (rows): the public pages, the
 learning-path routes, the learner's /me/ pages and downloads, certificate
 verification, and every admin view a role might try (pages, snippets, learner
-records, certificate actions, CME reports and their CSV export, PARS report
+records, certificate actions, the learner's reporting identity, credit from
+elsewhere and licence cycles, CME reports and their CSV export, PARS report
 batches with their files and the activity export,
 Wagtail's own settings, users, workflows, reports, images and documents,
 disclosures and the CME reviewer's relevance and mitigation screens).
@@ -23,7 +24,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 126 URLs = 1134 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 139 URLs = 1251 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -175,6 +176,7 @@ def _build_world():
         "creditclaim_b": record(CreditClaim, enrolment__user=doctor_b),
         "certificateevent_a": record(CertificateEvent, certificate=cert_a),
         "cert_a_file": cert_a.pdf.name,
+        **_learner_side_world(doctor_b),
     }
     users = {
         "anon": None,
@@ -235,6 +237,46 @@ def _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a,
     return found
 
 
+def _learner_side_world(doctor_b):
+    """Doctor B's licence, board, credit from elsewhere (with a PDF) and
+    licence cycle: rows only B may touch (helper L's block)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from learning.models import BoardCertification, ExternalCredit, LicenceCycle, StateLicence
+
+    profile_b = doctor_b.learner_profile
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    external_b = ExternalCredit.objects.create(
+        user=doctor_b,
+        provider="Elsewhere CME",
+        activity="Bob's outside course",
+        completed_on=datetime.date(2026, 1, 5),
+        credit_type="ama_1",
+        amount=1,
+        certificate=ContentFile(pdf.getvalue(), name="bob-certificate.pdf"),
+    )
+    return {
+        "lic_b": StateLicence.objects.create(profile=profile_b, state="NY", number="123").pk,
+        "board_b": BoardCertification.objects.create(
+            profile=profile_b, board="ABIM", board_id="123456"
+        ).pk,
+        "ext_b": external_b.pk,
+        "ext_b_file": external_b.certificate.name,
+        "cycle_b": LicenceCycle.objects.create(
+            user=doctor_b,
+            name="Bob's licence",
+            credits_required=50,
+            years=2,
+            starts_on=datetime.date(2025, 1, 1),
+        ).pk,
+    }
+
+
 # ---------------------------------------------------------------------------
 # The URLs (rows). ``{name}`` is filled from world.ids.
 
@@ -288,6 +330,26 @@ ROWS = {
     "me_privacy_export": Row("/me/privacy/export.json"),
     "me_privacy_delete": Row("/me/privacy/delete/"),
     "mfa": Row("/accounts/2fa/"),
+    # Reporting identity, credit from elsewhere, licence cycles (learner side).
+    "me_reporting": Row("/me/profile/reporting/"),
+    "rep_lic_b_remove": Row(
+        "/me/profile/reporting/", "post", (("action", "licence-remove"), ("id", "{lic_b}"))
+    ),
+    "rep_board_b_change": Row(
+        "/me/profile/reporting/",
+        "post",
+        (("action", "board-change"), ("id", "{board_b}"), ("board-{board_b}-board_id", "654321")),
+    ),
+    "ext_add": Row("/me/transcript/external/add/"),
+    "ext_edit_b": Row("/me/transcript/external/{ext_b}/edit/"),
+    "ext_delete_b": Row("/me/transcript/external/{ext_b}/delete/"),
+    "ext_delete_b_post": Row("/me/transcript/external/{ext_b}/delete/", "post"),
+    "ext_cert_b": Row("/me/transcript/external/{ext_b}/certificate/"),
+    "ext_media_b": Row("/media/{ext_b_file}"),
+    "cycle_add": Row("/me/transcript/cycles/add/"),
+    "cycle_edit_b": Row("/me/transcript/cycles/{cycle_b}/edit/"),
+    "cycle_delete_b": Row("/me/transcript/cycles/{cycle_b}/delete/"),
+    "cycle_delete_b_post": Row("/me/transcript/cycles/{cycle_b}/delete/", "post"),
     # Wagtail admin: home, pages.
     "admin": Row("/admin/"),
     "admin_account": Row("/admin/account/"),
@@ -457,6 +519,7 @@ ROWS = {
 #   discB   302 to mentor B's disclosure history (after signing a new one)
 #   decC    302 to guide C's relevance screen, at the decision just recorded
 #   batch   302 to the PARS report batches (after "ask the learner")
+#   rep     302 to /me/profile/reporting/     trans  302 to /me/transcript/
 
 EXPECTED_TABLE = """
 row                      anon  doc_a doc_b men_a men_b rev   stf_a stf_b su
@@ -496,6 +559,19 @@ me_privacy               login 200   200   200   200   200   200   200   200
 me_privacy_export        login 200   200   200   200   200   200   200   200
 me_privacy_delete        login 200   200   200   200   200   200   200   200
 mfa                      login 200   200   200   200   200   200   200   200
+me_reporting             login 200   200   200   200   200   200   200   200
+rep_lic_b_remove         login 404   rep   404   404   404   404   404   404
+rep_board_b_change       login 404   rep   404   404   404   404   404   404
+ext_add                  login 200   200   200   200   200   200   200   200
+ext_edit_b               login 404   200   404   404   404   404   404   404
+ext_delete_b             login 404   200   404   404   404   404   404   404
+ext_delete_b_post        login 404   trans 404   404   404   404   404   404
+ext_cert_b               login 404   200   404   404   404   404   404   404
+ext_media_b              404   404   404   404   404   404   404   404   404
+cycle_add                login 200   200   200   200   200   200   200   200
+cycle_edit_b             login 404   200   404   404   404   404   404   404
+cycle_delete_b           login 404   200   404   404   404   404   404   404
+cycle_delete_b_post      login 404   trans 404   404   404   404   404   404
 admin                    login me    me    200   200   200   200   200   200
 admin_account            login me    me    200   200   200   200   200   200
 explorer                 login me    me    xhome xhome xhome xpaths xpaths 200
@@ -617,13 +693,16 @@ REDIRECTS = {
     "discB": "/admin/cme/people/{mentor_b}/",
     "decC": "/admin/cme/content/{guide_c}/#d-{guide_c}-{rel_c}",
     "batch": "/admin/cme-reports/batches/",
+    "rep": "/me/profile/reporting/",
+    "trans": "/me/transcript/",
 }
 
 # Strings a role's 200 answer must contain: proof that the "must not contain"
 # checks look at pages that do show learner data to those entitled to it.
 MUST_SHOW = {
     ("me_transcript", "doc_a"): ["{number_a}"],
-    ("me_transcript", "doc_b"): ["{number_b}"],
+    ("me_transcript", "doc_b"): ["{number_b}", "Bob&#x27;s outside course"],
+    ("ext_edit_b", "doc_b"): ["Elsewhere CME"],
     ("certificate_list", "stf_a"): ["Alice Able"],
     ("certificate_list", "stf_b"): ["Bob Baker"],
     ("certificate_list", "su"): ["Alice Able", "Bob Baker"],

@@ -1,5 +1,7 @@
 """A learner's transcript: their valid certificates, each labelled with its
-kind, with AMA PRA credits and participation hours totalled separately per year."""
+kind, with AMA PRA credits and participation hours totalled separately per year;
+then the credit they recorded from elsewhere, totals per credit type and where
+they stand in each licence cycle (learning.certificates.cycles)."""
 
 import io
 from collections import defaultdict
@@ -9,13 +11,23 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 import weasyprint
 
 from cms import spreadsheets
 from cms.credits import credit_name, format_credits
-from learning.models import Certificate, CertificateKind, CertificateStatus, LearnerProfile
+from learning.models import (
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    ExternalCredit,
+    LearnerProfile,
+    LicenceCycle,
+)
 
+from .cycles import cycle_status, entries, totals_by_type
+from .external import file_name
 from .kinds import hours_text, is_participation
 from .moc import summary as moc_summary
 from .rendering import _fonts
@@ -32,6 +44,16 @@ CSV_COLUMNS = [
     "participation_hours",
     "verification_code",
     "moc_points",
+]
+# After the certificates, a blank line, then this section: credit the learner
+# recorded themselves, never mixed into Curbside's certificate rows.
+EXTERNAL_CSV_COLUMNS = [
+    "external_credit_provider",
+    "activity",
+    "completion_date",
+    "credit_type",
+    "amount",
+    "certificate_file",
 ]
 CREDIT_TYPE = credit_name()  # plain text with ™: "AMA PRA Category 1 Credit™"
 KIND_LABELS = {
@@ -75,6 +97,7 @@ class Year:
 
 
 def transcript(user: User) -> dict[str, Any]:
+    profile = LearnerProfile.objects.filter(user=user).first()
     certificates = list(
         Certificate.objects.filter(user=user, status=CertificateStatus.VALID)
         .order_by("-completion_date", "-pk")
@@ -90,11 +113,22 @@ def transcript(user: User) -> dict[str, Any]:
         for year, items in sorted(by_year.items(), reverse=True)
     ]
     totals = Totals.of(certificates)
+    external = list(ExternalCredit.objects.filter(user=user))
+    for credit in external:
+        setattr(credit, "file_name", file_name(credit.certificate))  # noqa: B010  (for templates)
+    credit_entries = entries(certificates, external)
+    today = timezone.localdate(timezone=profile.zone if profile else None)
     return {
         "years": years,
         "totals": totals,
         "total": totals.credits,
-        "profile": LearnerProfile.objects.filter(user=user).first(),
+        "profile": profile,
+        "external": external,
+        "type_totals": totals_by_type(credit_entries),
+        "cycles": [
+            cycle_status(cycle, credit_entries, today)
+            for cycle in LicenceCycle.objects.filter(user=user)
+        ],
     }
 
 
@@ -102,7 +136,8 @@ def transcript_csv(user: User) -> str:
     buffer = io.StringIO()
     writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for year in transcript(user)["years"]:
+    data = transcript(user)
+    for year in data["years"]:
         for c in year.certificates:
             amount = format_credits(c.credits)
             writer.writerow(
@@ -118,6 +153,20 @@ def transcript_csv(user: User) -> str:
                     amount if c.participation else "",
                     c.verification_code,
                     "; ".join(moc_summary(m) for m in c.moc.all()),
+                ]
+            )
+    if data["external"]:
+        writer.writerow([])
+        writer.writerow(EXTERNAL_CSV_COLUMNS)
+        for e in data["external"]:
+            writer.writerow(
+                [
+                    e.provider,
+                    e.activity,
+                    e.completed_on.isoformat(),
+                    e.get_credit_type_display(),
+                    format_credits(e.amount),
+                    e.file_name,
                 ]
             )
     return buffer.getvalue()

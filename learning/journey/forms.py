@@ -18,6 +18,18 @@ FIELD_PREFIX = "q-"
 MAX_CHOICE_DIGITS = 6
 
 
+def suggested_names(profile: LearnerProfile) -> dict[str, str]:
+    """A first and last name guessed from the printed name, offered as the
+    form's initial values while both are blank: never stored until the
+    learner saves the form (PARS matches the names their boards hold)."""
+    if profile.first_name or profile.last_name:
+        return {}
+    words = normalise(profile.full_name or "").split()
+    if len(words) < 2:
+        return {}
+    return {"first_name": words[0], "last_name": words[-1]}
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = LearnerProfile
@@ -48,6 +60,16 @@ class ProfileForm(forms.ModelForm):
             field.min_value, field.max_value = 1, highest
             field.validators += [MinValueValidator(1), MaxValueValidator(highest)]
             field.widget.attrs.update(min=1, max=highest)
+        if not self.is_bound:
+            self.initial.update(suggested_names(self.instance))
+
+    def clean_first_name(self) -> str:
+        name = normalise(self.cleaned_data["first_name"])
+        return clean_person_name(name) if name else ""
+
+    def clean_last_name(self) -> str:
+        name = normalise(self.cleaned_data["last_name"])
+        return clean_person_name(name) if name else ""
 
     def clean_full_name(self) -> str:
         name = normalise(self.cleaned_data["full_name"])

@@ -20,13 +20,16 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from learning.certificates.external import delete_external_files
 from learning.exceptions import JourneyError
 from learning.models import (
     AccountDeletion,
     CreditClaim,
     Enrolment,
     EvaluationResponse,
+    ExternalCredit,
     LearnerProfile,
+    LicenceCycle,
     StepCompletion,
     TestAttempt,
 )
@@ -97,7 +100,12 @@ def _carry_out(user: User, plan: DeletionPlan) -> bool:
     EvaluationResponse.objects.filter(enrolment__user=user).delete()
     CreditClaim.objects.filter(enrolment__user=user).exclude(pk__in=plan.kept_claim_ids).delete()
     Enrolment.objects.filter(user=user).exclude(pk__in=plan.kept_enrolment_ids).delete()
+    # The profile takes its licences, boards and consents with it.
     LearnerProfile.objects.filter(user=user).delete()
+    # Uploaded certificates: the files go once this transaction commits.
+    delete_external_files(user)
+    ExternalCredit.objects.filter(user=user).delete()
+    LicenceCycle.objects.filter(user=user).delete()
     _delete_sessions(user)
     removed = False
     if plan.removes_user:

@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from learning.certificates.external import file_name
 from learning.certificates.rendering import verification_url
 from learning.models import (
     Certificate,
@@ -16,8 +17,10 @@ from learning.models import (
     CreditClaim,
     Enrolment,
     EvaluationResponse,
+    ExternalCredit,
     LearnerProfile,
     LearningPathPage,
+    LicenceCycle,
     StepCompletion,
     TestAttempt,
 )
@@ -50,6 +53,8 @@ def _profile(profile: LearnerProfile | None) -> dict[str, Any] | None:
         return None
     return {
         "full_name": profile.full_name,
+        "first_name": profile.first_name,
+        "last_name": profile.last_name,
         "credentials": profile.credentials,
         "degree": profile.degree,
         "degree_display": profile.get_degree_display() if profile.degree else "",
@@ -57,11 +62,57 @@ def _profile(profile: LearnerProfile | None) -> dict[str, Any] | None:
         "specialty": profile.specialty,
         "npi": profile.npi,
         "time_zone": profile.time_zone,
-        "board_id": profile.board_id,
+        "legacy_board_id": profile.legacy_board_id,
         "birth_month": profile.birth_month,
         "birth_day": profile.birth_day,
-        "pars_consent": profile.pars_consent,
         "updated_at": profile.updated_at,
+        "state_licences": [
+            {"state": lic.state, "number": lic.number, "added_at": lic.added_at}
+            for lic in profile.licences.all()
+        ],
+        "certifying_boards": [
+            {"board": b.board, "board_id": b.board_id, "added_at": b.added_at}
+            for b in profile.boards.all()
+        ],
+        # Every consent ever given, with when it was given and withdrawn.
+        "reporting_consents": [
+            {
+                "scope": c.scope,
+                "body": c.body,
+                "given_at": c.given_at,
+                "withdrawn_at": c.withdrawn_at,
+            }
+            for c in profile.consents.order_by("given_at", "pk")
+        ],
+    }
+
+
+def _external(user: User) -> dict[str, Any]:
+    """Credit from elsewhere (the certificate's file name, never its bytes)
+    and licence cycles."""
+    return {
+        "external_credit": [
+            {
+                "provider": e.provider,
+                "activity": e.activity,
+                "completed_on": e.completed_on,
+                "credit_type": e.credit_type,
+                "amount": e.amount,
+                "certificate_file": file_name(e.certificate) or None,
+                "added_at": e.added_at,
+            }
+            for e in ExternalCredit.objects.filter(user=user).order_by("completed_on", "pk")
+        ],
+        "licence_cycles": [
+            {
+                "name": c.name,
+                "credits_required": c.credits_required,
+                "years": c.years,
+                "starts_on": c.starts_on,
+                "counts": c.counts,
+            }
+            for c in LicenceCycle.objects.filter(user=user).order_by("pk")
+        ],
     }
 
 
@@ -228,6 +279,7 @@ def export_data(user: User) -> dict[str, Any]:
             for c in CreditClaim.objects.filter(enrolment__user=user).order_by("pk")
         ],
         "certificates": [_certificate(c, events, numbers) for c in certificates],
+        **_external(user),
         "security": _security(user),
         "admin_preferences": _admin_preferences(user),
     }

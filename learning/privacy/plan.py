@@ -20,7 +20,9 @@ from learning.models import (
     CreditClaim,
     Enrolment,
     EvaluationResponse,
+    ExternalCredit,
     LearnerProfile,
+    LicenceCycle,
     StepCompletion,
     TestAttempt,
 )
@@ -91,6 +93,14 @@ class DeletionPlan:
     evaluation_responses: int
     credit_claims: int
     kept: tuple[KeptClaim, ...]
+    # For reporting (on the profile) and from elsewhere (on the account):
+    # all deleted, the uploaded certificate files too.
+    licences: int = 0
+    boards: int = 0
+    consents: int = 0
+    external_credits: int = 0
+    external_files: int = 0
+    licence_cycles: int = 0
 
     @property
     def certificates(self) -> list[Certificate]:
@@ -162,10 +172,12 @@ def _kept_claims(user: User) -> tuple[KeptClaim, ...]:
 def plan_deletion(user: User) -> DeletionPlan:
     """The deletion plan of ``user``'s account as the database holds it now."""
     emails = email_addresses(user)
+    profile = LearnerProfile.objects.filter(user=user).first()
+    external = ExternalCredit.objects.filter(user=user)
     return DeletionPlan(
         refusal=deletion_refusal(user),
         confirmation_kind=confirmation_kind(user),
-        profile=LearnerProfile.objects.filter(user=user).first(),
+        profile=profile,
         email_addresses=emails.count() if emails is not None else 0,
         enrolments=Enrolment.objects.filter(user=user).count(),
         step_completions=StepCompletion.objects.filter(enrolment__user=user).count(),
@@ -173,4 +185,10 @@ def plan_deletion(user: User) -> DeletionPlan:
         evaluation_responses=EvaluationResponse.objects.filter(enrolment__user=user).count(),
         credit_claims=CreditClaim.objects.filter(enrolment__user=user).count(),
         kept=_kept_claims(user),
+        licences=profile.licences.count() if profile else 0,
+        boards=profile.boards.count() if profile else 0,
+        consents=profile.consents.count() if profile else 0,
+        external_credits=external.count(),
+        external_files=external.exclude(certificate="").count(),
+        licence_cycles=LicenceCycle.objects.filter(user=user).count(),
     )

@@ -29,6 +29,9 @@ from learning.models import Degree, LearnerProfile
 
 class LearnerProfileFactory(DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Learner Number{n}")
+    # As the learner would split their printed name for PARS.
+    first_name = factory.LazyAttribute(lambda p: p.full_name.split()[0])
+    last_name = factory.LazyAttribute(lambda p: p.full_name.split()[-1])
     credentials = "MD"
     # The profession the credentials name (an MD unless they name another).
     degree = factory.LazyAttribute(

@@ -144,10 +144,10 @@ profile_fields = st.fixed_dictionaries(
             st.just(""), valid_npi, st.text(alphabet="0123456789 ", max_size=14), nasty
         ),
         "time_zone": st.one_of(st.sampled_from(TIME_ZONES), nasty),
-        "board_id": st.one_of(st.just(""), st.just("ABIM-123456"), nasty),
+        "first_name": st.one_of(st.just(""), st.just("Maya"), nasty),
+        "last_name": st.one_of(st.just(""), st.just("Chen"), nasty),
         "birth_month": st.one_of(st.just(""), st.integers(-3, 40).map(str), nasty),
         "birth_day": st.one_of(st.just(""), st.integers(-3, 40).map(str), nasty),
-        "pars_consent": st.one_of(st.sampled_from(["", "on", "true", "false", "0"]), nasty),
     },
     optional={"unknown-key": form_value, "user": st.just("1"), "id": number_text},
 )
@@ -166,6 +166,8 @@ def check_profile_post(client, user, data):
         assert after.npi == data["npi"].strip().replace(" ", "")
         assert after.time_zone == data["time_zone"]
         assert after.credentials == normalise(data["credentials"])
+        assert after.first_name == normalise(data["first_name"])
+        assert after.last_name == normalise(data["last_name"])
         assert after.user_id == user.pk
         if data["birth_month"].strip():
             assert after.birth_month == int(data["birth_month"])
@@ -198,11 +200,11 @@ def test_first_profile_never_fails_and_writes_all_or_nothing(client, rollback, d
     npi=st.one_of(st.just(""), valid_npi),
     time_zone=st.sampled_from(TIME_ZONES),
     birthday=st.one_of(st.none(), st.dates()),
-    consent=st.booleans(),
-    board_id=st.from_regex(r"[A-Z0-9\-]{0,40}", fullmatch=True),
+    first_name=st.sampled_from(["", "Maya", "José"]),
+    last_name=st.sampled_from(["", "Chen", "O'Neil-Smith"]),
 )
 def test_valid_profiles_round_trip(
-    client, rollback, learner, npi, time_zone, birthday, consent, board_id
+    client, rollback, learner, npi, time_zone, birthday, first_name, last_name
 ):
     client.force_login(learner)
     data = {
@@ -210,18 +212,17 @@ def test_valid_profiles_round_trip(
         "credentials": "MD",
         "npi": npi,
         "time_zone": time_zone,
-        "board_id": board_id,
+        "first_name": first_name,
+        "last_name": last_name,
         "birth_month": str(birthday.month) if birthday else "",
         "birth_day": str(birthday.day) if birthday else "",
     }
-    if consent:
-        data["pars_consent"] = "on"
     with rollback():
         response = client.post("/me/profile/", data)
         assert response.status_code == 302
         profile = LearnerProfile.objects.get(user=learner)
-        assert (profile.npi, profile.time_zone, profile.board_id) == (npi, time_zone, board_id)
-        assert profile.pars_consent is consent
+        assert (profile.npi, profile.time_zone) == (npi, time_zone)
+        assert (profile.first_name, profile.last_name) == (first_name, last_name)
         assert (profile.birth_month, profile.birth_day) == (
             (birthday.month, birthday.day) if birthday else (None, None)
         )

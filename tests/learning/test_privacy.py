@@ -13,10 +13,12 @@ from django.core.management import call_command
 import pytest
 from allauth.account.models import EmailAddress
 
+from learning.boards import ConsentScope
 from learning.certificates import issuance
 from learning.journey import progress, services
 from learning.models import (
     AccountDeletion,
+    BoardCertification,
     Certificate,
     CertificateEvent,
     CertificatePolicy,
@@ -24,6 +26,7 @@ from learning.models import (
     Enrolment,
     EvaluationResponse,
     LearnerProfile,
+    StateLicence,
     StepCompletion,
     TestAttempt,
 )
@@ -31,6 +34,7 @@ from learning.privacy.deletion import DeletionRefused, delete_account
 from learning.privacy.plan import deletion_refusal, plan_deletion
 from learning.privacy.purge import purge_expired
 from learning.privacy.retention import retain_until
+from learning.reporting.consent import set_consent
 from learning.reports.services import pars_rows
 from tests.factories import (
     LearnerProfileFactory,
@@ -49,14 +53,17 @@ User = get_user_model()
 
 @pytest.fixture
 def certified(learner, path, django_capture_on_commit_callbacks):
-    """``learner`` with an NPI and board ID, a verified e-mail address, one
-    certificate, one path in progress and one claim awaiting approval."""
+    """``learner`` with an NPI, a licence, a board ID and consents, a verified
+    e-mail address, one certificate, one path in progress and one claim
+    awaiting approval."""
     profile = learner.learner_profile
     profile.npi = "1234567893"
-    profile.board_id = "BOARD-778"
     profile.birth_month, profile.birth_day = 4, 12
-    profile.pars_consent = True
     profile.save()
+    StateLicence.objects.create(profile=profile, state="OH", number="35.123456")
+    BoardCertification.objects.create(profile=profile, board="ABIM", board_id="778778")
+    set_consent(profile, ConsentScope.PARS, given=True)
+    set_consent(profile, ConsentScope.BOARD, "ABIM", given=True)
     # The factory recorded the confirmed address (curbside.security.confirm_email).
     assert EmailAddress.objects.filter(user=learner, verified=True, primary=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -162,8 +169,20 @@ def test_export_is_a_complete_versioned_json_attachment(client, learner, certifi
     assert data["email_addresses"] == [{"email": learner.email, "verified": True, "primary": True}]
     profile = data["profile"]
     assert profile["full_name"] == "Alice Able"
-    assert (profile["npi"], profile["board_id"]) == ("1234567893", "BOARD-778")
-    assert (profile["birth_month"], profile["birth_day"], profile["pars_consent"]) == (4, 12, True)
+    assert (profile["first_name"], profile["last_name"]) == ("Alice", "Able")
+    assert profile["npi"] == "1234567893"
+    assert (profile["birth_month"], profile["birth_day"]) == (4, 12)
+    assert profile["state_licences"][0] | {"added_at": None} == {
+        "state": "OH",
+        "number": "35.123456",
+        "added_at": None,
+    }
+    assert [(b["board"], b["board_id"]) for b in profile["certifying_boards"]] == [
+        ("ABIM", "778778")
+    ]
+    consents = {(c["scope"], c["body"]): c for c in profile["reporting_consents"]}
+    assert set(consents) == {("pars", ""), ("board", "ABIM")}
+    assert all(c["given_at"] and c["withdrawn_at"] is None for c in consents.values())
     assert {e["path"]["slug"] for e in data["enrolments"]} == {"sepsis", "bad-news", "contract"}
     assert len(data["step_completions"]) == 3 + 1 + 1
     attempts = data["test_attempts"]
@@ -257,6 +276,8 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "learning.LearnerProfile",
         "learning.Enrolment",
         "learning.Certificate",
+        "learning.ExternalCredit",
+        "learning.LicenceCycle",
         "account.EmailAddress",
         "wagtailusers.UserProfile",
         "mfa.Authenticator",
@@ -291,6 +312,9 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         # Staff acting on someone's certificate or claim.
         "learning.CertificateEvent",
         "learning.CreditClaim",
+        # Staff creating a report batch or granting a claim extension.
+        "learning.ReportBatch",
+        "learning.ClaimExtension",
         # The deletion record itself (no personal data).
         "learning.AccountDeletion",
         # Permissions and groups (not personal data), sign-in codes, task results.
@@ -547,7 +571,7 @@ def test_tombstone_username_never_collides(learner, certified):
 def test_staff_reports_still_work_for_a_deleted_learner(client, learner, certified, superuser):
     delete_account(learner, PASSWORD)
     [row] = [r for r in pars_rows(superuser) if r["certificate_number"] == certified.number]
-    assert row["learner_name"] == "Alice Able" and row["board_id"] == ""
+    assert row["learner_name"] == "Alice Able"
 
 
 # --- Retention ------------------------------------------------------------------------
