@@ -580,8 +580,8 @@ def test_admin_reports_accept_any_query(client, rollback, admin_world, role, par
         for name, args in (
             ("learning_reports", ()),
             ("learning_path_report", (path_pk,)),
-            ("learning_pars_export", ()),
-            ("learning_pars_export_path", (path_pk,)),
+            ("learning_report_batches", ()),
+            ("learning_claim_extensions", ()),
             ("learning_issue_certificates", ()),
         ):
             response = client.get(reverse(name, args=args), params)

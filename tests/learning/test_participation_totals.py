@@ -49,12 +49,22 @@ def test_reports_count_physicians_and_other_learners(client, one_of_each):
     assert "1.5 credits awarded" in text and "0.75 participation hours" in text
 
 
-def test_pars_export_lists_physicians_credit_only(client, one_of_each):
-    client.force_login(one_of_each["staff"])
-    body = client.get(reverse("learning_pars_export")).content.decode()
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert [(r["learner_name"], r["credits"]) for r in rows] == [("Alice Able", "1.5")]
-    assert "Nora Nightingale" not in body
+def test_pars_batches_report_physicians_credit_only(one_of_each, learner, nurse):
+    """Both learners consent to PARS; only the physician's AMA PRA credit is
+    reportable: a certificate of participation is never a CME row."""
+    from learning.reporting.batches import preview
+    from learning.reporting.consent import set_consent
+
+    for user in (learner, nurse):
+        set_consent(user.learner_profile, "pars", given=True)
+    plan = preview(one_of_each["path"].institution, "CME")
+    names = (
+        [c.certificate.learner_name for c in plan.left_out]
+        + [row.certificate.learner_name for row in plan.rows]
+        + [c.certificate.learner_name for c in plan.excluded]
+    )
+    assert names == ["Alice Able"]
+    assert "Nora Nightingale" not in str([row.data for row in plan.rows])
 
 
 def test_transcript_totals_credits_and_hours_apart(client, learner, nurse, one_of_each):
