@@ -161,6 +161,7 @@ def seed_learner(paths: dict[str, LearningPathPage], stdout: Say) -> None:
     )
     if created:
         reporting.give_identity(profile, reporting.DOCTOR_IDENTITY)
+    reporting.give_outside_credit(doctor)
     completed = paths.get(DOCTOR_COMPLETED)
     if completed is not None:
         # She reports to ABIM for MOC: the path is registered for it.

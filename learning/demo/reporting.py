@@ -8,12 +8,16 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from cms.demo.common import months_ago
+from learning.boards import ExternalCreditType
 from learning.certificates.issuance import reissue, revoke
 from learning.models import (
     BoardCertification,
     Certificate,
+    ExternalCredit,
     LearnerProfile,
     LearningPathPage,
+    LicenceCycle,
     PathMocRegistration,
     ReportBody,
     StateLicence,
@@ -143,6 +147,37 @@ def give_identity(profile: LearnerProfile, data: dict[str, Any]) -> None:
         )
     for scope, body in data["consents"]:
         set_consent(profile, scope, body, given=True)
+
+
+def give_outside_credit(user: Any) -> None:
+    """Credit the doctor earned elsewhere, and the cycle of her Illinois
+    licence (150 hours every 3 years), shown on her transcript."""
+    if ExternalCredit.objects.filter(user=user).exists():
+        return
+    ExternalCredit.objects.create(
+        user=user,
+        provider="Great Lakes Society of Hospital Medicine",
+        activity="Hospital Medicine Update: sepsis, delirium and safe discharge",
+        completed_on=months_ago(3),
+        credit_type=ExternalCreditType.AMA_1,
+        amount=decimal.Decimal("6.5"),
+    )
+    ExternalCredit.objects.create(
+        user=user,
+        provider="Lakeshore University Hospital, Department of Medicine",
+        activity="Teaching residents on the wards (self-claimed)",
+        completed_on=months_ago(5),
+        credit_type=ExternalCreditType.AMA_2,
+        amount=decimal.Decimal("4"),
+    )
+    LicenceCycle.objects.create(
+        user=user,
+        name="Illinois physician licence",
+        credits_required=decimal.Decimal("150"),
+        years=3,
+        starts_on=months_ago(8).replace(day=1),
+        counts="all",
+    )
 
 
 def seed_learners(path: LearningPathPage, run_through: Callable[..., None], stdout: Say) -> None:
