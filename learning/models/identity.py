@@ -68,7 +68,7 @@ class BoardCertification(models.Model):
             rules = rules_for(self.board)
             if not rules.valid_id(self.board_id):
                 raise ValidationError(
-                    {"board_id": f"This is not a {self.board} ID: enter {rules.id_hint}."}
+                    {"board_id": f"This is not a valid {self.board} ID: enter {rules.id_hint}."}
                 )
 
 

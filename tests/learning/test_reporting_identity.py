@@ -71,7 +71,7 @@ def test_board_id_format_refused_with_the_boards_hint(client, signed_in):
     response = post(client, "board-add", **{"board-board": "ABIM", "board-board_id": "12345"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "This is not a ABIM ID: enter your 6-digit ABIM ID." in html
+    assert "This is not a valid ABIM ID: enter your 6-digit ABIM ID." in html
     assert 'value="12345"' in html
     assert not BoardCertification.objects.exists()
 
