@@ -7,7 +7,13 @@ from wagtail.permissions import register_permission_policy
 
 from learning.certificates.admin_views import CertificateActionView, IssueCertificatesView
 from learning.reporting.urls import admin_urls as reporting_admin_urls
-from learning.reports.views import PathReportView, ReportsView, summary_export
+from learning.reports.views import (
+    PathLearnersView,
+    PathReportView,
+    ReportsView,
+    path_report_export,
+    summary_export,
+)
 
 from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, register_log_actions
 from .compliance.entries import control_entries, controlled_models, paths_controlled_by
@@ -73,6 +79,12 @@ def certificate_admin_urls() -> list[URLPattern]:
         path("cme-reports/", ReportsView.as_view(), name="learning_reports"),
         path("cme-reports/extensions/", ExtensionsView.as_view(), name="learning_claim_extensions"),
         path("cme-reports/<id:pk>/", PathReportView.as_view(), name="learning_path_report"),
+        path(
+            "cme-reports/<id:pk>/learners/",
+            PathLearnersView.as_view(),
+            name="learning_path_learners",
+        ),
+        path("cme-reports/<id:pk>/report.csv", path_report_export, name="learning_path_report_csv"),
         path("cme-reports/summary.csv", summary_export, name="learning_reports_export"),
         *reporting_admin_urls,  # report batches to PARS (learning.reporting.urls)
     ]

@@ -24,7 +24,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 139 URLs = 1251 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 143 URLs = 1287 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -415,6 +415,11 @@ ROWS = {
     "report_a": Row("/admin/cme-reports/{path_a}/"),
     "report_b": Row("/admin/cme-reports/{path_b}/"),
     "reports_csv": Row("/admin/cme-reports/summary.csv"),
+    # A path's report as CSV and its learners' drill-down (learning.reports).
+    "report_a_csv": Row("/admin/cme-reports/{path_a}/report.csv"),
+    "report_b_csv": Row("/admin/cme-reports/{path_b}/report.csv"),
+    "learners_a": Row("/admin/cme-reports/{path_a}/learners/"),
+    "learners_b": Row("/admin/cme-reports/{path_b}/learners/"),
     # Claim extensions (learning.journey.extension_admin): doctor A has already
     # claimed, so staff A's POST comes back with the form's error.
     "extensions": Row("/admin/cme-reports/extensions/"),
@@ -619,6 +624,10 @@ reports                  login me    me    404   404   404   200   200   200
 report_a                 login me    me    404   404   404   200   404   200
 report_b                 login me    me    404   404   404   404   200   200
 reports_csv              login me    me    404   404   404   200   200   200
+report_a_csv             login me    me    404   404   404   200   404   200
+report_b_csv             login me    me    404   404   404   404   200   200
+learners_a               login me    me    404   404   404   200   404   200
+learners_b               login me    me    404   404   404   404   200   200
 extensions               login me    me    404   404   404   200   200   200
 extensions_post_a        login me    me    404   404   404   200   404   200
 batches                  login me    me    404   404   404   200   200   200
@@ -712,6 +721,8 @@ MUST_SHOW = {
     ("mentor_compare_b", "men_b"): ["Acme Pharma"],
     ("inst_compare_b", "stf_b"): ["Dr Olde Signatory"],
     ("batch_a", "stf_a"): ["Alice Able", "{number_a}"],
+    ("learners_a", "stf_a"): ["Alice Able", "{number_a}"],
+    ("learners_b", "su"): ["Bob Baker", "{number_b}"],
     ("batch_b", "su"): ["Bob Baker", "{number_b}"],
     ("batch_a_json", "stf_a"): ["Alice", "{number_a}"],
 }

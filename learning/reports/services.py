@@ -1,6 +1,7 @@
 """Institution reports: per-path figures, computed in the database in a fixed
 number of queries. Credit is reported to PARS in batches (learning.reporting)."""
 
+import datetime
 import io
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -113,17 +114,26 @@ def overall_counts(user: User) -> dict[str, Any]:
     return _named(certificates.aggregate(**_counts()))
 
 
-def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
+def evaluation_summary(
+    path: LearningPathPage,
+    *,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> dict[str, Any]:
     """Per question: the mean rating and its distribution, free-text answers,
-    and the change-in-practice answers."""
-    responses = EvaluationResponse.objects.filter(enrolment__path=path).values_list(
-        "questions", "answers"
-    )
+    and the change-in-practice answers; of the evaluations submitted from
+    ``since`` until before ``until`` when given."""
+    responses = EvaluationResponse.objects.filter(enrolment__path=path)
+    if since is not None:
+        responses = responses.filter(submitted_at__gte=since)
+    if until is not None:
+        responses = responses.filter(submitted_at__lt=until)
+    rows = list(responses.order_by("submitted_at", "pk").values_list("questions", "answers"))
     questions: dict[str, dict[str, Any]] = {}
     ratings: defaultdict[str, list[int]] = defaultdict(list)
     texts: defaultdict[str, list[str]] = defaultdict(list)
     changes: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
-    for asked, answers in responses:
+    for asked, answers in rows:
         for question in asked:
             questions.setdefault(question["id"], question)
             value = answers.get(question["id"])
@@ -147,7 +157,7 @@ def evaluation_summary(path: LearningPathPage) -> dict[str, Any]:
             item["choices"] = Counter(v.get("choice") for v in changes[qid])
             item["answers"] = [v["how"] for v in changes[qid] if v.get("how")]
         summary.append(item)
-    return {"responses": len(responses), "questions": summary}
+    return {"responses": len(rows), "questions": summary}
 
 
 SUMMARY_COLUMNS = [

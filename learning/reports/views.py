@@ -1,5 +1,6 @@
-"""The staff admin's CME reports: per-path figures and one path's report.
-Each shows only the staff member's institutions. Reporting credit to PARS is
+"""The staff admin's CME reports: per-path figures, one path's report with its
+charts and CSV, and the learners of a path. Each shows only the staff member's
+institutions; another institution's path is a 404. Reporting credit to PARS is
 learning.reporting (report batches)."""
 
 from typing import Any
@@ -10,10 +11,13 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from learning.http import AuthenticatedRequest
+from learning.models import LearningPathPage
 from learning.permissions import StaffOnlyMixin, staff_may_act
 
+from .learners import learner_rows
+from .period import PeriodForm, default_period
+from .report import build_report, chart, csv_filename, report_csv
 from .services import (
-    evaluation_summary,
     overall_counts,
     path_summaries,
     paths_for,
@@ -34,31 +38,74 @@ class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+def staff_path(request: HttpRequest, pk: int) -> LearningPathPage:
+    """The path ``pk`` when the staff member's institution accredits it."""
+    if not staff_may_act(request.user):
+        raise Http404
+    path = paths_for(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    if path is None:
+        raise Http404
+    return path
+
+
+class PathViewMixin(WagtailAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
-    template_name = "learning/admin/path_report.html"
     header_icon = "table"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not staff_may_act(request.user):
-            raise Http404
-        path = paths_for(self.request.user).filter(pk=kwargs["pk"]).first()
-        if path is None:
-            raise Http404
-        self.path = path
+        self.path = staff_path(request, kwargs["pk"])
+        self.form = PeriodForm(request.GET, default=default_period(self.path))
         return super().dispatch(request, *args, **kwargs)
+
+
+class PathReportView(PathViewMixin):
+    template_name = "learning/admin/path_report.html"
 
     def get_page_title(self) -> str:
         return f"Report: {self.path.title}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         summary = next(r for r in path_summaries(self.request.user) if r["path"] == self.path)
+        report = build_report(self.path, self.form.period)
+        charts = {figure.key: chart(figure) for figure in report.all_figures}
         return super().get_context_data(
             path=self.path,
             summary=summary,
-            evaluation=evaluation_summary(self.path),
+            form=self.form,
+            report=report,
+            figures=[(figure, charts[figure.key]) for figure in report.figures],
+            questions=[
+                {**q, "chart": charts[q["figure"].key] if q["figure"] else None}
+                for q in report.questions
+            ],
             **kwargs,
         )
+
+
+class PathLearnersView(PathViewMixin):
+    template_name = "learning/admin/reports/learners.html"
+
+    def get_page_title(self) -> str:
+        return f"Learners: {self.path.title}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            path=self.path,
+            form=self.form,
+            period=self.form.period,
+            rows=learner_rows(self.path, self.form.period),
+            **kwargs,
+        )
+
+
+def path_report_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Every series of the path's charts, for the date range asked, as CSV."""
+    path = staff_path(request, pk)
+    form = PeriodForm(request.GET, default=default_period(path))
+    report = build_report(path, form.period)
+    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{csv_filename(report)}"'
+    return response
 
 
 def summary_export(request: AuthenticatedRequest) -> HttpResponse:
