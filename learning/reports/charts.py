@@ -47,14 +47,18 @@ CONFIG: dict[str, Any] = {
     "style": STYLE,
     "js": [],
     "disable_xml_declaration": True,
-    "width": 720,
-    "height": 380,
+    # Small enough that the labels stay readable on a phone, where the chart
+    # is scaled down to the screen's width.
+    "width": 520,
+    "height": 340,
     "legend_at_bottom": True,
     "legend_at_bottom_columns": 2,
     "truncate_label": 40,
     "truncate_legend": 40,
     "print_values": True,
     "print_zeroes": False,
+    # Above the bar, in the text colour: readable whatever the bar's colour.
+    "print_values_position": "top",
     "no_data_text": "No data in this range",
     "value_formatter": lambda value: f"{value:g}",
     "margin": 12,
@@ -114,14 +118,17 @@ def bar_chart(
         (False, True): pygal.StackedBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(horizontal, stacked)]
+    # Whole numbers on the value axis: people are counted, not measured.
+    stack = [sum(column) for column in zip(*(values for _, values in series), strict=True)]
+    top = max(stack if stacked else [v for _, values in series for v in values], default=0)
+    step = max(1, -(-top // 5))
     chart = kind(
         **CONFIG,
+        y_labels=list(range(0, top + step + 1, step)),
         show_legend=len(series) > 1,
         x_label_rotation=30 if rotate else 0,
         show_minor_x_labels=len(labels) <= 16,
         x_labels_major_count=12,
-        min_scale=1,
-        max_scale=6,
     )
     chart.x_labels = list(labels)
     for name, values in series:
@@ -146,6 +153,6 @@ def stylesheet() -> str:
     return (
         "/* Made by learning.reports.charts.stylesheet() from pygal's own stylesheet: "
         "do not edit. */\n"
-        f".{CHART_CLASS}{{display:block;width:100%;max-width:48rem;height:auto}}\n"
+        f".{CHART_CLASS}{{display:block;width:100%;max-width:40rem;height:auto}}\n"
         f"{text.strip()}\n"
     )

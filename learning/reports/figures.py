@@ -40,8 +40,7 @@ class Figure:
     def rows(self) -> list[tuple[str, list[int]]]:
         """The table: each label with its value in every series."""
         return [
-            (label, [values[i] for _, values in self.series])
-            for i, label in enumerate(self.labels)
+            (label, [values[i] for _, values in self.series]) for i, label in enumerate(self.labels)
         ]
 
     @property
@@ -95,7 +94,7 @@ def timeline(path: LearningPathPage, period: Period) -> Figure:
     completed = _per_bucket(completions, "completed_at", period)
     buckets = _buckets(period)
     if period.weekly:
-        labels = [f"Week of {day.day} {day:%b %Y}" for day in buckets]
+        labels = [f"{day.day} {day:%b %Y}" for day in buckets]
     else:
         labels = [f"{day:%b %Y}" for day in buckets]
     series = [
@@ -177,6 +176,7 @@ def evaluation_figures(path: LearningPathPage, period: Period) -> tuple[int, lis
                 labels=[label for _, label in RATING_CHOICES],
                 series=[("Answers", item["distribution"])],
                 summary=f"{item['count']} answer{'s' * (item['count'] != 1)}, {mean}.",
+                horizontal=True,
             )
         elif item["kind"] == "practice_change":
             counts = [item["choices"].get(value, 0) for value, _ in PRACTICE_CHANGE_CHOICES]

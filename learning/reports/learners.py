@@ -125,4 +125,3 @@ def funnel(rows: list[LearnerRow]) -> list[tuple[str, int]]:
         "claimed": sum(r.claimed for r in rows),
     }
     return [(label, counts[key]) for key, label in FUNNEL_STAGES]
-

@@ -74,7 +74,7 @@ class PeriodForm(forms.Form):
         return {"start": "from", "end": "to"}.get(field_name, field_name)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start = data.get("start") or self.default.start
         end = data.get("end") or self.default.end
         if self.errors:

@@ -47,16 +47,29 @@ def build_report(path: LearningPathPage, period: Period) -> PathReport:
 
 
 def chart(figure: Figure) -> SafeString:
+    labels = figure.labels
+    if report_weekly(figure):
+        # Weeks as "28 Sep": the range above the chart gives the year.
+        labels = [label.rsplit(" ", 1)[0] for label in labels]
+    series = figure.series
+    if figure.horizontal:
+        # pygal draws the first label at the bottom: the funnel starts at the top.
+        labels = labels[::-1]
+        series = [(name, values[::-1]) for name, values in series]
     return charts.bar_chart(
         figure.key,
         figure.title,
         figure.summary,
-        figure.labels,
-        figure.series,
+        labels,
+        series,
         horizontal=figure.horizontal,
         stacked=figure.stacked,
-        rotate=figure.key == "timeline" and len(figure.labels) > 6,
+        rotate=not figure.horizontal and len(labels) > 6,
     )
+
+
+def report_weekly(figure: Figure) -> bool:
+    return figure.category == "Week starting"
 
 
 CSV_COLUMNS = ["chart", "category", "label", "series", "value"]
@@ -76,5 +89,5 @@ def report_csv(report: PathReport) -> str:
 
 
 def csv_filename(report: PathReport) -> str:
-    period = report.period
-    return f"{slugify(report.path.slug) or 'path'}-report-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    start, end = report.period.start.isoformat(), report.period.end.isoformat()
+    return f"{slugify(report.path.slug) or 'path'}-report-{start}-to-{end}.csv"

@@ -5,7 +5,7 @@ learning.reporting (report batches)."""
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -52,7 +52,7 @@ class PathViewMixin(WagtailAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     header_icon = "table"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.path = staff_path(request, kwargs["pk"])
         self.form = PeriodForm(request.GET, default=default_period(self.path))
         return super().dispatch(request, *args, **kwargs)
