@@ -77,9 +77,7 @@ class EditorPageForm(WagtailAdminPageForm):
             return False
         return (
             self.parent_page.get_children()
-            .filter(
-                slug=slug, owner=self.for_user, live=False, first_published_at__isnull=True
-            )
+            .filter(slug=slug, owner=self.for_user, live=False, first_published_at__isnull=True)
             .exists()
         )
 

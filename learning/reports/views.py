@@ -7,8 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.generic import TemplateView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
+from cms.admin_header import TitledAdminTemplateMixin
 from learning.http import AuthenticatedRequest
 from learning.permissions import StaffOnlyMixin, staff_may_act
 
@@ -21,7 +20,7 @@ from .services import (
 )
 
 
-class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReportsView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     template_name = "learning/admin/reports.html"
     page_title = "CME reports"
@@ -34,7 +33,7 @@ class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class PathReportView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class PathReportView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     template_name = "learning/admin/path_report.html"
     header_icon = "table"

@@ -285,3 +285,33 @@ def test_a_mentors_new_guide_names_the_mentor_as_first_author(client, mentor_a):
     row = html.split('id="inline_child_authors-0"')[1].split('id="inline_child_authors-1"')[0]
     assert f'name="authors-0-mentor" value="{mentor_a.pk}"' in row
     assert "Ana Alvarez" in row
+
+
+# The admin's brand ----------------------------------------------------------
+
+BIRD = 'aria-label="Wagtail"'  # wagtailadmin/logo.html, the bird's SVG
+
+
+def test_the_admin_carries_curbsides_brand(client, mentor_a):
+    client.force_login(mentor_a.user)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    logo = html.split("<template data-wagtail-sidebar-branding-logo>")[1].split("</template>")[0]
+    assert "img/curbside-admin-logo" in logo and 'alt="Curbside"' in logo
+    assert BIRD not in html
+    assert "img/favicon" in html
+    assert "<title>Dashboard - Curbside admin</title>" in html
+    assert "Curbside admin" in html.split("<main")[1]
+
+
+def test_the_admin_log_in_page_is_curbsides(client):
+    response = client.get(reverse("wagtailadmin_login"), follow=True)
+    html = response.content.decode()
+    assert BIRD not in html and "Wagtail" not in html
+    assert "Curbside" in html
+
+
+def test_the_editors_bar_on_the_site_carries_curbsides_mark(client, mentor_a, guide_by_a):
+    client.force_login(mentor_a.user)
+    html = client.get(guide_by_a.url).content.decode()
+    assert BIRD not in html
+    assert "img/favicon" in html.split('id="wagtail-userbar-trigger"')[1][:400]
