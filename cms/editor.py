@@ -8,6 +8,9 @@ slug then blocked starting again. Here a new page is made only once its form
 is complete; until then, and while an existing page's form has errors,
 autosave is told plainly what is missing, in a 200 answer (Wagtail's 400 on
 every keystroke filled the console and logs with errors nobody had made).
+An autosave with nothing changed saves no new version: choosing Approve in
+the editor autosaves, and that copy of a submitted guide needed a review of
+its own (the approval did not publish, or left a draft behind).
 
 After a CME reviewer approves or rejects in the editor, Wagtail's banner only
 says the page "has been updated"; the banner says what happened instead.
@@ -20,19 +23,39 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.text import capfirst
 
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, Revision, WorkflowState
 
 ACTIONS = ("action-publish", "action-submit", "action-restart-workflow", "action-workflow-action")
 
 
+def is_background(request: HttpRequest) -> bool:
+    """An autosave: a POST of the editor's form answered in JSON."""
+    return request.method == "POST" and not request.accepts("text/html")
+
+
+def carries_action(request: HttpRequest) -> bool:
+    return any(request.POST.get(action) for action in ACTIONS) or bool(
+        request.POST.get("action-cancel-workflow")
+    )
+
+
 def is_autosave(request: HttpRequest) -> bool:
     """A background save: a POST answered in JSON, with no action button."""
-    return (
-        request.method == "POST"
-        and not request.accepts("text/html")
-        and not any(request.POST.get(action) for action in ACTIONS)
-        and not request.POST.get("action-cancel-workflow")
-    )
+    return is_background(request) and not carries_action(request)
+
+
+def action_left_to_the_form(latest: Revision | None) -> JsonResponse:
+    """Choosing Approve (or Request changes) in the editor adds hidden
+    ``action-workflow-action`` fields to the form and then submits it; adding
+    them triggers an autosave, which carried them too. That background request
+    approved the page, and the form's own submission, finding no review left,
+    saved the page as a new draft (or, arriving first, a new version that
+    restarted the review). Actions are taken by the form's submission only."""
+    answer: dict[str, Any] = {"success": True}
+    if latest is not None:
+        answer["revision_id"] = latest.pk
+        answer["revision_created_at"] = latest.created_at.isoformat()
+    return JsonResponse(answer)
 
 
 def not_saved_yet(form: Form) -> JsonResponse:
@@ -62,6 +85,8 @@ def autosave_complete_pages_only(
     request: HttpRequest, parent_page: Page, page_class: type[Page]
 ) -> HttpResponse | None:
     """``before_create_page``: an autosave makes the page only when it is complete."""
+    if is_background(request) and carries_action(request):
+        return action_left_to_the_form(None)
     if not is_autosave(request):
         return None
     form_class = page_class.get_edit_handler().get_form_class()
@@ -81,8 +106,11 @@ def autosave_complete_pages_only(
 
 def autosave_answers_plainly(request: HttpRequest, page: Page) -> HttpResponse | None:
     """``before_edit_page``: an autosave Wagtail would refuse for errors in the
-    form is answered with what to check. Out-of-date and locked pages are left
-    to Wagtail (its answer stops autosave)."""
+    form is answered with what to check, and one with no change saves nothing.
+    Out-of-date and locked pages are left to Wagtail (its answer stops
+    autosave)."""
+    if is_background(request) and carries_action(request):
+        return action_left_to_the_form(page.get_latest_revision())
     if not is_autosave(request):
         return None
     latest = page.get_latest_revision()
@@ -98,9 +126,19 @@ def autosave_answers_plainly(request: HttpRequest, page: Page) -> HttpResponse |
         for_user=request.user,
     )
     form.defer_required_fields()
-    if form.is_valid():
-        return None
-    return not_saved_yet(form)
+    if not form.is_valid():
+        return not_saved_yet(form)
+    if latest is not None and not form.has_changed():
+        # Nothing to save. Choosing Approve sets a field, which autosaves:
+        # a copy of the submitted version would need its own review.
+        return JsonResponse(
+            {
+                "success": True,
+                "revision_id": latest.pk,
+                "revision_created_at": latest.created_at.isoformat(),
+            }
+        )
+    return None
 
 
 def workflow_action_banner(request: HttpRequest, page: Page) -> None:

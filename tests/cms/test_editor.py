@@ -142,6 +142,32 @@ def test_approve_in_the_editor_publishes_an_unchanged_guide(client, reviewer, su
     assert client.get("/guides/night-call/").status_code == 200
 
 
+def test_approve_publishes_after_the_autosave_that_choosing_it_sends(
+    client, reviewer, submitted_guide
+):
+    """Choosing Approve sets a field of the editor's form, which autosaves the
+    unchanged form just before (or while) the approval is posted."""
+    revisions = submitted_guide.revisions.count()
+    client.force_login(reviewer)
+    chosen = {"action-workflow-action": "true", "workflow-action-name": "approve"}
+    answer = autosave(
+        client, edit_url(submitted_guide), as_the_editor_posts(submitted_guide, **chosen)
+    )
+    assert answer.status_code == 200 and answer.json()["success"] is True
+    assert submitted_guide.revisions.count() == revisions
+    assert GuidePage.objects.get(pk=submitted_guide.pk).workflow_in_progress  # not yet
+
+    unchanged = as_the_editor_posts(submitted_guide)
+    assert autosave(client, edit_url(submitted_guide), unchanged).json()["success"] is True
+    assert submitted_guide.revisions.count() == revisions
+
+    approve_in_editor(client, reviewer, submitted_guide)
+    guide = GuidePage.objects.get(pk=submitted_guide.pk)
+    assert guide.live and not guide.workflow_in_progress
+    assert guide.live_revision == guide.get_latest_revision()
+    assert guide.revisions.count() == revisions
+
+
 def test_approve_with_a_change_says_the_change_needs_review(client, reviewer, submitted_guide):
     response = approve_in_editor(client, reviewer, submitted_guide, summary="Shorter summary.")
 
