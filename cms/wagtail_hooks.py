@@ -4,6 +4,11 @@ from wagtail.snippets.models import register_snippet
 
 from .disclosure_admin import audit, menu
 from .disclosure_block import guide_disclosure_context
+from .editor import (
+    autosave_answers_plainly,
+    autosave_complete_pages_only,
+    workflow_action_banner,
+)
 from .models import Institution, Mentor
 from .permissions import OwnRecordPermissionPolicy
 from .viewsets import PeopleViewSetGroup
@@ -29,3 +34,9 @@ hooks.register("register_snippet_listing_buttons", menu.mentor_disclosure_button
 
 # A guide's authors and the disclosure block shown before its content.
 hooks.register("guide_page_context", guide_disclosure_context)
+
+# The page editor: autosave makes complete pages only and answers plainly;
+# Approve in the editor says what happened (cms.editor).
+hooks.register("before_create_page", autosave_complete_pages_only)
+hooks.register("before_edit_page", autosave_answers_plainly)
+hooks.register("after_edit_page", workflow_action_banner)

@@ -50,9 +50,11 @@ class RecordFilterSet(WagtailFilterSet):
 class ScopedIndexView(IndexView):
     base_filterset_class = RecordFilterSet
     scope_q: Callable[[AnyUser], Q]  # set by LearnerRecordViewSet.index_view_class
+    related: tuple[str, ...] = ()  # set by LearnerRecordViewSet.index_view_class
 
     def get_base_queryset(self) -> models.QuerySet[Any]:
-        return super().get_base_queryset().filter(self.scope_q(self.request.user))
+        queryset = super().get_base_queryset().filter(self.scope_q(self.request.user))
+        return queryset.select_related(*self.related) if self.related else queryset
 
 
 class ScopedInspectView(InspectView):
@@ -68,6 +70,8 @@ class LearnerRecordViewSet(ModelViewSet):
     permission is granted to anyone but superusers."""
 
     path_lookup = "enrolment__path"
+    # What a row shows: the learner's printed name and the path's title.
+    related: tuple[str, ...] = ("enrolment__user__learner_profile", "enrolment__path")
     inspect_view_enabled = True
     copy_view_enabled = False
     exclude_form_fields: list[str] = []
@@ -77,7 +81,11 @@ class LearnerRecordViewSet(ModelViewSet):
 
     @property
     def index_view_class(self) -> type[ScopedIndexView]:
-        return type("IndexView", (ScopedIndexView,), {"scope_q": staticmethod(self.scope_q)})
+        return type(
+            "IndexView",
+            (ScopedIndexView,),
+            {"scope_q": staticmethod(self.scope_q), "related": self.related},
+        )
 
     @property
     def inspect_view_class(self) -> type[ScopedInspectView]:
@@ -87,9 +95,10 @@ class LearnerRecordViewSet(ModelViewSet):
 class EnrolmentViewSet(LearnerRecordViewSet):
     model = Enrolment
     path_lookup = "path"
+    related = ("user__learner_profile", "path")
     icon = "user"
     menu_label = "Enrolments"
-    list_display = ["user", "path", "enrolled_at", "completed_at"]
+    list_display = ["learner_name", "path", "enrolled_at", "completed_at"]
     list_filter = ["path", "enrolled_at", "completed_at"]
     inspect_view_fields = ["user", "path", "enrolled_at", "completed_at"]
 
@@ -137,6 +146,7 @@ class CertificateActionsColumn(Column):
 class CertificateViewSet(LearnerRecordViewSet):
     model = Certificate
     path_lookup = "path"
+    related = ()
     icon = "doc-full"
     menu_label = "Certificates"
     list_display = [
@@ -172,6 +182,7 @@ class CertificateViewSet(LearnerRecordViewSet):
 
 class CertificateEventViewSet(LearnerRecordViewSet):
     model = CertificateEvent
+    related = ("certificate", "actor")
     icon = "history"
     menu_label = "Certificate audit log"
     list_display = ["certificate", "action", "actor", "reason", "at"]

@@ -715,7 +715,7 @@ MUST_SHOW = {
     ("certificate_list", "stf_a"): ["Alice Able"],
     ("certificate_list", "stf_b"): ["Bob Baker"],
     ("certificate_list", "su"): ["Alice Able", "Bob Baker"],
-    ("creditclaim_list", "stf_a"): ["doctor-a"],
+    ("creditclaim_list", "stf_a"): ["Alice Able", "Path Alpha"],
     ("verify_a", "anon"): ["Alice Able"],
     ("mentor_list", "men_a"): ["Ana Alvarez"],
     ("mentor_compare_b", "men_b"): ["Acme Pharma"],

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from wagtail import hooks
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from cms.admin_header import TitledAdminTemplateMixin
 from cms.control import EntryStatus, RelationshipStatus, guide_entries, statuses
 from cms.integers import parse_id
 from cms.models.disclosures import OwnerEmployeeException, RelevanceDecision
@@ -137,7 +137,7 @@ def build_sections(entry_statuses, bound: dict) -> list[Section]:
     return list(sections.values())
 
 
-class ContentReviewView(WagtailAdminTemplateMixin, TemplateView):
+class ContentReviewView(TitledAdminTemplateMixin, TemplateView):
     template_name = "cms/admin/content_review.html"
     header_icon = "doc-full"
 
@@ -253,7 +253,7 @@ class ContentReviewView(WagtailAdminTemplateMixin, TemplateView):
         return True
 
 
-class ContentIndexView(WagtailAdminTemplateMixin, TemplateView):
+class ContentIndexView(TitledAdminTemplateMixin, TemplateView):
     """Every guide and path, for a CME reviewer to open its screen."""
 
     template_name = "cms/admin/content_index.html"

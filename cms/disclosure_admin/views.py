@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from wagtail import hooks
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin_header import TitledAdminTemplateMixin
 from cms.disclosures import record_disclosure, relationship_problems
 from cms.integers import parse_int
 from cms.models import GuideAuthor, Mentor
@@ -53,7 +53,7 @@ def controlled_content(person) -> list:
     return pages
 
 
-class PeopleView(WagtailAdminTemplateMixin, TemplateView):
+class PeopleView(TitledAdminTemplateMixin, TemplateView):
     """Everyone's disclosure status for CME staff; a person sees only themselves."""
 
     template_name = "cms/admin/disclosure_people.html"
@@ -99,7 +99,7 @@ class PersonMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class HistoryView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
+class HistoryView(PersonMixin, TitledAdminTemplateMixin, TemplateView):
     template_name = "cms/admin/disclosure_history.html"
     header_icon = "history"
 
@@ -146,7 +146,7 @@ def prefill(person):
     return {"none_to_disclose": current.none_to_disclose}, rows
 
 
-class NewDisclosureView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
+class NewDisclosureView(PersonMixin, TitledAdminTemplateMixin, TemplateView):
     template_name = "cms/admin/disclosure_form.html"
     header_icon = "doc-full"
 

@@ -12,8 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
+from cms.admin_header import TitledAdminTemplateMixin
 from cms.credits import format_credits
 from cms.integers import IdMultipleChoiceField
 from learning.exceptions import JourneyError
@@ -62,7 +61,7 @@ def certificate_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-class IssueCertificatesView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+class IssueCertificatesView(StaffOnlyMixin, TitledAdminTemplateMixin, FormView):
     request: AuthenticatedRequest
     template_name = "learning/admin/issue_certificates.html"
     page_title = "Issue certificates"
@@ -96,7 +95,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class CertificateActionView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+class CertificateActionView(StaffOnlyMixin, TitledAdminTemplateMixin, FormView):
     request: AuthenticatedRequest
     template_name = "learning/admin/certificate_action.html"
     header_icon = "warning"

@@ -6,10 +6,10 @@ import copy
 import decimal
 from typing import Any
 
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
 from cms.credits import format_credits
+from cms.forms import EditorPageForm
 from learning.boards import RULES
 from learning.permissions import choosable_institutions_q
 from learning.rules import in_quarters
@@ -19,7 +19,7 @@ GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
 CHILD_RELATIONS = ("steps", "contributors", "commercial_support")
 
 
-class LearningPathPageForm(WagtailAdminPageForm):
+class LearningPathPageForm(EditorPageForm):
     """Refuses to submit, approve or publish a credit path while the publish
     gate (the same rule the page's save applies) finds problems, listing them
     all; saving a draft is always allowed, and the editor comes back filled in.

@@ -11,8 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
+from cms.admin_header import TitledAdminTemplateMixin
 from cms.integers import parse_int
 from learning.exceptions import JourneyError
 from learning.http import AuthenticatedRequest
@@ -67,7 +66,7 @@ class ExtensionForm(forms.Form):
         return cleaned
 
 
-class ExtensionsView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+class ExtensionsView(StaffOnlyMixin, TitledAdminTemplateMixin, FormView):
     request: AuthenticatedRequest
     template_name = "learning/admin/extensions.html"
     page_title = "Claim extensions"

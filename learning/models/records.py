@@ -11,6 +11,15 @@ from learning.querysets import EnrolmentQuerySet
 from .choices import CertificateKind, ClaimStatus
 
 
+def learner_name(user: models.Model) -> str:
+    """The learner's printed name (their profile), else the account's name:
+    what staff recognise in listings, never the bare username."""
+    profile = getattr(user, "learner_profile", None)
+    if profile is not None and profile.full_name:
+        return str(profile.printed_name)
+    return str(user.get_full_name() or user.get_username())  # type: ignore[attr-defined]
+
+
 class Enrolment(models.Model):
     # Learner records are not "usages" of content in the admin.
     wagtail_reference_index_ignore = True
@@ -34,7 +43,11 @@ class Enrolment(models.Model):
         ordering = ["-enrolled_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.path_id}"
+        return f"{self.learner_name} in {self.path.title}"
+
+    @property
+    def learner_name(self) -> str:
+        return learner_name(self.user)
 
     @property
     def is_complete(self) -> bool:

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
+from cms.admin_header import TitledAdminTemplateMixin
 from cms.models import Institution
 from learning.http import AuthenticatedRequest
 from learning.models import Certificate, ReportBatch, ReportBody
@@ -47,7 +46,7 @@ def staff_batch(request: HttpRequest, pk: int) -> ReportBatch:
     return get_object_or_404(batches_for(request.user), pk=pk)
 
 
-class BatchListView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class BatchListView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     template_name = "learning/admin/reporting/batches.html"
     page_title = "PARS report batches"
@@ -62,7 +61,7 @@ class BatchListView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class NewBatchView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class NewBatchView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
     """GET: what the next batch would hold and every problem. POST: make it."""
 
     request: AuthenticatedRequest
@@ -102,7 +101,7 @@ class NewBatchView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         return redirect("learning_report_batch", pk=batch.pk)
 
 
-class BatchDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class BatchDetailView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     template_name = "learning/admin/reporting/batch.html"
     header_icon = "table"

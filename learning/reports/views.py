@@ -8,8 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import TemplateView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
+from cms.admin_header import TitledAdminTemplateMixin
 from learning.http import AuthenticatedRequest
 from learning.models import LearningPathPage
 from learning.permissions import StaffOnlyMixin, staff_may_act
@@ -25,7 +24,7 @@ from .services import (
 )
 
 
-class ReportsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReportsView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     template_name = "learning/admin/reports.html"
     page_title = "CME reports"
@@ -48,7 +47,7 @@ def staff_path(request: HttpRequest, pk: int) -> LearningPathPage:
     return path
 
 
-class PathViewMixin(WagtailAdminTemplateMixin, TemplateView):
+class PathViewMixin(TitledAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     header_icon = "table"
 
