@@ -20,15 +20,22 @@ from learning.compliance.activity import activity_context
 from learning.compliance.availability import Availability, credit_available
 from learning.compliance.gate import control_statuses
 from learning.exceptions import JourneyError
-from learning.models import Enrolment, LearnerProfile, LearningPathPage, PathStep
+from learning.models import (
+    Certificate,
+    CertificateStatus,
+    Enrolment,
+    LearnerProfile,
+    LearningPathPage,
+    PathStep,
+)
 
+from . import pending, services
 from . import progress as journey_progress
-from . import services
 from .claims import PARTICIPANT, moc_choices, words_for
 from .extensions import claim_window
 from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .progress import PathProgress
-from .questions import evaluation_questions, post_test_questions
+from .questions import evaluation_questions, post_test_questions, review_attempt
 from .stages import ENROL_FIRST_MESSAGE, STEPS_DONE_MESSAGE, Stage
 
 
@@ -86,6 +93,14 @@ def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     availability = credit_available(path, guides=guides, entry_statuses=entry_statuses)
     # The activity's disclosures, statements and contact, told before enrolment.
     activity = activity_context(path, guides=guides, entry_statuses=entry_statuses)
+    certificate = None
+    if progress.completed and progress.claim is not None:
+        # The moment the path is complete, its certificate is on this page.
+        certificate = (
+            Certificate.objects.filter(claim=progress.claim, status=CertificateStatus.VALID)
+            .order_by("-pk")
+            .first()
+        )
     return _render(
         request,
         path,
@@ -93,6 +108,7 @@ def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         progress=progress,
         credit_status=availability,
         credit_paused=_credit_notice(availability, progress),
+        certificate=certificate,
         **activity,
     )
 
@@ -106,17 +122,17 @@ def catalogue_context(request: HttpRequest, page: Page) -> dict[str, Any]:
 def enrol(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if request.method != "POST":
         return redirect(path.url)
-    if response := _login_first(request):
-        return response
+    if not request.user.is_authenticated:
+        # Finished on log-in or sign-up (pending.py); then back to the path page.
+        pending.remember(request, path)
+        return redirect_to_login(path.url)
     try:
         _, created = services.enrol(_learner(request), path)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
     if created:
-        messages.success(
-            request, f"You are enrolled in “{path.title}”. Your progress is saved as you go."
-        )
+        messages.success(request, pending.enrolled_message(path))
     return redirect(path.route_url("continue"))
 
 
@@ -157,34 +173,55 @@ def _stage_guard(
 
 
 def post_test(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
+    """The questions (GET) and their answers (POST). A recorded attempt is
+    shown by a redirect to ``test/result/`` (post/redirect/get), so reloading
+    the result never submits the answers again."""
     if response := _login_first(request):
         return response
     progress = journey_progress.get_progress(request.user, path)
     if response := _stage_guard(request, path, progress, Stage.TEST):
         return response
+    if progress.passed:
+        return redirect(path.route_url("post_test_result"))
     questions = post_test_questions(path)
-    context: dict[str, Any] = {
-        "progress": progress,
-        "questions": questions,
-        "selected": {},
-        "attempt": None,
-    }
-    if request.method == "POST" and not progress.passed:
+    context: dict[str, Any] = {"progress": progress, "questions": questions, "selected": {}}
+    if request.method == "POST":
         answers, error = parse_test_answers(request.POST, questions)
+        missing = None
         if error is None:
             try:
-                attempt = services.submit_attempt(_learner(request), path, answers)
+                services.submit_attempt(_learner(request), path, answers)
             except JourneyError as exc:
-                error = exc.message
+                error, missing = exc.message, exc.field
             else:
-                context["attempt"] = attempt
-                return _render(request, path, "learning/post_test_result.html", **context)
-        context.update(error=error, selected=answers)
+                return redirect(path.route_url("post_test_result"))
+        context.update(error=error, selected=answers, missing=missing)
         return _render(request, path, "learning/post_test.html", status=400, **context)
-    if progress.passed:
-        context["attempt"] = progress.passed_attempt
-        return _render(request, path, "learning/post_test_result.html", **context)
     return _render(request, path, "learning/post_test.html", **context)
+
+
+def post_test_result(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
+    """The learner's latest recorded attempt (the passing one once passed),
+    question by question: a GET that writes nothing."""
+    if response := _login_first(request):
+        return response
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.TEST):
+        return response
+    attempt = progress.passed_attempt or (progress.attempts[-1] if progress.attempts else None)
+    if attempt is None:
+        return redirect(path.route_url("post_test"))
+    reviewed = review_attempt(post_test_questions(path), attempt)
+    return _render(
+        request,
+        path,
+        "learning/post_test_result.html",
+        progress=progress,
+        attempt=attempt,
+        reviewed=reviewed,
+        right_count=sum(1 for r in reviewed if r.right),
+        missed=[r for r in reviewed if not r.right],
+    )
 
 
 def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
