@@ -26,7 +26,6 @@ from learning.models import (
     Enrolment,
     LearnerProfile,
     LearningPathPage,
-    PathStep,
 )
 
 from . import pending, services
@@ -322,7 +321,8 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
 
 
 def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
-    """For a guide opened from a path (?path=<slug>): "Step k of n" and the
+    """For a guide opened from a path (?path=<slug>): "Step k of n", the
+    path's steps with this one marked, the previous and next steps, and the
     learner's state. Registered as the ``guide_page_context`` hook."""
     slug = request.GET.get("path", "")
     if not slug or len(slug) > 255 or "\x00" in slug:  # PostgreSQL refuses NUL in a query
@@ -330,24 +330,39 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     path = LearningPathPage.objects.live().filter(slug=slug).first()
     if path is None:
         return {}
-    steps = list(
-        PathStep.objects.filter(page=path)
-        .order_by("sort_order", "pk")
-        .values_list("guide_id", flat=True)
-    )
-    if guide.pk not in steps:
-        return {}
     progress = (
         journey_progress.get_progress(request.user, path) if request.user.is_authenticated else None
     )
-    state = next((s for s in progress.steps if s.guide.pk == guide.pk), None) if progress else None
+    if progress is not None:
+        states = progress.steps
+    else:
+        states = [
+            journey_progress.StepState(number=n, guide=step.guide, done=False, is_next=False)
+            for n, step in enumerate(journey_progress.path_steps(path), start=1)
+        ]
+    index = next((i for i, s in enumerate(states) if s.guide.pk == guide.pk), None)
+    if index is None:
+        return {}
+    steps = [
+        {
+            "number": s.number,
+            "title": s.guide.title,
+            "url": step_url(path, s.guide),
+            "done": s.done,
+            "current": i == index,
+        }
+        for i, s in enumerate(states)
+    ]
     return {
         "path_step": {
             "path": path,
-            "number": steps.index(guide.pk) + 1,
-            "total": len(steps),
+            "number": index + 1,
+            "total": len(states),
+            "steps": steps,
+            "previous": steps[index - 1] if index > 0 else None,
+            "next": steps[index + 1] if index + 1 < len(steps) else None,
             "progress": progress,
-            "done": bool(state and state.done),
+            "done": states[index].done,
             "enrolled": bool(progress and progress.enrolled),
         }
     }

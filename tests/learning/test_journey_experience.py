@@ -267,3 +267,20 @@ def test_the_completed_path_offers_its_certificate(client, learner, path):
     assert f'href="/me/certificates/{certificate.pk}/pdf/"' in html
     assert "Download your certificate" in html
     assert f"/certificates/verify/{certificate.verification_code}/" in html
+
+
+def test_a_step_page_lists_the_paths_steps_with_previous_and_next(client, learner, path):
+    guides = [step.guide for step in progress.path_steps(path)]
+    services.enrol(learner, path)
+    services.complete_step(learner, path, guides[0].pk)
+    client.force_login(learner)
+    html = client.get(f"{guides[1].url}?path=sepsis").content.decode()
+    assert f'aria-label="Steps of {path.title}"' in html
+    assert f'<span aria-current="step">{guides[1].title}</span>' in html
+    assert f'href="{guides[0].url}?path=sepsis" rel="prev">← Previous: {guides[0].title}' in html
+    assert f'href="{guides[2].url}?path=sepsis" rel="next">Next: {guides[2].title} →' in html
+    assert '✓<span class="visually-hidden"> completed</span>' in html
+    client.logout()  # a visitor sees the same list, without ticks
+    html = client.get(f"{guides[0].url}?path=sepsis").content.decode()
+    assert f'<span aria-current="step">{guides[0].title}</span>' in html
+    assert 'rel="prev"' not in html and 'rel="next"' in html
