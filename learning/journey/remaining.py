@@ -7,11 +7,14 @@ count every part of the journey, so neither says "done" before the claim.
 """
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from learning.models import Enrolment, EvaluationResponse, TestAttempt
+
+Enrolments = TypeVar("Enrolments", bound="QuerySet[Any]")
 
 # The parts after the steps: pass the post-test, evaluate, claim.
 LATER_PARTS = 3
@@ -82,7 +85,7 @@ class Remaining:
         return f"{done}. Still to do: {listed}."
 
 
-def with_remaining(enrolments: "QuerySet[Enrolment]") -> "QuerySet[Enrolment]":
+def with_remaining(enrolments: Enrolments) -> Enrolments:
     """Annotate what ``Enrolment.remaining`` needs beyond ``with_progress()``:
     the number of post-test attempts, a pass, and the evaluation (subqueries,
     so no extra query per enrolment)."""
