@@ -24,7 +24,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 143 URLs = 1287 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 144 URLs = 1296 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -304,6 +304,7 @@ ROWS = {
     "path_a_step": Row("{path_a_url}steps/{guide_a}/complete/"),
     "path_a_step_post": Row("{path_a_url}steps/{guide_a}/complete/", "post"),
     "path_a_test": Row("{path_a_url}test/"),
+    "path_a_test_result": Row("{path_a_url}test/result/"),
     "path_a_evaluation": Row("{path_a_url}evaluation/"),
     "path_a_claim": Row("{path_a_url}claim/"),
     "mentors": Row("/mentors/"),
@@ -516,6 +517,8 @@ ROWS = {
 #   me      302 to /me/ (signed in, but no admin access: curbside.security)
 #   admin   302 to /admin/ (Wagtail's "no permission" redirect, with a message)
 #   path    302 to path A's page      cont   302 to path A's continue/
+#   loginp  302 to the log-in page with ?next=<path A's page> (enrols on log-in)
+#   tres    302 to path A's post-test result
 #   xhome   302 to the explorer at the home page
 #   xpaths  302 to the explorer at /paths/
 #   addg    302 to "add a guide" under /guides/ (the only page type allowed)
@@ -535,11 +538,12 @@ guide_a_in_path          200   200   200   200   200   200   200   200   200
 paths                    200   200   200   200   200   200   200   200   200
 path_a                   200   200   200   200   200   200   200   200   200
 path_a_enrol             path  path  path  path  path  path  path  path  path
-path_a_enrol_post        login cont  cont  cont  cont  cont  cont  cont  cont
+path_a_enrol_post        loginp cont cont  cont  cont  cont  cont  cont  cont
 path_a_continue          login path  path  path  path  path  path  path  path
 path_a_step              405   405   405   405   405   405   405   405   405
 path_a_step_post         login path  path  path  path  path  path  path  path
-path_a_test              login 200   path  path  path  path  path  path  path
+path_a_test              login tres  path  path  path  path  path  path  path
+path_a_test_result       login 200   path  path  path  path  path  path  path
 path_a_evaluation        login path  path  path  path  path  path  path  path
 path_a_claim             login path  path  path  path  path  path  path  path
 mentors                  200   200   200   200   200   200   200   200   200
@@ -694,6 +698,7 @@ REDIRECTS = {
     "admin": "/admin/",
     "path": "{path_a_url}",
     "cont": "{path_a_url}continue/",
+    "tres": "{path_a_url}test/result/",
     "xhome": "/admin/pages/{home}/",
     "xpaths": "/admin/pages/{paths_index}/",
     "addg": "/admin/pages/add/cms/guidepage/{guides_index}/",
@@ -742,6 +747,8 @@ def expected_answer(code, url, ids):
         return int(code), None
     if code == "login":
         return 302, login_redirect(url)
+    if code == "loginp":  # log in, then back to path A's page (enrolling on the way)
+        return 302, login_redirect(ids["path_a_url"])
     return 302, REDIRECTS[code].format(**ids)
 
 

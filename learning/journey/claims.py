@@ -49,7 +49,7 @@ PHYSICIAN = ClaimWords(
     too_much="You can claim at most {maximum} credits for this activity.",
     not_quarters="Claim credits in quarter credits (0.25, 0.5, 0.75...).",
     not_a_number=CREDITS_NOT_A_NUMBER,
-    not_attested="Confirm that you claim only the credit commensurate with your participation.",
+    not_attested="Tick the box to confirm the credit you claim.",
     done="Path complete: you claimed credit for “{title}”.",
 )
 PARTICIPANT = ClaimWords(
@@ -57,7 +57,7 @@ PARTICIPANT = ClaimWords(
     too_much="You can state at most {maximum} hours for this activity.",
     not_quarters="State hours in quarter hours (0.25, 0.5, 0.75...).",
     not_a_number="Enter the hours as a number, such as 1.5.",
-    not_attested="Confirm that you participated in this activity for the hours you state.",
+    not_attested="Tick the box to confirm the hours you state.",
     done="Path complete: you recorded {amount} of participation in “{title}”.",
 )
 

@@ -1,5 +1,6 @@
 """Forms a learner fills on the journey. They parse; the services decide."""
 
+import calendar
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
@@ -28,6 +29,10 @@ def suggested_names(profile: LearnerProfile) -> dict[str, str]:
     if len(words) < 2:
         return {}
     return {"first_name": words[0], "last_name": words[-1]}
+
+
+MONTH_CHOICES = [("", "Month"), *((i, calendar.month_name[i]) for i in range(1, 13))]
+DAY_CHOICES = [("", "Day"), *((i, str(i)) for i in range(1, 32))]
 
 
 class ProfileForm(forms.ModelForm):
@@ -59,9 +64,24 @@ class ProfileForm(forms.ModelForm):
             field = cast(forms.IntegerField, self.fields[name])
             field.min_value, field.max_value = 1, highest
             field.validators += [MinValueValidator(1), MaxValueValidator(highest)]
-            field.widget.attrs.update(min=1, max=highest)
+        # Month and day of birth as two labelled lists (the template groups them).
+        self.fields["birth_month"].label = "Month"
+        self.fields["birth_month"].widget = forms.Select(choices=MONTH_CHOICES)
+        self.fields["birth_day"].label = "Day"
+        self.fields["birth_day"].widget = forms.Select(choices=DAY_CHOICES)
+        zone = self.fields["time_zone"]
+        zone.help_text = "Dates on your certificates and your yearly totals follow it."
         if not self.is_bound:
             self.initial.update(suggested_names(self.instance))
+            if self.instance.pk is None:
+                # Never saved: static/js/time-zone-guess.js sets the browser's
+                # zone and shows a note asking the learner to check it.
+                zone.widget.attrs.update(
+                    {
+                        "data-guess-time-zone": "",
+                        "aria-describedby": "id_time_zone_helptext time-zone-note",
+                    }
+                )
 
     def clean_first_name(self) -> str:
         name = normalise(self.cleaned_data["first_name"])
@@ -101,6 +121,9 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, participation: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The error summary names a field by its label: this label is a whole
+        # sentence, so the summary calls it by a short name instead.
+        self.fields["attested"].error_label = "Attestation"  # type: ignore[attr-defined]
         if participation:
             self.fields["credits"].label = "Hours of participation"
             self.fields[

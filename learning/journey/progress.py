@@ -29,6 +29,7 @@ from learning.models import (
 )
 from learning.permissions import AnyUser
 
+from .remaining import Remaining, remaining_for, with_remaining
 from .stages import Stage
 
 
@@ -85,6 +86,18 @@ class PathProgress:
     @property
     def completed(self) -> bool:
         return self.enrolment is not None and self.enrolment.completed_at is not None
+
+    @property
+    def remaining(self) -> Remaining:
+        """The steps and the post-test, evaluation and claim still to do."""
+        return Remaining(
+            steps_done=self.done_count,
+            steps_total=self.total,
+            passed=self.passed,
+            attempts=len(self.attempts),
+            evaluated=self.evaluation_done,
+            claimed=self.completed,
+        )
 
     @property
     def stage(self) -> Stage:
@@ -185,7 +198,11 @@ def catalogue(user: AnyUser, index_page: Page) -> list[tuple[LearningPathPage, E
     )
     status = {}
     if user.is_authenticated:
-        for enrolment in Enrolment.objects.filter(user=user, path__in=paths).with_progress():
+        enrolments = with_remaining(
+            Enrolment.objects.filter(user=user, path__in=paths).with_progress()
+        )
+        for enrolment in enrolments:
+            enrolment.remaining = remaining_for(enrolment)
             status[enrolment.path_id] = enrolment
     return [(path, status.get(path.pk)) for path in paths]
 
@@ -215,8 +232,7 @@ def _participation(certificates: list[Certificate], profile: LearnerProfile | No
 def dashboard(user: User) -> Dashboard:
     """The learner's paths in progress and completed, and this year's credits."""
     enrolments = list(
-        Enrolment.objects.filter(user=user)
-        .with_progress()
+        with_remaining(Enrolment.objects.filter(user=user).with_progress())
         .select_related("path", "credit_claim")
         .prefetch_related(
             Prefetch(
@@ -234,6 +250,7 @@ def dashboard(user: User) -> Dashboard:
     end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
     credits, hours = decimal.Decimal(0), decimal.Decimal(0)
     for enrolment in enrolments:
+        enrolment.remaining = remaining_for(enrolment)
         claim = getattr(enrolment, "credit_claim", None)
         enrolment.current_certificates = claim.valid_certificates if claim else []
         enrolment.participation = bool(

@@ -4,7 +4,7 @@ StreamFields. A question's id is its StreamField block id."""
 from dataclasses import dataclass
 
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
-from learning.models import LearningPathPage
+from learning.models import LearningPathPage, TestAttempt
 
 MAX_TEXT_ANSWER = 4000
 
@@ -41,6 +41,37 @@ def post_test_questions(path: LearningPathPage) -> list[TestQuestion]:
             )
         )
     return questions
+
+
+@dataclass(frozen=True)
+class ReviewedAnswer:
+    """One question of a stored attempt: what the learner chose and whether it was right."""
+
+    question: TestQuestion
+    chosen: tuple[str, ...]
+    correct: tuple[str, ...]
+    right: bool
+
+
+def review_attempt(questions: list[TestQuestion], attempt: TestAttempt) -> list[ReviewedAnswer]:
+    """The learner's own choices in ``attempt``, question by question, read
+    from the record (not the request), so a refreshed result page shows the
+    same thing. Questions added since the attempt are left out."""
+    reviewed = []
+    for question in questions:
+        if question.id not in attempt.answers:
+            continue
+        indexes = attempt.answers[question.id]
+        valid = [i for i in indexes if isinstance(i, int) and 0 <= i < len(question.choices)]
+        reviewed.append(
+            ReviewedAnswer(
+                question=question,
+                chosen=tuple(question.choices[i] for i in valid),
+                correct=tuple(question.choices[i] for i in question.correct),
+                right=bool(attempt.results.get(question.id)),
+            )
+        )
+    return reviewed
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,11 @@ def post_test_route(page: LearningPathPage, request: HttpRequest) -> HttpRespons
     return views.post_test(request, page)
 
 
+@path("test/result/", name="post_test_result")
+def post_test_result_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
+    return views.post_test_result(request, page)
+
+
 @path("evaluation/", name="evaluation")
 def evaluation_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
     return views.evaluation(request, page)
@@ -60,6 +65,7 @@ ROUTES: tuple[Callable[..., HttpResponse], ...] = (
     continue_route,
     complete_step_route,
     post_test_route,
+    post_test_result_route,
     evaluation_route,
     claim_route,
 )

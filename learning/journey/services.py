@@ -147,7 +147,9 @@ def _validate_test_answers(questions: list[TestQuestion], answers: Mapping[str, 
     for question in questions:
         chosen = answers.get(question.id) or []
         if not chosen:
-            raise InvalidAnswer(f"Answer question {question.number} before you submit.")
+            raise InvalidAnswer(
+                f"Answer question {question.number} before you submit.", field=question.id
+            )
         for index in chosen:
             if not isinstance(index, int) or not 0 <= index < len(question.choices):
                 raise InvalidAnswer("The answers do not match this post-test. Please reload.")

@@ -20,15 +20,21 @@ from learning.compliance.activity import activity_context
 from learning.compliance.availability import Availability, credit_available
 from learning.compliance.gate import control_statuses
 from learning.exceptions import JourneyError
-from learning.models import Enrolment, LearnerProfile, LearningPathPage, PathStep
+from learning.models import (
+    Certificate,
+    CertificateStatus,
+    Enrolment,
+    LearnerProfile,
+    LearningPathPage,
+)
 
+from . import pending, services
 from . import progress as journey_progress
-from . import services
 from .claims import PARTICIPANT, moc_choices, words_for
 from .extensions import claim_window
 from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .progress import PathProgress
-from .questions import evaluation_questions, post_test_questions
+from .questions import evaluation_questions, post_test_questions, review_attempt
 from .stages import ENROL_FIRST_MESSAGE, STEPS_DONE_MESSAGE, Stage
 
 
@@ -86,6 +92,14 @@ def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     availability = credit_available(path, guides=guides, entry_statuses=entry_statuses)
     # The activity's disclosures, statements and contact, told before enrolment.
     activity = activity_context(path, guides=guides, entry_statuses=entry_statuses)
+    certificate = None
+    if progress.completed and progress.claim is not None:
+        # The moment the path is complete, its certificate is on this page.
+        certificate = (
+            Certificate.objects.filter(claim=progress.claim, status=CertificateStatus.VALID)
+            .order_by("-pk")
+            .first()
+        )
     return _render(
         request,
         path,
@@ -93,6 +107,7 @@ def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
         progress=progress,
         credit_status=availability,
         credit_paused=_credit_notice(availability, progress),
+        certificate=certificate,
         **activity,
     )
 
@@ -106,17 +121,17 @@ def catalogue_context(request: HttpRequest, page: Page) -> dict[str, Any]:
 def enrol(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if request.method != "POST":
         return redirect(path.url)
-    if response := _login_first(request):
-        return response
+    if not request.user.is_authenticated:
+        # Finished on log-in or sign-up (pending.py); then back to the path page.
+        pending.remember(request, path)
+        return redirect_to_login(path.url)
     try:
         _, created = services.enrol(_learner(request), path)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
     if created:
-        messages.success(
-            request, f"You are enrolled in “{path.title}”. Your progress is saved as you go."
-        )
+        messages.success(request, pending.enrolled_message(path))
     return redirect(path.route_url("continue"))
 
 
@@ -157,34 +172,55 @@ def _stage_guard(
 
 
 def post_test(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
+    """The questions (GET) and their answers (POST). A recorded attempt is
+    shown by a redirect to ``test/result/`` (post/redirect/get), so reloading
+    the result never submits the answers again."""
     if response := _login_first(request):
         return response
     progress = journey_progress.get_progress(request.user, path)
     if response := _stage_guard(request, path, progress, Stage.TEST):
         return response
+    if progress.passed:
+        return redirect(path.route_url("post_test_result"))
     questions = post_test_questions(path)
-    context: dict[str, Any] = {
-        "progress": progress,
-        "questions": questions,
-        "selected": {},
-        "attempt": None,
-    }
-    if request.method == "POST" and not progress.passed:
+    context: dict[str, Any] = {"progress": progress, "questions": questions, "selected": {}}
+    if request.method == "POST":
         answers, error = parse_test_answers(request.POST, questions)
+        missing = None
         if error is None:
             try:
-                attempt = services.submit_attempt(_learner(request), path, answers)
+                services.submit_attempt(_learner(request), path, answers)
             except JourneyError as exc:
-                error = exc.message
+                error, missing = exc.message, exc.field
             else:
-                context["attempt"] = attempt
-                return _render(request, path, "learning/post_test_result.html", **context)
-        context.update(error=error, selected=answers)
+                return redirect(path.route_url("post_test_result"))
+        context.update(error=error, selected=answers, missing=missing)
         return _render(request, path, "learning/post_test.html", status=400, **context)
-    if progress.passed:
-        context["attempt"] = progress.passed_attempt
-        return _render(request, path, "learning/post_test_result.html", **context)
     return _render(request, path, "learning/post_test.html", **context)
+
+
+def post_test_result(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
+    """The learner's latest recorded attempt (the passing one once passed),
+    question by question: a GET that writes nothing."""
+    if response := _login_first(request):
+        return response
+    progress = journey_progress.get_progress(request.user, path)
+    if response := _stage_guard(request, path, progress, Stage.TEST):
+        return response
+    attempt = progress.passed_attempt or (progress.attempts[-1] if progress.attempts else None)
+    if attempt is None:
+        return redirect(path.route_url("post_test"))
+    reviewed = review_attempt(post_test_questions(path), attempt)
+    return _render(
+        request,
+        path,
+        "learning/post_test_result.html",
+        progress=progress,
+        attempt=attempt,
+        reviewed=reviewed,
+        right_count=sum(1 for r in reviewed if r.right),
+        missed=[r for r in reviewed if not r.right],
+    )
 
 
 def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
@@ -285,7 +321,8 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
 
 
 def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
-    """For a guide opened from a path (?path=<slug>): "Step k of n" and the
+    """For a guide opened from a path (?path=<slug>): "Step k of n", the
+    path's steps with this one marked, the previous and next steps, and the
     learner's state. Registered as the ``guide_page_context`` hook."""
     slug = request.GET.get("path", "")
     if not slug or len(slug) > 255 or "\x00" in slug:  # PostgreSQL refuses NUL in a query
@@ -293,24 +330,39 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     path = LearningPathPage.objects.live().filter(slug=slug).first()
     if path is None:
         return {}
-    steps = list(
-        PathStep.objects.filter(page=path)
-        .order_by("sort_order", "pk")
-        .values_list("guide_id", flat=True)
-    )
-    if guide.pk not in steps:
-        return {}
     progress = (
         journey_progress.get_progress(request.user, path) if request.user.is_authenticated else None
     )
-    state = next((s for s in progress.steps if s.guide.pk == guide.pk), None) if progress else None
+    if progress is not None:
+        states = progress.steps
+    else:
+        states = [
+            journey_progress.StepState(number=n, guide=step.guide, done=False, is_next=False)
+            for n, step in enumerate(journey_progress.path_steps(path), start=1)
+        ]
+    index = next((i for i, s in enumerate(states) if s.guide.pk == guide.pk), None)
+    if index is None:
+        return {}
+    steps = [
+        {
+            "number": s.number,
+            "title": s.guide.title,
+            "url": step_url(path, s.guide),
+            "done": s.done,
+            "current": i == index,
+        }
+        for i, s in enumerate(states)
+    ]
     return {
         "path_step": {
             "path": path,
-            "number": steps.index(guide.pk) + 1,
-            "total": len(steps),
+            "number": index + 1,
+            "total": len(states),
+            "steps": steps,
+            "previous": steps[index - 1] if index > 0 else None,
+            "next": steps[index + 1] if index + 1 < len(steps) else None,
             "progress": progress,
-            "done": bool(state and state.done),
+            "done": states[index].done,
             "enrolled": bool(progress and progress.enrolled),
         }
     }

@@ -188,7 +188,7 @@ def test_new_learner_completes_a_path_and_claims_credit(live_server, run_in_brow
 
         claim(page, "1.25", attest=False)
         expect(page.locator("#id_attested_error")).to_contain_text(
-            "Confirm that you claim only the credit"
+            "Tick the box to confirm the credit you claim."
         )
         expect(page.get_by_text("You can claim at most 1.5 credits")).to_have_count(0)
         expect(page).to_have_url(claim_url)

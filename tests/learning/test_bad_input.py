@@ -116,7 +116,7 @@ def test_bad_evaluation_answers(client, learner, at_test, mangle):
         ("abc", "on", "Enter the credits as a number"),
         ("NaN", "on", "Enter the credits as a number"),
         ("1e400", "on", "You can claim at most"),
-        ("1", "", "Confirm that you claim only the credit"),
+        ("1", "", "Tick the box to confirm the credit you claim."),
         ("", "on", "This field is required."),
     ],
 )

@@ -117,7 +117,7 @@ def test_enrolled_learner_keeps_reading_and_taking_the_test_while_paused(client,
     for step in progress.path_steps(path):
         client.post(f"{path.url}steps/{step.guide_id}/complete/")
     assert StepCompletion.objects.filter(enrolment__user=learner).count() == 3
-    response = client.post(path.url + "test/", post_test_data(correct_answers(path)))
+    response = client.post(path.url + "test/", post_test_data(correct_answers(path)), follow=True)
     assert "You passed" in response.content.decode()
     response = client.post(path.url + "evaluation/", evaluation_post_data(path))
     assert response["Location"] == path.url + "claim/"

@@ -70,10 +70,10 @@ def test_full_journey_through_the_views(client, learner, path):
     # A failed attempt is recorded, then a pass.
     from .conftest import correct_answers
 
-    response = client.post(path.url + "test/", post_test_data(wrong_answers(path)))
-    assert response.status_code == 200
+    response = client.post(path.url + "test/", post_test_data(wrong_answers(path)), follow=True)
+    assert response.redirect_chain == [(path.url + "test/result/", 302)]
     assert "Not passed this time" in response.content.decode()
-    response = client.post(path.url + "test/", post_test_data(correct_answers(path)))
+    response = client.post(path.url + "test/", post_test_data(correct_answers(path)), follow=True)
     assert "You passed" in response.content.decode()
     attempts = list(TestAttempt.objects.filter(enrolment__user=learner).order_by("number"))
     assert [(a.number, a.passed, a.score) for a in attempts] == [

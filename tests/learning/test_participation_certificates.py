@@ -134,7 +134,7 @@ def test_other_professions_get_participation(path, degree):
         ("2", "on", "You can state at most 1.5 hours"),
         ("0.3", "on", "quarter hours"),
         ("abc", "on", "Enter the hours as a number"),
-        ("1", "", "Confirm that you participated in this activity for the hours you state."),
+        ("1", "", "Tick the box to confirm the hours you state."),
     ],
 )
 def test_a_nurse_is_told_in_hours(client, nurse, path, at_claim, credits, attested, message):
