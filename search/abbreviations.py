@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
@@ -39,47 +40,76 @@ def _is_capitals(term: str) -> bool:
     return bool(letters) and all(ch.isupper() for ch in letters)
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One line of the file: a query for any of `sources` matches any of
+    `targets`. An equivalence line ("a, b") has the same terms in both; a
+    one-way line ("work life balance => burnout, wellbeing") widens its
+    sources only, so a search for burnout does not bring in every mention
+    of wellbeing."""
+
+    sources: tuple[Term, ...]
+    targets: tuple[Term, ...]
+
+    @property
+    def one_way(self) -> bool:
+        return self.sources != self.targets
+
+
+def _terms(text: str, capitals: set[Term]) -> list[Term]:
+    found = []
+    for raw in text.split(","):
+        term = tuple(words(raw))
+        if term:
+            found.append(term)
+            if _is_capitals(raw):
+                capitals.add(term)
+    return found
+
+
 @functools.cache
-def _parsed_file() -> tuple[tuple[tuple[Term, ...], ...], frozenset[Term]]:
-    groups: list[tuple[Term, ...]] = []
+def _parsed_file() -> tuple[tuple[Rule, ...], frozenset[Term]]:
+    rules: list[Rule] = []
     capitals: set[Term] = set()
     for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        group: list[Term] = []
-        for raw in line.split(","):
-            term = tuple(words(raw))
-            if not term:
-                continue
-            group.append(term)
-            if _is_capitals(raw):
-                capitals.add(term)
-        groups.append(tuple(group))
-    return tuple(groups), frozenset(capitals)
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            sources = tuple(_terms(left, set()))
+            targets = tuple(dict.fromkeys(sources + tuple(_terms(right, set()))))
+            rules.append(Rule(sources, targets))
+        else:
+            terms = tuple(_terms(line, capitals))
+            rules.append(Rule(terms, terms))
+    return tuple(rules), frozenset(capitals)
 
 
 def synonym_groups() -> tuple[tuple[Term, ...], ...]:
-    """Each group: its terms as lower-case word tuples, e.g. (("mi",),
+    """Each line's terms as lower-case word tuples, e.g. (("mi",),
     ("myocardial", "infarction"))."""
-    return _parsed_file()[0]
+    return tuple(rule.targets for rule in _parsed_file()[0])
 
 
 def capitals_only() -> frozenset[Term]:
-    """Terms that expand only when typed in capitals."""
+    """Terms that expand only when typed in capitals (never in one-way lines)."""
     return _parsed_file()[1]
 
 
 def synonym_lines() -> list[str]:
-    """The groups in Solr format, for Elasticsearch's synonym_graph filter.
+    """The lines in Solr format, for Elasticsearch's synonym_graph filter.
     Capitals-only terms are left out: the analyzer lower-cases first, so it
     cannot tell "CAP" from "cap". Queries expand them (search.query), and
     documents carry their spelt-out form (expansions_in)."""
     lines = []
-    for group in synonym_groups():
-        terms = [" ".join(term) for term in group if term not in capitals_only()]
-        if len(terms) > 1:
-            lines.append(", ".join(terms))
+    for rule in _parsed_file()[0]:
+        targets = [" ".join(term) for term in rule.targets if term not in capitals_only()]
+        if rule.one_way:
+            sources = ", ".join(" ".join(term) for term in rule.sources)
+            lines.append(f"{sources} => {', '.join(targets)}")
+        elif len(targets) > 1:
+            lines.append(", ".join(targets))
     return lines
 
 
@@ -88,9 +118,9 @@ def synonym_index() -> dict[Term, tuple[Term, ...]]:
     """{term: the terms a query for it matches}. The alternatives never
     include capitals-only terms: those match through the spelt-out forms."""
     index: dict[Term, tuple[Term, ...]] = {}
-    for group in synonym_groups():
-        spelt = tuple(term for term in group if term not in capitals_only())
-        for term in group:
+    for rule in _parsed_file()[0]:
+        spelt = tuple(term for term in rule.targets if term not in capitals_only())
+        for term in rule.sources:
             index[term] = tuple(dict.fromkeys(index.get(term, ()) + spelt))
     return index
 
@@ -116,11 +146,13 @@ def _capitals_pattern() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """A case-sensitive pattern for capitals-only abbreviations as whole
     words, and the spelt-out form each stands for (the group's longest term)."""
     spelt_out: dict[str, str] = {}
-    for group in synonym_groups():
+    for rule in _parsed_file()[0]:
+        group = rule.targets
         spelt = [term for term in group if term not in capitals_only()]
         if not spelt:
             continue
-        longest = " ".join(max(spelt, key=len))
+        longest_term: Term = max(spelt, key=len)
+        longest = " ".join(longest_term)
         for term in group:
             if term in capitals_only() and len(term) == 1:
                 spelt_out[term[0].upper()] = longest

@@ -182,7 +182,12 @@ class SearchForm(forms.Form):
         return self.cleaned_data.get("as_typed") == "1"
 
     def params(
-        self, *, filters: bool = True, sort: bool = True, as_typed: bool | None = None, **override: str
+        self,
+        *,
+        filters: bool = True,
+        sort: bool = True,
+        as_typed: bool | None = None,
+        **override: str,
     ) -> QueryDict:
         """The cleaned search as query parameters (no page), for links that
         keep the search: pagination, "did you mean", "clear filters", "search

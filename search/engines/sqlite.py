@@ -82,8 +82,7 @@ class SqliteEngine(EmbeddedEngine):
                 f"rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) AS h{i}"
             )
             logs.append(
-                "ln(max(1, (SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s)))"
-                f" AS l{i}"
+                f"ln(max(1, (SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s))) AS l{i}"
             )
             params.append(clause_expression(clause))
         count = len(parsed.clauses)

@@ -32,26 +32,43 @@ def search(engine, text, **kwargs):
 
 @pytest.fixture
 def rota_library(engine, db):
-    """ "work" in four guides, "life" in four, "balance" in two; no guide has
-    "sabbatical", so no guide matches every word of the search."""
-    guide("Evening boundaries", "Notes on work and life and balance.")
-    guide("Saying no", "Notes on work and balance.")
-    guide("Call schedules", "Notes on work and life.")
-    guide("Clinic templates", "Notes on work.")
-    guide("Grief rounds", "Notes on life.")
-    guide("Hospice visits", "Notes on life.")
+    """ "rota" in four guides, "night" in four, "fatigue" in two; no guide
+    has "sabbatical", so no guide matches every word of the search."""
+    guide("Evening boundaries", "Notes on rota and night and fatigue.")
+    guide("Saying no", "Notes on rota and fatigue.")
+    guide("Call schedules", "Notes on rota and night.")
+    guide("Clinic templates", "Notes on rota.")
+    guide("Grief rounds", "Notes on night.")
+    guide("Hospice visits", "Notes on night.")
     engine.rebuild(all_documents())
 
 
 def test_partial_matches_rank_more_words_then_rarer_words_first(engine, rota_library):
-    results = search(engine, "work life balance sabbatical")
+    results = search(engine, "rota night fatigue sabbatical")
     assert not results.matched_all_words
     found = titles(results)
-    # Three of the four words; two with the rare "balance"; two common ones;
+    # Three of the four words; two with the rare "fatigue"; two common ones;
     # then the guides with one word, in any order.
     assert found[:3] == ["Evening boundaries", "Saying no", "Call schedules"]
     assert set(found[3:]) == {"Clinic templates", "Grief rounds", "Hospice visits"}
     assert results.total == 6
+
+
+def test_work_life_balance_finds_guides_on_burnout_not_account_balances(engine, db):
+    guide("Saying no: protecting time for the work that matters", "Say no before burnout.")
+    guide("Your first PDSA cycle", "Work on one change; watch a balancing measure.")
+    guide("Reading your financial dashboard", "Work through unpaid patient balances.")
+    guide("Well being on nights", "Rest before the last night shift.")
+    engine.rebuild(all_documents())
+    found = titles(search(engine, "work life balance"))
+    assert set(found) == {
+        "Saying no: protecting time for the work that matters",
+        "Well being on nights",
+    }
+    # One way: burnout does not bring in every guide on wellbeing.
+    assert titles(search(engine, "burnout")) == [
+        "Saying no: protecting time for the work that matters"
+    ]
 
 
 @pytest.fixture
@@ -61,7 +78,9 @@ def abbreviation_library(engine, db):
     guide("Community acquired pneumonia scores", "CURB-65 and when to admit.")
     guide("Kidney safety on the wards", "Spotting acute kidney injury after contrast.")
     guide("Holding nephrotoxins in AKI", "Stop what harms the kidney.")
-    guide("Visa options for international medical graduates", "Most arrive on a J-1; some on an H-1B.")
+    guide(
+        "Visa options for international medical graduates", "Most arrive on a J-1; some on an H-1B."
+    )
     guide("STEMI activation from the field", "Call the cath lab early.")
     engine.rebuild(all_documents())
 

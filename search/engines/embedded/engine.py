@@ -17,7 +17,6 @@ from .rows import hit_rows, hits_from_rows
 from .spelling import spelling_suggestion
 from .writing import EmbeddedWriter
 
-
 # When not every word matches: documents matching more of the words first,
 # then those whose words are rarer (a higher sum of inverse document
 # frequencies), then the engine's own score. "work life balance" lists a
@@ -158,9 +157,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
             ids = [row[0] for row in cursor.fetchall()]
             if not ids and query.offset == 0:
                 return [], 0
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {source}{where}", count_params + filter_params
-            )
+            cursor.execute(f"SELECT COUNT(*) FROM {source}{where}", count_params + filter_params)
             return ids, cursor.fetchone()[0]
 
     def _hits(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> tuple[Hit, ...]:
