@@ -95,17 +95,19 @@ class PostgresEngine(EmbeddedEngine):
         (c0, c1...) and the logarithm of its document count (l0, l1...),
         computed once per search through the GIN index (at most MAX_CLAUSES
         look-ups), never once per result."""
-        columns, params = [], []
+        columns, column_params = [], []
         for i, clause in enumerate(parsed.clauses):
             sql, clause_params = clause_tsquery(clause)
             columns.append(f"{sql} AS c{i}")
-            params += clause_params
+            column_params += clause_params
         count = len(parsed.clauses)
         query = " || ".join(f"s.c{i}" for i in range(count))
+        params: list = []  # in the order of the SQL text: the query, then the clauses
         if parsed.excluded:
             excluded = " || ".join("websearch_to_tsquery('english', %s)" for _ in parsed.excluded)
             query = f"({query}) && !!({excluded})"
             params += list(parsed.excluded)
+        params += column_params
         logs = ", ".join(
             f"s.c{i}, ln(greatest(1, (SELECT count(*) FROM search_indexeddocument d "
             f"WHERE d.search_vector @@ s.c{i}))) AS l{i}"

@@ -52,6 +52,9 @@ def test_partial_matches_rank_more_words_then_rarer_words_first(engine, rota_lib
     assert found[:3] == ["Evening boundaries", "Saying no", "Call schedules"]
     assert set(found[3:]) == {"Clinic templates", "Grief rounds", "Hospice visits"}
     assert results.total == 6
+    # An excluded word still excludes.
+    without = titles(search(engine, "rota night fatigue sabbatical -hospice"))
+    assert without[:3] == found[:3] and "Hospice visits" not in without
 
 
 def test_work_life_balance_finds_guides_on_burnout_not_account_balances(engine, db):
