@@ -184,9 +184,12 @@ def with_correction(
         return results
     if results.total and results.matched_all_words and not corrected.matched_all_words:
         return results  # the typed words matched (fuzzily) better than the correction
-    return dataclasses.replace(
-        corrected, query=query, suggestion="", corrected_query=results.suggestion
-    )
+    return as_corrected(query, corrected, results.suggestion)
+
+
+def as_corrected(query: SearchQuery, corrected: SearchResults, text: str) -> SearchResults:
+    """The correction's results, answering the query as typed."""
+    return dataclasses.replace(corrected, query=query, suggestion="", corrected_query=text)
 
 
 class SearchEngine(abc.ABC):

@@ -5,13 +5,14 @@ full-text parts differ by database and live in sqlite.py and postgres.py."""
 from __future__ import annotations
 
 import abc
+import dataclasses
 
 from django.db import connection
 
 from search.models import IndexedDocument
 from search.query import ParsedQuery, parse, words
 
-from ..base import Facet, Hit, SearchQuery, SearchResults, Suggestion, with_correction
+from ..base import Facet, Hit, SearchQuery, SearchResults, Suggestion, as_corrected
 from .facets import Filters, count_facets, filter_sql, filter_subqueries
 from .rows import hit_rows, hits_from_rows
 from .spelling import spelling_suggestion
@@ -76,21 +77,28 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
         return set(IndexedDocument.objects.values_list("page_id", flat=True))
 
     def search(self, query: SearchQuery) -> SearchResults:
-        return with_correction(query, self._search_as_typed(query), self._search_as_typed)
-
-    def _search_as_typed(self, query: SearchQuery) -> SearchResults:
+        """The same rule as base.with_correction, in a cheaper order: when no
+        document has every typed word, the correction is tried before the
+        any-word search, which is skipped (with its facet counts) when the
+        correction has results."""
         parsed = parse(query.text)
         filters = {k: v for k, v in query.filters.items() if v}
         any_words = False
+        suggestion = ""
         ids, total = self._ranked(parsed, False, filters, query)
-        if total == 0 and len(parsed.clauses) > 1:
-            any_words = True
-            ids, total = self._ranked(parsed, True, filters, query)
+        if total == 0 and not parsed.is_empty:
+            suggestion = self._spelling_suggestion(parsed)
+            if suggestion and query.correct_spelling:
+                corrected = self.search(
+                    dataclasses.replace(query, text=suggestion, correct_spelling=False)
+                )
+                if corrected.total:
+                    return as_corrected(query, corrected, suggestion)
+            if len(parsed.clauses) > 1:
+                any_words = True
+                ids, total = self._ranked(parsed, True, filters, query)
         hits = self._hits(parsed, any_words, ids)
         facets = self._facets(parsed, any_words, filters)
-        suggestion = ""
-        if not parsed.is_empty and (total == 0 or any_words):
-            suggestion = self._spelling_suggestion(parsed)
         return SearchResults(
             query=query,
             hits=hits,
