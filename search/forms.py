@@ -117,6 +117,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search guides and learning paths", required=False, strip=True)
     page = PageNumberField(required=False)
     sort = LenientChoiceField(label="Sort by", choices=SORT_CHOICES)
+    # "1" from the "Search instead for ..." link: the words as typed, never
+    # replaced by their spelling correction. Anything else means no.
+    as_typed = LenientChoiceField(choices=(("", "Correct spelling"), ("1", "As typed")))
 
     def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
         self.removed_characters = False
@@ -171,15 +174,33 @@ class SearchForm(forms.Form):
             page=page or self.cleaned_data.get("page") or 1,
             per_page=PER_PAGE,
             sort=self.cleaned_data.get("sort") or SORTS[0],
+            correct_spelling=not self.words_as_typed,
         )
 
-    def params(self, *, filters: bool = True, sort: bool = True, **override: str) -> QueryDict:
+    @property
+    def words_as_typed(self) -> bool:
+        return self.cleaned_data.get("as_typed") == "1"
+
+    def params(
+        self,
+        *,
+        filters: bool = True,
+        sort: bool = True,
+        as_typed: bool | None = None,
+        **override: str,
+    ) -> QueryDict:
         """The cleaned search as query parameters (no page), for links that
-        keep the search: pagination, "did you mean", "clear filters"."""
+        keep the search: pagination, "did you mean", "clear filters", "search
+        instead for". A new text ("did you mean") is spelling-corrected again
+        unless `as_typed` says otherwise."""
         params = QueryDict(mutable=True)
         text = override.get("q", self.query_text)
         if text:
             params["q"] = text
+        if as_typed is None:
+            as_typed = self.words_as_typed and "q" not in override
+        if as_typed and text:
+            params["as_typed"] = "1"
         if filters:
             for key, values in self.filters.items():
                 params.setlist(key, list(values))

@@ -10,15 +10,14 @@ just text: engines receive words and never raw query syntax.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+
+from .abbreviations import longest_synonym, typed_words, words
 
 MAX_QUERY_LENGTH = 200
 MAX_CLAUSES = 12
-SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
 STOP_WORDS = frozenset(
     """a about an and are as at be been but by can could do does for from had has have
@@ -27,13 +26,7 @@ STOP_WORDS = frozenset(
     with would you your""".split()  # noqa: SIM905
 )
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of a text, as every engine's tokenizer roughly sees them."""
-    return [w.replace("’", "'").lower() for w in _WORD.findall(text)]
 
 
 def clean_query(text: str) -> tuple[str, bool]:
@@ -47,43 +40,6 @@ def clean_query(text: str) -> tuple[str, bool]:
     if len(text) > MAX_QUERY_LENGTH:
         return text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or text[:MAX_QUERY_LENGTH], True
     return text, False
-
-
-@functools.cache
-def synonym_groups() -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Each group: its terms as word tuples, e.g. (("mi",), ("myocardial", "infarction"))."""
-    groups = []
-    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        terms = tuple(tuple(words(term)) for term in line.split(","))
-        groups.append(tuple(t for t in terms if t))
-    return tuple(groups)
-
-
-def synonym_lines() -> list[str]:
-    """The groups in Solr format, for Elasticsearch's synonym_graph filter."""
-    return [", ".join(" ".join(term) for term in group) for group in synonym_groups()]
-
-
-@functools.cache
-def _synonym_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    index: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-    for group in synonym_groups():
-        for term in group:
-            index.setdefault(term, ())
-            index[term] = tuple(dict.fromkeys(index[term] + group))
-    return index
-
-
-def _longest_synonym(tokens: list[str], start: int) -> tuple[int, tuple[tuple[str, ...], ...]]:
-    index = _synonym_index()
-    for length in range(min(6, len(tokens) - start), 0, -1):
-        key = tuple(tokens[start : start + length])
-        if key in index:
-            return length, index[key]
-    return 0, ()
 
 
 @dataclass(frozen=True)
@@ -129,17 +85,17 @@ def parse(text: str) -> ParsedQuery:
     text, truncated = clean_query(text)
     clauses: list[Clause] = []
     excluded: list[str] = []
-    pending: list[str] = []  # plain words, so synonyms can span several
+    pending: list[str] = []  # plain words as typed, so synonyms can span several
 
     def flush() -> None:
         i = 0
         while i < len(pending):
-            length, group = _longest_synonym(pending, i)
+            length, group = longest_synonym(pending, i)
             if length:
                 clauses.append(Clause(group))
                 i += length
                 continue
-            word = pending[i]
+            word = pending[i].lower()
             if word not in STOP_WORDS or len(pending) == 1:
                 clauses.append(Clause(((word,),)))
             i += 1
@@ -149,18 +105,19 @@ def parse(text: str) -> ParsedQuery:
         negate, phrase, negate_word, raw = match.groups()
         if phrase is not None:
             flush()
-            found = tuple(words(phrase))
+            typed = typed_words(phrase)
+            found = tuple(word.lower() for word in typed)
             if not found:
                 continue
             if negate:
                 excluded.extend(found)
             else:
-                _, group = _longest_synonym(list(found), 0) if len(found) else (0, ())
-                clauses.append(Clause(group if group and found in group else (found,)))
+                length, group = longest_synonym(typed, 0)
+                clauses.append(Clause(group if length == len(found) else (found,)))
             continue
-        found_words = words(raw)
+        found_words = typed_words(raw)
         if negate_word and found_words and len(clauses) + len(pending) > 0:
-            excluded.extend(found_words)
+            excluded.extend(word.lower() for word in found_words)
         else:
             pending.extend(found_words)
     flush()

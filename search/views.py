@@ -117,6 +117,11 @@ def search(request: HttpRequest) -> HttpResponse:
         results = answer.results
         params = form.params()
         context.update(
+            # Corrected ("burnot" found nothing, "burnout" did): the page,
+            # search box included, is about the corrected words.
+            query=results.corrected_query or form.query_text,
+            typed_query=form.query_text,
+            as_typed_params=form.params(as_typed=True) if results.corrected_query else None,
             results=results,
             notice=answer.notice,
             items=[ResultItem(hit) for hit in results.hits],

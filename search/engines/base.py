@@ -4,10 +4,13 @@ that cross it. Views, tasks and the management command only see these."""
 from __future__ import annotations
 
 import abc
+import dataclasses
 import datetime
 import decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from search.abbreviations import expansions_in
 
 # Facets, in the order the search page shows them: (key, label).
 FACETS = (
@@ -75,12 +78,15 @@ class SearchDocument:
     @property
     def meta_text(self) -> str:
         """Classification words that should also match free text: a search for
-        "pediatrics" or a mentor's name finds their guides."""
+        "pediatrics" or a mentor's name finds their guides. Also the spelt-out
+        forms of capitals-only abbreviations the text uses ("CAP" adds
+        "community acquired pneumonia"; see search/abbreviations.py)."""
         labels = [
             label
             for values in (self.topics, self.specialties, self.audiences, self.mentors)
             for _, label in values
         ]
+        labels += expansions_in(self.title, self.summary, self.objectives, self.body)
         return " ".join(labels)
 
 
@@ -91,6 +97,9 @@ class SearchQuery:
     page: int = 1
     per_page: int = 10
     sort: str = "relevance"
+    # False: search the words as typed, never a spelling correction of them
+    # (the "Search instead for ..." link).
+    correct_spelling: bool = True
 
     @property
     def offset(self) -> int:
@@ -148,6 +157,10 @@ class SearchResults:
     # documents matching some of them instead.
     matched_all_words: bool = True
     engine: str = ""
+    # When the typed words found nothing and their spelling correction did,
+    # the hits are for this corrected text ("Showing results for burnout");
+    # query.text is still what was typed. "" otherwise.
+    corrected_query: str = ""
 
     @property
     def pages(self) -> int:
@@ -155,6 +168,28 @@ class SearchResults:
 
 
 ProgressCallback = Callable[[int], None]
+
+
+def with_correction(
+    query: SearchQuery, results: SearchResults, search: Callable[[SearchQuery], SearchResults]
+) -> SearchResults:
+    """Results for the spelling correction instead, when the typed words
+    have none (or only some of the words match) and the correction has hits:
+    a clinician who types "burnot" sees the guides on burnout, not an empty
+    page. One more search, only when the engine proposed a correction."""
+    if not query.correct_spelling or not results.suggestion:
+        return results
+    corrected = search(dataclasses.replace(query, text=results.suggestion, correct_spelling=False))
+    if not corrected.total:
+        return results
+    if results.total and results.matched_all_words and not corrected.matched_all_words:
+        return results  # the typed words matched (fuzzily) better than the correction
+    return as_corrected(query, corrected, results.suggestion)
+
+
+def as_corrected(query: SearchQuery, corrected: SearchResults, text: str) -> SearchResults:
+    """The correction's results, answering the query as typed."""
+    return dataclasses.replace(corrected, query=query, suggestion="", corrected_query=text)
 
 
 class SearchEngine(abc.ABC):

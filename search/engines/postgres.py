@@ -9,7 +9,7 @@ import re
 
 from django.db import connection
 
-from search.query import ParsedQuery
+from search.query import Clause, ParsedQuery
 
 from .base import MARK_END, MARK_START, SearchDocument
 from .embedded.engine import EmbeddedEngine
@@ -21,16 +21,34 @@ SNIPPET_HEADLINE = f'MaxFragments=1, MaxWords=32, MinWords=12, FragmentDelimiter
 _LEXEME = re.compile(r"[^\W_]+")
 
 
+def _phrase_texts(words: tuple[str, ...]) -> list[str]:
+    """websearch_to_tsquery inputs for a word or phrase. PostgreSQL's parser
+    reads "J-1" and "PGY-1" as a word and the number -1, so a number also
+    goes in with a minus sign: "J-1" is found whether typed "J-1" or "J 1"."""
+    texts = [" ".join(words)]
+    if any(word.isdigit() for word in words):
+        texts.append(" ".join(f"-{w}" if w.isdigit() else w for w in words))
+    return [f'"{text}"' if len(words) > 1 or text.startswith("-") else text for text in texts]
+
+
+def clause_tsquery(clause: Clause) -> tuple[str, list]:
+    """Any alternative of a clause, as a tsquery expression."""
+    parts, params = [], []
+    for words in clause.alternatives:
+        for text in _phrase_texts(words):
+            parts.append("websearch_to_tsquery('english', %s)")
+            params.append(text)
+    return "(" + " || ".join(parts) + ")", params
+
+
 def tsquery_sql(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list]:
     """A tsquery expression and its parameters. Every piece of user text goes
     in as a parameter of websearch_to_tsquery, which accepts any input."""
     parts, params = [], []
     for clause in parsed.clauses:
-        alternatives = []
-        for words in clause.alternatives:
-            alternatives.append("websearch_to_tsquery('english', %s)")
-            params.append(" ".join(words) if len(words) == 1 else '"' + " ".join(words) + '"')
-        parts.append("(" + " || ".join(alternatives) + ")")
+        sql, clause_params = clause_tsquery(clause)
+        parts.append(sql)
+        params += clause_params
     expression = (" || " if any_words else " && ").join(parts)
     if parsed.excluded:
         excluded = " || ".join("websearch_to_tsquery('english', %s)" for _ in parsed.excluded)
@@ -59,11 +77,50 @@ class PostgresEngine(EmbeddedEngine):
     def _match_sql(
         self, parsed: ParsedQuery, any_words: bool, scored: bool = True
     ) -> tuple[str, list]:
+        if scored and any_words:
+            return self._partial_match_sql(parsed)
         expression, params = tsquery_sql(parsed, any_words)
         score = ", -ts_rank(t.search_vector, q.query) AS score" if scored else ""
+        if scored:
+            score += ", 0 AS matched, 0 AS rarity"
         return (
             f"SELECT t.id{score} "
             f"FROM search_indexeddocument t, (SELECT {expression} AS query) q "
+            "WHERE t.search_vector @@ q.query",
+            params,
+        )
+
+    def _partial_match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+        """Documents with any of the clauses: q holds each clause's tsquery
+        (c0, c1...) and the logarithm of its document count (l0, l1...),
+        computed once per search through the GIN index (at most MAX_CLAUSES
+        look-ups), never once per result."""
+        columns, column_params = [], []
+        for i, clause in enumerate(parsed.clauses):
+            sql, clause_params = clause_tsquery(clause)
+            columns.append(f"{sql} AS c{i}")
+            column_params += clause_params
+        count = len(parsed.clauses)
+        query = " || ".join(f"s.c{i}" for i in range(count))
+        params: list = []  # in the order of the SQL text: the query, then the clauses
+        if parsed.excluded:
+            excluded = " || ".join("websearch_to_tsquery('english', %s)" for _ in parsed.excluded)
+            query = f"({query}) && !!({excluded})"
+            params += list(parsed.excluded)
+        params += column_params
+        logs = ", ".join(
+            f"s.c{i}, ln(greatest(1, (SELECT count(*) FROM search_indexeddocument d "
+            f"WHERE d.search_vector @@ s.c{i}))) AS l{i}"
+            for i in range(count)
+        )
+        hit = [f"(t.search_vector @@ q.c{i})::int" for i in range(count)]
+        matched = " + ".join(hit)
+        rarity = " + ".join(f"{h} * q.l{i}" for i, h in enumerate(hit))
+        return (
+            f"SELECT t.id, -ts_rank(t.search_vector, q.query) AS score, "
+            f"{matched} AS matched, -({rarity}) AS rarity "
+            f"FROM search_indexeddocument t, "
+            f"(SELECT {query} AS query, {logs} FROM (SELECT {', '.join(columns)}) s) q "
             "WHERE t.search_vector @@ q.query",
             params,
         )

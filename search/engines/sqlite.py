@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from search.query import ParsedQuery
+from search.query import Clause, ParsedQuery
 
 from .base import MARK_END, MARK_START, SearchDocument
 from .embedded.engine import EmbeddedEngine
@@ -23,13 +23,13 @@ def _phrase(words: tuple[str, ...]) -> str:
     return '"' + " ".join(words).replace('"', '""') + '"'
 
 
+def clause_expression(clause: Clause) -> str:
+    alternatives = [_phrase(a) for a in clause.alternatives]
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+
+
 def fts_expression(parsed: ParsedQuery, any_words: bool = False) -> str:
-    clauses = []
-    for clause in parsed.clauses:
-        alternatives = [_phrase(a) for a in clause.alternatives]
-        clauses.append(
-            alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
-        )
+    clauses = [clause_expression(clause) for clause in parsed.clauses]
     expression = (" OR " if any_words else " AND ").join(clauses)
     if parsed.excluded:
         excluded = " OR ".join(_phrase((w,)) for w in parsed.excluded)
@@ -59,12 +59,44 @@ class SqliteEngine(EmbeddedEngine):
     def _match_sql(
         self, parsed: ParsedQuery, any_words: bool, scored: bool = True
     ) -> tuple[str, list]:
+        match = "SELECT rowid AS id{} FROM search_fts WHERE search_fts MATCH %s"
+        expression = fts_expression(parsed, any_words)
+        if not scored:
+            return match.format(""), [expression]
         weights = ", ".join(str(w) for w in WEIGHTS)
-        score = f", bm25(search_fts, {weights}) AS score" if scored else ""
-        return (
-            f"SELECT rowid AS id{score} FROM search_fts WHERE search_fts MATCH %s",
-            [fts_expression(parsed, any_words)],
+        score = f", bm25(search_fts, {weights}) AS score"
+        if not any_words:
+            return match.format(f"{score}, 0 AS matched, 0 AS rarity"), [expression]
+        return self._partial_match_sql(parsed, score, expression)
+
+    def _partial_match_sql(
+        self, parsed: ParsedQuery, score: str, expression: str
+    ) -> tuple[str, list]:
+        """Documents with any of the clauses, with which clauses each has
+        (h0, h1...) and the logarithm of each clause's document count (l0,
+        l1...). Each clause is one more FTS5 look-up inside this statement,
+        evaluated once (at most MAX_CLAUSES), never one per result."""
+        hits, logs, params = [], [], []
+        for i, clause in enumerate(parsed.clauses):
+            hits.append(
+                f"rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) AS h{i}"
+            )
+            logs.append(
+                f"ln(max(1, (SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s))) AS l{i}"
+            )
+            params.append(clause_expression(clause))
+        count = len(parsed.clauses)
+        matched = " + ".join(f"m.h{i}" for i in range(count))
+        rarity = " + ".join(f"m.h{i} * w.l{i}" for i in range(count))
+        inner = (
+            f"SELECT rowid AS id{score}, {', '.join(hits)} "
+            "FROM search_fts WHERE search_fts MATCH %s"
         )
+        sql = (
+            f"SELECT m.id, m.score, {matched} AS matched, -({rarity}) AS rarity "
+            f"FROM ({inner}) m, (SELECT {', '.join(logs)}) w"
+        )
+        return sql, [*params, expression, *params]
 
     def _highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]

@@ -377,9 +377,11 @@ def test_synonym_abbreviation_finds_the_spelled_out_words(engine):
 
 
 def test_fuzziness_finds_a_misspelt_word_and_suggests_the_spelling(engine):
-    results = engine.search(SearchQuery("hypertenson"))
+    results = engine.search(SearchQuery("hypertenson", correct_spelling=False))
     assert ids(results) == [1]
     assert results.suggestion == "hypertension"
+    corrected = engine.search(SearchQuery("hypertenson"))
+    assert ids(corrected) == [1] and corrected.corrected_query == "hypertension"
 
 
 def test_no_suggestion_for_correct_words(engine):
@@ -497,9 +499,14 @@ def test_synonym_graph_in_the_search_analyzer(engine):
     tokens = engine.client.indices.analyze(
         index=engine.alias, analyzer="curbside_english_search", text="heart attack"
     )["tokens"]
-    assert {"myocardi", "mi"} <= {t["token"] for t in tokens}
+    found_tokens = {t["token"] for t in tokens}
+    # "MI" is capitals-only (search/abbreviations.py): the analyzer, which
+    # lower-cases first, leaves it out; parse() expands it instead.
+    assert "myocardi" in found_tokens and "mi" not in found_tokens
     # A raw match query (no parse() expansion) still finds the spelled-out words.
-    found = engine.client.search(index=engine.alias, query={"match_phrase": {"body": "mi"}})
+    found = engine.client.search(
+        index=engine.alias, query={"match_phrase": {"body": "heart attack"}}
+    )
     assert [hit["_id"] for hit in found["hits"]["hits"]] == ["2"]
 
 

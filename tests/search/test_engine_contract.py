@@ -140,8 +140,11 @@ def test_pages_of_results_do_not_overlap(engine, indexed):
 
 
 def test_misspelt_words_get_a_suggestion(engine, indexed):
-    results = search(engine, "hypertenson")
-    assert results.suggestion.lower() == "hypertension"
+    corrected = search(engine, "hypertenson")
+    assert corrected.corrected_query.lower() == "hypertension"
+    assert titles(corrected) == ["Treating hypertension in primary care"]
+    as_typed = search(engine, "hypertenson", correct_spelling=False)
+    assert as_typed.suggestion.lower() == "hypertension"
     assert search(engine, "hypertension").suggestion == ""
 
 

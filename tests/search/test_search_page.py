@@ -189,10 +189,26 @@ def test_sort_by_newest(client, library):
     assert '<option value="newest" selected>' in page
 
 
-def test_did_you_mean_for_a_misspelling(client, library):
-    page = html(client.get(SEARCH, {"q": "sepssis"}))
-    assert "Did you mean" in page
-    assert 'href="/search/?q=sepsis">sepsis</a>' in page
+def test_a_misspelling_shows_the_corrections_results(client, library):
+    page = html(client.get(SEARCH, {"q": "sepssis", "sort": "newest"}))
+    assert (
+        "Showing results for <strong>sepsis</strong>. Search instead for "
+        '<a href="/search/?q=sepssis&amp;as_typed=1&amp;sort=newest">sepssis</a>.'
+    ) in page
+    assert result_titles(page) == [
+        "Sepsis in children: the quiet deterioration",
+        "Recognising sepsis in the emergency department",
+    ]
+    assert "2 results for “sepsis”" in page
+    assert 'value="sepsis"' in page  # the search box holds what was searched
+    assert "Did you mean" not in page
+
+
+def test_did_you_mean_when_searching_as_typed(client, library):
+    page = html(client.get(SEARCH, {"q": "sepssis", "as_typed": "1"}))
+    assert "0 results for “sepssis”" in page
+    assert "Showing results for" not in page
+    assert 'Did you mean <a href="/search/?q=sepsis">sepsis</a>?' in page
 
 
 def test_no_results_gives_next_steps(client, library):

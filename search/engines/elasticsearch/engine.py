@@ -21,6 +21,7 @@ from ..base import (
     SearchQuery,
     SearchResults,
     Suggestion,
+    with_correction,
 )
 from . import responses
 from .bulk import index_actions, send_bulk
@@ -164,6 +165,9 @@ class ElasticsearchEngine(SearchEngine):
     # -- reads
 
     def search(self, query: SearchQuery) -> SearchResults:
+        return with_correction(query, self._search_as_typed(query), self._search_as_typed)
+
+    def _search_as_typed(self, query: SearchQuery) -> SearchResults:
         parsed = parse(query.text)
         with self._errors("searching"):
             request = search_request(self.client, self.alias, parsed, query, match_all=True)

@@ -17,7 +17,8 @@ from elasticsearch_dsl import (
     token_filter,
 )
 
-from search.query import STOP_WORDS, synonym_lines
+from search.abbreviations import synonym_lines
+from search.query import STOP_WORDS
 
 from ..base import FACETS, SearchDocument
 

@@ -17,6 +17,9 @@ HIT_SOURCE = ["page_id", "kind", "title", "url", "summary", "credits", "release_
 FACET_SIZE = 100
 MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
 MAX_ANALYZED_OFFSET = 999_999  # below index.highlight.max_analyzed_offset (1,000,000)
+# Above the BM25 score of all the clauses a document can match together (a
+# clause scores at most a few hundred), below float precision trouble.
+MATCHED_CLAUSE_SCORE = 10_000
 
 
 def clause_query(alternatives: tuple[tuple[str, ...], ...]) -> Q:
@@ -50,16 +53,21 @@ def facet_filters(filters: dict[str, tuple[str, ...]]) -> dict[str, Q]:
 
 
 def text_query(parsed: ParsedQuery, match_all: bool) -> Q:
-    """Every clause (match_all) or any of them, minus the excluded words."""
+    """Every clause (match_all) or any of them, minus the excluded words.
+
+    With any of them, each clause a document matches adds MATCHED_CLAUSE_SCORE
+    to its score, more than any clause's own relevance, so documents matching
+    more of the words come first; among those matching as many, BM25 (whose
+    inverse document frequency favours rarer words) orders them."""
     if parsed.is_empty:
         text = Q("match_all")
     else:
         clauses = [clause_query(clause.alternatives) for clause in parsed.clauses]
-        text = (
-            Q("bool", must=clauses)
-            if match_all
-            else Q("bool", should=clauses, minimum_should_match=1)
-        )
+        if match_all:
+            text = Q("bool", must=clauses)
+        else:
+            counted = [Q("constant_score", filter=c, boost=MATCHED_CLAUSE_SCORE) for c in clauses]
+            text = Q("bool", should=clauses + counted, minimum_should_match=1)
     if parsed.excluded:
         excluded = [Q("multi_match", query=word, fields=SEARCH_FIELDS) for word in parsed.excluded]
         text = Q("bool", must=[text], must_not=excluded)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from search.query import ParsedQuery, synonym_groups
+from search.abbreviations import synonym_groups
+from search.query import ParsedQuery
 
 
 def _synonym_words() -> set[str]:

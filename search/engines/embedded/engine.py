@@ -5,17 +5,25 @@ full-text parts differ by database and live in sqlite.py and postgres.py."""
 from __future__ import annotations
 
 import abc
+import dataclasses
 
 from django.db import connection
 
 from search.models import IndexedDocument
 from search.query import ParsedQuery, parse, words
 
-from ..base import Facet, Hit, SearchQuery, SearchResults, Suggestion
+from ..base import Facet, Hit, SearchQuery, SearchResults, Suggestion, as_corrected
 from .facets import Filters, count_facets, filter_sql, filter_subqueries
 from .rows import hit_rows, hits_from_rows
 from .spelling import spelling_suggestion
 from .writing import EmbeddedWriter
+
+# When not every word matches: documents matching more of the words first,
+# then those whose words are rarer (a higher sum of inverse document
+# frequencies), then the engine's own score. "work life balance" lists a
+# guide with all three words, then one with "balance" and another word, then
+# one with "work" and "life", then those with one word.
+RELEVANCE_ORDER = "m.matched DESC, m.rarity DESC, m.score, m.id DESC"
 
 
 class EmbeddedEngine(EmbeddedWriter, abc.ABC):
@@ -27,8 +35,12 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
     def _match_sql(
         self, parsed: ParsedQuery, any_words: bool, scored: bool = True
     ) -> tuple[str, list]:
-        """SQL selecting ``id`` and, when `scored`, ``score`` (lower is
-        better) of matching documents."""
+        """SQL selecting ``id`` of matching documents and, when `scored`,
+        ``matched`` (how many clauses the document matches), ``rarity`` (higher
+        when the clauses it matches are rarer: minus the sum of the logarithms
+        of their document counts) and ``score`` (lower is better). With
+        `any_words` false every document matches every clause, and matched
+        and rarity may be constants (see RELEVANCE_ORDER)."""
 
     @abc.abstractmethod
     def _highlights(
@@ -65,18 +77,28 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
         return set(IndexedDocument.objects.values_list("page_id", flat=True))
 
     def search(self, query: SearchQuery) -> SearchResults:
+        """The same rule as base.with_correction, in a cheaper order: when no
+        document has every typed word, the correction is tried before the
+        any-word search, which is skipped (with its facet counts) when the
+        correction has results."""
         parsed = parse(query.text)
         filters = {k: v for k, v in query.filters.items() if v}
         any_words = False
+        suggestion = ""
         ids, total = self._ranked(parsed, False, filters, query)
-        if total == 0 and len(parsed.clauses) > 1:
-            any_words = True
-            ids, total = self._ranked(parsed, True, filters, query)
+        if total == 0 and not parsed.is_empty:
+            suggestion = self._spelling_suggestion(parsed)
+            if suggestion and query.correct_spelling:
+                corrected = self.search(
+                    dataclasses.replace(query, text=suggestion, correct_spelling=False)
+                )
+                if corrected.total:
+                    return as_corrected(query, corrected, suggestion)
+            if len(parsed.clauses) > 1:
+                any_words = True
+                ids, total = self._ranked(parsed, True, filters, query)
         hits = self._hits(parsed, any_words, ids)
         facets = self._facets(parsed, any_words, filters)
-        suggestion = ""
-        if not parsed.is_empty and (total == 0 or any_words):
-            suggestion = self._spelling_suggestion(parsed)
         return SearchResults(
             query=query,
             hits=hits,
@@ -116,22 +138,23 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
         by date) and a plain count, which is cheaper than a window count."""
         if parsed.is_empty:
             params: list = []
+            count_params: list = []
             source, column = "search_indexeddocument d", "+d.id"
             page_sql, order = (
                 "SELECT d.id FROM search_indexeddocument d",
                 "d.release_date DESC, d.id DESC",
             )
         else:
-            scored, params = self._match_sql(parsed, any_words)
-            plain, _ = self._match_sql(parsed, any_words, scored=False)
+            plain, count_params = self._match_sql(parsed, any_words, scored=False)
             source, column = f"({plain}) m", "+m.id"
             if query.sort == "newest":
                 page_sql = (
                     f"SELECT d.id FROM ({plain}) m JOIN search_indexeddocument d ON d.id = m.id"
                 )
-                order = "d.release_date DESC, d.id DESC"
+                params, order = count_params, "d.release_date DESC, d.id DESC"
             else:
-                page_sql, order = f"SELECT m.id FROM ({scored}) m", "m.score, m.id DESC"
+                scored, params = self._match_sql(parsed, any_words)
+                page_sql, order = f"SELECT m.id FROM ({scored}) m", RELEVANCE_ORDER
         conditions, filter_params = filter_sql(column, filters)
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
         with connection.cursor() as cursor:
@@ -142,7 +165,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
             ids = [row[0] for row in cursor.fetchall()]
             if not ids and query.offset == 0:
                 return [], 0
-            cursor.execute(f"SELECT COUNT(*) FROM {source}{where}", params + filter_params)
+            cursor.execute(f"SELECT COUNT(*) FROM {source}{where}", count_params + filter_params)
             return ids, cursor.fetchone()[0]
 
     def _hits(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> tuple[Hit, ...]:
