@@ -13,6 +13,8 @@ class LoginForm(AllauthLoginForm):
         login.help_text = "Staff and demo accounts may use their username instead."
         login.widget.attrs.pop("placeholder", None)
         self.fields["password"].label = "Password"
+        # allauth's small "Forgot your password?" link: the page has a full-size one.
+        self.fields["password"].help_text = ""
         self.fields["password"].widget.attrs.pop("placeholder", None)
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me logged in when I close the browser"

@@ -34,7 +34,7 @@
         button.addEventListener("click", function () {
             setOpen(button.getAttribute("aria-expanded") !== "true");
         });
-        menu.addEventListener("keydown", function (event) {
+        document.addEventListener("keydown", function (event) {
             if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
                 setOpen(false);
                 button.focus();
