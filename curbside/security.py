@@ -8,7 +8,6 @@ See docs/accounts-security.md.
 import logging
 import smtplib
 import time
-
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 

@@ -298,7 +298,10 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "curbside.security.AccountAdapter"
 # The site's wording on the log-in and sign-up forms (templates/account/).
-ACCOUNT_FORMS = {"login": "curbside.account_forms.LoginForm", "signup": "curbside.account_forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "curbside.account_forms.LoginForm",
+    "signup": "curbside.account_forms.SignupForm",
+}
 # Rate limits (allauth; "amount/period/per", per = ip, key or user; the key is
 # the email or username tried). Shared between processes through the default
 # cache (CACHE_URL). Hospitals put many doctors behind one address, so the

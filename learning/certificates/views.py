@@ -58,9 +58,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     if number is None:
         return _form(request, 400, error=NOT_A_CODE, value=value, last_name=last_name)
     if not last_name.strip():
-        return _form(
-            request, 400, error=NEEDS_LAST_NAME, value=value, by_number=True, last_name=""
-        )
+        return _form(request, 400, error=NEEDS_LAST_NAME, value=value, by_number=True, last_name="")
     if not allow(request, "verify", VERIFY_LIMIT, VERIFY_WINDOW):
         return _too_many(request)
     certificate = find_by_number(number, last_name)

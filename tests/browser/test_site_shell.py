@@ -83,7 +83,8 @@ def test_each_guide_block_is_boxed_once_on_a_phone(live_server, run_in_browser, 
         # No box inside a box: nothing in the guide body with a block's class
         # holds another element of a block's class.
         nested = page.eval_on_selector_all(
-            ".guide-body [class^='block-'] [class^='block-']:not([class*='__'])", "els => els.length"
+            ".guide-body [class^='block-'] [class^='block-']:not([class*='__'])",
+            "els => els.length",
         )
         assert nested == 0
         (vignette,) = boxes(page, ".guide-body .block-vignette")
@@ -113,7 +114,9 @@ def test_phone_header_is_compact_with_a_menu_button(live_server, run_in_browser,
         expect(menu).to_have_attribute("aria-expanded", "true")
         expect(nav_link).to_be_visible()
         expect(page.get_by_role("link", name="Log in")).to_be_visible()
-        expect(page.get_by_role("combobox", name="Search guides and learning paths")).to_be_visible()
+        expect(
+            page.get_by_role("combobox", name="Search guides and learning paths")
+        ).to_be_visible()
         assert serious_violations(page) == []
         page.keyboard.press("Escape")
         expect(menu).to_have_attribute("aria-expanded", "false")

@@ -13,8 +13,9 @@ from pathlib import Path
 from django.core import mail
 from django.core.management import call_command
 
-import pytest
 from wagtail.models import Site
+
+import pytest
 
 from cms.site_url import absolute_url, base_url
 
@@ -86,7 +87,9 @@ def test_production_refuses_to_start_without_a_base_url():
     result = settings_value("PUBLIC_BASE_URL", **common)
     assert result.returncode != 0
     assert "PUBLIC_BASE_URL must be set" in result.stderr
-    ok = settings_value("PUBLIC_BASE_URL", PUBLIC_BASE_URL="https://curbside.example.org/", **common)
+    ok = settings_value(
+        "PUBLIC_BASE_URL", PUBLIC_BASE_URL="https://curbside.example.org/", **common
+    )
     assert ok.stdout.strip() == "https://curbside.example.org", ok.stderr
 
 
@@ -104,7 +107,11 @@ def test_sign_up_email_names_curbside_and_links_to_the_port_used(client, setting
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     response = client.post(
         "/accounts/signup/",
-        {"email": "new@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "email": "new@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
         SERVER_NAME="127.0.0.1",
         SERVER_PORT="8101",
     )
