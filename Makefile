@@ -32,8 +32,12 @@ migrate: install ## Apply database migrations (and create the cache table when C
 seed: migrate ## Load the demo content and demo users (idempotent)
 	$(BIN)/python manage.py seed_demo
 
-run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000
-	@echo "Curbside is starting on http://$(HOST):$(PORT)/  (admin: /admin/, demo password: curbside-demo)"
+# Certificates, their QR codes and emails sent by background tasks link to
+# PUBLIC_BASE_URL: by default the address this server runs on.
+run: export PUBLIC_BASE_URL := $(or $(PUBLIC_BASE_URL),http://$(HOST):$(PORT))
+run: seed ## Install, migrate, seed and serve on http://127.0.0.1:8000 (PORT=8101 for another port)
+	@echo "Curbside is starting on $$PUBLIC_BASE_URL/  (admin: /admin/, demo password: curbside-demo)"
+	$(BIN)/python manage.py sync_site_url
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 static: install ## Collect static files for production (locked; nothing to do when unchanged)

@@ -8,7 +8,10 @@ See docs/accounts-security.md.
 import logging
 import smtplib
 import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -183,11 +186,33 @@ class AuthenticationBackend(AllauthBackend):
         return self._checked[user.pk]
 
 
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's emails call the site: the product's name ("Hello from
+    Curbside!"), not the host and port the request came to. Without
+    django.contrib.sites allauth would use the request's host for both."""
+
+    name: str
+    domain: str
+
+
+def email_site(request) -> EmailSite:
+    domain = request.get_host() if request is not None else ""
+    return EmailSite(
+        name=settings.WAGTAIL_SITE_NAME,
+        domain=domain or urlsplit(settings.PUBLIC_BASE_URL).netloc,
+    )
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject):
+        return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
+
     def send_mail(self, template_prefix, email, context):
         """An email server that does not answer gets a normal page saying so
         (503, Retry-After), not a server error. Sign-up, reset and address
         emails are sent in the request: the learner can simply try again."""
+        context = {"current_site": email_site(context.get("request") or self.request), **context}
         try:
             super().send_mail(template_prefix, email, context)
         except (OSError, smtplib.SMTPException) as exc:

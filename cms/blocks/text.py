@@ -11,6 +11,25 @@ from wagtail.rich_text import RichText
 
 WORDS_PER_MINUTE = 200
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# Where one block of rich text ends: a heading, paragraph or list item.
+_BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|blockquote)\s*>", re.IGNORECASE)
+_TERMINAL = (".", "!", "?", ":", ";", "…")
+
+
+def as_sentence(text: str) -> str:
+    """``text`` ending as a sentence does, so a heading, a title or an author
+    list does not run into what follows it ("Why this matters. Most ...")."""
+    text = " ".join(text.split())
+    if text and not text.endswith(_TERMINAL):
+        return text + "."
+    return text
+
+
+def _rich_text(source: str):
+    for part in _BLOCK_END.split(source):
+        text = strip_tags(part.replace("<", " <"))
+        if text.strip():
+            yield as_sentence(text)
 
 
 def _texts(value):
@@ -24,9 +43,11 @@ def _texts(value):
         for child in value:
             yield from _texts(child)
     elif isinstance(value, RichText):
-        yield strip_tags(value.source.replace("<", " <"))
+        yield from _rich_text(value.source)
     elif isinstance(value, str):
-        yield strip_tags(value)
+        text = strip_tags(value)
+        if text.strip():
+            yield as_sentence(text)
 
 
 def stream_text(value):

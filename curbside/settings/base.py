@@ -297,6 +297,11 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # switched on or off).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "curbside.security.AccountAdapter"
+# The site's wording on the log-in and sign-up forms (templates/account/).
+ACCOUNT_FORMS = {
+    "login": "curbside.account_forms.LoginForm",
+    "signup": "curbside.account_forms.SignupForm",
+}
 # Rate limits (allauth; "amount/period/per", per = ip, key or user; the key is
 # the email or username tried). Shared between processes through the default
 # cache (CACHE_URL). Hospitals put many doctors behind one address, so the
@@ -357,9 +362,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Curbside"
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# Printed on certificates and in their QR codes.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The site's address, printed on certificates and in their QR codes and used in
+# links in emails sent outside a request (background tasks). `make run` sets it
+# from HOST and PORT; production refuses to start without it. Admin
+# notification emails use WAGTAILADMIN_BASE_URL, by default the same address.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", PUBLIC_BASE_URL).rstrip("/")
+# Development only: links built while answering a request (emails sent from a
+# view, for one) use the address that request came to, so a server on another
+# port or host links to itself (cms.site_url).
+BASE_URL_FROM_REQUEST = False
 # Wagtail's own search (the admin's page, image and snippet search) stays on
 # its database backend; the public site searches through search/.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -8,6 +8,7 @@ SECURE_HSTS_SECONDS=0), as `make bench` does. See docs/deploy.md.
 """
 
 import copy
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -45,6 +46,19 @@ if not ALLOWED_HOSTS:
         "The environment variable ALLOWED_HOSTS must be set to the host names this site "
         "answers to, comma separated (for example curbside.example.org,127.0.0.1)."
     )
+
+# Certificates print this address and encode it in their QR codes, and
+# emails sent by background tasks link to it: there is no request to take it
+# from, and a wrong default would go out on paper.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+if not re.fullmatch(r"https?://[^/\s]+", PUBLIC_BASE_URL):
+    raise ImproperlyConfigured(
+        "The environment variable PUBLIC_BASE_URL must be set to the address learners use, "
+        "scheme and host without a path (for example https://curbside.example.org): it is "
+        "printed on certificates, in their QR codes and in links in emails."
+    )
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", PUBLIC_BASE_URL).rstrip("/")
+BASE_URL_FROM_REQUEST = False
 
 # The cache holds rate-limit counters and spent two-factor codes, so every
 # app process must share it: production defaults to the database cache

@@ -26,3 +26,15 @@ def normalise(raw: object) -> str | None:
 
 def grouped(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+# Certificate numbers as printed: CS-<year>-<7 digits> (issuance.py).
+_NUMBER = re.compile(r"CS-?(\d{4})-?(\d{7})")
+
+
+def normalise_number(raw: object) -> str | None:
+    """A typed certificate number -> its stored form ("CS-2026-0000042"), or None."""
+    if not isinstance(raw, str) or len(raw) > 64:
+        return None
+    match = _NUMBER.fullmatch(re.sub(r"\s", "", raw).upper())
+    return f"CS-{match[1]}-{match[2]}" if match else None

@@ -11,10 +11,11 @@ from learning.models import Certificate, PdfStatus
 from learning.permissions import can_download_certificate
 from learning.ratelimit import allow, seconds_until_next_window
 
-from .codes import grouped, normalise
+from .codes import grouped, normalise, normalise_number
 from .issuance import generate_pdf
 from .rendering import kind_context
 from .transcript import transcript, transcript_csv, transcript_pdf
+from .verification import find_by_number
 
 VERIFY_LIMIT = 30  # lookups per client per minute
 
@@ -28,22 +29,47 @@ def _too_many(request: HttpRequest) -> TemplateResponse:
     return response
 
 
+NOT_A_CODE = (
+    "That is neither a certificate code (24 letters and digits, like "
+    "ABCD-EFGH-JKMN-PQRS-TVWX-YZ12) nor a certificate number (like CS-2026-0000042)."
+)
+NEEDS_LAST_NAME = (
+    "To verify by certificate number, also enter the learner’s last name as printed "
+    "on the certificate."
+)
+
+
+def _form(request: HttpRequest, status: int = 200, **context: object) -> TemplateResponse:
+    return TemplateResponse(
+        request, "learning/certificates/verify_form.html", context, status=status
+    )
+
+
 def verify_form(request: HttpRequest) -> HttpResponse:
+    """The code, or the certificate number with the learner's last name."""
     raw = request.GET.get("code")
     if raw is None:
-        return TemplateResponse(request, "learning/certificates/verify_form.html", {})
+        return _form(request)
+    value, last_name = raw[:64], request.GET.get("last_name", "")[:150]
     code = normalise(raw)
-    if code is None:
+    if code is not None:
+        return redirect("certificate_verify_code", code=code)
+    number = normalise_number(raw)
+    if number is None:
+        return _form(request, 400, error=NOT_A_CODE, value=value, last_name=last_name)
+    if not last_name.strip():
+        return _form(request, 400, error=NEEDS_LAST_NAME, value=value, by_number=True, last_name="")
+    if not allow(request, "verify", VERIFY_LIMIT, VERIFY_WINDOW):
+        return _too_many(request)
+    certificate = find_by_number(number, last_name)
+    if certificate is None:
         return TemplateResponse(
             request,
-            "learning/certificates/verify_form.html",
-            {
-                "error": "That is not a certificate code: it has 24 letters and digits.",
-                "value": raw[:64],
-            },
-            status=400,
+            "learning/certificates/verify_not_found.html",
+            {"number": number},
+            status=404,
         )
-    return redirect("certificate_verify_code", code=code)
+    return redirect("certificate_verify_code", code=certificate.verification_code)
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
@@ -51,7 +77,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         return _too_many(request)
     normalised = normalise(code)
     if normalised is None:
-        raise Http404
+        # The site's own page, saying what is wrong, not a bare 404.
+        if normalise_number(code) is not None:
+            return _form(request, 404, error=NEEDS_LAST_NAME, value=code, by_number=True)
+        return _form(request, 404, error=NOT_A_CODE, value=code[:64])
     if normalised != code:
         return redirect("certificate_verify_code", code=normalised)
     certificate = (

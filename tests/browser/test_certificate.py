@@ -41,9 +41,9 @@ def test_claim_download_and_verify(live_server, run_in_browser, ready_to_claim):
 
     def scenario(page):
         page.goto(live_server.url + "/accounts/login/")
-        page.get_by_label(re.compile("Login")).fill("claimant")
-        page.get_by_label(re.compile("Password")).fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_label("E-mail", exact=True).fill("claimant")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
         page.goto(live_server.url + "/paths/rural-sepsis/claim/")
         page.get_by_label(re.compile(r"^Credits claimed")).fill("1.5")
         page.get_by_label(re.compile(r"^I claim only the credit")).check()

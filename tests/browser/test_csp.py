@@ -56,9 +56,9 @@ def watch_csp(page):
 
 def sign_in(page, base, username):
     page.goto(base + "/accounts/login/")
-    page.get_by_label(re.compile("Login")).fill(username)
-    page.get_by_label(re.compile("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("E-mail", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("networkidle")
 
 

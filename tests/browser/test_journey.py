@@ -46,10 +46,9 @@ def sign_up(page, base):
     """Sign up, open the confirmation link from the email (the live server
     runs in this process, so its emails are in ``mail.outbox``), confirm."""
     page.goto(base + "/accounts/signup/")
-    # allauth's default form: the labels end with a colon.
-    page.get_by_label("Email:", exact=True).fill(EMAIL)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
+    page.get_by_label("E-mail", exact=True).fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     expect(page).to_have_url(base + "/accounts/confirm-email/")
     (message,) = [m for m in mail.outbox if m.to == [EMAIL]]

@@ -33,20 +33,20 @@ def test_reviewer_logs_in_with_a_code_and_reaches_the_admin(live_server, run_in_
     def scenario(page):
         page.goto(live_server.url + "/admin/pages/")
         assert page.url == live_server.url + "/accounts/login/?next=/admin/pages/"
-        page.get_by_label(re.compile("Login")).fill("ruth")
-        page.get_by_label(re.compile("Password")).fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_label("E-mail", exact=True).fill("ruth")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
         page.get_by_role("heading", name="Two-Factor Authentication").wait_for()
         seen["axe"] = serious_violations(page)
 
         page.get_by_label(re.compile("Code")).fill(
             "000000" if totp_code(secret) != "000000" else "1"
         )
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
         page.get_by_text("Incorrect code.").wait_for()
 
         page.get_by_label(re.compile("Code")).fill(current_code(secret))
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
         page.wait_for_url(re.compile(re.escape(live_server.url) + r"/admin/pages/"))
         seen["console"] = list(page.console_errors)
 
@@ -61,9 +61,9 @@ def test_rate_limit_page_is_a_normal_accessible_page(live_server, run_in_browser
     def scenario(page):
         for n in range(11):
             page.goto(live_server.url + "/accounts/login/")
-            page.get_by_label(re.compile("Login")).fill(f"nobody{n}")
-            page.get_by_label(re.compile("Password")).fill("wrong-password-here")
-            page.get_by_role("button", name="Sign In").click()
+            page.get_by_label("E-mail", exact=True).fill(f"nobody{n}")
+            page.get_by_label("Password", exact=True).fill("wrong-password-here")
+            page.get_by_role("button", name="Log in").click()
             page.wait_for_load_state()
         page.get_by_role("heading", name="Too many attempts").wait_for()
         seen["axe"] = serious_violations(page)

@@ -276,6 +276,7 @@ def production_env(**extra):
         "DJANGO_SETTINGS_MODULE": "curbside.settings.production",
         "SECRET_KEY": "a-test-only-key-that-is-long-enough-for-check-deploy-0123456789",
         "ALLOWED_HOSTS": "testserver",
+        "PUBLIC_BASE_URL": "http://testserver",
         "SECURE_SSL_REDIRECT": "false",
     }
     env.update(extra)

@@ -22,6 +22,7 @@ def run(args, **env_vars):
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(ROOT)),
         "DJANGO_SETTINGS_MODULE": "curbside.settings.production",
+        "PUBLIC_BASE_URL": "https://curbside.example.org",
         **env_vars,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and script

@@ -46,6 +46,7 @@ def site(tmp_path):
         "DJANGO_SETTINGS_MODULE": "static_settings",
         "SECRET_KEY": "static-collection-test-key-" + "abcdefghijklmnopqrstuvwxyz0123456789",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
         "CACHE_URL": "db://",
         "EMAIL_HOST": "127.0.0.1",
     }

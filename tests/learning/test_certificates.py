@@ -157,7 +157,7 @@ def test_verify_form_and_codes(client, certificate):
     assert normalise(code.replace("1", "I")) == code or "1" not in code
     response = client.get("/certificates/verify/", {"code": "not a code"})
     assert response.status_code == 400
-    assert "That is not a certificate code" in response.content.decode()
+    assert "That is neither a certificate code" in response.content.decode()
     unknown = "0" * CODE_LENGTH
     response = client.get(f"/certificates/verify/{unknown}/")
     assert response.status_code == 404
