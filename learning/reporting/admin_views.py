@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from cms.admin_header import TitledAdminTemplateMixin
 from cms.models import Institution
+from cms.site_url import absolute_url
 from learning.http import AuthenticatedRequest
 from learning.models import Certificate, ReportBatch, ReportBody
 from learning.permissions import StaffOnlyMixin, institution_staff_q, staff_may_act
@@ -26,8 +27,6 @@ from .eligibility import candidates
 from .excel import XLSX, filename, learners_xlsx
 from .json_report import learners_json
 from .validation import ask_messages
-
-PROFILE_REPORTING = "/me/profile/reporting/"
 
 
 def batches_for(user: Any) -> Any:
@@ -190,7 +189,8 @@ def ask_learner(request: AuthenticatedRequest, certificate_id: int) -> HttpRespo
     elif not email:
         messages.error(request, "This learner has no e-mail address: ask them another way.")
     else:
-        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + PROFILE_REPORTING
+        # The learner's page is on the public site, not the admin.
+        link = absolute_url(reverse("learner_reporting"), request)
         lines = "\n".join(f"- {ask}" for ask in asks)
         send_mail(
             f"{certificate.institution.name}: please check your details to report your credit",
