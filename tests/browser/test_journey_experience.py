@@ -207,6 +207,9 @@ def test_reloading_a_result_records_no_attempt_and_likert_labels_stay_whole(
             if label == "Also right":
                 group.get_by_label("Right", exact=True).check()
         page.get_by_role("button", name="Submit answers").click()
+        # Reload only once the redirect to the result has landed (reloading
+        # while the POST is in flight detaches the page).
+        expect(page.get_by_role("status")).to_contain_text("You passed on attempt 2")
         page.reload()
         expect(page.get_by_role("status")).to_contain_text("You passed on attempt 2")
         expect(page.get_by_text("Your answer: Right; Also right")).to_be_visible()
