@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "learning",
     "search",
     "workers",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
