@@ -261,3 +261,13 @@ def test_privacy_export_and_deletion_cover_notifications(client, doctor):
     delete_account(doctor, confirmation="correct-horse-battery")
     assert not Notification.objects.filter(user_id=doctor.pk).exists()
     assert not NotificationSetting.objects.filter(user_id=doctor.pk).exists()
+
+
+def test_the_header_shows_the_unread_count(client, doctor):
+    client.force_login(doctor)
+    page = client.get("/me/").content.decode()
+    assert 'href="/me/notifications/">Notifications</a>' in page
+    write(doctor)
+    write(doctor, OTHER.key)
+    page = client.get("/me/").content.decode()
+    assert '<span class="count-badge">2<span class="visually-hidden"> unread</span></span>' in page
