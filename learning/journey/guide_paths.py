@@ -90,7 +90,6 @@ def guide_paths(request: HttpRequest, guide: Page) -> list[GuideInPath]:
     if not paths:
         return []
     enrolments: dict[int, Enrolment] = {}
-    done: set[int] = set()
     by_id = {path.pk: path for path in paths}
     for enrolment in with_remaining(
         Enrolment.objects.filter(user=request.user, path__in=paths).with_progress()

@@ -98,12 +98,17 @@ def test_only_live_public_current_credit_paths_newest_first_three_at_most(client
             release_date=today - datetime.timedelta(days=days),
             last_reviewed=today - datetime.timedelta(days=1),
         )
-    LearningPathPageFactory(title="Path without credit", max_credits=0)
-    draft = LearningPathPageFactory(title="Path in draft")
+    # Each newer than every path above: left out for what it is, not its age.
+    newest = {
+        "release_date": today - datetime.timedelta(days=5),
+        "last_reviewed": today - datetime.timedelta(days=1),
+    }
+    LearningPathPageFactory(title="Path without credit", max_credits=0, **newest)
+    draft = LearningPathPageFactory(title="Path in draft", **newest)
     draft.unpublish()
-    private = LearningPathPageFactory(title="Path for members")
+    private = LearningPathPageFactory(title="Path for members", **newest)
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-    ended = LearningPathPageFactory(title="Path that ended")
+    ended = LearningPathPageFactory(title="Path that ended", **newest)
     LearningPathPage.objects.filter(pk=ended.pk).update(
         termination_date=today - datetime.timedelta(days=1)
     )
@@ -311,3 +316,14 @@ def test_signing_up_from_the_header_returns_to_the_path(client, path):
     (message,) = mail.outbox
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body).group(1)
     assert client.post(link)["Location"] == path.url
+
+
+def test_a_path_in_a_private_section_is_neither_featured_nor_offered_on_its_guides(
+    client, learner, path
+):
+    PageViewRestriction.objects.create(
+        page=path.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    assert section(html_of(client.get("/")), "paths-heading") == ""
+    client.force_login(learner)
+    assert guide_box(html_of(client.get(steps_of(path)[0].url))) == ""
