@@ -141,7 +141,9 @@ def quiet_enrolments(now: datetime.datetime) -> EnrolmentQuerySet:
         dedupe_key__gt=_quiet_key(today - datetime.timedelta(days=7)),
     )
     return (
-        with_last_activity(open_enrolments(INACTIVITY.key))
+        # Enrolled a week ago at least (the last activity is never earlier):
+        # only those enrolments need their records looked at.
+        with_last_activity(open_enrolments(INACTIVITY.key).filter(enrolled_at__lte=now - QUIET_FOR))
         .filter(Q(path__termination_date__isnull=True) | Q(path__termination_date__gte=today))
         .filter(Q(last_activity__lte=now - QUIET_FOR))  # an annotation: Q for mypy
         .filter(~Exists(reminded))
