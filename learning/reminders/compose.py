@@ -76,7 +76,7 @@ def inactivity(
     lines = [greeting(first_name), "", intro, ""]
     for path in paths:
         lines += [
-            f"\u201c{path.title}\u201d: last opened on "
+            f"\u201c{path.title}\u201d: you last worked on it on "
             f"{long_date(local_day(path.last_activity, zone))}.",
             path.remaining.text,
             next_thing(path.remaining, path.next_step_title),
@@ -85,8 +85,8 @@ def inactivity(
             lines.append(f"Pick up where you left off: {absolute_url(path.continue_url)}")
         lines.append("")
     lines.append(
-        "Your progress is saved. We send at most one of these reminders a week, and none "
-        "while you are working on your paths."
+        "Your progress is saved. We send at most one of these reminders a week, and only "
+        "about paths you have not worked on for 7 days."
     )
     if len(paths) == 1:
         # The notification's own link (under the text in the e-mail, the
@@ -183,7 +183,7 @@ def credit_ending(first_name: str, path: EndingPath) -> Message:
         greeting(first_name),
         "",
         f"\u201c{path.title}\u201d stops offering credit to you {when}: the last day you can "
-        f"claim it is {day}. {why}",
+        f"claim credit for it is {day}. {why}",
         "",
         path.remaining.text,
         next_thing(path.remaining, path.next_step_title),

@@ -112,7 +112,7 @@ def test_6_days_23_hours_is_not_quiet_7_days_is(maya, sepsis, start):
     assert "Next: \u201cRecognising sepsis guide 2\u201d (step 2 of 3)." in note.text
     # The date as the learner lives it: in Chicago.
     local = timezone.localtime(start, CHICAGO)
-    assert f"last opened on {local:%A} {local.day} {local:%B %Y}." in note.text
+    assert f"you last worked on it on {local:%A} {local.day} {local:%B %Y}." in note.text
     assert mail.outbox == []  # written, not sent: the cron command sends
 
     deliver_pending()
@@ -136,7 +136,7 @@ def test_three_quiet_paths_make_one_email_naming_each_and_not_the_busy_one(
     (note,) = notes(maya, INACTIVITY)
     assert note.subject == "3 of your learning paths are waiting for you"
     for title in ("Recognising sepsis", "Your first contract", "Handover"):
-        assert f"\u201c{title}\u201d: last opened on" in note.text
+        assert f"\u201c{title}\u201d: you last worked on it on" in note.text
     assert "Busy path" not in note.text
     # All steps of the contracts path are done: the post-test is next.
     assert "2 of 2 steps complete. Still to do: the post-test" in note.text
@@ -250,7 +250,7 @@ def test_credit_ending_at_31_30_and_29_days_and_after_a_date_change(maya, sepsis
     last_day += 30 * DAY
     written = f"{last_day:%A} {last_day.day} {last_day:%B %Y}"
     assert note.subject == f"Credit for \u201cRecognising sepsis\u201d ends on {written}"
-    assert "in 30 days: the last day you can claim it is " + written in note.text
+    assert "in 30 days: the last day you can claim credit for it is " + written in note.text
     assert "the last day the activity is accredited for credit" in note.text
     assert "1 of 3 steps complete. Still to do: 2 steps" in note.text
     assert note.url == "/paths/sepsis/continue/"
