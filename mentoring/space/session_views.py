@@ -65,6 +65,11 @@ def session_detail(request: HttpRequest, pk: int, session_id: int) -> HttpRespon
         try:
             services.add_note(session, request.user, **form.cleaned_data)
         except SpaceError as error:
+            if not error.field:  # cancelled session or ended relationship: no form shown
+                messages.error(request, error.message)
+                return redirect(
+                    "mentoring_space_session", pk=relationship.pk, session_id=session.pk
+                )
             attach(form, error)
         else:
             messages.success(request, "Your note is saved.")

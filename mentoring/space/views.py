@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.integers import parse_int
+
 from ..models import ExitSurvey, Goal, Role, SessionNote, SessionStatus
 from . import closing, services
 from .errors import SpaceError
@@ -140,13 +142,9 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, _role = space_for(request.user, pk)
-    version = request.POST.get("version", "")
+    version = parse_int(request.POST.get("version", ""), min_value=1, max_value=10**9)
     try:
-        services.accept_agreement(
-            relationship,
-            request.user,
-            int(version) if version.isdigit() and len(version) < 10 else -1,
-        )
+        services.accept_agreement(relationship, request.user, version or 0)
     except SpaceError as error:
         messages.error(request, error.message)
     else:
@@ -196,6 +194,9 @@ def goal(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
                 services.set_goal_status(found, request.user, status.cleaned_data["status"])
                 messages.success(request, "The goal's status is saved.")
         except SpaceError as error:
+            if not error.field:  # e.g. the relationship ended: the forms are gone
+                messages.error(request, error.message)
+                return redirect("mentoring_space_goal", pk=relationship.pk, goal_id=found.pk)
             attach(bound, error)
         else:
             return redirect("mentoring_space_goal", pk=relationship.pk, goal_id=found.pk)

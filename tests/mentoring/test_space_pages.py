@@ -318,3 +318,32 @@ def test_close_form_bad_input_then_close_and_ask_again(client, space):
     assert response.status_code == 200
     client.force_login(space.mentee)
     assert client.get(url).status_code == 302
+
+
+def test_posting_to_a_closed_space_or_cancelled_session_gets_a_message(client, space):
+    client.force_login(space.mentee)
+    scheduling.cancel_session(space.upcoming, space.mentee)
+    response = client.post(
+        f"{space.url}sessions/{space.upcoming.pk}/",
+        {"text": "Late thought", "visibility": "shared"},
+        follow=True,
+    )
+    assert "This session was cancelled" in response.content.decode()
+    assert not SessionNote.objects.filter(text="Late thought").exists()
+    response = client.post(f"{space.url}agreement/accept/", {"version": "²"}, follow=True)
+    assert (
+        response.status_code == 200 and "changed since you opened it" in response.content.decode()
+    )
+    space.relationship.status = RelationshipStatus.ENDED
+    space.relationship.ended_at = timezone.now()
+    space.relationship.save()
+    response = client.post(
+        f"{space.url}goals/{space.goal.pk}/",
+        {"action": "check-in", "c-note": "After the end", "c-progress": "90"},
+        follow=True,
+    )
+    assert "has ended" in response.content.decode()
+    response = client.post(
+        f"{space.url}sessions/add/", {"date": "2099-01-01", "time": "10:00", "minutes": "60"}
+    )
+    assert response.status_code == 200 and "has ended" in response.content.decode()

@@ -342,3 +342,38 @@ def test_no_rematch_in_a_closed_programme(pair):
     programme.save()
     with pytest.raises(SpaceError, match="not taking new matches"):
         closing.ask_to_be_matched_again(pair.relationship, pair.mentee)
+
+
+# ---------------------------------------------------------------------------
+# What programme staff may know.
+
+
+def test_the_staff_summary_has_counts_and_no_words(pair):
+    from mentoring.space.summary import relationship_summary
+
+    agreement, _ = agree(pair)
+    services.accept_agreement(pair.relationship, pair.mentee, agreement.version)
+    services.accept_agreement(pair.relationship, pair.mentor, agreement.version)
+    held = schedule(pair)
+    scheduling.mark_held(held, pair.mentee, now=held.starts_at)
+    cancelled = schedule(pair, start=NOW + datetime.timedelta(days=4))
+    scheduling.cancel_session(cancelled, pair.mentee, now=NOW)
+    schedule(pair, start=NOW + datetime.timedelta(days=6))
+    services.add_goal(pair.relationship, pair.mentee, title="Nights", topic=Topic.CLINICAL)
+    summary = relationship_summary(pair.relationship)
+    assert summary.agreement_accepted
+    assert (summary.sessions_held, summary.sessions_scheduled, summary.sessions_cancelled) == (
+        1,
+        1,
+        1,
+    )
+    assert (summary.goals_open, summary.goals_achieved) == (1, 0)
+    assert "Nights" not in repr(summary) and "hospitalist" not in repr(summary)
+
+
+def test_the_kinds_are_in_the_mentoring_group_on_the_settings_page(client, pair):
+    client.force_login(pair.mentee)
+    text = client.get("/me/notifications/settings/").content.decode()
+    assert "Mentoring" in text
+    assert "A mentoring session in the next 24 hours" in text
+    assert "Your mentoring relationship is closed" in text
