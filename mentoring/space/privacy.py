@@ -30,6 +30,7 @@ from ..models import (
     ExitSurvey,
     Relationship,
     RelationshipStatus,
+    RematchRequest,
     Role,
     Session,
     SessionNote,
@@ -106,6 +107,11 @@ def export_section(user: Any) -> list[dict[str, Any]]:
                     }
                     for s in Session.objects.filter(relationship=relationship)
                 ],
+                "asked_to_be_matched_again_at": RematchRequest.objects.filter(
+                    relationship=relationship, mentee=user
+                )
+                .values_list("requested_at", flat=True)
+                .first(),
                 "my_exit_survey": [
                     {
                         "reason": e.reason,

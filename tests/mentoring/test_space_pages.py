@@ -311,6 +311,9 @@ def test_close_form_bad_input_then_close_and_ask_again(client, space):
     assert "Ask to be matched again" in text and "read-only" in text
     response = client.post(f"{space.url}rematch/", follow=True)
     assert "back in the programme" in response.content.decode()
+    (exported,) = json.loads(client.get("/me/privacy/export.json").content)["mentoring_space"]
+    assert exported["asked_to_be_matched_again_at"] is not None
+    assert exported["my_exit_survey"][0]["reason"] == "scheduling"
     # The mentor may still answer their own survey; the mentee may not answer twice.
     status, text = page(client, space.mentor, url)
     assert status == 200 and "Exit survey" in text
