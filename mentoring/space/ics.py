@@ -19,14 +19,14 @@ from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from cms.site_url import absolute_url
 
-from ..models import Role, Session, SessionStatus
+from ..models import Session, SessionStatus
 from .people import display_name
 
 PRODID = "-//Curbside//Mentoring sessions//EN"
 REMIND_BEFORE = datetime.timedelta(minutes=30)
 
 
-def _address(user: Any, role: str) -> vCalAddress | None:
+def _address(user: Any) -> vCalAddress | None:
     if user is None or not user.email:
         return None
     address = vCalAddress(f"mailto:{user.email}")
@@ -68,11 +68,11 @@ def invitation(session: Session, now: datetime.datetime) -> bytes:
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
 
     organizer_user = session.created_by if session.created_by_id else mentor
-    organizer = _address(organizer_user, "")
+    organizer = _address(organizer_user)
     if organizer is not None:
         event.add("organizer", organizer)
     for user in (mentee, mentor):
-        attendee = _address(user, Role.MENTEE if user == mentee else Role.MENTOR)
+        attendee = _address(user)
         if attendee is not None:
             event.add("attendee", attendee, encode=False)
 
