@@ -9,6 +9,7 @@ records, certificate actions, the learner's reporting identity, credit from
 elsewhere and licence cycles, CME reports and their CSV export, PARS report
 batches with their files and the activity export,
 the notification inbox, settings and one-click unsubscribe,
+the mentoring relationship's private space (its pages, forms and invitation),
 Wagtail's own settings, users, workflows, reports, images and documents,
 disclosures and the CME reviewer's relevance and mitigation screens).
 
@@ -25,7 +26,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 151 URLs = 1359 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 173 URLs = 1557 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -209,7 +210,84 @@ def _build_world():
         _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b)
     )
     ids.update(_notifications_world(doctor_a, doctor_b))
+    ids.update(
+        _mentoring_space_world(
+            inst_a, inst_b, doctor_a, doctor_b, mentor_a.user, mentor_b.user, staff_a
+        )
+    )
     return SimpleNamespace(ids=ids, users=users, foreign=foreign)
+
+
+# Mentoring relationship space (helper M2's block): doctor A is mentored by
+# mentor A in a programme of institution A, doctor B by mentor B in one of B.
+SPACE_SHARED_A = "Shared note of pair A: practise the handover summary"
+SPACE_PRIVATE_DOC_A = "Private note of doctor A: nights feel lonely"
+SPACE_PRIVATE_MEN_A = "Private note of mentor A: ask about the rota"
+SPACE_PRIVATE_DOC_B = "Private note of doctor B: exam stress"
+
+
+def _mentoring_space_world(inst_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b, staff_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from mentoring.space import scheduling, services
+    from tests.factories.mentoring import ProgrammeFactory, RelationshipFactory
+
+    rel_a = RelationshipFactory(
+        programme=ProgrammeFactory(institution=inst_a, slug="alderbank-mentoring"),
+        mentee=doctor_a,
+        mentor=mentor_a,
+    )
+    rel_b = RelationshipFactory(
+        programme=ProgrammeFactory(institution=inst_b, slug="birchfield-mentoring"),
+        mentee=doctor_b,
+        mentor=mentor_b,
+    )
+    start = timezone.now() + datetime.timedelta(days=30)
+    sess_a = scheduling.schedule_session(rel_a, mentor_a, starts_at=start, minutes=60)
+    sess_b = scheduling.schedule_session(rel_b, mentor_b, starts_at=start, minutes=60)
+    services.add_note(sess_a, doctor_a, text=SPACE_SHARED_A, visibility="shared")
+    note_a = services.add_note(sess_a, doctor_a, text=SPACE_PRIVATE_DOC_A, visibility="private")
+    services.add_note(sess_a, mentor_a, text=SPACE_PRIVATE_MEN_A, visibility="private")
+    services.add_note(sess_b, doctor_b, text=SPACE_PRIVATE_DOC_B, visibility="private")
+    services.save_agreement(
+        rel_a,
+        doctor_a,
+        goals="Settle into hospital medicine.",
+        cadence="monthly",
+        contact="",
+        confidentiality="Between us.",
+    )
+    goal_a = services.add_goal(rel_a, doctor_a, title="Lead handover", topic="clinical")
+    return {
+        "rel_a": rel_a.pk,
+        "sess_a": sess_a.pk,
+        "sess_b": sess_b.pk,
+        "goal_a": goal_a.pk,
+        "note_a": note_a.pk,
+        "sess_day": (start + datetime.timedelta(days=1)).date().isoformat(),
+    }
+
+
+def _space_row(url, method="get", data=(), public_identity=False):
+    """A row of the space: nobody but its author sees a private note, and
+    nobody outside pair A sees pair A's shared note."""
+    private = tuple(
+        (role, text)
+        for role in ROLES
+        for text, author in (
+            (SPACE_PRIVATE_DOC_A, "doc_a"),
+            (SPACE_PRIVATE_MEN_A, "men_a"),
+            (SPACE_PRIVATE_DOC_B, "doc_b"),
+        )
+        if role != author
+    ) + tuple((role, SPACE_SHARED_A) for role in ROLES if role not in ("doc_a", "men_a"))
+    if public_identity:  # the invitation names both members by design
+        private += tuple(
+            (role, text) for role in ("doc_a", "men_a") for text in ("Bob Baker", "doctor-b")
+        )
+    return Row(url, method, data, public_identity=public_identity, extra_forbidden=private)
 
 
 def _notifications_world(doctor_a, doctor_b):
@@ -533,6 +611,61 @@ ROWS = {
             ("d-{guide_c}-{rel_c}-reason", "Matrix check"),
         ),
     ),
+    # Mentoring relationship space (helper M2's block): pair A's space.
+    "ms_space": _space_row("/mentoring/space/{rel_a}/"),
+    "ms_agreement": _space_row("/mentoring/space/{rel_a}/agreement/"),
+    "ms_agreement_post": _space_row(
+        "/mentoring/space/{rel_a}/agreement/",
+        "post",
+        (("goals", "Nights"), ("cadence", "weekly"), ("contact", ""), ("confidentiality", "Ok")),
+    ),
+    "ms_accept_post": _space_row(
+        "/mentoring/space/{rel_a}/agreement/accept/", "post", (("version", "1"),)
+    ),
+    "ms_goal_add": _space_row("/mentoring/space/{rel_a}/goals/add/"),
+    "ms_goal_add_post": _space_row(
+        "/mentoring/space/{rel_a}/goals/add/", "post", (("title", "Audit"), ("topic", "practice"))
+    ),
+    "ms_goal": _space_row("/mentoring/space/{rel_a}/goals/{goal_a}/"),
+    "ms_goal_post": _space_row(
+        "/mentoring/space/{rel_a}/goals/{goal_a}/",
+        "post",
+        (("action", "check-in"), ("c-note", "Going well"), ("c-progress", "50")),
+    ),
+    "ms_session_add": _space_row("/mentoring/space/{rel_a}/sessions/add/"),
+    "ms_session_add_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/add/",
+        "post",
+        (("date", "2001-01-01"), ("time", "10:00"), ("minutes", "60")),
+    ),
+    "ms_session": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/"),
+    "ms_session_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/",
+        "post",
+        (("text", "A new shared note"), ("visibility", "shared")),
+    ),
+    "ms_session_other": _space_row("/mentoring/space/{rel_a}/sessions/{sess_b}/"),
+    "ms_session_edit": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/edit/"),
+    "ms_session_edit_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/edit/",
+        "post",
+        (("date", "{sess_day}"), ("time", "10:00"), ("minutes", "45")),
+    ),
+    "ms_cancel_post": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/cancel/", "post"),
+    "ms_held_post": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/held/", "post"),
+    "ms_note_delete_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/notes/{note_a}/delete/", "post"
+    ),
+    "ms_invite": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/invite.ics", public_identity=True
+    ),
+    "ms_close": _space_row("/mentoring/space/{rel_a}/close/"),
+    "ms_close_post": _space_row(
+        "/mentoring/space/{rel_a}/close/",
+        "post",
+        (("reason", "no_time"), ("rating", "4"), ("would_recommend", "yes")),
+    ),
+    "ms_rematch_post": _space_row("/mentoring/space/{rel_a}/rematch/", "post"),
 }
 
 
@@ -709,6 +842,28 @@ cme_content              login me    me    admin admin 200   admin admin 200
 cme_content_path_a       login me    me    admin admin 200   admin admin 200
 cme_content_guide_c      login me    me    admin admin 200   admin admin 200
 cme_content_guide_c_post login me    me    admin admin decC  admin admin decC
+ms_space                 login 200   404   200   404   404   404   404   404
+ms_agreement             login 200   404   200   404   404   404   404   404
+ms_agreement_post        login msp   404   msp   404   404   404   404   404
+ms_accept_post           login msp   404   msp   404   404   404   404   404
+ms_goal_add              login 200   404   200   404   404   404   404   404
+ms_goal_add_post         login msp   404   msp   404   404   404   404   404
+ms_goal                  login 200   404   200   404   404   404   404   404
+ms_goal_post             login msg   404   msg   404   404   404   404   404
+ms_session_add           login 200   404   200   404   404   404   404   404
+ms_session_add_post      login 200   404   200   404   404   404   404   404
+ms_session               login 200   404   200   404   404   404   404   404
+ms_session_post          login mss   404   mss   404   404   404   404   404
+ms_session_other         login 404   404   404   404   404   404   404   404
+ms_session_edit          login 200   404   200   404   404   404   404   404
+ms_session_edit_post     login mss   404   mss   404   404   404   404   404
+ms_cancel_post           login mss   404   mss   404   404   404   404   404
+ms_held_post             login mss   404   mss   404   404   404   404   404
+ms_note_delete_post      login mss   404   404   404   404   404   404   404
+ms_invite                login 200   404   200   404   404   404   404   404
+ms_close                 login 200   404   200   404   404   404   404   404
+ms_close_post            login msp   404   msp   404   404   404   404   404
+ms_rematch_post          login msp   404   msp   404   404   404   404   404
 """
 
 
@@ -745,6 +900,9 @@ REDIRECTS = {
     "trans": "/me/transcript/",
     "inbox": "/me/notifications/",
     "nset": "/me/notifications/settings/",
+    "msp": "/mentoring/space/{rel_a}/",
+    "msg": "/mentoring/space/{rel_a}/goals/{goal_a}/",
+    "mss": "/mentoring/space/{rel_a}/sessions/{sess_a}/",
 }
 
 # Strings a role's 200 answer must contain: proof that the "must not contain"
@@ -768,6 +926,11 @@ MUST_SHOW = {
     ("batch_a_json", "stf_a"): ["Alice", "{number_a}"],
     ("notes_inbox", "doc_a"): ["Alpha reminder for Alice"],
     ("notes_inbox", "doc_b"): ["Beta reminder for Bob"],
+    ("ms_space", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],
+    ("ms_space", "men_a"): [SPACE_SHARED_A, SPACE_PRIVATE_MEN_A],
+    ("ms_session", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],
+    ("ms_session", "men_a"): [SPACE_SHARED_A, SPACE_PRIVATE_MEN_A],
+    ("ms_invite", "men_a"): ["BEGIN:VCALENDAR", "METHOD:REQUEST"],
 }
 
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "curbside",
     "cms",
     "learning",
+    "mentoring",
     "search",
     "workers",
     "notifications",

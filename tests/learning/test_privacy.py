@@ -286,6 +286,16 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "usersessions.UserSession",
         "notifications.Notification",
         "notifications.NotificationSetting",
+        # The mentoring relationship space (cms.personal_data section
+        # "mentoring_space"; the pair's rows and the person's own words).
+        "mentoring.Relationship",
+        "mentoring.Agreement",
+        "mentoring.Goal",
+        "mentoring.CheckIn",
+        "mentoring.Session",
+        "mentoring.SessionNote",
+        "mentoring.ExitSurvey",
+        "mentoring.RematchRequest",
     }
     not_a_learners = {
         # Editorial and admin work: accounts doing it cannot self-delete.

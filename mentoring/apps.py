@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class MentoringConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "mentoring"
+    verbose_name = "Mentoring"
+
+    def ready(self) -> None:
+        # The relationship space: its notification kinds, the 24-hour session
+        # reminder scan and its privacy export section (mentoring.space).
+        from .space import notices as space_notices
+        from .space import privacy as space_privacy
+
+        space_notices.register()
+        space_privacy.register()
