@@ -599,7 +599,9 @@ ROWS = {
     "consult_mod_questions": Row(
         "/admin/consults/questions/", extra_forbidden=tuple((r, "Matrix private") for r in ROLES)
     ),
-    "consult_mod_hide_pub": Row("/admin/consults/questions/{cq_pub}/", "post", (("action", "hide"),)),
+    "consult_mod_hide_pub": Row(
+        "/admin/consults/questions/{cq_pub}/", "post", (("action", "hide"),)
+    ),
     "consult_mod_hide_priv": Row(
         "/admin/consults/questions/{cq_priv}/", "post", (("action", "hide"),)
     ),

@@ -54,7 +54,8 @@ def add_as_faq(user: Any, question: Question) -> Revision:
         page = question.guide.specific
         if page.locked and page.locked_by_id != user.pk:
             raise ConsultError(
-                "The guide is locked for editing by someone else. Try again when they have finished."
+                "The guide is locked for editing by someone else. "
+                "Try again when they have finished."
             )
         draft = page.get_latest_revision_as_object()
         draft.body.append(

@@ -36,7 +36,7 @@ class QuestionForm(forms.Form):
         self.findings = []
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         title, body = data.get("title", "").strip(), data.get("body", "").strip()
         if title and body:
             self.findings = find_identifiers(f"{title}\n\n{body}")

@@ -104,7 +104,11 @@ _RECORD_RE = re.compile(
     r"(?P<number>[A-Z]{0,3}\d[\d -]{2,}\d)",
     re.IGNORECASE,
 )
-_SSN_RE = re.compile(r"(?:\b(?:SSN|SS#|social security(?: number| no\.?)?)\s*[:#]?\s*)?(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])", re.IGNORECASE)
+_SSN_RE = re.compile(
+    r"(?:\b(?:SSN|SS#|social security(?: number| no\.?)?)\s*[:#]?\s*)?"
+    r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])",
+    re.IGNORECASE,
+)
 _NHS_RE = re.compile(r"(?<![\w-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w-])")
 _PHONE_NANP_RE = re.compile(
     r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w])"
@@ -120,7 +124,8 @@ _NAME_WORD = r"(?:[A-Z]'|Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Mstr|Master)\.?"
 _AGE_UNIT = r"(?:\s*(?:y/o|yo|y\.o\.|yrs?(?:\s+old)?|years?(?:\s+old)?|y)\b)?"
 _AGE_AFTER = (
-    r"(?=\s*(?:[).,;:!?]|$)|\s+(?:is|was|has|had|presents|presented|with|who|and|M|F|male|female)\b)"
+    r"(?=\s*(?:[).,;:!?]|$)"
+    r"|\s+(?:is|was|has|had|presents|presented|with|who|and|M|F|male|female)\b)"
 )
 _NAME_AGE_RE = re.compile(
     rf"\b(?:{_TITLE}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*|{_NAME_WORD}(?:\s+{_NAME_WORD})+)"
@@ -131,13 +136,17 @@ _NAME_AGE_RE = re.compile(
 )
 # Capitalised words that start sentences or name things, not people: "Type 2
 # Diabetes, 54" is not a name with an age.
-_NOT_NAMES = frozenset(
-    """a an the this that my our his her their in on at for with and or but if when
-    type stage grade class day week month year room bed ward unit floor level dose
-    group table figure patient patients case question answer note update
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
-)
+# fmt: off
+_NOT_NAMES = frozenset((
+    "a", "an", "the", "this", "that", "my", "our", "his", "her", "their", "in", "on", "at",
+    "for", "with", "and", "or", "but", "if", "when", "type", "stage", "grade", "class", "day",
+    "week", "month", "year", "room", "bed", "ward", "unit", "floor", "level", "dose", "group",
+    "table", "figure", "patient", "patients", "case", "question", "answer", "note", "update",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+))
+# fmt: on
 
 
 def _valid_numeric_date(text: str) -> bool:

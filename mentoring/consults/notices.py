@@ -49,8 +49,7 @@ def question_asked(question: Question) -> None:
         where = "your mentoring relationship"
     recipient_ids.discard(question.asker_id)
     text = (
-        f"A new question on {where}: “{question.title}”.\n\n"
-        "Open it to read it in full and answer."
+        f"A new question on {where}: “{question.title}”.\n\nOpen it to read it in full and answer."
     )
     for user in get_user_model()._default_manager.filter(pk__in=recipient_ids):
         notify(

@@ -63,16 +63,14 @@ def may_ask_on_guide(user: Any, guide: GuidePage) -> bool:
 
 
 def may_ask_in_relationship(user: Any, relationship: Relationship) -> bool:
-    return (
-        _active(user) and relationship.is_active and user.pk == relationship.mentee_id
-    )
+    return _active(user) and relationship.is_active and user.pk == relationship.mentee_id
 
 
 def may_view(user: Any, question: Question) -> bool:
     """Hidden questions are shown to nobody on the site (moderators see them in the admin)."""
     if question.is_hidden:
         return False
-    if question.relationship_id is not None:
+    if question.relationship is not None:
         return in_relationship(user, question.relationship)
     return True
 
@@ -80,8 +78,8 @@ def may_view(user: Any, question: Question) -> bool:
 def may_answer(user: Any, question: Question) -> bool:
     if not _active(user) or question.is_hidden or user.pk == question.asker_id:
         return False
-    if question.relationship_id is not None:
-        return user.pk == question.relationship.mentor_id
+    if question.relationship is not None:
+        return bool(user.pk == question.relationship.mentor_id)
     assert question.guide is not None
     return is_guide_author(user, question.guide) or is_mentor(user)
 

@@ -138,7 +138,7 @@ def report(
         raise NotAllowed
     if reason not in ReportReason.values:
         raise ConsultError("Choose a reason.", "reason")
-    target = {"question": question} if question is not None else {"answer": answer}
+    target: dict[str, Any] = {"question": question} if question is not None else {"answer": answer}
     with transaction.atomic():
         existing = Report.objects.filter(
             reporter=reporter, status=ReportStatus.OPEN, **target

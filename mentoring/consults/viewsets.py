@@ -166,7 +166,7 @@ class ConsultModerationViewSet(ViewSet):
     menu_label = "Consults"
     add_to_admin_menu = True
     menu_order = 8600
-    menu_item_class = ModerationMenuItem  # type: ignore[assignment]
+    menu_item_class = ModerationMenuItem
 
     def get_urlpatterns(self) -> list[URLPattern]:
         return [

@@ -167,7 +167,9 @@ class Report(models.Model):
     )
     reason = models.CharField(max_length=16, choices=ReportReason.choices)
     note = models.TextField(blank=True, max_length=1000)
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
     created_at = models.DateTimeField(default=timezone.now)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

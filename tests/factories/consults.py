@@ -1,9 +1,9 @@
 """Factories for Curbside consults::
 
-    QuestionFactory(guide=guide, asker=doctor)             # public, open
-    QuestionFactory(relationship=rel, asker=rel.mentee)    # private to the pair
-    AnswerFactory(question=q, author=mentor_user)
-    ReportFactory(reporter=u, question=q)                  # open
+QuestionFactory(guide=guide, asker=doctor)             # public, open
+QuestionFactory(relationship=rel, asker=rel.mentee)    # private to the pair
+AnswerFactory(question=q, author=mentor_user)
+ReportFactory(reporter=u, question=q)                  # open
 """
 
 import factory

@@ -11,9 +11,12 @@ from mentoring.consults import faq, services
 from tests.cms.test_workflow import approve_or_reject
 from tests.factories.consults import AnswerFactory, QuestionFactory
 
-from .consult_fixtures import other_mentor  # noqa: F401
+from . import consult_fixtures
 
 pytestmark = pytest.mark.django_db
+
+# Shared fixtures (tests/mentoring/consult_fixtures.py).
+other_mentor = consult_fixtures.other_mentor
 
 QUESTION = "Should I repeat a normal troponin?"
 ANSWER = "Usually yes, at one to three hours with a high-sensitivity assay."
@@ -102,9 +105,10 @@ def test_an_unanswered_question_cannot_become_a_faq(client, guide_by_a, mentor_a
     question = QuestionFactory(guide=guide_by_a)
     AnswerFactory(question=question, author=mentor_a.user, hidden=True)
     client.force_login(mentor_a.user)
-    assert "Add to my guide as a FAQ" not in client.get(
-        f"/consults/questions/{question.pk}/"
-    ).content.decode()
+    assert (
+        "Add to my guide as a FAQ"
+        not in client.get(f"/consults/questions/{question.pk}/").content.decode()
+    )
     response = client.post(f"/consults/questions/{question.pk}/faq/", follow=True)
     assert "a FAQ needs an answer" in response.content.decode()
 

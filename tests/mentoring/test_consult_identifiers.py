@@ -62,7 +62,11 @@ def kinds(text):
         ("John Smith, 54, presents with chest pain", Kind.NAME_WITH_AGE, "John Smith, 54"),
         ("Mrs Jones (72 y/o) fell at home", Kind.NAME_WITH_AGE, "Mrs Jones (72 y/o)"),
         ("Mr. O'Brien, 81 years old.", Kind.NAME_WITH_AGE, "Mr. O'Brien, 81 years old"),
-        ("Maria Lopez is a 54-year-old teacher", Kind.NAME_WITH_AGE, "Maria Lopez is a 54-year-old"),
+        (
+            "Maria Lopez is a 54-year-old teacher",
+            Kind.NAME_WITH_AGE,
+            "Maria Lopez is a 54-year-old",
+        ),
         ("Anna-Lena Berg (aged 33) has", Kind.NAME_WITH_AGE, "Anna-Lena Berg (aged 33)"),
         ("Peter Novak, 67 M with dyspnoea", Kind.NAME_WITH_AGE, "Peter Novak, 67"),
     ],

@@ -9,9 +9,13 @@ from mentoring.models import Answer, Question, QuestionStatus, Report, ReportSta
 from tests.factories import UserFactory
 from tests.factories.consults import AnswerFactory, QuestionFactory, ReportFactory
 
-from .consult_fixtures import moderator, pair  # noqa: F401
+from . import consult_fixtures
 
 pytestmark = pytest.mark.django_db
+
+# Shared fixtures (tests/mentoring/consult_fixtures.py).
+moderator = consult_fixtures.moderator
+pair = consult_fixtures.pair
 
 
 def test_open_reports_are_listed_with_the_reported_text(client, guide_by_a, moderator):
@@ -37,9 +41,10 @@ def test_upholding_a_report_hides_the_answer_from_the_site(client, guide_by_a, m
     assert report.status == ReportStatus.UPHELD and report.handled_by == moderator
     client.logout()
     assert "Give 50 mg/kg stat" not in client.get(guide_by_a.url).content.decode()
-    assert "Give 50 mg/kg stat" not in client.get(
-        f"/consults/questions/{question.pk}/"
-    ).content.decode()
+    assert (
+        "Give 50 mg/kg stat"
+        not in client.get(f"/consults/questions/{question.pk}/").content.decode()
+    )
     # And back again.
     client.force_login(moderator)
     client.post(f"/admin/consults/reports/{report.pk}/", {"action": "unhide"})
@@ -84,11 +89,14 @@ def test_public_questions_can_be_hidden_private_ones_are_not_listed(
 def test_a_private_question_is_moderated_through_its_report(client, pair, moderator):
     question = QuestionFactory(relationship=pair, asker=pair.mentee, body="Private text here")
     client.force_login(moderator)
-    assert client.post(
-        f"/admin/consults/questions/{question.pk}/", {"action": "hide"}
-    ).status_code == 404
+    assert (
+        client.post(f"/admin/consults/questions/{question.pk}/", {"action": "hide"}).status_code
+        == 404
+    )
     report = ReportFactory(reporter=pair.mentor, question=question)
-    assert "Private text here" in client.get(f"/admin/consults/reports/{report.pk}/").content.decode()
+    assert (
+        "Private text here" in client.get(f"/admin/consults/reports/{report.pk}/").content.decode()
+    )
     client.post(f"/admin/consults/reports/{report.pk}/", {"action": "uphold"})
     question.refresh_from_db()
     assert question.is_hidden
@@ -99,9 +107,10 @@ def test_nobody_else_moderates(client, guide_by_a, mentor_a, reviewer):
     for user in (mentor_a.user, reviewer, UserFactory(staff=True)):
         client.force_login(user)
         assert client.get("/admin/consults/").status_code == 404
-        assert client.post(
-            f"/admin/consults/reports/{report.pk}/", {"action": "uphold"}
-        ).status_code == 404
+        assert (
+            client.post(f"/admin/consults/reports/{report.pk}/", {"action": "uphold"}).status_code
+            == 404
+        )
     report.refresh_from_db()
     assert report.status == ReportStatus.OPEN
 

@@ -10,9 +10,15 @@ from mentoring.models import Question, QuestionStatus, Report
 from tests.factories import UserFactory
 from tests.factories.consults import AnswerFactory, QuestionFactory
 
-from .consult_fixtures import CLEAN, moderator, other_mentor, pair  # noqa: F401
+from . import consult_fixtures
+from .consult_fixtures import CLEAN
 
 pytestmark = pytest.mark.django_db
+
+# Shared fixtures (tests/mentoring/consult_fixtures.py).
+moderator = consult_fixtures.moderator
+other_mentor = consult_fixtures.other_mentor
+pair = consult_fixtures.pair
 
 
 def ask_url(guide):
@@ -72,7 +78,12 @@ def test_identifiers_are_highlighted_and_everything_typed_is_kept(client, guide_
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"title": "", "body": ""}, {"title": "x" * 500, "body": "y"}, {"title": "t", "body": "\x00"}],
+    [
+        {},
+        {"title": "", "body": ""},
+        {"title": "x" * 500, "body": "y"},
+        {"title": "t", "body": "\x00"},
+    ],
 )
 def test_bad_input_gets_the_form_again_never_a_500(client, guide_by_a, doctor, data):
     client.force_login(doctor)
@@ -98,7 +109,9 @@ def test_the_author_answers_on_the_question_page(client, guide_by_a, doctor, men
     page = client.get(f"/consults/questions/{question.pk}/").content.decode()
     assert "Publish my answer" in page
     response = client.post(
-        f"/consults/questions/{question.pk}/answer/", {"body": "Repeat at three hours."}, follow=True
+        f"/consults/questions/{question.pk}/answer/",
+        {"body": "Repeat at three hours."},
+        follow=True,
     )
     assert "Thank you: your answer is published." in response.content.decode()
     assert "Repeat at three hours." in response.content.decode()
@@ -111,7 +124,10 @@ def test_the_author_answers_on_the_question_page(client, guide_by_a, doctor, men
 def test_a_doctor_cannot_answer_a_public_question(client, guide_by_a):
     question = QuestionFactory(guide=guide_by_a)
     client.force_login(UserFactory())
-    assert "Publish my answer" not in client.get(f"/consults/questions/{question.pk}/").content.decode()
+    assert (
+        "Publish my answer"
+        not in client.get(f"/consults/questions/{question.pk}/").content.decode()
+    )
     response = client.post(
         f"/consults/questions/{question.pk}/answer/", {"body": "I think..."}, follow=True
     )
@@ -163,7 +179,9 @@ def test_reporting_a_question_and_an_answer(client, guide_by_a, doctor, mentor_a
     response = client.post(f"/consults/answers/{answer.pk}/report/", {"note": "Look at line 2"})
     assert response.status_code == 400 and "Look at line 2" in response.content.decode()
     response = client.post(
-        f"/consults/answers/{answer.pk}/report/", {"reason": "unsafe", "note": "Dose is wrong"}, follow=True
+        f"/consults/answers/{answer.pk}/report/",
+        {"reason": "unsafe", "note": "Dose is wrong"},
+        follow=True,
     )
     assert "A moderator will look at your report." in response.content.decode()
     client.post(f"/consults/questions/{question.pk}/report/", {"reason": "patient_data"})
@@ -192,14 +210,14 @@ def test_answer_and_report_limits(client, guide_by_a, mentor_a, doctor, settings
 
     question = QuestionFactory(guide=guide_by_a)
     client.force_login(mentor_a.user)
-    for n in range(30):
+    for _ in range(30):
         ratelimit.check(mentor_a.user, "answer", ratelimit.ANSWER_LIMITS)
     response = client.post(f"/consults/questions/{question.pk}/answer/", {"body": "One more"})
     assert response.status_code == 429
     assert "limit of 30 answers an hour" in response.content.decode()
     assert not question.answers.exists()
     client.force_login(doctor)
-    for n in range(10):
+    for _ in range(10):
         ratelimit.check(doctor, "report", ratelimit.REPORT_LIMITS)
     response = client.post(f"/consults/questions/{question.pk}/report/", {"reason": "other"})
     assert response.status_code == 429

@@ -13,9 +13,15 @@ from notifications.services import set_enabled
 from tests.factories import GuidePageFactory, UserFactory
 from tests.factories.consults import AnswerFactory, QuestionFactory, ReportFactory
 
-from .consult_fixtures import CLEAN, moderator, other_mentor, pair  # noqa: F401
+from . import consult_fixtures
+from .consult_fixtures import CLEAN
 
 pytestmark = pytest.mark.django_db
+
+# Shared fixtures (tests/mentoring/consult_fixtures.py).
+moderator = consult_fixtures.moderator
+other_mentor = consult_fixtures.other_mentor
+pair = consult_fixtures.pair
 
 
 def test_a_clean_question_is_sent_and_the_author_is_told(guide_by_a, doctor, mentor_a):
