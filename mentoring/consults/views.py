@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.models import GuidePage
 
-from ..models import Answer, Question, Relationship
+from ..models import Answer, Question, QuestionStatus, Relationship
 from . import faq, permissions, ratelimit, services
 from .forms import AnswerForm, QuestionForm, ReportForm
 from .identifiers import segments
@@ -108,7 +108,7 @@ def relationship_consults(request: HttpRequest, pk: int) -> HttpResponse:
     def page(status: int = 200, refusal: ratelimit.Refusal | None = None) -> HttpResponse:
         questions = (
             Question.objects.filter(relationship=relationship)
-            .exclude(status="hidden")
+            .exclude(status=QuestionStatus.HIDDEN)
             .prefetch_related(answers_prefetch())
         )
         context = {

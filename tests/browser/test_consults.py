@@ -16,9 +16,7 @@ pytestmark = [
 ]
 
 
-def test_asking_the_author_with_an_identifier_highlighted_then_removed(
-    live_server, run_in_browser
-):
+def test_asking_the_author_with_an_identifier_highlighted_then_removed(live_server, run_in_browser):
     mentor = MentorFactory(name="Helen Test", credentials="MD", specialty="Cardiology")
     guide = GuidePageFactory(title="Chest pain at night", slug="chest-pain", authors=[mentor])
     client = Client()
