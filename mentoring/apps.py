@@ -14,3 +14,6 @@ class MentoringConfig(AppConfig):
 
         space_notices.register()
         space_privacy.register()
+        from .consults import startup as consults_startup
+
+        consults_startup.ready()

@@ -10,6 +10,8 @@ elsewhere and licence cycles, CME reports and their CSV export, PARS report
 batches with their files and the activity export,
 the notification inbox, settings and one-click unsubscribe,
 the mentoring relationship's private space (its pages, forms and invitation),
+Curbside consults (asking the author, public and private questions, answers,
+reports, FAQ drafts, the pair's questions and their moderation),
 Wagtail's own settings, users, workflows, reports, images and documents,
 disclosures and the CME reviewer's relevance and mitigation screens).
 
@@ -26,7 +28,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 173 URLs = 1557 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 193 URLs = 1737 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -215,6 +217,7 @@ def _build_world():
             inst_a, inst_b, doctor_a, doctor_b, mentor_a.user, mentor_b.user, staff_a
         )
     )
+    ids.update(_consults_world(guide_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b))
     return SimpleNamespace(ids=ids, users=users, foreign=foreign)
 
 
@@ -300,6 +303,33 @@ def _notifications_world(doctor_a, doctor_b):
     notify(doctor_a, EXAMPLE.key, subject="Alpha reminder for Alice", text="For Alice only.")
     notify(doctor_b, EXAMPLE.key, subject="Beta reminder for Bob", text="For Bob only.")
     return {"unsub_a": make_token(doctor_a, EXAMPLE.key)}
+
+
+def _consults_world(guide_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b):
+    """Curbside consults (helper M3's block): doctor A's public question on
+    guide A answered by its author, mentor A; doctor B's private question to
+    mentor B, their mentor; a report by doctor B of mentor A's answer."""
+    from mentoring.models import Answer, Question, Report
+    from tests.factories.mentoring import ProgrammeFactory, RelationshipFactory
+
+    pair = RelationshipFactory(
+        programme=ProgrammeFactory(institution=inst_b), mentee=doctor_b, mentor=mentor_b.user
+    )
+    public = Question.objects.create(
+        asker=doctor_a, guide=guide_a, title="Matrix public question", body="When to repeat?"
+    )
+    answer = Answer.objects.create(question=public, author=mentor_a.user, body="Matrix answer")
+    private = Question.objects.create(
+        asker=doctor_b, relationship=pair, title="Matrix private question", body="Between us."
+    )
+    report = Report.objects.create(reporter=doctor_b, answer=answer, reason="other")
+    return {
+        "rel_b": pair.pk,
+        "cq_pub": public.pk,
+        "ca_pub": answer.pk,
+        "cq_priv": private.pk,
+        "creport": report.pk,
+    }
 
 
 def _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b):
@@ -666,6 +696,48 @@ ROWS = {
         (("reason", "no_time"), ("rating", "4"), ("would_recommend", "yes")),
     ),
     "ms_rematch_post": _space_row("/mentoring/space/{rel_a}/rematch/", "post"),
+    # Curbside consults (mentoring.consults, helper M3's block): asking on a
+    # guide (refused: the text has an identifier and no confirmation), the
+    # public and private question pages, answering, reporting, the FAQ draft,
+    # the pair's private questions, and moderation in the admin.
+    "consult_ask_a": Row("/consults/guides/{guide_a}/ask/"),
+    "consult_ask_a_post": Row(
+        "/consults/guides/{guide_a}/ask/",
+        "post",
+        (("title", "Matrix"), ("body", "MRN 1234567 has chest pain")),
+    ),
+    "consult_q_pub": Row("/consults/questions/{cq_pub}/"),
+    "consult_q_priv": Row("/consults/questions/{cq_priv}/"),
+    "consult_answer_get": Row("/consults/questions/{cq_pub}/answer/"),
+    "consult_answer_post": Row(
+        "/consults/questions/{cq_pub}/answer/", "post", (("body", "Matrix check answer"),)
+    ),
+    "consult_answer_priv_post": Row(
+        "/consults/questions/{cq_priv}/answer/", "post", (("body", "Matrix check answer"),)
+    ),
+    "consult_report_q_pub": Row("/consults/questions/{cq_pub}/report/"),
+    "consult_report_a_pub": Row("/consults/answers/{ca_pub}/report/"),
+    "consult_report_a_post": Row(
+        "/consults/answers/{ca_pub}/report/", "post", (("reason", "other"),)
+    ),
+    "consult_report_q_priv": Row("/consults/questions/{cq_priv}/report/"),
+    "consult_faq_post": Row("/consults/questions/{cq_pub}/faq/", "post"),
+    "consult_rel_b": Row("/consults/relationships/{rel_b}/"),
+    "consult_rel_b_post": Row("/consults/relationships/{rel_b}/", "post"),
+    "consult_mod_reports": Row("/admin/consults/"),
+    "consult_mod_report": Row("/admin/consults/reports/{creport}/"),
+    "consult_mod_report_post": Row(
+        "/admin/consults/reports/{creport}/", "post", (("action", "dismiss"),)
+    ),
+    "consult_mod_questions": Row(
+        "/admin/consults/questions/", extra_forbidden=tuple((r, "Matrix private") for r in ROLES)
+    ),
+    "consult_mod_hide_pub": Row(
+        "/admin/consults/questions/{cq_pub}/", "post", (("action", "hide"),)
+    ),
+    "consult_mod_hide_priv": Row(
+        "/admin/consults/questions/{cq_priv}/", "post", (("action", "hide"),)
+    ),
 }
 
 
@@ -688,6 +760,11 @@ ROWS = {
 #   decC    302 to guide C's relevance screen, at the decision just recorded
 #   batch   302 to the PARS report batches (after "ask the learner")
 #   rep     302 to /me/profile/reporting/     trans  302 to /me/transcript/
+#   gask    302 to guide A's "Ask the author" (its author does not ask)
+#   cqp cqv 302 to the public / private consult question (cqpa, cqva: at its answers)
+#   faqA    302 to guide A's editor (the FAQ draft was made)
+#   crel    302 to the pair's private questions   crep  302 to the consult report
+#   cmodq   302 to the public consult questions in the admin, at the question
 
 EXPECTED_TABLE = """
 row                      anon  doc_a doc_b men_a men_b rev   stf_a stf_b su
@@ -864,6 +941,26 @@ ms_invite                login 200   404   200   404   404   404   404   404
 ms_close                 login 200   404   200   404   404   404   404   404
 ms_close_post            login msp   404   msp   404   404   404   404   404
 ms_rematch_post          login msp   404   msp   404   404   404   404   404
+consult_ask_a            login 200   200   gask  200   200   200   200   200
+consult_ask_a_post       login 400   400   gask  400   400   400   400   400
+consult_q_pub            200   200   200   200   200   200   200   200   200
+consult_q_priv           404   404   200   404   200   404   404   404   404
+consult_answer_get       login 405   405   405   405   405   405   405   405
+consult_answer_post      login cqp   cqp   cqpa  cqpa  cqp   cqp   cqp   cqp
+consult_answer_priv_post login 404   cqv   404   cqva  404   404   404   404
+consult_report_q_pub     login cqp   200   200   200   200   200   200   200
+consult_report_a_pub     login 200   200   cqp   200   200   200   200   200
+consult_report_a_post    login cqp   cqp   cqp   cqp   cqp   cqp   cqp   cqp
+consult_report_q_priv    login 404   cqv   404   200   404   404   404   404
+consult_faq_post         login cqp   cqp   faqA  cqp   cqp   cqp   cqp   cqp
+consult_rel_b            login 404   200   404   200   404   404   404   404
+consult_rel_b_post       login 404   400   404   crel  404   404   404   404
+consult_mod_reports      login me    me    404   404   404   200   200   200
+consult_mod_report       login me    me    404   404   404   200   200   200
+consult_mod_report_post  login me    me    404   404   404   crep  crep  crep
+consult_mod_questions    login me    me    404   404   404   200   200   200
+consult_mod_hide_pub     login me    me    404   404   404   cmodq cmodq cmodq
+consult_mod_hide_priv    login me    me    404   404   404   404   404   404
 """
 
 
@@ -903,6 +1000,15 @@ REDIRECTS = {
     "msp": "/mentoring/space/{rel_a}/",
     "msg": "/mentoring/space/{rel_a}/goals/{goal_a}/",
     "mss": "/mentoring/space/{rel_a}/sessions/{sess_a}/",
+    "gask": "{guide_a_url}#ask-the-author",
+    "cqp": "/consults/questions/{cq_pub}/",
+    "cqpa": "/consults/questions/{cq_pub}/#answers",
+    "cqv": "/consults/questions/{cq_priv}/",
+    "cqva": "/consults/questions/{cq_priv}/#answers",
+    "faqA": "/admin/pages/{guide_a}/edit/",
+    "crel": "/consults/relationships/{rel_b}/",
+    "crep": "/admin/consults/reports/{creport}/",
+    "cmodq": "/admin/consults/questions/#q-{cq_pub}",
 }
 
 # Strings a role's 200 answer must contain: proof that the "must not contain"
@@ -931,6 +1037,11 @@ MUST_SHOW = {
     ("ms_session", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],
     ("ms_session", "men_a"): [SPACE_SHARED_A, SPACE_PRIVATE_MEN_A],
     ("ms_invite", "men_a"): ["BEGIN:VCALENDAR", "METHOD:REQUEST"],
+    ("consult_q_pub", "anon"): ["Matrix public question", "Matrix answer"],
+    ("consult_q_priv", "men_b"): ["Matrix private question"],
+    ("consult_rel_b", "doc_b"): ["Matrix private question"],
+    ("consult_mod_report", "stf_b"): ["Matrix answer"],
+    ("consult_mod_questions", "su"): ["Matrix public question"],
 }
 
 

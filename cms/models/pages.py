@@ -253,6 +253,13 @@ class GuidePage(Page):
         # without this app importing them.
         for provide in hooks.get_hooks("guide_page_context"):
             context.update(provide(request, self) or {})
+        # Sections other apps add under the guide (mentoring's "Ask the
+        # author"): each hook returns a dict naming its ``template``, or None.
+        context["guide_sections"] = [
+            section
+            for provide in hooks.get_hooks("guide_page_sections")
+            if (section := provide(request, self))
+        ]
         return context
 
     def body_text(self):

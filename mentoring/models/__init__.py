@@ -15,6 +15,14 @@ from .choices import (
     Role,
     Topic,
 )
+from .consults import (
+    Answer,
+    Question,
+    QuestionStatus,
+    Report,
+    ReportReason,
+    ReportStatus,
+)
 from .matches import EXPIRE_AFTER_DAYS, REMIND_AFTER_DAYS, MatchRequest, Relationship
 from .profiles import MenteeProfile, MentorOffer
 from .programmes import MAX_CAPACITY, MIN_CAPACITY, Participation, Programme
@@ -39,6 +47,7 @@ __all__ = [
     "MAX_CAPACITY",
     "MIN_CAPACITY",
     "REMIND_AFTER_DAYS",
+    "Answer",
     "Audience",
     "Cadence",
     "CareerStage",
@@ -51,9 +60,14 @@ __all__ = [
     "Participation",
     "ParticipationStatus",
     "Programme",
+    "Question",
+    "QuestionStatus",
     "ProgrammeKind",
     "ProgrammeStatus",
     "Relationship",
+    "Report",
+    "ReportReason",
+    "ReportStatus",
     "RelationshipStatus",
     "RequestStatus",
     "Role",

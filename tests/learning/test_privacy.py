@@ -296,6 +296,10 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "mentoring.SessionNote",
         "mentoring.ExitSurvey",
         "mentoring.RematchRequest",
+        # Curbside consults: the mentoring_consults section (cms.personal_data).
+        "mentoring.Question",
+        "mentoring.Answer",
+        "mentoring.Report",
     }
     not_a_learners = {
         # Editorial and admin work: accounts doing it cannot self-delete.
