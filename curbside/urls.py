@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("learning.urls")),
     path("", include("notifications.urls")),
+    path("mentoring/", include("mentoring.urls")),
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
     path(
