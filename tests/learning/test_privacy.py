@@ -286,6 +286,11 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "usersessions.UserSession",
         "notifications.Notification",
         "notifications.NotificationSetting",
+        "mentoring.MenteeProfile",
+        "mentoring.MentorOffer",
+        "mentoring.Participation",
+        "mentoring.MatchRequest",
+        "mentoring.Relationship",
     }
     not_a_learners = {
         # Editorial and admin work: accounts doing it cannot self-delete.
