@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("mentoring/space/", include("mentoring.space.urls")),
     path("", include("mentoring.consults.urls")),
+    path("mentoring/", include("mentoring.urls")),
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
     path(

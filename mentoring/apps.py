@@ -7,6 +7,12 @@ class MentoringConfig(AppConfig):
     verbose_name = "Mentoring"
 
     def ready(self) -> None:
+        from cms.personal_data import register_section
+
+        from . import privacy
+
+        register_section("mentoring", privacy.export_section)
+
         # The relationship space: its notification kinds, the 24-hour session
         # reminder scan and its privacy export section (mentoring.space).
         from .space import notices as space_notices

@@ -1,0 +1,90 @@
+"""Joining and leaving a programme, and saving what a person says for matching."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..exceptions import MentoringError
+from ..models import (
+    MatchRequest,
+    MenteeProfile,
+    MentorOffer,
+    Participation,
+    ParticipationStatus,
+    Programme,
+    RequestStatus,
+    Role,
+)
+from ..permissions import may_join
+
+
+def needs_profile(user: User, role: str) -> bool:
+    """Does ``user`` still have to say what they ask for (or offer) before joining?"""
+    if role == Role.MENTEE:
+        return not MenteeProfile.objects.filter(user=user).exists()
+    return not MentorOffer.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def join(user: User, programme: Programme, role: str) -> Participation:
+    """``user`` takes part in ``programme`` as ``role``. Joining again is a no-op;
+    joining after withdrawing takes part again."""
+    role = Role(role)
+    if not may_join(user, programme):
+        if not programme.is_open:
+            raise MentoringError("This programme is not taking new participants.")
+        raise MentoringError(
+            "This programme is for members of "
+            f"{programme.institution.name}. Add and confirm your work e-mail address "
+            "in your account to join."
+        )
+    if needs_profile(user, role):
+        what = "mentee profile" if role == Role.MENTEE else "mentor offer"
+        raise MentoringError(f"Please fill in your {what} first.")
+    try:
+        with transaction.atomic():
+            participation, created = Participation.objects.get_or_create(
+                programme=programme, user=user, role=role
+            )
+    except IntegrityError:  # someone else's click created it first
+        participation, created = (
+            Participation.objects.get(programme=programme, user=user, role=role),
+            False,
+        )
+    if not created and participation.status == ParticipationStatus.WITHDRAWN:
+        participation.status = ParticipationStatus.ACTIVE
+        participation.withdrawn_at = None
+        participation.save(update_fields=["status", "withdrawn_at"])
+    return participation
+
+
+@transaction.atomic
+def withdraw(user: User, programme: Programme, role: str, now: datetime | None = None) -> bool:
+    """``user`` stops taking part as ``role``; their waiting requests close.
+    Relationships already made stay until one of the pair ends them.
+    False when there was nothing to withdraw."""
+    now = now or timezone.now()
+    participation = (
+        Participation.objects.select_for_update()
+        .filter(programme=programme, user=user, role=role, status=ParticipationStatus.ACTIVE)
+        .first()
+    )
+    if participation is None:
+        return False
+    participation.status = ParticipationStatus.WITHDRAWN
+    participation.withdrawn_at = now
+    participation.save(update_fields=["status", "withdrawn_at"])
+    pending = MatchRequest.objects.filter(programme=programme, status=RequestStatus.PENDING)
+    if role == Role.MENTEE:
+        pending.filter(mentee=user).update(status=RequestStatus.WITHDRAWN, responded_at=now)
+    else:
+        pending.filter(mentor=user).update(
+            status=RequestStatus.DECLINED,
+            responded_at=now,
+            decline_note="The mentor has left the programme.",
+        )
+    return True

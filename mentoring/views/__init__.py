@@ -1,0 +1,1 @@
+"""The mentoring pages: thin views over ``mentoring.services``."""
