@@ -6,6 +6,8 @@ from django.db.models import Prefetch
 
 from wagtail.models import PageQuerySet
 
+from cms.responsive_images import image_prefetch
+
 from .choices import AudienceLevel, Topic
 
 
@@ -72,4 +74,5 @@ class GuidePageQuerySet(PageQuerySet):
                 "authors",
                 queryset=author_model.objects.select_related("mentor").order_by("sort_order"),
             ),
+            image_prefetch("lead_image", "card"),
         )

@@ -22,6 +22,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from cms.alt_text import clean_image_alt
 from cms.blocks import (
     GuideBodyBlock,
     ObjectiveListBlock,
@@ -33,6 +34,12 @@ from cms.choices import TOPIC_BLURBS, AudienceLevel, Topic
 from cms.forms import GuidePageForm
 from cms.querysets import GuideFilter, GuidePageQuerySet
 
+from .lead_image import (
+    lead_image_alt_field,
+    lead_image_constraint,
+    lead_image_field,
+    lead_image_panel,
+)
 from .people import Mentor
 
 REVIEW_INTERVAL_YEARS = 3
@@ -157,6 +164,8 @@ class GuideSpecialty(TaggedItemBase):
 
 class GuidePage(Page):
     summary = models.TextField(max_length=600, help_text="One or two sentences for listings.")
+    lead_image = lead_image_field()
+    lead_image_alt = lead_image_alt_field()
     topic = models.CharField(max_length=20, choices=Topic.choices)
     specialties = ClusterTaggableManager(
         through=GuideSpecialty, blank=True, help_text="e.g. Emergency medicine, Pediatrics"
@@ -184,6 +193,7 @@ class GuidePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        lead_image_panel(),
         InlinePanel("authors", label="Mentor author", min_num=1, max_num=4),
         MultiFieldPanel(
             [
@@ -221,6 +231,7 @@ class GuidePage(Page):
 
     class Meta:
         indexes = [models.Index(fields=["topic", "release_date"])]
+        constraints = [lead_image_constraint("guide_lead_image_has_alt_text")]
 
     @property
     def reading_minutes(self):
@@ -266,25 +277,23 @@ class GuidePage(Page):
 
     def clean(self):
         super().clean()
+        errors = {}
+        clean_image_alt(self, "lead_image", "lead_image_alt", errors)
         if self.last_reviewed and self.release_date and self.last_reviewed < self.release_date:
-            raise ValidationError(
-                {"last_reviewed": "The last review cannot be before the release date."}
-            )
-        if self.last_reviewed:
+            errors["last_reviewed"] = "The last review cannot be before the release date."
+        elif self.last_reviewed:
             latest = add_years(self.last_reviewed, REVIEW_INTERVAL_YEARS)
             if not self.review_due:
                 self.review_due = latest
             elif self.review_due > latest:
-                raise ValidationError(
-                    {
-                        "review_due": f"The review must be due within {REVIEW_INTERVAL_YEARS} "
-                        f"years of the last review, by {latest:%-d %B %Y} at the latest."
-                    }
+                errors["review_due"] = (
+                    f"The review must be due within {REVIEW_INTERVAL_YEARS} "
+                    f"years of the last review, by {latest:%-d %B %Y} at the latest."
                 )
             elif self.review_due < self.last_reviewed:
-                raise ValidationError(
-                    {"review_due": "The review cannot be due before the last review."}
-                )
+                errors["review_due"] = "The review cannot be due before the last review."
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.reading_minutes_computed = reading_minutes_for(self.body_text())

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from cms.responsive_images import image_prefetch
 from learning.models import (
     Certificate,
     CertificateKind,
@@ -194,6 +195,7 @@ def catalogue(user: AnyUser, index_page: Page) -> list[tuple[LearningPathPage, E
         .public()
         .with_step_counts()
         .select_related("institution")
+        .prefetch_related(image_prefetch("lead_image", "card"))
         .order_by("title")
     )
     status = {}
