@@ -42,9 +42,25 @@ class Preset:
         w, h = self.ratio
         return f"fill-{width}x{round(width * h / w)}-c50"
 
-    def specs(self):
-        """Filter specs, grouped by format in FORMATS order, narrowest first."""
-        return [f"{self.resize(width)}|format-{fmt}" for fmt in FORMATS for width in self.widths]
+    def specs(self, image=None):
+        """Filter specs, grouped by format in FORMATS order, narrowest first.
+
+        With ``image``: only the widths it can fill. Renditions are never
+        scaled up, so the first width beyond the image comes out at the
+        image's own width, and the wider ones would repeat it (a srcset must
+        not list one width twice)."""
+        return [
+            f"{self.resize(width)}|format-{fmt}" for fmt in FORMATS for width in self.widths_for(image)
+        ]
+
+    def widths_for(self, image=None):
+        if image is None or not image.width or not image.height:
+            return self.widths
+        largest = image.width
+        if self.ratio is not None:
+            largest = min(largest, image.height * self.ratio[0] // self.ratio[1])
+        fitting = [width for width in self.widths if width < largest]
+        return tuple(fitting) + tuple(w for w in self.widths if w >= largest)[:1]
 
 
 # The main column of a guide (and the lead image's column on a path page) is

@@ -149,6 +149,7 @@ class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     decorative = blocks.BooleanBlock(
         required=False,
+        default=False,
         label="Image is decorative",
         help_text="Tick only if the image adds nothing the text does not already say: "
         "screen readers will then skip it.",

@@ -28,7 +28,7 @@ def responsive_image(image, preset, alt, priority=False, eager=False, class_="")
     if not image:
         return ""
     config = PRESETS[preset]
-    renditions = get_renditions_or_not_found(image, config.specs())
+    renditions = get_renditions_or_not_found(image, config.specs(image))
     attrs = {"alt": alt, "sizes": config.sizes}
     if class_:
         attrs["class"] = class_
