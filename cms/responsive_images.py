@@ -5,8 +5,8 @@ width and height attributes so nothing moves while it loads.
 One preset per place an image appears; the template tag
 (``{% responsive_image %}`` in ``cms.templatetags.image_tags``) renders a
 preset with Wagtail's ``Picture`` (what ``{% picture %}`` renders), and the
-listings prefetch exactly the renditions their presets need
-(``image_queryset``), so a card's image costs no query of its own.
+listings join the image and prefetch exactly the renditions their presets
+need (``with_images``): one query per listing, however many cards it has.
 
 Renditions are files in the default storage: local disk or the S3 bucket
 (curbside/settings/storage.py), whose presigned URLs last longer than any
@@ -50,7 +50,9 @@ class Preset:
         image's own width, and the wider ones would repeat it (a srcset must
         not list one width twice)."""
         return [
-            f"{self.resize(width)}|format-{fmt}" for fmt in FORMATS for width in self.widths_for(image)
+            f"{self.resize(width)}|format-{fmt}"
+            for fmt in FORMATS
+            for width in self.widths_for(image)
         ]
 
     def widths_for(self, image=None):
@@ -88,11 +90,19 @@ def specs_for(*presets):
     return [spec for name in presets for spec in PRESETS[name].specs()]
 
 
-def image_queryset(*presets):
-    """Images with the renditions of ``presets`` prefetched."""
-    return get_image_model().objects.prefetch_renditions(*specs_for(*presets))
+def renditions_prefetch(lookup, *presets):
+    """For a queryset that ``select_related(lookup)``s its image: the image's
+    renditions for ``presets`` in one query for the whole listing, where
+    Wagtail looks for them (``prefetched_renditions``)."""
+    rendition_model = get_image_model().get_rendition_model()
+    return Prefetch(
+        f"{lookup}__renditions",
+        queryset=rendition_model.objects.filter(filter_spec__in=specs_for(*presets)),
+        to_attr="prefetched_renditions",
+    )
 
 
-def image_prefetch(lookup, *presets):
-    """A ``Prefetch`` of the image at ``lookup`` with its renditions."""
-    return Prefetch(lookup, queryset=image_queryset(*presets))
+def with_images(queryset, lookup, *presets):
+    """``queryset`` with the image at ``lookup`` joined and its renditions
+    prefetched: one query more per listing, however many images it shows."""
+    return queryset.select_related(lookup).prefetch_related(renditions_prefetch(lookup, *presets))

@@ -134,10 +134,16 @@ def _conversation(draw, size, rng, line):
         ((0.44, 0.48, 0.42, 0.3), line),
     ):
         box = (width * x, height * y, width * (x + w), height * (y + h))
-        draw.rounded_rectangle(box, radius=height // 12, fill=fill, outline=line, width=height // 90)
+        draw.rounded_rectangle(
+            box, radius=height // 12, fill=fill, outline=line, width=height // 90
+        )
         tail_x = box[0] + (box[2] - box[0]) * (0.2 if fill == PAPER else 0.8)
         draw.polygon(
-            [(tail_x, box[3] - 2), (tail_x + width * 0.04, box[3] - 2), (tail_x, box[3] + height * 0.07)],
+            [
+                (tail_x, box[3] - 2),
+                (tail_x + width * 0.04, box[3] - 2),
+                (tail_x, box[3] + height * 0.07),
+            ],
             fill=fill,
         )
         for line_index in range(3):
@@ -158,9 +164,15 @@ def _checklist(draw, size, rng, line):
         y = height * (0.24 + 0.2 * row)
         box = height * 0.11
         x = width * 0.22
-        draw.rounded_rectangle((x, y, x + box, y + box), radius=box // 5, fill=PAPER, outline=line, width=height // 90)
+        draw.rounded_rectangle(
+            (x, y, x + box, y + box), radius=box // 5, fill=PAPER, outline=line, width=height // 90
+        )
         draw.line(
-            [(x + box * 0.2, y + box * 0.52), (x + box * 0.42, y + box * 0.75), (x + box * 0.82, y + box * 0.25)],
+            [
+                (x + box * 0.2, y + box * 0.52),
+                (x + box * 0.42, y + box * 0.75),
+                (x + box * 0.82, y + box * 0.25),
+            ],
             fill=line,
             width=height // 60,
             joint="curve",

@@ -110,7 +110,8 @@ class HomeFeaturedGuide(Orderable):
 
 class SingleChildTypeRoutingMixin:
     """For index pages whose children are all of one type: find the child by
-    slug with one query of that type instead of a base query plus ``.specific``."""
+    slug with one query of that type instead of a base query plus ``.specific``.
+    The child type has a lead image (``cms.models.lead_image``)."""
 
     def child_page_model(self):
         raise NotImplementedError
@@ -119,7 +120,14 @@ class SingleChildTypeRoutingMixin:
         if not path_components:
             return super().route(request, path_components)
         slug, remaining = path_components[0], path_components[1:]
-        child = self.child_page_model().objects.child_of(self).filter(slug=slug).first()
+        # The lead image comes with the page (its renditions in one more query).
+        child = (
+            self.child_page_model()
+            .objects.child_of(self)
+            .filter(slug=slug)
+            .select_related("lead_image")
+            .first()
+        )
         if child is None:
             raise Http404
         return child.route(request, remaining)

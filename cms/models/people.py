@@ -18,8 +18,8 @@ from wagtail.search import index
 
 from cms.alt_text import MAX_ALT_LENGTH, clean_image_alt
 from cms.choices import PracticeSetting
-from cms.responsive_images import image_prefetch
 from cms.names import clean_instance_fields, clean_person_name, clean_printed_text
+from cms.responsive_images import with_images
 
 from ..panels import RestrictedPanel
 from .disclosures import Disclosure
@@ -36,7 +36,7 @@ class MentorQuerySet(models.QuerySet):
     def with_photos(self, *presets):
         """Each person's photo with the renditions of ``presets``
         (``cms.responsive_images``): rendering them runs no query."""
-        return self.prefetch_related(image_prefetch("photo", *presets))
+        return with_images(self, "photo", *presets)
 
     def with_disclosures(self):
         """Each person's disclosures, newest first, with their relationships:

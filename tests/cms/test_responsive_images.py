@@ -82,9 +82,7 @@ def assert_picture(
 def test_a_guide_page_lead_image_byline_and_body_image(client, guide):
     html = client.get(guide.url).content.decode()
     lead, byline, body = pictures(html)
-    assert_picture(
-        lead, "lead", alt=LEAD_ALT, loading="eager", fetchpriority="high", ratio=(16, 9)
-    )
+    assert_picture(lead, "lead", alt=LEAD_ALT, loading="eager", fetchpriority="high", ratio=(16, 9))
     # Beside the mentor's name the photo is decorative.
     img = assert_picture(byline, "avatar-md", alt="", loading="lazy", ratio=(1, 1))
     assert img["class"] == "avatar avatar--md"
@@ -112,7 +110,9 @@ def test_a_decorative_body_image_has_empty_alt_text(client, mentor):
 def test_guide_cards_show_the_lead_image_lazily(client, guide):
     for url in ["/guides/", "/", "/mentors/ana-alvarez/"]:
         cards = [
-            p for p in pictures(client.get(url).content.decode()) if "avatar" not in p.img.get("class", "")
+            p
+            for p in pictures(client.get(url).content.decode())
+            if "avatar" not in p.img.get("class", "")
         ]
         assert len(cards) == 1, url
         # The card's title says what the guide is about: the image is decorative there.
