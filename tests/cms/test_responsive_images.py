@@ -8,10 +8,9 @@ import json
 
 import pytest
 
-from cms.responsive_images import PRESETS
 from tests.factories import GuidePageFactory, MentorFactory, PictureFactory
 
-from .pictures import fetch_image, images_outside_pictures, pictures
+from .pictures import assert_picture, fetch_image, images_outside_pictures, pictures
 
 pytestmark = pytest.mark.django_db
 
@@ -48,35 +47,6 @@ def guide(mentor):
         lead_image_alt=LEAD_ALT,
         body=json.dumps(body),
     )
-
-
-def widths(preset):
-    return list(PRESETS[preset].widths)
-
-
-def assert_picture(
-    picture, preset, *, alt, loading, fetchpriority=None, ratio=None, expected_widths=None
-):
-    """WebP source and JPEG <img>, each with every width of the preset (or
-    ``expected_widths`` for an image narrower than the widest)."""
-    sizes = PRESETS[preset].sizes
-    expected_widths = expected_widths or widths(preset)
-    webp = picture.source("image/webp")
-    assert webp["sizes"] == sizes
-    assert [w for _, w in picture.candidates(webp["srcset"])] == expected_widths
-    img = picture.img
-    assert [w for _, w in picture.candidates(img["srcset"])] == expected_widths
-    assert img["src"].endswith(".jpg") and img["src"] == picture.candidates(img["srcset"])[0][0]
-    assert img["sizes"] == sizes
-    assert img["alt"] == alt
-    assert img["loading"] == loading
-    assert img["decoding"] == "async"
-    assert img.get("fetchpriority") == fetchpriority
-    # The narrowest rendition's size: the browser reserves the right space.
-    assert int(img["width"]) == widths(preset)[0]
-    if ratio:
-        assert int(img["height"]) == round(int(img["width"]) * ratio[1] / ratio[0])
-    return img
 
 
 def test_a_guide_page_lead_image_byline_and_body_image(client, guide):
