@@ -249,3 +249,25 @@ def test_a_mentor_photo_with_alt_text_saves(client, mentor_a):
 def test_the_database_refuses_a_photo_without_alt_text(mentor_a):
     with pytest.raises(IntegrityError), transaction.atomic():
         Mentor.objects.filter(pk=mentor_a.pk).update(photo=PictureFactory(), photo_alt="")
+
+
+def test_approve_in_the_editor_publishes_an_unchanged_guide_with_a_lead_image(
+    client, mentor_a, reviewer
+):
+    """The lead image and its alt text, posted back unchanged, are no change:
+    the reviewer's Approve publishes the submitted revision."""
+    from .test_editor import approve_in_editor
+
+    image = PictureFactory()
+    client.force_login(mentor_a.user)
+    data = new_guide(
+        mentor_a, lead_image=image.pk, lead_image_alt=GOOD_ALT, **{"action-submit": "Submit"}
+    )
+    assert client.post(add_url(), data).status_code == 302
+    client.logout()
+    guide = GuidePage.objects.get(slug="night-float-survival")
+    revisions = guide.revisions.count()
+    approve_in_editor(client, reviewer, guide, lead_image=str(image.pk), lead_image_alt=GOOD_ALT)
+    guide.refresh_from_db()
+    assert guide.live and guide.revisions.count() == revisions
+    assert (guide.lead_image, guide.lead_image_alt) == (image, GOOD_ALT)
