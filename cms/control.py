@@ -266,7 +266,7 @@ def guide_entries(guide) -> list[Entry]:
     # One query for the people, in author order (a person authors a guide at most once).
     people = (
         Mentor.objects.with_disclosures()
-        .select_related("photo")
+        .with_photos("avatar-md")
         .filter(authorships__page=guide)
         .order_by("authorships__sort_order", "authorships__pk")
     )

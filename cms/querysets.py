@@ -6,6 +6,8 @@ from django.db.models import Prefetch
 
 from wagtail.models import PageQuerySet
 
+from cms.responsive_images import with_images
+
 from .choices import AudienceLevel, Topic
 
 
@@ -67,9 +69,10 @@ class GuidePageQuerySet(PageQuerySet):
         # The author model is reached through the relation, so this module
         # needs no import of the page models (which import it).
         author_model = self.model._meta.get_field("authors").related_model
-        return self.defer_streamfields().prefetch_related(
+        listing = self.defer_streamfields().prefetch_related(
             Prefetch(
                 "authors",
                 queryset=author_model.objects.select_related("mentor").order_by("sort_order"),
             ),
         )
+        return with_images(listing, "lead_image", "card")

@@ -29,7 +29,7 @@ def mentor_directory(request):
 
 def mentor_profile(request, slug):
     mentor = get_object_or_404(
-        Mentor.objects.with_disclosures().select_related("photo"),
+        Mentor.objects.with_disclosures().with_photos("avatar-lg"),
         slug=slug,
         is_active=True,
         in_directory=True,

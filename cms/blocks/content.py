@@ -1,8 +1,13 @@
 """The blocks of a guide's body. Each has its own template and preview value."""
 
+from django.core.exceptions import ValidationError
+
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from cms.alt_text import MAX_ALT_LENGTH, alt_text_problem, suggested_alt_text
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "superscript"]
 SHORT_RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -136,12 +141,24 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class ImageBlock(blocks.StructBlock):
+    """A figure. Like Wagtail's own ``ImageBlock``, it needs alt text or an
+    explicit "decorative" tick; the alt text must be meaningful
+    (``cms.alt_text``), and an empty one is filled from the image's
+    description when that is. Caption and credit are shown under it."""
+
     image = ImageChooserBlock()
-    alt_text = blocks.CharBlock(
-        max_length=250,
+    decorative = blocks.BooleanBlock(
         required=False,
-        help_text="Describe the image for readers who cannot see it; leave empty if "
-        "it is purely decorative.",
+        default=False,
+        label="Image is decorative",
+        help_text="Tick only if the image adds nothing the text does not already say: "
+        "screen readers will then skip it.",
+    )
+    alt_text = blocks.CharBlock(
+        max_length=MAX_ALT_LENGTH,
+        required=False,
+        help_text="What the image shows, for readers who cannot see it. Left empty, the "
+        "image's own description is used if it has one.",
     )
     caption = blocks.CharBlock(max_length=300, required=False)
     credit = blocks.CharBlock(max_length=160, required=False)
@@ -151,6 +168,26 @@ class ImageBlock(blocks.StructBlock):
         label = "Image"
         template = "blocks/image_block.html"
         description = "A figure with alternative text and a caption."
+
+    def clean(self, value):
+        value = super().clean(value)
+        image = value.get("image")
+        if image is None or value.get("decorative"):
+            return value
+        alt = (value.get("alt_text") or "").strip() or suggested_alt_text(image)
+        problem = alt_text_problem(alt, image)
+        if problem:
+            raise StructBlockValidationError(
+                block_errors={
+                    "alt_text": ValidationError(
+                        f"{problem} If the image only decorates the page, tick "
+                        "“Image is decorative” instead.",
+                        code="alt_text",
+                    )
+                }
+            )
+        value["alt_text"] = alt
+        return value
 
 
 class VideoBlock(blocks.StructBlock):

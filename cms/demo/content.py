@@ -20,6 +20,7 @@ from cms.models import (
 )
 
 from .common import DATA_DIR, load_json, months_ago
+from .images import guide_lead_image
 from .people import seed_guide_decisions, seed_people
 from .registry import register_seeder
 
@@ -81,6 +82,7 @@ def build_guide(item, index_page, mentors):
         last_reviewed=last_reviewed,
         owner=owner,
     )
+    guide.lead_image, guide.lead_image_alt = guide_lead_image(item["slug"], item["topic"])
     for order, mentor in enumerate(authors):
         guide.authors.add(GuideAuthor(mentor=mentor, sort_order=order))
     guide.specialties.add(*item["specialties"])
@@ -90,12 +92,23 @@ def build_guide(item, index_page, mentors):
     return guide
 
 
+def give_lead_image(item):
+    """A lead image for a demo guide seeded before the demo had images, as a
+    new published revision; a guide an editor has changed since is left alone."""
+    guide = GuidePage.objects.get(slug=item["slug"])
+    if guide.lead_image_id or not guide.live or guide.has_unpublished_changes:
+        return
+    guide.lead_image, guide.lead_image_alt = guide_lead_image(item["slug"], item["topic"])
+    guide.save_revision(log_action=True).publish(user=None)
+
+
 def seed_guides(mentors, stdout):
     index_page = GuideIndexPage.objects.get()
     existing = set(GuidePage.objects.values_list("slug", flat=True))
     for path in guide_files():
         item = json.loads(path.read_text(encoding="utf-8"))
         if item["slug"] in existing:
+            give_lead_image(item)
             continue
         with transaction.atomic():
             build_guide(item, index_page, mentors)

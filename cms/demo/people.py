@@ -17,6 +17,7 @@ from cms.disclosures import Relationship, record_decision, record_disclosure
 from cms.models import GuidePage, Mentor, PracticeSetting, RelevanceDecision
 
 from .common import load_json, months_ago
+from .images import mentor_portrait
 
 PEOPLE_FILES = ["mentors.json", "contributors.json"]
 # The CME reviewer who records the demo's relevance and mitigation decisions.
@@ -69,11 +70,21 @@ def link_user(person, user):
         person.save(update_fields=["user"])
 
 
+def give_portrait(person):
+    """A placeholder portrait for a directory mentor seeded before the demo
+    had images (one without a photo: a photo chosen since is kept)."""
+    if person.in_directory and person.photo_id is None:
+        person.photo, person.photo_alt = mentor_portrait(person)
+        person.save(update_fields=["photo", "photo_alt"])
+        person.save_revision()
+
+
 def seed_person(item, users, stdout):
     person = Mentor.objects.filter(slug=item["slug"]).first()
     account = users.get(item["user"]) if item.get("user") else None
     if person is not None:
         link_user(person, account)
+        give_portrait(person)
         return person
     person = Mentor(
         slug=item["slug"],
@@ -87,6 +98,8 @@ def seed_person(item, users, stdout):
         practice_setting=practice_setting(item),
         in_directory=item.get("in_directory", True),
     )
+    if person.in_directory:
+        person.photo, person.photo_alt = mentor_portrait(person)
     person.save()
     link_user(person, account)
     # The person signs their own disclosure when they have an account;

@@ -22,6 +22,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from cms.alt_text import clean_image_alt
 from cms.blocks import (
     GuideBodyBlock,
     ObjectiveListBlock,
@@ -33,6 +34,12 @@ from cms.choices import TOPIC_BLURBS, AudienceLevel, Topic
 from cms.forms import GuidePageForm
 from cms.querysets import GuideFilter, GuidePageQuerySet
 
+from .lead_image import (
+    lead_image_alt_field,
+    lead_image_constraint,
+    lead_image_field,
+    lead_image_panel,
+)
 from .people import Mentor
 
 REVIEW_INTERVAL_YEARS = 3
@@ -107,7 +114,8 @@ class HomeFeaturedGuide(Orderable):
 
 class SingleChildTypeRoutingMixin:
     """For index pages whose children are all of one type: find the child by
-    slug with one query of that type instead of a base query plus ``.specific``."""
+    slug with one query of that type instead of a base query plus ``.specific``.
+    The child type has a lead image (``cms.models.lead_image``)."""
 
     def child_page_model(self):
         raise NotImplementedError
@@ -116,7 +124,14 @@ class SingleChildTypeRoutingMixin:
         if not path_components:
             return super().route(request, path_components)
         slug, remaining = path_components[0], path_components[1:]
-        child = self.child_page_model().objects.child_of(self).filter(slug=slug).first()
+        # The lead image comes with the page (its renditions in one more query).
+        child = (
+            self.child_page_model()
+            .objects.child_of(self)
+            .filter(slug=slug)
+            .select_related("lead_image")
+            .first()
+        )
         if child is None:
             raise Http404
         return child.route(request, remaining)
@@ -161,6 +176,8 @@ class GuideSpecialty(TaggedItemBase):
 
 class GuidePage(Page):
     summary = models.TextField(max_length=600, help_text="One or two sentences for listings.")
+    lead_image = lead_image_field()
+    lead_image_alt = lead_image_alt_field()
     topic = models.CharField(max_length=20, choices=Topic.choices)
     specialties = ClusterTaggableManager(
         through=GuideSpecialty, blank=True, help_text="e.g. Emergency medicine, Pediatrics"
@@ -188,6 +205,7 @@ class GuidePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        lead_image_panel(),
         InlinePanel("authors", label="Mentor author", min_num=1, max_num=4),
         MultiFieldPanel(
             [
@@ -225,6 +243,7 @@ class GuidePage(Page):
 
     class Meta:
         indexes = [models.Index(fields=["topic", "release_date"])]
+        constraints = [lead_image_constraint("guide_lead_image_has_alt_text")]
 
     @property
     def reading_minutes(self):
@@ -277,25 +296,23 @@ class GuidePage(Page):
 
     def clean(self):
         super().clean()
+        errors = {}
+        clean_image_alt(self, "lead_image", "lead_image_alt", errors)
         if self.last_reviewed and self.release_date and self.last_reviewed < self.release_date:
-            raise ValidationError(
-                {"last_reviewed": "The last review cannot be before the release date."}
-            )
-        if self.last_reviewed:
+            errors["last_reviewed"] = "The last review cannot be before the release date."
+        elif self.last_reviewed:
             latest = add_years(self.last_reviewed, REVIEW_INTERVAL_YEARS)
             if not self.review_due:
                 self.review_due = latest
             elif self.review_due > latest:
-                raise ValidationError(
-                    {
-                        "review_due": f"The review must be due within {REVIEW_INTERVAL_YEARS} "
-                        f"years of the last review, by {latest:%-d %B %Y} at the latest."
-                    }
+                errors["review_due"] = (
+                    f"The review must be due within {REVIEW_INTERVAL_YEARS} "
+                    f"years of the last review, by {latest:%-d %B %Y} at the latest."
                 )
             elif self.review_due < self.last_reviewed:
-                raise ValidationError(
-                    {"review_due": "The review cannot be due before the last review."}
-                )
+                errors["review_due"] = "The review cannot be due before the last review."
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.reading_minutes_computed = reading_minutes_for(self.body_text())

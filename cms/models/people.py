@@ -2,6 +2,7 @@
 planners and CME reviewers, with their disclosures (``cms.models.disclosures``)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -15,8 +16,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
+from cms.alt_text import MAX_ALT_LENGTH, clean_image_alt
 from cms.choices import PracticeSetting
 from cms.names import clean_instance_fields, clean_person_name, clean_printed_text
+from cms.responsive_images import with_images
 
 from ..panels import RestrictedPanel
 from .disclosures import Disclosure
@@ -26,9 +29,14 @@ class MentorQuerySet(models.QuerySet):
     def for_directory(self):
         return (
             self.filter(is_active=True, in_directory=True)
-            .select_related("photo")
+            .with_photos("avatar-md")
             .order_by("sort_name")
         )
+
+    def with_photos(self, *presets):
+        """Each person's photo with the renditions of ``presets``
+        (``cms.responsive_images``): rendering them runs no query."""
+        return with_images(self, "photo", *presets)
 
     def with_disclosures(self):
         """Each person's disclosures, newest first, with their relationships:
@@ -68,7 +76,20 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
     )
     bio = RichTextField(features=["bold", "italic", "link"], blank=True)
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A friendly head-and-shoulders photo, cropped square around its focal point.",
+    )
+    photo_alt = models.CharField(
+        "photo alt text",
+        max_length=MAX_ALT_LENGTH,
+        blank=True,
+        help_text="Required with a photo: what it shows, for readers who cannot see it "
+        "(e.g. “Dr Ana Alvarez smiling in a hospital corridor”). Left empty, the image's "
+        "own description is used if it has one.",
     )
     interests = models.TextField(
         "mentoring interests", blank=True, help_text="One interest per line."
@@ -93,6 +114,7 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
                     [FieldPanel("practice_setting"), FieldPanel("international_graduate")]
                 ),
                 FieldPanel("photo"),
+                FieldPanel("photo_alt"),
                 FieldPanel("bio"),
                 FieldPanel("interests"),
             ],
@@ -114,6 +136,12 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
 
     class Meta:
         ordering = ["sort_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(photo__isnull=True) | ~models.Q(photo_alt=""),
+                name="mentor_photo_has_alt_text",
+            )
+        ]
         permissions = [
             ("manage_mentors", "Can manage all mentor profiles"),
             ("change_own_mentor", "Can edit their own mentor profile"),
@@ -140,7 +168,16 @@ class Mentor(RevisionMixin, index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
-        clean_instance_fields(self, {"name": clean_person_name, "credentials": clean_printed_text})
+        errors = {}
+        try:
+            clean_instance_fields(
+                self, {"name": clean_person_name, "credentials": clean_printed_text}
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        clean_image_alt(self, "photo", "photo_alt", errors)
+        if errors:
+            raise ValidationError(errors)
         if not self.slug:
             self.slug = slugify(self.name)[:80]
 

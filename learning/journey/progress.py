@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from cms.responsive_images import with_images
 from learning.models import (
     Certificate,
     CertificateKind,
@@ -190,12 +191,16 @@ def missing_prerequisites(user: AnyUser, path: LearningPathPage) -> list[Learnin
 def catalogue(user: AnyUser, index_page: Page) -> list[tuple[LearningPathPage, Enrolment | None]]:
     """Live paths under the catalogue page, with the learner's own status."""
     paths = list(
-        LearningPathPage.objects.child_of(index_page)
-        .live()
-        .public()
-        .with_step_counts()
-        .select_related("institution")
-        .order_by("title")
+        with_images(
+            LearningPathPage.objects.child_of(index_page)
+            .live()
+            .public()
+            .with_step_counts()
+            .select_related("institution")
+            .order_by("title"),
+            "lead_image",
+            "card",
+        )
     )
     status = {}
     if user.is_authenticated:

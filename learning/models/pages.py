@@ -26,7 +26,14 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from cms.alt_text import clean_image_alt
 from cms.blocks import ObjectiveListBlock
+from cms.models.lead_image import (
+    lead_image_alt_field,
+    lead_image_constraint,
+    lead_image_field,
+    lead_image_panel,
+)
 from cms.models.pages import REVIEW_INTERVAL_YEARS, SingleChildTypeRoutingMixin, add_years
 from learning.blocks import EvaluationBlock, PostTestBlock
 from learning.forms.admin import LearningPathCopyForm, LearningPathPageForm
@@ -67,6 +74,8 @@ class PathIndexPage(SingleChildTypeRoutingMixin, Page):
 
 class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
     summary = models.TextField(max_length=600)
+    lead_image = lead_image_field()
+    lead_image_alt = lead_image_alt_field()
     target_audience = models.CharField(max_length=300, blank=True)
     estimated_minutes = models.PositiveIntegerField(
         "estimated time to complete (minutes)",
@@ -153,6 +162,7 @@ class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        lead_image_panel(),
         FieldPanel("target_audience"),
         FieldPanel("objectives"),
         FieldPanel("estimated_minutes"),
@@ -242,7 +252,8 @@ class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
                 fields=["accme_activity_id"],
                 condition=~models.Q(accme_activity_id=""),
                 name="unique_accme_activity_id",
-            )
+            ),
+            lead_image_constraint("path_lead_image_has_alt_text"),
         ]
 
     @property
@@ -265,7 +276,8 @@ class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
+        clean_image_alt(self, "lead_image", "lead_image_alt", errors)
         if self.max_credits is not None and not in_quarters(self.max_credits):
             errors["max_credits"] = "Credits are given in quarter credits (0.25, 0.5, 0.75...)."
         if self.release_date and self.termination_date:

@@ -7,21 +7,30 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from cms.models import GuidePage, HomeFeaturedGuide, HomePage
-from tests.factories import GuidePageFactory, MentorFactory
+from tests.factories import GuidePageFactory, MentorFactory, PictureFactory
 
 pytestmark = pytest.mark.django_db
 
 # The most queries any public page may run (anonymous visitor). A guide's
 # "Ask the author" section (mentoring.consults) costs one of them.
 MAX_QUERIES = 13
+# With photos and lead images: one more query per listing on the page, for
+# the renditions of all its images (the home page has two listings).
+MAX_QUERIES_WITH_IMAGES = MAX_QUERIES + 2
 
 
-def add_content(n, prefix):
+def add_content(n, prefix, images=False):
+    """``images``: every mentor has a photo and every guide a lead image, each its own."""
+
+    def picture(**kwargs):
+        return PictureFactory(file__width=400, file__height=300, **kwargs) if images else None
+
     mentors = [
         MentorFactory(
             slug=f"{prefix}-mentor-{i}",
             name=f"Mentor {prefix} {i}",
             relationships=[("Acme", "consultant"), ("Beta", "speaker")],
+            photo=picture(),
         )
         for i in range(n)
     ]
@@ -30,6 +39,8 @@ def add_content(n, prefix):
             slug=f"{prefix}-guide-{i}",
             authors=mentors[i % n : i % n + 2],
             specialties=["Cardiology", f"Specialty {prefix}{i}"],
+            lead_image=picture(),
+            lead_image_alt="Illustration of a heart-rhythm trace" if images else "",
         )
         for i in range(n * 2)
     ]
@@ -132,3 +143,35 @@ def test_home_paths_and_continue_sections_run_a_constant_number_of_queries(clien
     # enrolments, steps, completions; and the header's unread-notifications count.
     assert anonymous_big <= MAX_QUERIES + 5
     assert learner_big <= anonymous_big + 8
+
+
+def count_after_renditions_exist(client, url):
+    """As on a running server: the renditions were made by an earlier visit."""
+    client.get(url)
+    return count(client, url)
+
+
+def test_pages_with_images_run_a_constant_number_of_queries(client, settings):
+    """Photos and lead images on every card and byline: their renditions are
+    prefetched with the listing (cms.responsive_images), not read per image."""
+    # Renditions are read from the database (the prefetch), never from
+    # Wagtail's rendition cache, which would hide a query per image.
+    settings.CACHES = {
+        **settings.CACHES,
+        "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    mentors, guides = add_content(2, "small", images=True)
+    client.get("/")
+    small = {
+        name: count_after_renditions_exist(client, url)
+        for name, url in urls_for(mentors[0], guides[0]).items()
+    }
+    big_mentors, big_guides = add_content(8, "big", images=True)
+    big_guide = GuidePage.objects.get(pk=big_guides[0].pk)
+    big = {
+        name: count_after_renditions_exist(client, url)
+        for name, url in urls_for(big_mentors[0], big_guide).items()
+    }
+    assert big == small
+    for name, queries in big.items():
+        assert queries <= MAX_QUERIES_WITH_IMAGES, f"{name} ran {queries} queries"

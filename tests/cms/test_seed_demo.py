@@ -7,7 +7,9 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
 import pytest
+from PIL import Image as PILImage
 
+from cms.alt_text import alt_text_problem
 from cms.blocks import stream_text, word_count
 from cms.models import GuidePage, Institution, Mentor, RelevanceDecision, Topic
 
@@ -23,7 +25,8 @@ def model_counts():
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"cms", "learning", "auth", "wagtailcore", "taggit"}
+        if model._meta.app_label
+        in {"cms", "learning", "auth", "wagtailcore", "taggit", "wagtailimages"}
         and not model._meta.label.startswith(
             ("wagtailcore.ModelLogEntry", "wagtailcore.PageLogEntry")
         )
@@ -41,6 +44,45 @@ class SeededSiteTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         seed()
+
+    def test_demo_images_are_drawn_and_described(self):
+        """Every guide and path has a lead image, every directory mentor a
+        photo (placeholder portraits with initials), each with alt text that
+        describes it; the image's description says the same."""
+        from learning.models import LearningPathPage
+
+        illustrated = [*GuidePage.objects.live(), *LearningPathPage.objects.live()]
+        self.assertEqual(len(illustrated), 39)
+        for page in illustrated:
+            self.assertIsNotNone(page.lead_image, page.slug)
+            self.assertIsNone(alt_text_problem(page.lead_image_alt, page.lead_image), page.slug)
+            self.assertEqual(page.lead_image.description, page.lead_image_alt)
+            self.assertTrue(page.lead_image_alt.startswith("Illustration of "))
+            self.assertEqual((page.lead_image.width, page.lead_image.height), (1600, 900))
+        for mentor in Mentor.objects.filter(in_directory=True):
+            self.assertIsNone(alt_text_problem(mentor.photo_alt, mentor.photo), mentor.slug)
+            self.assertIn(mentor.initials, mentor.photo_alt)
+        # Shared by topic: a listing's first visit renders few renditions.
+        self.assertEqual(len({page.lead_image_id for page in illustrated}), 12)
+        with PILImage.open(illustrated[0].lead_image.file) as drawn:
+            self.assertEqual(drawn.format, "PNG")
+
+    def test_a_demo_seeded_before_images_gets_them(self):
+        """A guide, a path and a mentor seeded before the demo had images:
+        seeding again adds them (as a new published revision for pages)."""
+        from learning.models import LearningPathPage
+
+        guide = GuidePage.objects.get(slug="i-pass-handoffs")
+        path = LearningPathPage.objects.get(slug="running-a-safer-practice")
+        for page in (guide, path):
+            type(page).objects.filter(pk=page.pk).update(lead_image=None, lead_image_alt="")
+        Mentor.objects.filter(slug="daniel-reyes").update(photo=None, photo_alt="")
+        seed()
+        for page in (guide, path):
+            page = type(page).objects.get(pk=page.pk)
+            self.assertIsNotNone(page.lead_image)
+            self.assertEqual(page.live_revision.as_object().lead_image, page.lead_image)
+        self.assertIsNotNone(Mentor.objects.get(slug="daniel-reyes").photo)
 
     def test_seed_is_idempotent(self):
         before = model_counts()

@@ -4,7 +4,8 @@ the product packages never import them.
 * ``content``: mentors, institutions, guides;
 * ``users``: users with traits (superuser, reviewer, staff, mentor, learner),
   learner profiles, ``LearnerFactory`` (enrolled, completed paths);
-* ``paths``: learning paths with their steps.
+* ``paths``: learning paths with their steps;
+* ``images``: library images with real pixels.
 """
 
 from tests.factories.content import (
@@ -13,6 +14,7 @@ from tests.factories.content import (
     MentorFactory,
     body_json,
 )
+from tests.factories.images import PictureFactory
 from tests.factories.paths import LearningPathPageFactory, evaluation_json, post_test_json
 from tests.factories.users import (
     InstitutionStaffFactory,
@@ -35,6 +37,7 @@ __all__ = [
     "LearningPathPageFactory",
     "MentorFactory",
     "MentorUserFactory",
+    "PictureFactory",
     "ReviewerFactory",
     "UserFactory",
     "body_json",

@@ -21,6 +21,10 @@ class MentorFactory(DjangoModelFactory):
     institution_name = "Riverside University Hospital"
     bio = "<p>Hospitalist and teacher.</p>"
     interests = "Clinical reasoning\nHandoffs"
+    # Alt text goes with a photo (the database refuses a photo without it).
+    photo_alt = factory.LazyAttribute(
+        lambda m: f"{m.name} in a white coat, smiling" if getattr(m, "photo", None) else ""
+    )
     # Not model fields: the first signed disclosure (None for no disclosure at
     # all) and its relationships, as cms.disclosures.Relationship values or
     # (company, nature) pairs. Recorded through the service, as the admin does.

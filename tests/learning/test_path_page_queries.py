@@ -7,7 +7,12 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from learning.journey import progress, services
-from tests.factories import GuidePageFactory, LearningPathPageFactory, MentorFactory
+from tests.factories import (
+    GuidePageFactory,
+    LearningPathPageFactory,
+    MentorFactory,
+    PictureFactory,
+)
 
 from .conftest import correct_answers
 
@@ -69,6 +74,37 @@ def test_catalogue_and_dashboard_are_constant(client, learner):
     paths += [path_with_progress(learner, 4, f"q{i}") for i in range(5)]
     many = [queries_for(client, url)[0] for url in ("/paths/", "/me/")]
     assert few == many
+
+
+def test_catalogue_with_lead_images_is_constant(client, settings):
+    """Each card's image: renditions prefetched with the catalogue (read from
+    the database: Wagtail's rendition cache is off here)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+
+    def illustrated(slug):
+        return LearningPathPageFactory(
+            slug=slug,
+            steps=1,
+            lead_image=PictureFactory(file__width=640, file__height=360),
+            lead_image_alt="Illustration of a winding road with milestone markers",
+        )
+
+    def catalogue_queries():
+        client.get("/paths/")  # makes the renditions, as an earlier visitor would have
+        count, response = queries_for(client, "/paths/")
+        return count, response.content.decode().count("<picture>")
+
+    illustrated("first")
+    few, pictures = catalogue_queries()
+    assert pictures == 1
+    for i in range(4):
+        illustrated(f"more-{i}")
+    many, pictures = catalogue_queries()
+    assert pictures == 5
+    assert many == few
 
 
 def path_with_disclosures(steps, slug):

@@ -113,3 +113,32 @@ def test_images_and_renditions_are_stored_in_the_bucket_and_deleted(
     assert f"media/{image.file.name}" not in stored
     assert f"media/{rendition.file.name}" not in stored
     assert f"media/{second.file.name}" in stored
+
+
+def test_a_guide_pictures_renditions_come_from_the_bucket(s3_media, client):
+    """The <picture> on a guide page: every rendition (WebP and the JPEG
+    fallback) is an object in the bucket behind a presigned URL, and the
+    bytes there are the format the <source> announces."""
+    from PIL import Image
+
+    from tests.cms.pictures import pictures
+    from tests.factories import GuidePageFactory, PictureFactory
+
+    s3, bucket = s3_media
+    guide = GuidePageFactory(
+        lead_image=PictureFactory(),
+        lead_image_alt="Resident and attending physician reviewing a chest X-ray together",
+    )
+    (lead,) = pictures(client.get(guide.url).content.decode())
+    stored = keys(s3, bucket)
+    for srcset, fmt in (
+        (lead.source("image/webp")["srcset"], "WEBP"),
+        (lead.img["srcset"], "JPEG"),
+    ):
+        for url, width in lead.candidates(srcset):
+            assert url.startswith(s3.meta.endpoint_url) and "X-Amz-Signature=" in url
+            key = url.split(f"/{bucket}/", 1)[1].split("?", 1)[0]
+            assert key in stored
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
+                image = Image.open(io.BytesIO(response.read()))
+            assert (image.format, image.width) == (fmt, width)
