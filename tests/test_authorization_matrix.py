@@ -8,6 +8,7 @@ verification, and every admin view a role might try (pages, snippets, learner
 records, certificate actions, the learner's reporting identity, credit from
 elsewhere and licence cycles, CME reports and their CSV export, PARS report
 batches with their files and the activity export,
+the notification inbox, settings and one-click unsubscribe,
 Wagtail's own settings, users, workflows, reports, images and documents,
 disclosures and the CME reviewer's relevance and mitigation screens), and
 mentoring: programmes, profiles, suggestions, requests and the mentor's
@@ -26,7 +27,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 161 URLs = 1449 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 168 URLs = 1512 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -210,7 +211,20 @@ def _build_world():
     ids.update(
         _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b)
     )
+    ids.update(_notifications_world(doctor_a, doctor_b))
     return SimpleNamespace(ids=ids, users=users, foreign=foreign)
+
+
+def _notifications_world(doctor_a, doctor_b):
+    """A notification for each doctor (the inbox shows only one's own) and
+    doctor A's one-click unsubscribe token."""
+    from notifications.services import notify
+    from notifications.unsubscribe import make_token
+    from tests.notifications.kinds import EXAMPLE
+
+    notify(doctor_a, EXAMPLE.key, subject="Alpha reminder for Alice", text="For Alice only.")
+    notify(doctor_b, EXAMPLE.key, subject="Beta reminder for Bob", text="For Bob only.")
+    return {"unsub_a": make_token(doctor_a, EXAMPLE.key)}
 
 
 def _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b):
@@ -367,6 +381,19 @@ ROWS = {
     "me_privacy": Row("/me/privacy/"),
     "me_privacy_export": Row("/me/privacy/export.json"),
     "me_privacy_delete": Row("/me/privacy/delete/"),
+    # Notifications: the inbox, its "mark read", the settings and the
+    # e-mail's one-click unsubscribe (a signed token, no sign-in needed).
+    "notes_inbox": Row(
+        "/me/notifications/",
+        extra_forbidden=tuple((r, "Beta reminder for Bob") for r in ROLES if r != "doc_b")
+        + tuple((r, "Alpha reminder for Alice") for r in ROLES if r != "doc_a"),
+    ),
+    "notes_read": Row("/me/notifications/read/", "post"),
+    "notes_settings": Row("/me/notifications/settings/"),
+    "notes_settings_post": Row("/me/notifications/settings/", "post"),
+    "unsub_a": Row("/notifications/unsubscribe/{unsub_a}/"),
+    "unsub_a_post": Row("/notifications/unsubscribe/{unsub_a}/", "post"),
+    "unsub_forged": Row("/notifications/unsubscribe/not-a-token/"),
     "mfa": Row("/accounts/2fa/"),
     # Reporting identity, credit from elsewhere, licence cycles (learner side).
     "me_reporting": Row("/me/profile/reporting/"),
@@ -633,6 +660,13 @@ cert_a_media             404   404   404   404   404   404   404   404   404
 me_privacy               login 200   200   200   200   200   200   200   200
 me_privacy_export        login 200   200   200   200   200   200   200   200
 me_privacy_delete        login 200   200   200   200   200   200   200   200
+notes_inbox              login 200   200   200   200   200   200   200   200
+notes_read               login inbox inbox inbox inbox inbox inbox inbox inbox
+notes_settings           login 200   200   200   200   200   200   200   200
+notes_settings_post      login nset  nset  nset  nset  nset  nset  nset  nset
+unsub_a                  200   200   200   200   200   200   200   200   200
+unsub_a_post             200   200   200   200   200   200   200   200   200
+unsub_forged             404   404   404   404   404   404   404   404   404
 mfa                      login 200   200   200   200   200   200   200   200
 me_reporting             login 200   200   200   200   200   200   200   200
 rep_lic_b_remove         login 404   rep   404   404   404   404   404   404
@@ -792,6 +826,8 @@ REDIRECTS = {
     "batch": "/admin/cme-reports/batches/",
     "rep": "/me/profile/reporting/",
     "trans": "/me/transcript/",
+    "inbox": "/me/notifications/",
+    "nset": "/me/notifications/settings/",
     "mprog": "/mentoring/alder-mentoring/",
     "msugg": "/mentoring/alder-mentoring/suggestions/",
     "mprofj": "/mentoring/profile/?join=alder-mentoring",
@@ -817,6 +853,8 @@ MUST_SHOW = {
     ("learners_b", "su"): ["Bob Baker", "{number_b}"],
     ("batch_b", "su"): ["Bob Baker", "{number_b}"],
     ("batch_a_json", "stf_a"): ["Alice", "{number_a}"],
+    ("notes_inbox", "doc_a"): ["Alpha reminder for Alice"],
+    ("notes_inbox", "doc_b"): ["Beta reminder for Bob"],
     ("mentoring_requests", "doc_a"): [MENTORING_MESSAGE, "both trained abroad"],
     ("mentoring_requests", "men_a"): [MENTORING_MESSAGE],
     ("mentoring_suggest_a", "doc_a"): ["trained abroad"],

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mentoring",
     "search",
     "workers",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

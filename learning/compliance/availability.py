@@ -25,7 +25,7 @@ from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
 
 from .entries import step_guides
-from .gate import control_statuses, path_problems, termination_passed
+from .gate import control_statuses, path_problems
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,13 @@ def credit_available(
     if not path.credit_bearing:
         return AVAILABLE
     on = on or timezone.localdate()
-    problems = path_problems(path, on, guides=guides, entry_statuses=entry_statuses)
-    if problems and extended and path.is_terminated(on):
-        problems = [problem for problem in problems if problem != termination_passed(path)]
+    problems = path_problems(
+        path,
+        on,
+        guides=guides,
+        entry_statuses=entry_statuses,
+        termination_lifted=extended and path.is_terminated(on),
+    )
     if not problems:
         return AVAILABLE
     if path.is_terminated(on) and not extended:

@@ -27,8 +27,12 @@ from .statements import accreditation_problems, designation_problems
 CREDIT = "A path with credit"
 
 
-def element_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
-    """Item by item, what the activity page must tell a learner before enrolment."""
+def element_problems(
+    path: LearningPathPage, on: datetime.date, *, termination_lifted: bool = False
+) -> list[str]:
+    """Item by item, what the activity page must tell a learner before enrolment.
+    ``termination_lifted``: a passed termination date is not a problem (a
+    learner holding a claim extension: learning.compliance.availability)."""
     problems = []
     if not path.objectives or len(path.objectives) == 0:
         problems.append(f"{CREDIT} needs at least one learning objective.")
@@ -52,7 +56,7 @@ def element_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
         problems.append(f"{CREDIT} needs an evaluation with at least one question.")
     if not path.hardware_software.strip():
         problems.append(f"{CREDIT} needs its hardware and software requirements.")
-    problems += date_problems(path, on)
+    problems += date_problems(path, on, termination_lifted=termination_lifted)
     problems += institution_problems(path)
     return problems
 
@@ -63,7 +67,9 @@ def decimal_hours(minutes: int) -> str:
     return f"{number} hour{'' if number == '1' else 's'}"
 
 
-def date_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
+def date_problems(
+    path: LearningPathPage, on: datetime.date, *, termination_lifted: bool = False
+) -> list[str]:
     problems = []
     if not path.release_date:
         problems.append(f"{CREDIT} needs a release date.")
@@ -89,7 +95,7 @@ def date_problems(path: LearningPathPage, on: datetime.date) -> list[str]:
                 f"release or last review: the latest termination date is "
                 f"{path.latest_termination():%-d %B %Y}."
             )
-        elif path.termination_date < on:
+        elif path.termination_date < on and not termination_lifted:
             problems.append(termination_passed(path))
     return problems
 
@@ -166,6 +172,7 @@ def path_problems(
     *,
     guides: list[GuidePage] | None = None,
     entry_statuses: list[EntryStatus] | None = None,
+    termination_lifted: bool = False,
 ) -> list[str]:
     """Every reason this path may not be published (or keep taking enrolments
     and claims) today, in words an editor understands; [] when it may.
@@ -175,7 +182,7 @@ def path_problems(
         return []
     on = on or timezone.localdate()
     guides = step_guides(path) if guides is None else guides
-    problems = element_problems(path, on)
+    problems = element_problems(path, on, termination_lifted=termination_lifted)
     problems += step_problems(path, guides)
     entries_statuses = control_statuses(path, guides) if entry_statuses is None else entry_statuses
     problems += faculty_problems(guides, entries_statuses)

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from cms.personal_data import erase as erase_elsewhere
 from learning.certificates.external import delete_external_files
 from learning.exceptions import JourneyError
 from learning.models import (
@@ -106,6 +107,7 @@ def _carry_out(user: User, plan: DeletionPlan) -> bool:
     delete_external_files(user)
     ExternalCredit.objects.filter(user=user).delete()
     LicenceCycle.objects.filter(user=user).delete()
+    erase_elsewhere(user)  # other apps' personal data (cms.personal_data)
     _delete_sessions(user)
     removed = False
     if plan.removes_user:

@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from cms.personal_data import export_sections
 from learning.certificates.external import file_name
 from learning.certificates.rendering import verification_url
 from learning.models import (
@@ -282,6 +283,8 @@ def export_data(user: User) -> dict[str, Any]:
         **_external(user),
         "security": _security(user),
         "admin_preferences": _admin_preferences(user),
+        # Every other app's section (notifications, mentoring): cms.personal_data.
+        **export_sections(user),
     }
 
 

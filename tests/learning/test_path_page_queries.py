@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 # contributors and commercial support, the step guides' authors, the people
 # with their disclosures and relationships. Relevance decisions add one more
 # when anyone has a relationship to disclose (the factory's people have none).
-PATH_PAGE_QUERIES = 22
+# The header's unread-notifications count adds one to every signed-in page.
+PATH_PAGE_QUERIES = 23
 
 
 def path_with_progress(learner, steps, slug):

@@ -284,6 +284,8 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "mfa.Authenticator",
         "socialaccount.SocialAccount",
         "usersessions.UserSession",
+        "notifications.Notification",
+        "notifications.NotificationSetting",
     }
     not_a_learners = {
         # Editorial and admin work: accounts doing it cannot self-delete.
