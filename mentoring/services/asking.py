@@ -143,7 +143,7 @@ def send_request(
 
 def _locked_request(request_id: int, **owner: User) -> MatchRequest:
     request = (
-        MatchRequest.objects.select_for_update()
+        MatchRequest.objects.select_for_update(of=("self",))
         .select_related("programme", "mentee", "mentor")
         .filter(pk=request_id, **owner)
         .first()

@@ -37,7 +37,7 @@ class ScanResult:
 def _remind(pk: int, now: datetime) -> bool:
     with transaction.atomic():
         request = (
-            MatchRequest.objects.select_for_update()
+            MatchRequest.objects.select_for_update(of=("self",))
             .filter(pk=pk, status=RequestStatus.PENDING, reminded_at__isnull=True)
             .select_related("programme", "mentee", "mentor")
             .first()
@@ -73,7 +73,7 @@ def next_suggestion(request: MatchRequest, now: datetime) -> int | None:
 def _expire(pk: int, now: datetime) -> bool:
     with transaction.atomic():
         request = (
-            MatchRequest.objects.select_for_update()
+            MatchRequest.objects.select_for_update(of=("self",))
             .filter(pk=pk, status=RequestStatus.PENDING, expires_at__lte=now)
             .select_related("programme", "mentee", "mentor")
             .first()
