@@ -98,6 +98,8 @@ class SeededSiteTests(TestCase):
             "/mentors/?setting=rural&img=1",
             mentor.get_absolute_url(),
             "/privacy/",
+            "/mentoring/",
+            "/mentoring/first-years-in-practice/",
         ]
         for url in urls:
             with self.subTest(url=url):

@@ -286,6 +286,12 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "usersessions.UserSession",
         "notifications.Notification",
         "notifications.NotificationSetting",
+        # Mentoring (mentoring.privacy, through cms.personal_data).
+        "mentoring.MenteeProfile",
+        "mentoring.MentorOffer",
+        "mentoring.Participation",
+        "mentoring.MatchRequest",
+        "mentoring.Relationship",
     }
     not_a_learners = {
         # Editorial and admin work: accounts doing it cannot self-delete.
