@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -17,9 +18,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from cms.models import Institution
 
-from .models import Programme
+from .models import Audience, Programme
+from .models.programmes import email_domains
 from .permissions import staff_programmes
 from .urls import RESERVED_SLUGS
+
+DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 class ProgrammeForm(WagtailAdminModelForm):
@@ -29,6 +33,27 @@ class ProgrammeForm(WagtailAdminModelForm):
             field = self.fields["institution"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = Institution.objects.filter(staff=for_user)
+
+    def clean_member_email_domains(self) -> str:
+        text = self.cleaned_data["member_email_domains"]
+        for domain in email_domains(text):
+            if not DOMAIN.fullmatch(domain):
+                raise forms.ValidationError(
+                    f"“{domain}” is not an e-mail domain: write it like “lakeshore.org”."
+                )
+        return "\n".join(email_domains(text))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("audience") == Audience.MEMBERS and not email_domains(
+            cleaned.get("member_email_domains") or ""
+        ):
+            self.add_error(
+                "member_email_domains",
+                "A members-only programme needs at least one e-mail domain of the "
+                "institution's members.",
+            )
+        return cleaned
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

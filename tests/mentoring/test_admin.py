@@ -115,3 +115,31 @@ def test_the_cohort_table_suggests_checks_and_confirms(client, programme, staff)
     )
     assert answer.status_code == 302
     assert {(r.mentee, r.mentor) for r in Relationship.objects.all()} == {(a, keen), (b, other)}
+
+
+def test_member_domains_are_checked_and_required_for_a_members_only_programme(
+    client, programme, staff
+):
+    client.force_login(staff)
+    data = {
+        "institution": programme.institution.pk,
+        "title": "Lakeshore residents",
+        "slug": "lakeshore-residents",
+        "kind": "ongoing",
+        "cadence": "fortnightly",
+        "mentees_per_mentor": "2",
+        "matching_mode": "mentee_chooses",
+        "audience": "members",
+        "member_email_domains": "",
+        "status": "open",
+    }
+    page = client.post(f"{LIST}new/", data).content.decode()
+    assert "A members-only programme needs at least one e-mail domain" in page
+    page = client.post(f"{LIST}new/", {**data, "member_email_domains": "lakeshore org"}).content
+    assert "is not an e-mail domain" in page.decode()
+    answer = client.post(
+        f"{LIST}new/", {**data, "member_email_domains": "@Lakeshore.org\nlakeshore.edu"}
+    )
+    assert answer.status_code == 302
+    programme = Programme.objects.get(slug="lakeshore-residents")
+    assert programme.domains == ["lakeshore.org", "lakeshore.edu"]

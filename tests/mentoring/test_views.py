@@ -198,3 +198,16 @@ def test_personal_pages_send_visitors_to_log_in(client, programme):
     for url in ("/mentoring/profile/", "/mentoring/offer/", "/mentoring/requests/"):
         answer = client.get(url)
         assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
+
+
+def test_a_too_long_decline_note_comes_back_with_the_text(client, programme):
+    mentee, mentor = mentee_in(programme), mentor_in(programme)
+    request = asking.send_request(mentee, programme, mentor.pk)
+    client.force_login(mentor)
+    note = "Sorry, " * 200
+    answer = client.post(f"/mentoring/requests/{request.pk}/decline/", {"note": note})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "at most 1000 characters" in page and note.strip() in page
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING
