@@ -211,3 +211,11 @@ def test_a_too_long_decline_note_comes_back_with_the_text(client, programme):
     assert "at most 1000 characters" in page and note.strip() in page
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING
+
+
+def test_a_profile_post_cannot_write_someone_elses_profile(client):
+    me, other = UserFactory(), UserFactory()
+    client.force_login(me)
+    answer = client.post("/mentoring/profile/", {**PROFILE, "user": other.pk, "id": 999})
+    assert answer.status_code == 302
+    assert MenteeProfile.objects.get().user == me
