@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("learning.urls")),
     path("", include("notifications.urls")),
+    path("mentoring/space/", include("mentoring.space.urls")),
+    path("", include("mentoring.consults.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("mentors/", views.mentor_directory, name="mentor_directory"),
     path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),

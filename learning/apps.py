@@ -9,10 +9,15 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from notifications import schedule
+
         from .certificates import events, tasks
         from .compliance import guard
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
         from .journey import pending, routes
+        from .reminders import certificates as certificate_reminders
+        from .reminders import kinds as reminder_kinds
+        from .reminders import scans as reminder_scans
 
         # The path page's subpage routes are the journey's views (the model imports none).
         routes.attach(self.get_model("LearningPathPage"))
@@ -22,5 +27,14 @@ class LearningConfig(AppConfig):
         # The certificate services announce a PDF to render; the task module
         # queues it. Connected here, so every issuance reaches the queue.
         events.pdf_needed.connect(tasks.enqueue_pdf, dispatch_uid="learning.certificates.pdf")
+        # Learning reminders (docs/notifications.md): their kinds, their
+        # scheduled scans, and the "certificate ready" notification written in
+        # the transaction that marks a certificate's PDF ready.
+        reminder_kinds.register_kinds()
+        schedule.register("learning.inactivity", reminder_scans.scan_inactivity)
+        schedule.register("learning.credit_ending", reminder_scans.scan_credit_ending)
+        events.pdf_ready.connect(
+            certificate_reminders.on_pdf_ready, dispatch_uid="learning.reminders.certificate"
+        )
         # "Log in to enrol": the enrolment a visitor started finishes when they sign in.
         user_logged_in.connect(pending.finish_enrolment, dispatch_uid="learning.pending_enrolment")

@@ -1,10 +1,18 @@
 """Querysets for paths and learner records: progress and visibility in a fixed
 number of queries, whatever the number of steps or learners."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Length, Substr
 
-from wagtail.models import PageQuerySet
+from wagtail.models import PageQuerySet, PageViewRestriction
 
 from learning.permissions import AnyUser, institution_staff_q
 
@@ -13,6 +21,17 @@ class LearningPathQuerySet(PageQuerySet):
     def accredited_by_staff(self, user: AnyUser) -> "LearningPathQuerySet":
         """Paths whose accrediting institution lists ``user`` as staff."""
         return self.filter(institution_staff_q(user))
+
+    def unrestricted(self) -> "LearningPathQuerySet":
+        """Like Wagtail's ``public()`` (no view restriction on the page or an
+        ancestor), in the same query: ``public()`` reads the restrictions
+        first, a query of its own."""
+        # A restriction's page is this page or an ancestor: its tree path
+        # starts this page's (Wagtail's paths are fixed-width segments).
+        restricted = PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+        return self.exclude(Exists(restricted))
 
     def with_step_counts(self) -> "LearningPathQuerySet":
         return self.annotate(step_count=Count("steps", distinct=True))

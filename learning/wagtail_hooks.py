@@ -19,6 +19,8 @@ from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, reg
 from .compliance.entries import control_entries, controlled_models, paths_controlled_by
 from .journey.extension_admin import ExtensionsView
 from .journey.extensions import register_log_actions as register_extension_log_actions
+from .journey.guide_paths import guide_paths_context
+from .journey.home import home_page_context
 from .journey.views import catalogue_context, guide_step_context
 from .models import (
     Certificate,
@@ -42,6 +44,8 @@ for record_model in (
     register_permission_policy(record_model, ReadOnlyRecordPolicy(record_model))
 
 hooks.register("guide_page_context", guide_step_context)
+hooks.register("guide_page_context", guide_paths_context)
+hooks.register("home_page_context", home_page_context)
 hooks.register("path_index_page_context", catalogue_context)
 hooks.register("before_delete_page", refuse_deleting_records)
 

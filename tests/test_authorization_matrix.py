@@ -9,6 +9,9 @@ records, certificate actions, the learner's reporting identity, credit from
 elsewhere and licence cycles, CME reports and their CSV export, PARS report
 batches with their files and the activity export,
 the notification inbox, settings and one-click unsubscribe,
+the mentoring relationship's private space (its pages, forms and invitation),
+Curbside consults (asking the author, public and private questions, answers,
+reports, FAQ drafts, the pair's questions and their moderation),
 Wagtail's own settings, users, workflows, reports, images and documents,
 disclosures and the CME reviewer's relevance and mitigation screens), and
 mentoring: programmes, profiles, suggestions, requests and the mentor's
@@ -27,7 +30,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 168 URLs = 1512 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 210 URLs = 1890 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -212,7 +215,85 @@ def _build_world():
         _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b)
     )
     ids.update(_notifications_world(doctor_a, doctor_b))
+    ids.update(
+        _mentoring_space_world(
+            inst_a, inst_b, doctor_a, doctor_b, mentor_a.user, mentor_b.user, staff_a
+        )
+    )
+    ids.update(_consults_world(guide_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b))
     return SimpleNamespace(ids=ids, users=users, foreign=foreign)
+
+
+# Mentoring relationship space (helper M2's block): doctor A is mentored by
+# mentor A in a programme of institution A, doctor B by mentor B in one of B.
+SPACE_SHARED_A = "Shared note of pair A: practise the handover summary"
+SPACE_PRIVATE_DOC_A = "Private note of doctor A: nights feel lonely"
+SPACE_PRIVATE_MEN_A = "Private note of mentor A: ask about the rota"
+SPACE_PRIVATE_DOC_B = "Private note of doctor B: exam stress"
+
+
+def _mentoring_space_world(inst_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b, staff_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from mentoring.space import scheduling, services
+    from tests.factories.mentoring import ProgrammeFactory, RelationshipFactory
+
+    rel_a = RelationshipFactory(
+        programme=ProgrammeFactory(institution=inst_a, slug="alderbank-mentoring"),
+        mentee=doctor_a,
+        mentor=mentor_a,
+    )
+    rel_b = RelationshipFactory(
+        programme=ProgrammeFactory(institution=inst_b, slug="birchfield-mentoring"),
+        mentee=doctor_b,
+        mentor=mentor_b,
+    )
+    start = timezone.now() + datetime.timedelta(days=30)
+    sess_a = scheduling.schedule_session(rel_a, mentor_a, starts_at=start, minutes=60)
+    sess_b = scheduling.schedule_session(rel_b, mentor_b, starts_at=start, minutes=60)
+    services.add_note(sess_a, doctor_a, text=SPACE_SHARED_A, visibility="shared")
+    note_a = services.add_note(sess_a, doctor_a, text=SPACE_PRIVATE_DOC_A, visibility="private")
+    services.add_note(sess_a, mentor_a, text=SPACE_PRIVATE_MEN_A, visibility="private")
+    services.add_note(sess_b, doctor_b, text=SPACE_PRIVATE_DOC_B, visibility="private")
+    services.save_agreement(
+        rel_a,
+        doctor_a,
+        goals="Settle into hospital medicine.",
+        cadence="monthly",
+        contact="",
+        confidentiality="Between us.",
+    )
+    goal_a = services.add_goal(rel_a, doctor_a, title="Lead handover", topic="clinical")
+    return {
+        "rel_a": rel_a.pk,
+        "sess_a": sess_a.pk,
+        "sess_b": sess_b.pk,
+        "goal_a": goal_a.pk,
+        "note_a": note_a.pk,
+        "sess_day": (start + datetime.timedelta(days=1)).date().isoformat(),
+    }
+
+
+def _space_row(url, method="get", data=(), public_identity=False):
+    """A row of the space: nobody but its author sees a private note, and
+    nobody outside pair A sees pair A's shared note."""
+    private = tuple(
+        (role, text)
+        for role in ROLES
+        for text, author in (
+            (SPACE_PRIVATE_DOC_A, "doc_a"),
+            (SPACE_PRIVATE_MEN_A, "men_a"),
+            (SPACE_PRIVATE_DOC_B, "doc_b"),
+        )
+        if role != author
+    ) + tuple((role, SPACE_SHARED_A) for role in ROLES if role not in ("doc_a", "men_a"))
+    if public_identity:  # the invitation names both members by design
+        private += tuple(
+            (role, text) for role in ("doc_a", "men_a") for text in ("Bob Baker", "doctor-b")
+        )
+    return Row(url, method, data, public_identity=public_identity, extra_forbidden=private)
 
 
 def _notifications_world(doctor_a, doctor_b):
@@ -225,6 +306,33 @@ def _notifications_world(doctor_a, doctor_b):
     notify(doctor_a, EXAMPLE.key, subject="Alpha reminder for Alice", text="For Alice only.")
     notify(doctor_b, EXAMPLE.key, subject="Beta reminder for Bob", text="For Bob only.")
     return {"unsub_a": make_token(doctor_a, EXAMPLE.key)}
+
+
+def _consults_world(guide_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b):
+    """Curbside consults (helper M3's block): doctor A's public question on
+    guide A answered by its author, mentor A; doctor B's private question to
+    mentor B, their mentor; a report by doctor B of mentor A's answer."""
+    from mentoring.models import Answer, Question, Report
+    from tests.factories.mentoring import ProgrammeFactory, RelationshipFactory
+
+    pair = RelationshipFactory(
+        programme=ProgrammeFactory(institution=inst_b), mentee=doctor_b, mentor=mentor_b.user
+    )
+    public = Question.objects.create(
+        asker=doctor_a, guide=guide_a, title="Matrix public question", body="When to repeat?"
+    )
+    answer = Answer.objects.create(question=public, author=mentor_a.user, body="Matrix answer")
+    private = Question.objects.create(
+        asker=doctor_b, relationship=pair, title="Matrix private question", body="Between us."
+    )
+    report = Report.objects.create(reporter=doctor_b, answer=answer, reason="other")
+    return {
+        "rel_b": pair.pk,
+        "cq_pub": public.pk,
+        "ca_pub": answer.pk,
+        "cq_priv": private.pk,
+        "creport": report.pk,
+    }
 
 
 def _report_batches(inst_a, inst_b, path_a, path_b, doctor_a, doctor_b, staff_a, staff_b):
@@ -596,6 +704,103 @@ ROWS = {
     "mentoring_admin_add": Row("/admin/mentoring/programmes/new/"),
     "mentoring_admin_edit_a": Row("/admin/mentoring/programmes/edit/{prog_a}/"),
     "mentoring_cohort_a": Row("/admin/mentoring/programmes/{prog_a}/cohort/"),
+    # Mentoring relationship space (helper M2's block): pair A's space.
+    "ms_space": _space_row("/mentoring/space/{rel_a}/"),
+    "ms_agreement": _space_row("/mentoring/space/{rel_a}/agreement/"),
+    "ms_agreement_post": _space_row(
+        "/mentoring/space/{rel_a}/agreement/",
+        "post",
+        (("goals", "Nights"), ("cadence", "weekly"), ("contact", ""), ("confidentiality", "Ok")),
+    ),
+    "ms_accept_post": _space_row(
+        "/mentoring/space/{rel_a}/agreement/accept/", "post", (("version", "1"),)
+    ),
+    "ms_goal_add": _space_row("/mentoring/space/{rel_a}/goals/add/"),
+    "ms_goal_add_post": _space_row(
+        "/mentoring/space/{rel_a}/goals/add/", "post", (("title", "Audit"), ("topic", "practice"))
+    ),
+    "ms_goal": _space_row("/mentoring/space/{rel_a}/goals/{goal_a}/"),
+    "ms_goal_post": _space_row(
+        "/mentoring/space/{rel_a}/goals/{goal_a}/",
+        "post",
+        (("action", "check-in"), ("c-note", "Going well"), ("c-progress", "50")),
+    ),
+    "ms_session_add": _space_row("/mentoring/space/{rel_a}/sessions/add/"),
+    "ms_session_add_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/add/",
+        "post",
+        (("date", "2001-01-01"), ("time", "10:00"), ("minutes", "60")),
+    ),
+    "ms_session": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/"),
+    "ms_session_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/",
+        "post",
+        (("text", "A new shared note"), ("visibility", "shared")),
+    ),
+    "ms_session_other": _space_row("/mentoring/space/{rel_a}/sessions/{sess_b}/"),
+    "ms_session_edit": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/edit/"),
+    "ms_session_edit_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/edit/",
+        "post",
+        (("date", "{sess_day}"), ("time", "10:00"), ("minutes", "45")),
+    ),
+    "ms_cancel_post": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/cancel/", "post"),
+    "ms_held_post": _space_row("/mentoring/space/{rel_a}/sessions/{sess_a}/held/", "post"),
+    "ms_note_delete_post": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/notes/{note_a}/delete/", "post"
+    ),
+    "ms_invite": _space_row(
+        "/mentoring/space/{rel_a}/sessions/{sess_a}/invite.ics", public_identity=True
+    ),
+    "ms_close": _space_row("/mentoring/space/{rel_a}/close/"),
+    "ms_close_post": _space_row(
+        "/mentoring/space/{rel_a}/close/",
+        "post",
+        (("reason", "no_time"), ("rating", "4"), ("would_recommend", "yes")),
+    ),
+    "ms_rematch_post": _space_row("/mentoring/space/{rel_a}/rematch/", "post"),
+    # Curbside consults (mentoring.consults, helper M3's block): asking on a
+    # guide (refused: the text has an identifier and no confirmation), the
+    # public and private question pages, answering, reporting, the FAQ draft,
+    # the pair's private questions, and moderation in the admin.
+    "consult_ask_a": Row("/consults/guides/{guide_a}/ask/"),
+    "consult_ask_a_post": Row(
+        "/consults/guides/{guide_a}/ask/",
+        "post",
+        (("title", "Matrix"), ("body", "MRN 1234567 has chest pain")),
+    ),
+    "consult_q_pub": Row("/consults/questions/{cq_pub}/"),
+    "consult_q_priv": Row("/consults/questions/{cq_priv}/"),
+    "consult_answer_get": Row("/consults/questions/{cq_pub}/answer/"),
+    "consult_answer_post": Row(
+        "/consults/questions/{cq_pub}/answer/", "post", (("body", "Matrix check answer"),)
+    ),
+    "consult_answer_priv_post": Row(
+        "/consults/questions/{cq_priv}/answer/", "post", (("body", "Matrix check answer"),)
+    ),
+    "consult_report_q_pub": Row("/consults/questions/{cq_pub}/report/"),
+    "consult_report_a_pub": Row("/consults/answers/{ca_pub}/report/"),
+    "consult_report_a_post": Row(
+        "/consults/answers/{ca_pub}/report/", "post", (("reason", "other"),)
+    ),
+    "consult_report_q_priv": Row("/consults/questions/{cq_priv}/report/"),
+    "consult_faq_post": Row("/consults/questions/{cq_pub}/faq/", "post"),
+    "consult_rel_b": Row("/consults/relationships/{rel_b}/"),
+    "consult_rel_b_post": Row("/consults/relationships/{rel_b}/", "post"),
+    "consult_mod_reports": Row("/admin/consults/"),
+    "consult_mod_report": Row("/admin/consults/reports/{creport}/"),
+    "consult_mod_report_post": Row(
+        "/admin/consults/reports/{creport}/", "post", (("action", "dismiss"),)
+    ),
+    "consult_mod_questions": Row(
+        "/admin/consults/questions/", extra_forbidden=tuple((r, "Matrix private") for r in ROLES)
+    ),
+    "consult_mod_hide_pub": Row(
+        "/admin/consults/questions/{cq_pub}/", "post", (("action", "hide"),)
+    ),
+    "consult_mod_hide_priv": Row(
+        "/admin/consults/questions/{cq_priv}/", "post", (("action", "hide"),)
+    ),
 }
 
 
@@ -621,6 +826,11 @@ ROWS = {
 #   mprog   302 to the mentoring programme A's page   msugg  302 to its suggestions
 #   mprofj  302 to the mentee profile, to join programme A on saving
 #   mreq    302 to /mentoring/requests/
+#   gask    302 to guide A's "Ask the author" (its author does not ask)
+#   cqp cqv 302 to the public / private consult question (cqpa, cqva: at its answers)
+#   faqA    302 to guide A's editor (the FAQ draft was made)
+#   crel    302 to the pair's private questions   crep  302 to the consult report
+#   cmodq   302 to the public consult questions in the admin, at the question
 
 EXPECTED_TABLE = """
 row                      anon  doc_a doc_b men_a men_b rev   stf_a stf_b su
@@ -792,6 +1002,48 @@ mentoring_admin          login me    me    admin admin admin 200   200   200
 mentoring_admin_add      login me    me    admin admin admin 200   200   200
 mentoring_admin_edit_a   login me    me    admin admin admin 200   404   200
 mentoring_cohort_a       login me    me    404   404   404   200   404   200
+ms_space                 login 200   404   200   404   404   404   404   404
+ms_agreement             login 200   404   200   404   404   404   404   404
+ms_agreement_post        login msp   404   msp   404   404   404   404   404
+ms_accept_post           login msp   404   msp   404   404   404   404   404
+ms_goal_add              login 200   404   200   404   404   404   404   404
+ms_goal_add_post         login msp   404   msp   404   404   404   404   404
+ms_goal                  login 200   404   200   404   404   404   404   404
+ms_goal_post             login msg   404   msg   404   404   404   404   404
+ms_session_add           login 200   404   200   404   404   404   404   404
+ms_session_add_post      login 200   404   200   404   404   404   404   404
+ms_session               login 200   404   200   404   404   404   404   404
+ms_session_post          login mss   404   mss   404   404   404   404   404
+ms_session_other         login 404   404   404   404   404   404   404   404
+ms_session_edit          login 200   404   200   404   404   404   404   404
+ms_session_edit_post     login mss   404   mss   404   404   404   404   404
+ms_cancel_post           login mss   404   mss   404   404   404   404   404
+ms_held_post             login mss   404   mss   404   404   404   404   404
+ms_note_delete_post      login mss   404   404   404   404   404   404   404
+ms_invite                login 200   404   200   404   404   404   404   404
+ms_close                 login 200   404   200   404   404   404   404   404
+ms_close_post            login msp   404   msp   404   404   404   404   404
+ms_rematch_post          login msp   404   msp   404   404   404   404   404
+consult_ask_a            login 200   200   gask  200   200   200   200   200
+consult_ask_a_post       login 400   400   gask  400   400   400   400   400
+consult_q_pub            200   200   200   200   200   200   200   200   200
+consult_q_priv           404   404   200   404   200   404   404   404   404
+consult_answer_get       login 405   405   405   405   405   405   405   405
+consult_answer_post      login cqp   cqp   cqpa  cqpa  cqp   cqp   cqp   cqp
+consult_answer_priv_post login 404   cqv   404   cqva  404   404   404   404
+consult_report_q_pub     login cqp   200   200   200   200   200   200   200
+consult_report_a_pub     login 200   200   cqp   200   200   200   200   200
+consult_report_a_post    login cqp   cqp   cqp   cqp   cqp   cqp   cqp   cqp
+consult_report_q_priv    login 404   cqv   404   200   404   404   404   404
+consult_faq_post         login cqp   cqp   faqA  cqp   cqp   cqp   cqp   cqp
+consult_rel_b            login 404   200   404   200   404   404   404   404
+consult_rel_b_post       login 404   400   404   crel  404   404   404   404
+consult_mod_reports      login me    me    404   404   404   200   200   200
+consult_mod_report       login me    me    404   404   404   200   200   200
+consult_mod_report_post  login me    me    404   404   404   crep  crep  crep
+consult_mod_questions    login me    me    404   404   404   200   200   200
+consult_mod_hide_pub     login me    me    404   404   404   cmodq cmodq cmodq
+consult_mod_hide_priv    login me    me    404   404   404   404   404   404
 """
 
 
@@ -832,6 +1084,18 @@ REDIRECTS = {
     "msugg": "/mentoring/alder-mentoring/suggestions/",
     "mprofj": "/mentoring/profile/?join=alder-mentoring",
     "mreq": "/mentoring/requests/",
+    "msp": "/mentoring/space/{rel_a}/",
+    "msg": "/mentoring/space/{rel_a}/goals/{goal_a}/",
+    "mss": "/mentoring/space/{rel_a}/sessions/{sess_a}/",
+    "gask": "{guide_a_url}#ask-the-author",
+    "cqp": "/consults/questions/{cq_pub}/",
+    "cqpa": "/consults/questions/{cq_pub}/#answers",
+    "cqv": "/consults/questions/{cq_priv}/",
+    "cqva": "/consults/questions/{cq_priv}/#answers",
+    "faqA": "/admin/pages/{guide_a}/edit/",
+    "crel": "/consults/relationships/{rel_b}/",
+    "crep": "/admin/consults/reports/{creport}/",
+    "cmodq": "/admin/consults/questions/#q-{cq_pub}",
 }
 
 # Strings a role's 200 answer must contain: proof that the "must not contain"
@@ -859,6 +1123,16 @@ MUST_SHOW = {
     ("mentoring_requests", "men_a"): [MENTORING_MESSAGE],
     ("mentoring_suggest_a", "doc_a"): ["trained abroad"],
     ("mentoring_admin", "stf_a"): ["Alderbank mentoring"],
+    ("ms_space", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],
+    ("ms_space", "men_a"): [SPACE_SHARED_A, SPACE_PRIVATE_MEN_A],
+    ("ms_session", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],
+    ("ms_session", "men_a"): [SPACE_SHARED_A, SPACE_PRIVATE_MEN_A],
+    ("ms_invite", "men_a"): ["BEGIN:VCALENDAR", "METHOD:REQUEST"],
+    ("consult_q_pub", "anon"): ["Matrix public question", "Matrix answer"],
+    ("consult_q_priv", "men_b"): ["Matrix private question"],
+    ("consult_rel_b", "doc_b"): ["Matrix private question"],
+    ("consult_mod_report", "stf_b"): ["Matrix answer"],
+    ("consult_mod_questions", "su"): ["Matrix public question"],
 }
 
 

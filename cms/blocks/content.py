@@ -171,6 +171,25 @@ class VideoBlock(blocks.StructBlock):
         }
 
 
+class FAQBlock(blocks.StructBlock):
+    """A question a reader asked the author, with the author's answer. Added as
+    a draft from a Curbside consult ("Add to my guide as a FAQ"), or by hand."""
+
+    question = blocks.CharBlock(max_length=300)
+    answer = blocks.TextBlock(help_text="Plain text; a blank line starts a new paragraph.")
+
+    class Meta:
+        icon = "help"
+        label = "FAQ"
+        template = "blocks/faq_block.html"
+        preview_value = {
+            "question": "Should I repeat a troponin if the first one is normal?",
+            "answer": "Usually, yes: a single early troponin can miss a myocardial "
+            "infarction. Follow your hospital's pathway for the timing of the second test.",
+        }
+        description = "A reader's question and the author's answer."
+
+
 class GuideBodyBlock(blocks.StreamBlock):
     paragraph = ParagraphBlock()
     pearl = ClinicalPearlBlock()
@@ -181,3 +200,4 @@ class GuideBodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     image = ImageBlock()
     video = VideoBlock()
+    faq = FAQBlock()

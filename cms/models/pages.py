@@ -91,6 +91,10 @@ class HomePage(Page):
             {"value": t.value, "label": t.label, "blurb": TOPIC_BLURBS[t]} for t in Topic
         ]
         context["guide_index"] = GuideIndexPage.objects.live().first()
+        # Other apps add their sections (learning: the featured paths and
+        # "Continue where you left off") without this app importing them.
+        for provide in hooks.get_hooks("home_page_context"):
+            context.update(provide(request, self) or {})
         return context
 
 
@@ -249,6 +253,13 @@ class GuidePage(Page):
         # without this app importing them.
         for provide in hooks.get_hooks("guide_page_context"):
             context.update(provide(request, self) or {})
+        # Sections other apps add under the guide (mentoring's "Ask the
+        # author"): each hook returns a dict naming its ``template``, or None.
+        context["guide_sections"] = [
+            section
+            for provide in hooks.get_hooks("guide_page_sections")
+            if (section := provide(request, self))
+        ]
         return context
 
     def body_text(self):

@@ -165,6 +165,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_navigation",
+                "curbside.context_processors.account_links",
             ],
         },
     },

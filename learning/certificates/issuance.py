@@ -24,7 +24,7 @@ from learning.models import (
 )
 
 from .codes import new_code
-from .events import pdf_needed
+from .events import pdf_needed, pdf_ready
 from .kinds import kind_for
 from .moc import create_moc
 from .rendering import paper_for, render_pdf
@@ -270,6 +270,8 @@ def _render_and_store(certificate: Certificate) -> Certificate:
             CertificateEvent.objects.create(
                 certificate=certificate, action=CertificateEvent.Action.PDF_READY
             )
+            # The learner's notification, in this transaction (learning.reminders).
+            pdf_ready.send(sender=Certificate, certificate=certificate)
         return certificate
     certificate.pdf_status = PdfStatus.FAILED
     certificate.pdf_error = error

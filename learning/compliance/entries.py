@@ -7,6 +7,8 @@ contributors are in memory), in a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Q
 
 from wagtail.models import Page
@@ -36,27 +38,46 @@ def step_guides(path: LearningPathPage) -> list[GuidePage]:
 def path_entries(path: LearningPathPage, guides: list[GuidePage] | None = None) -> list[Entry]:
     """Faculty first (in step and author order), then planners, then reviewers."""
     guides = step_guides(path) if guides is None else guides
-    contributors = [c for c in path.contributors.all() if c.person_id]
+    return paths_entries([(path, guides)])[0]
+
+
+def paths_entries(
+    paths: Sequence[tuple[LearningPathPage, list[GuidePage]]],
+) -> list[list[Entry]]:
+    """``path_entries`` of several paths (each with its step guides in order),
+    in the same fixed number of queries as one: a listing of paths asks once."""
+    contributors = {
+        id(path): [c for c in path.contributors.all() if c.person_id] for path, _ in paths
+    }
+    guide_ids = {guide.pk for _, guides in paths for guide in guides}
     authors = list(
-        GuideAuthor.objects.filter(page__in=guides)
+        GuideAuthor.objects.filter(page_id__in=guide_ids)
         .order_by("sort_order", "pk")
         .values_list("page_id", "mentor_id")
     )
     people = (
         Mentor.objects.with_disclosures()
         .select_related("photo")
-        .in_bulk({m for _, m in authors} | {c.person_id for c in contributors})
+        .in_bulk(
+            {m for _, m in authors}
+            | {c.person_id for listed in contributors.values() for c in listed}
+        )
     )
-    entries = []
-    for guide in guides:
-        for page_id, mentor_id in authors:
-            if page_id == guide.pk and mentor_id in people:
-                entries.append(Entry(people[mentor_id], ContentRole.FACULTY, guide))
-    for role in (PathContributorRole.PLANNER, PathContributorRole.REVIEWER):
-        for contributor in contributors:
-            if contributor.role == role and contributor.person_id in people:
-                entries.append(Entry(people[contributor.person_id], CONTRIBUTOR_ROLES[role], path))
-    return entries
+    result = []
+    for path, guides in paths:
+        entries = []
+        for guide in guides:
+            for page_id, mentor_id in authors:
+                if page_id == guide.pk and mentor_id in people:
+                    entries.append(Entry(people[mentor_id], ContentRole.FACULTY, guide))
+        for role in (PathContributorRole.PLANNER, PathContributorRole.REVIEWER):
+            for contributor in contributors[id(path)]:
+                if contributor.role == role and contributor.person_id in people:
+                    entries.append(
+                        Entry(people[contributor.person_id], CONTRIBUTOR_ROLES[role], path)
+                    )
+        result.append(entries)
+    return result
 
 
 def control_entries(page: Page) -> list[Entry] | None:

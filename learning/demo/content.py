@@ -1,7 +1,8 @@
 """Demo learning paths, and a learner (``doctor``) with one completed path and
-one in progress. Registered with ``seed_demo``; idempotent like the rest: a path's
-planners, reviewers, commercial support and decisions are seeded with the path,
-and an existing path (and any edit to it) is left alone."""
+one in progress, left 9 days ago (learning.demo.reminders). Registered with
+``seed_demo``; idempotent like the rest: a path's planners, reviewers,
+commercial support and decisions are seeded with the path, and an existing
+path (and any edit to it) is left alone."""
 
 import json
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from django.db import transaction
 from cms.demo.common import months_ago
 from cms.demo.registry import register_seeder
 from cms.models import GuidePage, Institution
-from learning.demo import accreditation, reporting
+from learning.demo import accreditation, reminders, reporting
 from learning.journey import progress, services
 from learning.journey.questions import evaluation_questions, post_test_questions
 from learning.models import (
@@ -169,11 +170,14 @@ def seed_learner(paths: dict[str, LearningPathPage], stdout: Say) -> None:
         reporting.seed_learners(completed, run_through, stdout)
     in_progress = paths.get(DOCTOR_IN_PROGRESS)
     if in_progress is not None:
-        services.enrol(doctor, in_progress)
+        enrolment, created = services.enrol(doctor, in_progress)
         first = progress.path_steps(in_progress)[:2]
         for step in first:
             services.complete_step(doctor, in_progress, step.guide_id)
-    stdout("  learner doctor: one completed path, one in progress")
+        if created:
+            # Left 9 days ago: `send_notifications` sends her an inactivity reminder.
+            reminders.make_quiet(enrolment)
+    stdout("  learner doctor: one completed path, one in progress (quiet for 9 days)")
 
 
 @register_seeder("learning", order=10)

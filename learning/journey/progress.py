@@ -30,6 +30,7 @@ from learning.models import (
 from learning.permissions import AnyUser
 
 from .remaining import Remaining, remaining_for, with_remaining
+from .resume import attach_next, with_last_activity
 from .stages import Stage
 
 
@@ -230,9 +231,10 @@ def _participation(certificates: list[Certificate], profile: LearnerProfile | No
 
 
 def dashboard(user: User) -> Dashboard:
-    """The learner's paths in progress and completed, and this year's credits."""
+    """The learner's paths in progress (most recently active first, each with
+    what is next) and completed, and this year's credits."""
     enrolments = list(
-        with_remaining(Enrolment.objects.filter(user=user).with_progress())
+        with_last_activity(with_remaining(Enrolment.objects.filter(user=user).with_progress()))
         .select_related("path", "credit_claim")
         .prefetch_related(
             Prefetch(
@@ -261,8 +263,11 @@ def dashboard(user: User) -> Dashboard:
                 hours += claim.credits
             else:
                 credits += claim.credits
+    in_progress = [e for e in enrolments if e.completed_at is None]
+    in_progress.sort(key=lambda e: e.last_active, reverse=True)
+    attach_next(in_progress)
     return Dashboard(
-        in_progress=[e for e in enrolments if e.completed_at is None],
+        in_progress=in_progress,
         completed=[e for e in enrolments if e.completed_at is not None],
         credits_this_year=credits,
         hours_this_year=hours,

@@ -26,6 +26,16 @@ class Stage(enum.StrEnum):
         return _ROUTE_NAMES.get(self)
 
     @property
+    def action(self) -> str:
+        """The button that takes a learner on from this stage."""
+        return _ACTIONS.get(self, "")
+
+    @property
+    def up_next(self) -> str:
+        """What comes next once the steps are done, as "Up next: ..." names it."""
+        return _UP_NEXT.get(self, "")
+
+    @property
     def locked_message(self) -> str:
         """Why a learner who has not reached this stage cannot open it yet."""
         return _LOCKED_MESSAGES.get(self, "")
@@ -35,6 +45,19 @@ _ROUTE_NAMES = {
     Stage.TEST: "post_test",
     Stage.EVALUATION: "evaluation",
     Stage.CLAIM: "claim",
+}
+
+_ACTIONS = {
+    Stage.STEPS: "Continue",
+    Stage.TEST: "Take the post-test",
+    Stage.EVALUATION: "Fill the evaluation",
+    Stage.CLAIM: "Claim credit",
+}
+
+_UP_NEXT = {
+    Stage.TEST: "the post-test",
+    Stage.EVALUATION: "the evaluation",
+    Stage.CLAIM: "claim your credit",
 }
 
 _LOCKED_MESSAGES = {

@@ -35,6 +35,7 @@ from .extensions import claim_window
 from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions, review_attempt
+from .resume import step_url
 from .stages import ENROL_FIRST_MESSAGE, STEPS_DONE_MESSAGE, Stage
 
 
@@ -47,10 +48,6 @@ def _login_first(request: HttpRequest) -> HttpResponse | None:
 def _learner(request: HttpRequest) -> User:
     """The signed-in learner, once _login_first or @login_required let the request in."""
     return cast(User, request.user)
-
-
-def step_url(path: LearningPathPage, guide: Page) -> str:
-    return f"{guide.url}?path={path.slug}"
 
 
 def _next_url(path: LearningPathPage, progress: PathProgress) -> str:

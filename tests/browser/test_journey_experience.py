@@ -97,7 +97,7 @@ def test_signing_up_from_log_in_to_enrol_lands_on_the_path_enrolled(
         page.goto(url)
         page.get_by_role("button", name="Log in to enrol").click()
         expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-        # The sign-up link of the log-in form (it keeps ?next=; the header's does not).
+        # The sign-up link of the log-in form (it keeps ?next=, as the header's does).
         page.locator('main a[href^="/accounts/signup/?next="]').click()
         page.locator("input[name=email]").fill(email)
         page.locator("input[name=password1]").fill(PASSWORD)

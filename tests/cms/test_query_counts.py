@@ -11,8 +11,9 @@ from tests.factories import GuidePageFactory, MentorFactory
 
 pytestmark = pytest.mark.django_db
 
-# The most queries any public page may run (anonymous visitor).
-MAX_QUERIES = 12
+# The most queries any public page may run (anonymous visitor). A guide's
+# "Ask the author" section (mentoring.consults) costs one of them.
+MAX_QUERIES = 13
 
 
 def add_content(n, prefix):
@@ -69,3 +70,65 @@ def test_public_pages_run_a_constant_number_of_queries(client):
     assert big == small
     for name, queries in big.items():
         assert queries <= MAX_QUERIES, f"{name} ran {queries} queries"
+
+
+def add_paths(n, prefix, steps):
+    """``n`` live credit paths of ``steps`` guides each, every guide by two
+    mentors with relationships to disclose, and one planner each."""
+    from tests.factories import LearningPathPageFactory
+
+    mentors = [
+        MentorFactory(slug=f"{prefix}-author-{i}", relationships=[("Acme", "consultant")])
+        for i in range(2)
+    ]
+    return [
+        LearningPathPageFactory(
+            title=f"Path {prefix} {i}",
+            slug=f"path-{prefix}-{i}",
+            steps=[
+                GuidePageFactory(slug=f"path-{prefix}-{i}-guide-{s}", authors=mentors)
+                for s in range(steps)
+            ],
+        )
+        for i in range(n)
+    ]
+
+
+def test_home_paths_and_continue_sections_run_a_constant_number_of_queries(client):
+    """The featured paths (credit, steps, mentors, whether credit is offered
+    today) and a learner's "Continue where you left off" read the same number
+    of queries for one short path as for many long ones."""
+    from learning.journey import services
+    from learning.models import Enrolment
+    from tests.factories import LearnerFactory
+
+    learner = LearnerFactory()
+    (small,) = add_paths(1, "small", steps=1)
+    # Enrolled directly: the authors' relationships await a reviewer's decision,
+    # so these paths take no new enrolments (and say so) - which costs no query more.
+    Enrolment.objects.create(user=learner, path=small)
+    client.get("/")  # warm the site-root cache, as on a running server
+    anonymous_small = count(client, "/")
+    client.force_login(learner)
+    learner_small = count(client, "/")
+    client.logout()
+
+    for path in add_paths(4, "big", steps=6):
+        Enrolment.objects.create(user=learner, path=path)
+        for step in path.steps.all()[:3]:
+            services.complete_step(learner, path, step.guide_id)
+    html = client.get("/").content.decode()
+    assert html.count('class="card path-feature"') == 3
+    assert "Paused for now" in html
+    anonymous_big = count(client, "/")
+    client.force_login(learner)
+    html = client.get("/").content.decode()
+    assert html.count('class="card continue-card"') == 3
+    learner_big = count(client, "/")
+
+    assert (anonymous_big, learner_big) == (anonymous_small, learner_small)
+    # The sections' own queries: paths, steps with guides, planners, authors, people
+    # with disclosures and relationships, relevance decisions; the learner's
+    # enrolments, steps, completions; and the header's unread-notifications count.
+    assert anonymous_big <= MAX_QUERIES + 5
+    assert learner_big <= anonymous_big + 8

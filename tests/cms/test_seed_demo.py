@@ -62,6 +62,20 @@ class SeededSiteTests(TestCase):
             self.assertTrue(guide.authors.exists(), guide.slug)
         self.assertEqual(Institution.objects.count(), 1)
 
+    def test_send_notifications_sends_the_demo_doctor_one_inactivity_reminder(self):
+        # She left her path in progress 9 days before the seed (learning.demo.reminders).
+        from django.core import mail
+
+        call_command("send_notifications", stdout=StringIO())
+        (message,) = mail.outbox
+        self.assertEqual(message.to, ["doctor@curbside.example"])
+        self.assertIn("Starting your first attending job", message.subject)
+        self.assertIn("2 of 4 steps complete", message.body)
+        # Seeding again leaves her reminded: nothing new.
+        seed()
+        call_command("send_notifications", stdout=StringIO())
+        self.assertEqual(len(mail.outbox), 1)
+
     def test_demo_users_sign_in_with_their_roles(self):
         roles = {
             "admin": None,

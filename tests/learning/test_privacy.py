@@ -292,6 +292,19 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "mentoring.Participation",
         "mentoring.MatchRequest",
         "mentoring.Relationship",
+        # The mentoring relationship space (cms.personal_data section
+        # "mentoring_space"; the pair's rows and the person's own words).
+        "mentoring.Agreement",
+        "mentoring.Goal",
+        "mentoring.CheckIn",
+        "mentoring.Session",
+        "mentoring.SessionNote",
+        "mentoring.ExitSurvey",
+        "mentoring.RematchRequest",
+        # Curbside consults: the mentoring_consults section (cms.personal_data).
+        "mentoring.Question",
+        "mentoring.Answer",
+        "mentoring.Report",
     }
     not_a_learners = {
         # Editorial and admin work: accounts doing it cannot self-delete.

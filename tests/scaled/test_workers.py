@@ -29,6 +29,7 @@ from tests.learning.conftest import complete
 from .conftest import wait_for
 
 INDEX_TASK = "search.tasks.process_index_updates"
+DELIVERY_TASK = "notifications.tasks.deliver_notifications"
 
 pytestmark = [
     pytest.mark.postgres,
@@ -87,7 +88,7 @@ def test_two_workers_run_every_certificate_task_once(workers, database_tasks):
 
     wait_for(lambda: pending_tasks() == 0, 120, "the workers did not finish the queue")
 
-    results = DBTaskResult.objects.all()
+    results = DBTaskResult.objects.filter(task_path__in=[ISSUE_TASK, RENDER_TASK])
     # One issuing task per claim, and the render task each issue queued.
     assert results.filter(task_path=ISSUE_TASK).count() == len(claim_ids)
     assert results.filter(task_path=RENDER_TASK).count() == len(claim_ids)
@@ -96,6 +97,12 @@ def test_two_workers_run_every_certificate_task_once(workers, database_tasks):
         assert len(result.worker_ids) == 1  # claimed once, by one worker
     assert {result.worker_ids[0] for result in results} == {w1.worker_id, w2.worker_id}
     assert {r.return_value for r in results} == {"ready"}
+    # Each certificate's "ready" notification (learning.reminders) queued its
+    # e-mail's delivery, which the workers ran too.
+    deliveries = DBTaskResult.objects.filter(task_path=DELIVERY_TASK)
+    assert deliveries.exists()
+    assert all(d.status == TaskResultStatus.SUCCESSFUL for d in deliveries)
+    assert sum(d.return_value["sent"] for d in deliveries) == len(claim_ids)
 
     assert_each_claim_has_one_certificate_with_its_pdf(claim_ids)
     # The issuing task and the render task it queued often run at the same
