@@ -1,11 +1,13 @@
-"""Mentoring in the privacy export and in account deletion (cms.personal_data).
+"""The mentoring section of the privacy export (cms.personal_data): the
+person's matching profile and mentor offer (private experiences included:
+they are theirs), programmes joined, requests sent and received, and
+relationships. The other party appears by display name only; nothing the
+other party said privately about themselves is ever included.
 
-The export lists everything the person told the matching (their private
-experiences included), the programmes they joined, the requests they sent and
-received and their relationships. Deletion removes all of it: the rows cascade
-from the user, and the eraser also covers an account kept as an anonymised
-tombstone.
-"""
+Deletion: every mentoring row hangs from the user with CASCADE, so deleting
+the account (or anonymising it when certificates are kept) removes the
+person's profile, offer, participations, requests and relationships; the
+relationship space and consults register their own sections."""
 
 from __future__ import annotations
 
@@ -16,31 +18,52 @@ from django.db.models import Q
 from .models import MatchRequest, MenteeProfile, MentorOffer, Participation, Relationship
 
 
-def _profile(row: Any, fields: tuple[str, ...]) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {name: getattr(row, name) for name in fields}
-
-
 def _name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _common(row: Any) -> dict[str, Any]:
+    return {
+        "languages": row.languages,
+        "time_zone": row.time_zone,
+        "availability": row.availability,
+        "department": row.department,
+        "institution": row.institution_name,
+        "updated_at": row.updated_at,
+    }
 
 
 def export_section(user: Any) -> dict[str, Any]:
-    shared = ("languages", "time_zone", "availability", "department", "institution_name")
+    profile = MenteeProfile.objects.filter(user=user).first()
+    offer = MentorOffer.objects.filter(user=user).first()
+    requests = MatchRequest.objects.filter(Q(mentee=user) | Q(mentor=user)).select_related(
+        "programme", "mentee", "mentor"
+    )
+    relationships = Relationship.objects.filter(Q(mentee=user) | Q(mentor=user)).select_related(
+        "programme", "mentee", "mentor"
+    )
     return {
-        "mentee_profile": _profile(
-            MenteeProfile.objects.filter(user=user).first(),
-            ("career_stage", "specialty", "goals", "goal_text", "wants_shared", "own_experiences")
-            + shared
-            + ("updated_at",),
-        ),
-        "mentor_offer": _profile(
-            MentorOffer.objects.filter(user=user).first(),
-            ("topics", "specialties", "capacity", "shares", "excludes_own_department")
-            + shared
-            + ("updated_at",),
-        ),
+        "mentee_profile": None
+        if profile is None
+        else {
+            **_common(profile),
+            "career_stage": profile.career_stage,
+            "specialty": profile.specialty,
+            "goals": profile.goals,
+            "goal_text": profile.goal_text,
+            "wants_shared": profile.wants_shared,
+            "own_experiences": profile.own_experiences,
+        },
+        "mentor_offer": None
+        if offer is None
+        else {
+            **_common(offer),
+            "topics": offer.topics,
+            "specialties": offer.specialties,
+            "capacity": offer.capacity,
+            "shares": offer.shares,
+            "excludes_own_department": offer.excludes_own_department,
+        },
         "programmes": [
             {
                 "programme": p.programme.title,
@@ -54,39 +77,36 @@ def export_section(user: Any) -> dict[str, Any]:
         "requests": [
             {
                 "programme": r.programme.title,
-                "you_are": "mentee" if r.mentee_id == user.pk else "mentor",
-                "mentee": _name(r.mentee),
-                "mentor": _name(r.mentor),
+                "as": "mentee" if r.mentee_id == user.pk else "mentor",
+                "other_party": _name(r.mentor if r.mentee_id == user.pk else r.mentee),
                 "status": r.status,
                 "message": r.message,
-                # The reasons may name the mentee's private wishes: theirs only.
-                "reasons": r.reasons if r.mentee_id == user.pk else [],
+                "reasons_shown": r.reasons if r.mentee_id == user.pk else [],
                 "created_at": r.created_at,
                 "responded_at": r.responded_at,
+                "decline_note": r.decline_note,
             }
-            for r in MatchRequest.objects.filter(Q(mentee=user) | Q(mentor=user))
-            .select_related("programme", "mentee", "mentor")
-            .order_by("created_at", "pk")
+            for r in requests.order_by("created_at", "pk")
         ],
         "relationships": [
             {
                 "programme": r.programme.title,
-                "mentee": _name(r.mentee),
-                "mentor": _name(r.mentor),
+                "as": "mentee" if r.mentee_id == user.pk else "mentor",
+                "other_party": _name(r.mentor if r.mentee_id == user.pk else r.mentee),
                 "status": r.status,
                 "started_at": r.started_at,
                 "ended_at": r.ended_at,
                 "end_reason": r.end_reason,
             }
-            for r in Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
-            .select_related("programme", "mentee", "mentor")
-            .order_by("started_at", "pk")
+            for r in relationships.order_by("started_at", "pk")
         ],
     }
 
 
 def erase(user: Any) -> None:
-    """Everything mentoring holds about ``user``."""
+    """Everything mentoring's foundation holds about ``user``, also when the
+    account is kept as an anonymised tombstone (registered as an eraser that
+    runs after the relationship space's, which first tells the other member)."""
     Relationship.objects.filter(Q(mentee=user) | Q(mentor=user)).delete()
     MatchRequest.objects.filter(Q(mentee=user) | Q(mentor=user)).delete()
     MatchRequest.objects.filter(next_suggestion=user).update(next_suggestion=None)

@@ -1,4 +1,6 @@
-from django.urls import URLPattern, path
+"""Registers mentoring's screens with the Wagtail admin (nothing else here)."""
+
+from django.urls import URLPattern, URLResolver, include, path
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
@@ -6,6 +8,7 @@ from wagtail.permissions import register_permission_policy
 from .admin_views import CohortView
 from .models import Programme
 from .permissions import ProgrammePolicy
+from .reports import admin_urls as report_urls
 from .viewsets import ProgrammeViewSet
 
 register_permission_policy(Programme, ProgrammePolicy(Programme))
@@ -25,3 +28,8 @@ def cohort_urls() -> list[URLPattern]:
             name="mentoring_cohort",
         )
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls() -> list[URLResolver]:
+    return [path("", include(report_urls))]

@@ -30,7 +30,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 210 URLs = 1890 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 212 URLs = 1902 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -221,7 +221,15 @@ def _build_world():
         )
     )
     ids.update(_consults_world(guide_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b))
+    ids.update(_programme_report_world(inst_a))
     return SimpleNamespace(ids=ids, users=users, foreign=foreign)
+
+
+def _programme_report_world(inst_a):
+    """A mentoring programme of institution A, for its report's rows."""
+    from tests.factories.mentoring import ProgrammeFactory
+
+    return {"prog_rep_a": ProgrammeFactory(institution=inst_a, slug="alpha-report").pk}
 
 
 # Mentoring relationship space (helper M2's block): doctor A is mentored by
@@ -592,6 +600,9 @@ ROWS = {
     "report_a_csv": Row("/admin/cme-reports/{path_a}/report.csv"),
     "report_b_csv": Row("/admin/cme-reports/{path_b}/report.csv"),
     "learners_a": Row("/admin/cme-reports/{path_a}/learners/"),
+    # A mentoring programme's report and its CSV: its institution's staff only.
+    "prog_report_a": Row("/admin/mentoring/programmes/{prog_rep_a}/report/"),
+    "prog_report_a_csv": Row("/admin/mentoring/programmes/{prog_rep_a}/report.csv"),
     "learners_b": Row("/admin/cme-reports/{path_b}/learners/"),
     # Claim extensions (learning.journey.extension_admin): doctor A has already
     # claimed, so staff A's POST comes back with the form's error.
@@ -941,6 +952,8 @@ reports_csv              login me    me    404   404   404   200   200   200
 report_a_csv             login me    me    404   404   404   200   404   200
 report_b_csv             login me    me    404   404   404   404   200   200
 learners_a               login me    me    404   404   404   200   404   200
+prog_report_a            login me    me    404   404   404   200   404   200
+prog_report_a_csv        login me    me    404   404   404   200   404   200
 learners_b               login me    me    404   404   404   404   200   200
 extensions               login me    me    404   404   404   200   200   200
 extensions_post_a        login me    me    404   404   404   200   404   200

@@ -286,14 +286,13 @@ def test_every_relation_to_the_user_is_exported_or_deliberately_left_out():
         "usersessions.UserSession",
         "notifications.Notification",
         "notifications.NotificationSetting",
-        # Mentoring (mentoring.privacy, through cms.personal_data).
         "mentoring.MenteeProfile",
         "mentoring.MentorOffer",
         "mentoring.Participation",
         "mentoring.MatchRequest",
-        "mentoring.Relationship",
         # The mentoring relationship space (cms.personal_data section
         # "mentoring_space"; the pair's rows and the person's own words).
+        "mentoring.Relationship",
         "mentoring.Agreement",
         "mentoring.Goal",
         "mentoring.CheckIn",

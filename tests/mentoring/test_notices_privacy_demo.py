@@ -78,13 +78,13 @@ def test_the_privacy_export_holds_the_mentoring_data(client, programme):
     assert section["mentee_profile"]["goal_text"] == "Plan a return"
     assert section["programmes"][0]["role"] == "mentee"
     assert section["requests"][0]["message"] == "Hello"
-    assert section["requests"][0]["reasons"]
+    assert section["requests"][0]["reasons_shown"]
     # The mentor's export has the request, never the mentee's reasons.
     client.force_login(mentor)
     data = json.loads(client.get("/me/privacy/export.json").content)
     section = data["mentoring"]
-    assert section["requests"][0]["you_are"] == "mentor"
-    assert section["requests"][0]["reasons"] == []
+    assert section["requests"][0]["as"] == "mentor"
+    assert section["requests"][0]["reasons_shown"] == []
 
 
 def test_deleting_an_account_removes_its_mentoring_data(programme):
