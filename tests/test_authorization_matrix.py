@@ -30,7 +30,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 212 URLs = 1902 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 212 URLs = 1908 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
