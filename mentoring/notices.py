@@ -1,24 +1,25 @@
 """Every message the mentoring services send, in one place.
 
-Each function is called after the transaction commits (``transaction.on_commit``)
-and hands one notice to ``_send``. Until the ``notifications`` app is on main,
-``_send`` only logs; then it becomes ``notifications.services.notify`` with the
-same arguments (user, kind, subject, text, url, dedupe_key).
+Each function is called inside the transaction of the change it reports and
+writes one notification (``notifications.services.notify``), with a dedupe key
+so a retried service or a scan run twice writes it once. The ``notifications``
+app sends the e-mail after the commit, never inside a request. The kinds are
+registered here, under "Mentoring" on the person's notification settings.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+
+from notifications import kinds
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from .models import MatchRequest
-
-log = logging.getLogger(__name__)
 
 REQUEST_RECEIVED = "mentoring.request_received"
 REQUEST_REMINDER = "mentoring.request_reminder"
@@ -26,16 +27,38 @@ REQUEST_ACCEPTED = "mentoring.request_accepted"
 REQUEST_DECLINED = "mentoring.request_declined"
 REQUEST_EXPIRED = "mentoring.request_expired"
 
+GROUP = "Mentoring"
+KINDS = (
+    kinds.Kind(
+        REQUEST_RECEIVED,
+        "When a mentee asks you to be their mentor",
+        "So you can accept or decline within 7 days.",
+        GROUP,
+    ),
+    kinds.Kind(
+        REQUEST_REMINDER,
+        "A reminder when a mentee has waited 3 days for your answer",
+        group=GROUP,
+    ),
+    kinds.Kind(REQUEST_ACCEPTED, "When a mentor accepts your request", group=GROUP),
+    kinds.Kind(REQUEST_DECLINED, "When a mentor declines your request", group=GROUP),
+    kinds.Kind(
+        REQUEST_EXPIRED,
+        "When your request closes unanswered after 7 days",
+        "With the next mentor we suggest.",
+        GROUP,
+    ),
+)
+for _kind in KINDS:
+    kinds.register(_kind)
+
 
 def display_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
 def _send(user: User, kind: str, subject: str, text: str, url: str, dedupe_key: str) -> None:
-    log.info(
-        "mentoring notice",
-        extra={"user_id": user.pk, "kind": kind, "subject": subject, "dedupe_key": dedupe_key},
-    )
+    notify(user, kind, subject=subject, text=text, url=url, dedupe_key=dedupe_key)
 
 
 def request_received(request: MatchRequest) -> None:

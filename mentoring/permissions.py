@@ -8,15 +8,15 @@ and the institution's staff.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import Audience, ParticipationStatus, Programme, ProgrammeStatus, Role
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
 
 AnyUser = User | AnonymousUser
 
@@ -104,3 +104,36 @@ def is_active_mentee(user: AnyUser, programme: Programme) -> bool:
 
 def owns(user: AnyUser, obj: Any, field: str) -> bool:
     return bool(user.is_authenticated and getattr(obj, f"{field}_id") == user.pk)
+
+
+class ProgrammePolicy(ModelPermissionPolicy):
+    """Programmes in the admin: institution staff manage their institutions'
+    programmes (and only those); superusers every one."""
+
+    ACTIONS = {"add", "change", "delete", "view"}
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action in self.ACTIONS and may_staff_mentoring(user)
+
+    def user_has_any_permission(self, user: Any, actions: Iterable[str]) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
+        return self.user_has_permission(user, action) and is_programme_staff(user, instance)
+
+    def user_has_any_permission_for_instance(
+        self, user: Any, actions: Iterable[str], instance: Any
+    ) -> bool:
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+    def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
+        if not self.user_has_permission(user, action):
+            return Programme.objects.none()
+        return staff_programmes(user)
+
+    def instances_user_has_any_permission_for(
+        self, user: Any, actions: Iterable[str]
+    ) -> QuerySet[Any]:
+        if not self.user_has_any_permission(user, actions):
+            return Programme.objects.none()
+        return staff_programmes(user)

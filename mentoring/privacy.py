@@ -101,3 +101,15 @@ def export_section(user: Any) -> dict[str, Any]:
             for r in relationships.order_by("started_at", "pk")
         ],
     }
+
+
+def erase(user: Any) -> None:
+    """Everything mentoring's foundation holds about ``user``, also when the
+    account is kept as an anonymised tombstone (registered as an eraser that
+    runs after the relationship space's, which first tells the other member)."""
+    Relationship.objects.filter(Q(mentee=user) | Q(mentor=user)).delete()
+    MatchRequest.objects.filter(Q(mentee=user) | Q(mentor=user)).delete()
+    MatchRequest.objects.filter(next_suggestion=user).update(next_suggestion=None)
+    Participation.objects.filter(user=user).delete()
+    MenteeProfile.objects.filter(user=user).delete()
+    MentorOffer.objects.filter(user=user).delete()

@@ -20,4 +20,4 @@ urlpatterns = [
 ]
 
 # Programme slugs that would hide a page above.
-RESERVED_SLUGS = frozenset({"profile", "offer", "requests"})
+RESERVED_SLUGS = frozenset({"profile", "offer", "requests", "space"})

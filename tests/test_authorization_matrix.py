@@ -13,7 +13,9 @@ the mentoring relationship's private space (its pages, forms and invitation),
 Curbside consults (asking the author, public and private questions, answers,
 reports, FAQ drafts, the pair's questions and their moderation),
 Wagtail's own settings, users, workflows, reports, images and documents,
-disclosures and the CME reviewer's relevance and mitigation screens).
+disclosures and the CME reviewer's relevance and mitigation screens), and
+mentoring: programmes, profiles, suggestions, requests and the mentor's
+answer, the staff's programmes and cohort table.
 
 The data set is built once per module (per xdist worker) inside a transaction
 that is rolled back at the end; each case runs in its own savepoint, so the
@@ -28,7 +30,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 195 URLs = 1755 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 212 URLs = 1908 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -181,6 +183,7 @@ def _build_world():
         "certificateevent_a": record(CertificateEvent, certificate=cert_a),
         "cert_a_file": cert_a.pdf.name,
         **_learner_side_world(doctor_b),
+        **_mentoring_world(inst_a, doctor_a, mentor_a.user),
     }
     users = {
         "anon": None,
@@ -407,6 +410,36 @@ def _learner_side_world(doctor_b):
     }
 
 
+def _mentoring_world(inst_a, doctor_a, mentor_a_user):
+    """Mentoring (helper M1's block): an open programme at institution A with
+    mentor A as a mentor and doctor A as a mentee whose request waits for
+    mentor A. Doctor A asked, in private, for a mentor who trained abroad."""
+    from mentoring.models import Role
+    from tests.factories.mentoring import (
+        MatchRequestFactory,
+        MenteeProfileFactory,
+        MentorOfferFactory,
+        ParticipationFactory,
+        ProgrammeFactory,
+    )
+
+    programme = ProgrammeFactory(
+        institution=inst_a, title="Alderbank mentoring", slug="alder-mentoring"
+    )
+    MenteeProfileFactory(user=doctor_a, wants_shared=["trained_abroad"])
+    MentorOfferFactory(user=mentor_a_user, shares=["trained_abroad"])
+    ParticipationFactory(programme=programme, user=doctor_a, role=Role.MENTEE)
+    ParticipationFactory(programme=programme, user=mentor_a_user, role=Role.MENTOR)
+    request = MatchRequestFactory(
+        programme=programme,
+        mentee=doctor_a,
+        mentor=mentor_a_user,
+        message="Matrix hello from doctor A",
+        reasons=["both trained abroad", "Internal medicine"],
+    )
+    return {"prog_a": programme.pk, "men_a_user": mentor_a_user.pk, "mreq_a": request.pk}
+
+
 # ---------------------------------------------------------------------------
 # The URLs (rows). ``{name}`` is filled from world.ids.
 
@@ -419,6 +452,10 @@ class Row:
     public_identity: bool = False  # the page shows a certificate holder by design
     extra_forbidden: tuple = ()  # (role, string) pairs that must not appear
 
+
+MENTORING_MESSAGE = "Matrix hello from doctor A"
+# A mentee's private wish never reaches a public mentoring page.
+_NOT_PUBLIC = tuple((role, "trained abroad") for role in ROLES)
 
 ROWS = {
     # Public pages and the learning-path routes.
@@ -652,6 +689,32 @@ ROWS = {
             ("d-{guide_c}-{rel_c}-reason", "Matrix check"),
         ),
     ),
+    # Mentoring (helper M1's block): public programmes, personal pages, the
+    # mentor's answer, and the staff's programmes and cohort table. Doctor A's
+    # message and private wish ("trained abroad") reach only doctor A, mentor A
+    # and the programme's staff.
+    "mentoring": Row("/mentoring/", extra_forbidden=_NOT_PUBLIC),
+    "mentoring_prog_a": Row("/mentoring/alder-mentoring/", extra_forbidden=_NOT_PUBLIC),
+    "mentoring_profile": Row("/mentoring/profile/"),
+    "mentoring_offer": Row("/mentoring/offer/"),
+    "mentoring_requests": Row(
+        "/mentoring/requests/",
+        extra_forbidden=tuple((r, MENTORING_MESSAGE) for r in ROLES if r not in ("doc_a", "men_a")),
+    ),
+    "mentoring_suggest_a": Row("/mentoring/alder-mentoring/suggestions/"),
+    "mentoring_join_a": Row("/mentoring/alder-mentoring/join/mentee/"),
+    "mentoring_join_a_post": Row("/mentoring/alder-mentoring/join/mentee/", "post"),
+    "mentoring_leave_a_post": Row("/mentoring/alder-mentoring/leave/mentee/", "post"),
+    "mentoring_ask_a_post": Row("/mentoring/alder-mentoring/ask/{men_a_user}/", "post"),
+    "mentoring_accept_post": Row("/mentoring/requests/{mreq_a}/accept/", "post"),
+    "mentoring_decline_post": Row("/mentoring/requests/{mreq_a}/decline/", "post"),
+    "mentoring_withdraw_post": Row("/mentoring/requests/{mreq_a}/withdraw/", "post"),
+    "mentoring_admin": Row(
+        "/admin/mentoring/programmes/", extra_forbidden=(("stf_b", "Alderbank mentoring"),)
+    ),
+    "mentoring_admin_add": Row("/admin/mentoring/programmes/new/"),
+    "mentoring_admin_edit_a": Row("/admin/mentoring/programmes/edit/{prog_a}/"),
+    "mentoring_cohort_a": Row("/admin/mentoring/programmes/{prog_a}/cohort/"),
     # Mentoring relationship space (helper M2's block): pair A's space.
     "ms_space": _space_row("/mentoring/space/{rel_a}/"),
     "ms_agreement": _space_row("/mentoring/space/{rel_a}/agreement/"),
@@ -771,6 +834,9 @@ ROWS = {
 #   decC    302 to guide C's relevance screen, at the decision just recorded
 #   batch   302 to the PARS report batches (after "ask the learner")
 #   rep     302 to /me/profile/reporting/     trans  302 to /me/transcript/
+#   mprog   302 to the mentoring programme A's page   msugg  302 to its suggestions
+#   mprofj  302 to the mentee profile, to join programme A on saving
+#   mreq    302 to /mentoring/requests/
 #   gask    302 to guide A's "Ask the author" (its author does not ask)
 #   cqp cqv 302 to the public / private consult question (cqpa, cqva: at its answers)
 #   faqA    302 to guide A's editor (the FAQ draft was made)
@@ -932,6 +998,23 @@ cme_content              login me    me    admin admin 200   admin admin 200
 cme_content_path_a       login me    me    admin admin 200   admin admin 200
 cme_content_guide_c      login me    me    admin admin 200   admin admin 200
 cme_content_guide_c_post login me    me    admin admin decC  admin admin decC
+mentoring                200   200   200   200   200   200   200   200   200
+mentoring_prog_a         200   200   200   200   200   200   200   200   200
+mentoring_profile        login 200   200   200   200   200   200   200   200
+mentoring_offer          login 200   200   200   200   200   200   200   200
+mentoring_requests       login 200   200   200   200   200   200   200   200
+mentoring_suggest_a      login 200   mprog mprog mprog mprog mprog mprog mprog
+mentoring_join_a         login 405   405   405   405   405   405   405   405
+mentoring_join_a_post    login msugg mprofj mprofj mprofj mprofj mprofj mprofj mprofj
+mentoring_leave_a_post   login mprog mprog mprog mprog mprog mprog mprog mprog
+mentoring_ask_a_post     login mreq  mprog mprog mprog mprog mprog mprog mprog
+mentoring_accept_post    login 404   404   mreq  404   404   404   404   404
+mentoring_decline_post   login 404   404   mreq  404   404   404   404   404
+mentoring_withdraw_post  login mreq  404   404   404   404   404   404   404
+mentoring_admin          login me    me    admin admin admin 200   200   200
+mentoring_admin_add      login me    me    admin admin admin 200   200   200
+mentoring_admin_edit_a   login me    me    admin admin admin 200   404   200
+mentoring_cohort_a       login me    me    404   404   404   200   404   200
 ms_space                 login 200   404   200   404   404   404   404   404
 ms_agreement             login 200   404   200   404   404   404   404   404
 ms_agreement_post        login msp   404   msp   404   404   404   404   404
@@ -1010,6 +1093,10 @@ REDIRECTS = {
     "trans": "/me/transcript/",
     "inbox": "/me/notifications/",
     "nset": "/me/notifications/settings/",
+    "mprog": "/mentoring/alder-mentoring/",
+    "msugg": "/mentoring/alder-mentoring/suggestions/",
+    "mprofj": "/mentoring/profile/?join=alder-mentoring",
+    "mreq": "/mentoring/requests/",
     "msp": "/mentoring/space/{rel_a}/",
     "msg": "/mentoring/space/{rel_a}/goals/{goal_a}/",
     "mss": "/mentoring/space/{rel_a}/sessions/{sess_a}/",
@@ -1045,6 +1132,10 @@ MUST_SHOW = {
     ("batch_a_json", "stf_a"): ["Alice", "{number_a}"],
     ("notes_inbox", "doc_a"): ["Alpha reminder for Alice"],
     ("notes_inbox", "doc_b"): ["Beta reminder for Bob"],
+    ("mentoring_requests", "doc_a"): [MENTORING_MESSAGE, "both trained abroad"],
+    ("mentoring_requests", "men_a"): [MENTORING_MESSAGE],
+    ("mentoring_suggest_a", "doc_a"): ["trained abroad"],
+    ("mentoring_admin", "stf_a"): ["Alderbank mentoring"],
     ("ms_space", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],
     ("ms_space", "men_a"): [SPACE_SHARED_A, SPACE_PRIVATE_MEN_A],
     ("ms_session", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],

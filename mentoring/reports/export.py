@@ -43,7 +43,7 @@ def _cell(value: object) -> object:
 
 def _row(label: str, figures: Figures | None) -> list[object]:
     if figures is None:
-        return [label, f"fewer than {MIN_GROUP}: hidden"] + [""] * (len(COLUMNS) - 1)
+        return [label, f"fewer than {MIN_GROUP}: hidden", *[""] * (len(COLUMNS) - 1)]
     return [label] + [_cell(getattr(figures, key)) for key, _ in COLUMNS]
 
 

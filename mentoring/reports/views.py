@@ -20,7 +20,7 @@ from .programme import END_REASON_LABELS, REQUEST_STATUS_LABELS, build_report
 
 def staff_programme(request: HttpRequest, pk: int) -> Programme:
     programme = get_object_or_404(Programme.objects.select_related("institution"), pk=pk)
-    if not is_programme_staff(request.user, programme):  # type: ignore[arg-type]
+    if not is_programme_staff(request.user, programme):
         raise Http404
     return programme
 

@@ -137,13 +137,13 @@ def send_request(
             )
     except IntegrityError as error:
         raise MentoringError("You already have a request waiting in this programme.") from error
-    transaction.on_commit(lambda: notices.request_received(request))
+    notices.request_received(request)
     return request
 
 
 def _locked_request(request_id: int, **owner: User) -> MatchRequest:
     request = (
-        MatchRequest.objects.select_for_update()
+        MatchRequest.objects.select_for_update(of=("self",))
         .select_related("programme", "mentee", "mentor")
         .filter(pk=request_id, **owner)
         .first()
@@ -211,7 +211,7 @@ def accept(request_id: int, mentor: User, now: datetime | None = None) -> Relati
     request.status = RequestStatus.ACCEPTED
     request.responded_at = now
     request.save(update_fields=["status", "responded_at"])
-    transaction.on_commit(lambda: notices.request_accepted(request))
+    notices.request_accepted(request)
     return relationship
 
 
@@ -227,7 +227,7 @@ def decline(request_id: int, mentor: User, note: str = "", now: datetime | None 
     request.responded_at = now or timezone.now()
     request.decline_note = note.strip()
     request.save(update_fields=["status", "responded_at", "decline_note"])
-    transaction.on_commit(lambda: notices.request_declined(request))
+    notices.request_declined(request)
 
 
 @transaction.atomic

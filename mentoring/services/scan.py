@@ -1,7 +1,8 @@
 """The scheduled look at waiting requests: a reminder to the mentor after 3
 days, and after 7 the request expires and the mentee is offered their next
 suggestion. Run it as often as you like: each request is reminded once and
-expires once (``manage.py mentoring_scan``)."""
+expires once. ``manage.py send_notifications`` runs it with the other scans
+(``notifications.schedule``); ``manage.py mentoring_scan`` runs it alone."""
 
 from __future__ import annotations
 
@@ -27,11 +28,16 @@ class ScanResult:
     reminded: int
     expired: int
 
+    @property
+    def written(self) -> int:
+        """Notifications written: one per reminder and one per expiry."""
+        return self.reminded + self.expired
+
 
 def _remind(pk: int, now: datetime) -> bool:
     with transaction.atomic():
         request = (
-            MatchRequest.objects.select_for_update()
+            MatchRequest.objects.select_for_update(of=("self",))
             .filter(pk=pk, status=RequestStatus.PENDING, reminded_at__isnull=True)
             .select_related("programme", "mentee", "mentor")
             .first()
@@ -40,7 +46,7 @@ def _remind(pk: int, now: datetime) -> bool:
             return False
         request.reminded_at = now
         request.save(update_fields=["reminded_at"])
-        transaction.on_commit(lambda: notices.request_reminder(request))
+        notices.request_reminder(request)
     return True
 
 
@@ -67,7 +73,7 @@ def next_suggestion(request: MatchRequest, now: datetime) -> int | None:
 def _expire(pk: int, now: datetime) -> bool:
     with transaction.atomic():
         request = (
-            MatchRequest.objects.select_for_update()
+            MatchRequest.objects.select_for_update(of=("self",))
             .filter(pk=pk, status=RequestStatus.PENDING, expires_at__lte=now)
             .select_related("programme", "mentee", "mentor")
             .first()
@@ -78,7 +84,7 @@ def _expire(pk: int, now: datetime) -> bool:
         request.responded_at = now
         request.next_suggestion_id = next_suggestion(request, now)
         request.save(update_fields=["status", "responded_at", "next_suggestion"])
-        transaction.on_commit(lambda: notices.request_expired(request))
+        notices.request_expired(request)
     return True
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ..exceptions import MentoringError
 from ..forms import AskForm, DeclineForm
-from ..models import MatchingMode, MatchRequest, MenteeProfile, Programme, RequestStatus, Role
+from ..models import MatchingMode, MatchRequest, MenteeProfile, Programme, RequestStatus
 from ..notices import display_name
 from ..permissions import is_active_mentee
 from ..services import asking
@@ -96,8 +96,9 @@ def ask(request: HttpRequest, slug: str, mentor_id: int) -> HttpResponse:
     return redirect("mentoring:requests")
 
 
-@login_required
-def requests_page(request: HttpRequest) -> HttpResponse:
+def _requests_page(
+    request: HttpRequest, declining: int = 0, decline_form: DeclineForm | None = None
+) -> HttpResponse:
     user = person(request)
     sent = (
         MatchRequest.objects.filter(mentee=user)
@@ -116,10 +117,16 @@ def requests_page(request: HttpRequest) -> HttpResponse:
             "sent": sent,
             "waiting": [r for r in received if r.status == RequestStatus.PENDING],
             "answered": [r for r in received if r.status != RequestStatus.PENDING],
-            "decline_form": DeclineForm(),
-            "Role": Role,
+            "declining": declining,
+            "decline_form": decline_form,
         },
+        status=400 if decline_form is not None else 200,
     )
+
+
+@login_required
+def requests_page(request: HttpRequest) -> HttpResponse:
+    return _requests_page(request)
 
 
 def _own(request: HttpRequest, pk: int, field: str) -> MatchRequest:
@@ -149,12 +156,10 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     match_request = _own(request, pk, "mentor")
     form = DeclineForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
     if not form.is_valid():
-        messages.error(request, "Your note is too long (1,000 characters at most).")
-        return redirect("mentoring:requests")
+        return _requests_page(request, match_request.pk, form)
     try:
-        asking.decline(match_request.pk, person(request), note)
+        asking.decline(match_request.pk, person(request), form.cleaned_data["note"])
     except MentoringError as error:
         messages.error(request, error.message)
     else:

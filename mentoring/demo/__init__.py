@@ -1,0 +1,1 @@
+"""Demo mentoring data for ``seed_demo``."""
