@@ -137,3 +137,40 @@ def test_an_empty_programme_reports_zeros(client):
     client.force_login(su)
     page = client.get(f"/admin/mentoring/programmes/{programme.pk}/report/").content.decode()
     assert "No request has been answered yet." in page
+
+
+def test_sessions_held_and_exit_ratings_come_from_the_space(world):
+    from mentoring.models import ExitSurvey, Relationship, Role, Session, SessionStatus
+
+    pairs = list(Relationship.objects.filter(programme=world).order_by("pk"))
+    start = NOW - timedelta(days=20)
+    for i, status in enumerate([SessionStatus.HELD, SessionStatus.HELD, SessionStatus.CANCELLED]):
+        Session.objects.create(
+            relationship=pairs[0],
+            starts_at=start + timedelta(days=i),
+            ends_at=start + timedelta(days=i, hours=1),
+            status=status,
+            cancelled_at=NOW if status == SessionStatus.CANCELLED else None,
+        )
+    Session.objects.create(
+        relationship=pairs[1], starts_at=start, ends_at=start + timedelta(hours=1)
+    )  # scheduled, not held
+    ended_pair = Relationship.objects.get(programme=world, end_reason=EndReason.NOT_A_FIT)
+    for role, author, rating in (
+        (Role.MENTEE, ended_pair.mentee, 2),
+        (Role.MENTOR, ended_pair.mentor, 4),
+    ):
+        ExitSurvey.objects.create(
+            relationship=ended_pair,
+            author=author,
+            role=role,
+            reason="not_a_fit",
+            rating=rating,
+            would_recommend=False,
+        )
+    f = build_report(world, NOW).overall
+    # Six pairs: one held 2 sessions, the others none (cancelled and scheduled ones do not count).
+    assert f.sessions_per_pair_median == 0 and f.pairs_without_session == 5
+    assert f.sessions_per_pair_mean == pytest.approx(2 / 6)
+    assert (f.mentee_rating_mean, f.mentee_ratings) == (2, 1)
+    assert (f.mentor_rating_mean, f.mentor_ratings) == (4, 1)
