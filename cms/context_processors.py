@@ -10,6 +10,8 @@ def site_navigation(request):
             {"label": "Paths", "url": "/paths/"},
             {"label": "Guides", "url": "/guides/"},
             {"label": "Mentors", "url": reverse("mentor_directory")},
+            # The mentoring app's programmes (a path, not a reverse: cms knows no app above it).
+            {"label": "Mentoring", "url": "/mentoring/"},
         ],
         "nav_topics": Topic.choices,
     }
