@@ -266,7 +266,7 @@ def test_privacy_export_and_deletion_cover_notifications(client, doctor):
 def test_the_header_shows_the_unread_count(client, doctor):
     client.force_login(doctor)
     page = client.get("/me/").content.decode()
-    assert 'href="/me/notifications/">Notifications</a>' in page
+    assert 'href="/me/notifications/">Inbox</a>' in page
     write(doctor)
     write(doctor, OTHER.key)
     page = client.get("/me/").content.decode()
