@@ -102,6 +102,12 @@ class ProgrammeViewSet(ModelViewSet):
             accessor=lambda programme: "Suggested pairs",
             get_url=lambda programme: reverse("mentoring_cohort", args=[programme.pk]),
         ),
+        TitleColumn(
+            "report",
+            label="Report",
+            accessor=lambda programme: "Programme report",
+            get_url=lambda programme: reverse("mentoring_programme_report", args=[programme.pk]),
+        ),
     ]
     edit_handler = ObjectList(
         [

@@ -36,16 +36,16 @@ def test_reviewer_logs_in_with_a_code_and_reaches_the_admin(live_server, run_in_
         page.get_by_label("E-mail", exact=True).fill("ruth")
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.get_by_role("heading", name="Two-Factor Authentication").wait_for()
+        page.get_by_role("heading", name="Two-factor authentication").wait_for()
         seen["axe"] = serious_violations(page)
 
-        page.get_by_label(re.compile("Code")).fill(
+        page.get_by_label("Authenticator code").fill(
             "000000" if totp_code(secret) != "000000" else "1"
         )
         page.get_by_role("button", name="Log in").click()
-        page.get_by_text("Incorrect code.").wait_for()
+        page.get_by_text("Incorrect code.", exact=True).wait_for()
 
-        page.get_by_label(re.compile("Code")).fill(current_code(secret))
+        page.get_by_label("Authenticator code").fill(current_code(secret))
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(re.compile(re.escape(live_server.url) + r"/admin/pages/"))
         seen["console"] = list(page.console_errors)

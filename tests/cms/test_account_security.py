@@ -182,7 +182,7 @@ def test_full_log_in_with_a_code_from_the_authenticator(client):
 
     page = client.get(AUTHENTICATE)
     assert page.status_code == 200
-    assert "Two-Factor Authentication" in html(page)
+    assert "Two-factor authentication" in html(page)
 
     wrong = "123456" if fresh_code(secret) != "123456" else "654321"
     response = client.post(AUTHENTICATE, {"code": wrong})

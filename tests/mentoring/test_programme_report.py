@@ -174,3 +174,11 @@ def test_sessions_held_and_exit_ratings_come_from_the_space(world):
     assert f.sessions_per_pair_mean == pytest.approx(2 / 6)
     assert (f.mentee_rating_mean, f.mentee_ratings) == (2, 1)
     assert (f.mentor_rating_mean, f.mentor_ratings) == (4, 1)
+
+
+def test_the_programme_list_links_to_each_report(client, world):
+    staff = InstitutionStaffFactory()
+    world.institution.staff.add(staff)
+    client.force_login(staff)
+    page = client.get("/admin/mentoring/programmes/").content.decode()
+    assert f'href="/admin/mentoring/programmes/{world.pk}/report/"' in page
