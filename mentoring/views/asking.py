@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from ..exceptions import MentoringError
 from ..forms import AskForm, DeclineForm
-from ..models import MatchingMode, MatchRequest, MenteeProfile, Programme, RequestStatus
+from ..models import (
+    MatchingMode,
+    MatchRequest,
+    MenteeProfile,
+    Programme,
+    Relationship,
+    RequestStatus,
+)
 from ..notices import display_name
 from ..permissions import is_active_mentee
 from ..services import asking
@@ -110,10 +118,20 @@ def _requests_page(
         .select_related("programme", "mentee", "mentee__mentee_profile")
         .order_by("-created_at")
     )
+    relationships = (
+        Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
+        .select_related("programme", "mentee", "mentor")
+        .order_by("status", "-started_at")
+    )
     return TemplateResponse(
         request,
         "mentoring/requests.html",
         {
+            # Each of the person's pairs, with the way into its private space.
+            "relationships": [
+                (r, r.mentor if r.mentee_id == user.pk else r.mentee, r.mentee_id == user.pk)
+                for r in relationships
+            ],
             "sent": sent,
             "waiting": [r for r in received if r.status == RequestStatus.PENDING],
             "answered": [r for r in received if r.status != RequestStatus.PENDING],
