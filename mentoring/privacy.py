@@ -16,10 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from .models import MatchRequest, MenteeProfile, MentorOffer, Participation, Relationship
-
-
-def _name(user: Any) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+from .notices import display_name
 
 
 def _common(row: Any) -> dict[str, Any]:
@@ -78,7 +75,7 @@ def export_section(user: Any) -> dict[str, Any]:
             {
                 "programme": r.programme.title,
                 "as": "mentee" if r.mentee_id == user.pk else "mentor",
-                "other_party": _name(r.mentor if r.mentee_id == user.pk else r.mentee),
+                "other_party": display_name(r.mentor if r.mentee_id == user.pk else r.mentee),
                 "status": r.status,
                 "message": r.message,
                 "reasons_shown": r.reasons if r.mentee_id == user.pk else [],
@@ -92,7 +89,7 @@ def export_section(user: Any) -> dict[str, Any]:
             {
                 "programme": r.programme.title,
                 "as": "mentee" if r.mentee_id == user.pk else "mentor",
-                "other_party": _name(r.mentor if r.mentee_id == user.pk else r.mentee),
+                "other_party": display_name(r.mentor if r.mentee_id == user.pk else r.mentee),
                 "status": r.status,
                 "started_at": r.started_at,
                 "ended_at": r.ended_at,

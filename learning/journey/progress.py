@@ -30,8 +30,9 @@ from learning.models import (
 )
 from learning.permissions import AnyUser
 
+from .activity import with_last_activity
 from .remaining import Remaining, remaining_for, with_remaining
-from .resume import attach_next, with_last_activity
+from .resume import attach_next
 from .stages import Stage
 
 
@@ -269,7 +270,7 @@ def dashboard(user: User) -> Dashboard:
             else:
                 credits += claim.credits
     in_progress = [e for e in enrolments if e.completed_at is None]
-    in_progress.sort(key=lambda e: e.last_active, reverse=True)
+    in_progress.sort(key=lambda e: e.last_activity, reverse=True)
     attach_next(in_progress)
     return Dashboard(
         in_progress=in_progress,

@@ -8,27 +8,20 @@ Reads in a fixed number of queries, however many paths, steps and records.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
 
 from wagtail.models import Page
 
 from learning.models import (
     Enrolment,
-    EvaluationResponse,
     LearningPathPage,
     PathStep,
     StepCompletion,
-    TestAttempt,
 )
 from learning.permissions import AnyUser
 
+from .activity import with_last_activity
 from .remaining import Remaining, remaining_for, with_remaining
 from .stages import Stage
-
-Enrolments = TypeVar("Enrolments", bound="QuerySet[Any]")
 
 # The home page shows at most this many unfinished paths.
 HOME_LIMIT = 3
@@ -61,26 +54,6 @@ class NextAction:
         if self.step_title:
             return f"Continue with step {self.step_number}"
         return self.stage.action
-
-
-def _latest(model: type[Any], field: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(enrolment=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
-    )
-
-
-def with_last_activity(enrolments: Enrolments) -> Enrolments:
-    """Annotate ``last_active``: the latest of the enrolment, a step
-    completed, a post-test attempt and the evaluation."""
-    enrolled = F("enrolled_at")
-    return enrolments.annotate(
-        last_active=Greatest(
-            enrolled,
-            Coalesce(_latest(StepCompletion, "completed_at"), enrolled),
-            Coalesce(_latest(TestAttempt, "submitted_at"), enrolled),
-            Coalesce(_latest(EvaluationResponse, "submitted_at"), enrolled),
-        )
-    )
 
 
 def stage_of(remaining: Remaining) -> Stage:
@@ -166,7 +139,7 @@ def unfinished(user: AnyUser, limit: int = HOME_LIMIT) -> list[Enrolment]:
         )
         .select_related("path")
         .defer("path__post_test", "path__evaluation", "path__objectives")
-        .order_by("-last_active", "-pk")[:limit]
+        .order_by("-last_activity", "-pk")[:limit]
     )
     attach_next(enrolments)
     return enrolments

@@ -14,18 +14,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import (
-    DateTimeField,
     Exists,
-    F,
     Max,
     OuterRef,
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from learning.journey.activity import with_last_activity
 from learning.journey.remaining import remaining_for, with_remaining
 from learning.models import (
     ClaimExtension,
@@ -33,7 +31,6 @@ from learning.models import (
     EvaluationResponse,
     PathStep,
     StepCompletion,
-    TestAttempt,
 )
 from learning.querysets import EnrolmentQuerySet
 from notifications.bulk import Draft, notify_many
@@ -46,32 +43,6 @@ CHUNK = 200
 QUIET_FOR = datetime.timedelta(days=7)
 CREDIT_NOTICE_DAYS = 30
 QUIET_KEY = "quiet-"  # + the scan's date (UTC): one reminder per learner per day at most
-
-
-def _latest(model: Any, field: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(enrolment=OuterRef("pk"))
-        .order_by()
-        .values("enrolment")
-        .annotate(latest=Max(field))
-        .values("latest"),
-        output_field=DateTimeField(),
-    )
-
-
-def with_last_activity(enrolments: EnrolmentQuerySet) -> EnrolmentQuerySet:
-    """Annotate ``last_activity``: the latest of what the learner did on the
-    path (enrolling, completing a step, a post-test attempt, the evaluation)."""
-    enrolled = F("enrolled_at")
-    return enrolments.annotate(
-        last_activity=Greatest(
-            enrolled,
-            Coalesce(_latest(StepCompletion, "completed_at"), enrolled),
-            Coalesce(_latest(TestAttempt, "submitted_at"), enrolled),
-            Coalesce(_latest(EvaluationResponse, "submitted_at"), enrolled),
-            output_field=DateTimeField(),
-        )
-    )
 
 
 def with_next_step(enrolments: EnrolmentQuerySet) -> EnrolmentQuerySet:
