@@ -9,6 +9,8 @@ from .editor import (
     autosave_complete_pages_only,
     workflow_action_banner,
 )
+from .http_cache import HOOK as HTTP_CACHE_HOOK
+from .http_cache import cms_dependents
 from .models import Institution, Mentor
 from .permissions import OwnRecordPermissionPolicy
 from .viewsets import PeopleViewSetGroup
@@ -40,3 +42,7 @@ hooks.register("guide_page_context", guide_disclosure_context)
 hooks.register("before_create_page", autosave_complete_pages_only)
 hooks.register("before_edit_page", autosave_answers_plainly)
 hooks.register("after_edit_page", workflow_action_banner)
+
+# What a shared HTTP cache must purge with a page (cms.http_cache): the home
+# page, the parent index, a guide's authors' profiles.
+hooks.register(HTTP_CACHE_HOOK, cms_dependents)

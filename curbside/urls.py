@@ -9,6 +9,7 @@ from cms import views
 from learning.privacy.retention import RETENTION_YEARS
 
 from . import health, media, security
+from .http_cache.headers import public_view
 
 urlpatterns = [
     # Wagtail's log-in forms go to allauth's (rate limits, 2FA): curbside/security.py.
@@ -22,11 +23,12 @@ urlpatterns = [
     path("mentoring/space/", include("mentoring.space.urls")),
     path("", include("mentoring.consults.urls")),
     path("mentoring/", include("mentoring.urls")),
-    path("mentors/", views.mentor_directory, name="mentor_directory"),
-    path("mentors/<slug:slug>/", views.mentor_profile, name="mentor_profile"),
+    # Public pages a shared cache may keep (curbside/http_cache/headers.py).
+    path("mentors/", public_view(views.mentor_directory), name="mentor_directory"),
+    path("mentors/<slug:slug>/", public_view(views.mentor_profile), name="mentor_profile"),
     path(
         "privacy/",
-        views.privacy_policy,
+        public_view(views.privacy_policy),
         {"retention_years": RETENTION_YEARS},
         name="privacy_policy",
     ),

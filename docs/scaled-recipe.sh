@@ -2,6 +2,7 @@
 # Everything listens on 127.0.0.1; change a port here if it is taken.
 export PG_PORT=${PG_PORT:-5544} ES_PORT=${ES_PORT:-9200} S3_PORT=${S3_PORT:-9000}
 export SMTP_PORT=${SMTP_PORT:-2525} APP_A_PORT=${APP_A_PORT:-8001} APP_B_PORT=${APP_B_PORT:-8002}
+export VARNISH_PORT=${VARNISH_PORT:-6091}
 export CURBSIDE_DEMO=${CURBSIDE_DEMO:-$PWD/var/scaled}   # data, logs and process ids; started afresh
 # PostgreSQL's programs (Debian and Ubuntu keep them out of PATH).
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -19,7 +20,7 @@ wait_for() {
 # stop_demo: stop everything below, in reverse order (run it when you are done).
 stop_demo() {
     local name pid pids=()
-    for name in app-b app-a worker-2 worker-1 smtp moto; do
+    for name in varnish app-b app-a worker-2 worker-1 smtp moto; do
         [ ! -f "$CURBSIDE_DEMO/$name.pid" ] || pids+=("$(cat "$CURBSIDE_DEMO/$name.pid")")
         rm -f "$CURBSIDE_DEMO/$name.pid"
     done
@@ -77,6 +78,8 @@ export TASKS_BACKEND=database
 export AWS_STORAGE_BUCKET_NAME=curbside-media AWS_S3_REGION_NAME=us-east-1
 export AWS_S3_ENDPOINT_URL=http://127.0.0.1:$S3_PORT
 export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$SMTP_PORT
+# Publishing purges Varnish (docs/http-cache.md); workers send the purges.
+export FRONTEND_CACHE_URL=http://127.0.0.1:$VARNISH_PORT
 # Plain HTTP on loopback: switch the HTTPS-only settings off (never in production).
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 export SECURE_HSTS_SECONDS=0
@@ -106,3 +109,16 @@ echo $! >"$CURBSIDE_DEMO/app-b.pid"
 wait_for 400 curl -fsS "http://127.0.0.1:$APP_A_PORT/healthz"
 wait_for 400 curl -fsS "http://127.0.0.1:$APP_B_PORT/healthz"
 echo "Curbside answers on http://127.0.0.1:$APP_A_PORT/ and http://127.0.0.1:$APP_B_PORT/"
+
+# == Varnish in front of the two app servers (deploy/varnish/curbside.vcl)
+# The repository's VCL, with this shell's app server ports. As root, -j none
+# keeps varnishd from switching users (it only listens on loopback here).
+sed -e "s/\"8001\"/\"$APP_A_PORT\"/" -e "s/\"8002\"/\"$APP_B_PORT\"/" \
+    deploy/varnish/curbside.vcl >"$CURBSIDE_DEMO/curbside.vcl"
+if [ "$(id -u)" = 0 ]; then varnish_jail="-j none"; else varnish_jail=""; fi
+"$(command -v varnishd || echo /usr/sbin/varnishd)" -F $varnish_jail -n "$CURBSIDE_DEMO/varnish" \
+    -a "127.0.0.1:$VARNISH_PORT" -T none -f "$CURBSIDE_DEMO/curbside.vcl" -s malloc,256m \
+    >"$CURBSIDE_DEMO/varnish.log" 2>&1 &
+echo $! >"$CURBSIDE_DEMO/varnish.pid"
+wait_for 60 curl -fsS "http://127.0.0.1:$VARNISH_PORT/healthz"
+echo "Visitors use http://127.0.0.1:$VARNISH_PORT/ (Varnish, in front of both app servers)"

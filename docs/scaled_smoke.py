@@ -12,6 +12,7 @@ import http.cookiejar
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -23,6 +24,8 @@ import psycopg
 
 A = f"http://127.0.0.1:{os.environ['APP_A_PORT']}"
 B = f"http://127.0.0.1:{os.environ['APP_B_PORT']}"
+# Varnish in front of both (deploy/varnish/curbside.vcl).
+CACHE = f"http://127.0.0.1:{os.environ['VARNISH_PORT']}"
 ES = os.environ["ELASTICSEARCH_URL"]
 BUCKET = os.environ["AWS_STORAGE_BUCKET_NAME"]
 MAILDIR = Path(os.environ["CURBSIDE_DEMO"]) / "mail" / "new"
@@ -179,12 +182,63 @@ def check_password_reset_mail():
     return f"reset email to {message['To']} at the SMTP sink ({path.name}); not in any log"
 
 
+def django(code):
+    """Runs Python in the app's environment (production settings) and returns its output."""
+    done = subprocess.run(  # noqa: S603
+        [".venv/bin/python", "manage.py", "shell", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def anonymous(url):
+    """A visitor without cookies: (status, headers, text)."""
+    request = urllib.request.Request(url)  # noqa: S310 (http on loopback)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def check_http_cache():
+    guide = "GuidePage.objects.live().get(slug='i-pass-handoffs')"
+    url = django(f"from cms.models import GuidePage; print({guide}.url)")
+    assert url.startswith("/guides/"), f"no demo guide to cache: {url!r}"
+    anonymous(CACHE + url)
+    status, headers, _ = anonymous(CACHE + url)
+    assert status == 200, f"{url} through Varnish answered {status}"
+    assert headers["X-Cache"] == "HIT", f"the second GET of {url} was a {headers['X-Cache']}"
+    status, headers, _ = fetch(f"{CACHE}/me/")  # signed in (check_shared_session)
+    assert status == 200 and headers["X-Cache"] == "PASS", "the dashboard went through the cache"
+    assert "no-store" in headers["Cache-Control"]
+    title = f"Handoffs that hold (edited {time.strftime('%H:%M:%S')})"
+    django(
+        f"from cms.models import GuidePage; page = {guide}; "
+        f"page.title = {title!r}; page.save_revision().publish()"
+    )
+    published = time.monotonic()
+    wait_for(lambda: title in anonymous(CACHE + url)[2], "the edit to show through Varnish")
+    seen = time.monotonic() - published
+    _, _, text = anonymous(f"{CACHE}/guides/")
+    assert title in html.unescape(text), "the guide index still shows the old title"
+    return (
+        f"{url}: a HIT on the second GET, /me/ passed to the app; after publishing, "
+        f"the new title shows through Varnish {seen:.1f} s later (a worker sent the purge)"
+    )
+
+
 CHECKS = [
     ("both app servers are healthy", check_health),
     ("a session from server A works on server B", check_shared_session),
     ("search goes through Elasticsearch", check_search),
     ("a worker-rendered certificate PDF in S3, downloaded from B", check_certificate),
     ("a password-reset email reaches the SMTP sink", check_password_reset_mail),
+    ("Varnish shares public pages and a publish purges them", check_http_cache),
 ]
 
 

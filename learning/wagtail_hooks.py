@@ -17,6 +17,7 @@ from learning.reports.views import (
 
 from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, register_log_actions
 from .compliance.entries import control_entries, controlled_models, paths_controlled_by
+from .http_cache import learning_dependents
 from .journey.extension_admin import ExtensionsView
 from .journey.extensions import register_log_actions as register_extension_log_actions
 from .journey.guide_paths import guide_paths_context
@@ -48,6 +49,8 @@ hooks.register("guide_page_context", guide_paths_context)
 hooks.register("home_page_context", home_page_context)
 hooks.register("path_index_page_context", catalogue_context)
 hooks.register("before_delete_page", refuse_deleting_records)
+# What a shared HTTP cache purges with a guide or a path (learning.http_cache).
+hooks.register("http_cache_dependents", learning_dependents)
 
 
 # The CME reviewer's screen (cms.disclosure_admin) for a learning path: its

@@ -22,6 +22,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Purging Varnish or a CDN (curbside.http_cache): before "curbside", whose
+    # ready() replaces its publish handlers with ones that also purge every
+    # page showing the page, after the transaction commits.
+    "wagtail.contrib.frontend_cache",
     # The project package (no models): deploy checks, backups, demo users.
     "curbside",
     "cms",
@@ -68,6 +72,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "curbside.headers.ContentSecurityPolicyMiddleware",
     "curbside.headers.PermissionsPolicyMiddleware",
+    # Cache-Control on every answer: public pages shared, anything personal
+    # private, no-store (curbside.http_cache.headers). Outside the session,
+    # CSRF and message middleware, so it sees the cookies they set.
+    "curbside.http_cache.headers.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -399,6 +407,34 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # their email address to a third party with every admin page).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
+
+# HTTP cache (docs/http-cache.md). Public pages seen by visitors who are not
+# signed in: browsers keep them HTTP_CACHE_MAX_AGE seconds, a shared cache
+# (Varnish, a CDN) HTTP_CACHE_SHARED_MAX_AGE, since publishing purges them.
+HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 60)
+HTTP_CACHE_SHARED_MAX_AGE = env_int("HTTP_CACHE_SHARED_MAX_AGE", 3600)
+# Purging (wagtail.contrib.frontend_cache, curbside.http_cache.purge): none in
+# the embedded setup. FRONTEND_CACHE_URL=http://127.0.0.1:6081 purges Varnish
+# (deploy/varnish/curbside.vcl); CLOUDFLARE_ZONE_ID with CLOUDFLARE_API_TOKEN,
+# or CLOUDFRONT_DISTRIBUTION_ID (AWS credentials as for S3), purge a CDN.
+WAGTAILFRONTENDCACHE = {}
+if env_str("FRONTEND_CACHE_URL", ""):
+    WAGTAILFRONTENDCACHE["varnish"] = {
+        "BACKEND": "curbside.http_cache.backends.VarnishBackend",
+        "LOCATION": env_str("FRONTEND_CACHE_URL"),
+        "TIMEOUT": float(env_str("FRONTEND_CACHE_TIMEOUT", "2")),
+    }
+if env_str("CLOUDFLARE_ZONE_ID", ""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env_str("CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env_str("CLOUDFLARE_API_TOKEN", required=True),
+    }
+if env_str("CLOUDFRONT_DISTRIBUTION_ID", ""):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env_str("CLOUDFRONT_DISTRIBUTION_ID"),
+    }
 
 # Logging: one line per record on stderr. LOG_FORMAT=json writes one JSON
 # object per line (the production default; curbside.observability.JsonFormatter)

@@ -1,0 +1,166 @@
+"""Purging the HTTP cache when content changes.
+
+On publish, unpublish, move, slug change and delete of a page, the page and
+every address that shows it (``cms.http_cache``: the home page, its index,
+its mentors' pages, the paths that contain a guide, the guides that show a
+path's step bar) are purged; on a move or a slug change the old addresses of
+the page and of everything below it too. A change to a mentor or to one of
+their disclosures purges their profile, the directory and the live guides
+they wrote (with what shows those). An institution's change purges the
+privacy policy, which lists every institution's contacts.
+
+The addresses are worked out when the change happens (a deleted page still
+has its URL then) and purged once the transaction commits, in one batch per
+transaction, through Wagtail's frontend-cache task
+(``wagtail.contrib.frontend_cache``): in-process with the immediate task
+backend, by a worker with ``TASKS_BACKEND=database``. Nothing is purged when
+no backend is configured (``FRONTEND_CACHE_URL`` and friends, unset in the
+embedded setup). A cache that is down or slow is logged, never an error for
+the editor: the backend has a short timeout and every failure is caught.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page, Site
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+    pre_page_move,
+)
+
+from cms.http_cache import mentor_addresses, mentor_paths, page_addresses, page_path
+from cms.models import DisclosedRelationship, Disclosure, Institution, Mentor
+
+logger = logging.getLogger("curbside.http_cache")
+
+
+def purging() -> bool:
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+def site_root_url() -> str:
+    site = Site.objects.filter(is_default_site=True).first()
+    return site.root_url if site else settings.PUBLIC_BASE_URL
+
+
+def purge_paths(paths) -> None:
+    """Purges these site paths now (every query variant: see the VCL)."""
+    paths = sorted(set(paths))
+    if not paths or not purging():
+        return
+    root = site_root_url().rstrip("/")
+    try:
+        PurgeBatch([root + path for path in paths]).purge()
+    except Exception:  # a cache or task queue that is down must not break anything
+        logger.exception("Could not purge %d addresses from the HTTP cache", len(paths))
+
+
+def purge_after_commit(paths) -> None:
+    """Purges the paths when the current transaction commits (at once outside
+    a transaction); nothing if it rolls back."""
+    paths = set(paths)
+    if paths and purging():
+        transaction.on_commit(partial(purge_paths, paths))
+
+
+def _subtree_paths(page) -> set[str]:
+    """The current paths of the page and of every live page below it."""
+    paths = set()
+    for item in page.get_descendants(inclusive=True).live().specific(defer=True):
+        paths |= page_addresses(item)
+    return paths
+
+
+def _safely(compute):
+    def receiver(*args, **kwargs):
+        if not purging():
+            return
+        try:
+            purge_after_commit(compute(*args, **kwargs))
+        except Exception:
+            logger.exception("Could not work out what to purge from the HTTP cache")
+
+    return receiver
+
+
+@_safely
+def on_page_changed(sender=None, instance=None, **kwargs):
+    return page_addresses(instance)
+
+
+@_safely
+def on_slug_changed(sender=None, instance=None, instance_before=None, **kwargs):
+    # The old and new addresses of the page, and of every live page below it.
+    old_prefix, new_prefix = page_path(instance_before), page_path(instance)
+    paths = page_addresses(instance_before) | page_addresses(instance)
+    for item in instance.get_descendants().live().specific(defer=True):
+        new = page_addresses(item)
+        paths |= new
+        if old_prefix and new_prefix:
+            paths |= {
+                old_prefix + path.removeprefix(new_prefix)
+                for path in new
+                if path.startswith(new_prefix)
+            }
+    return paths
+
+
+@_safely
+def on_page_moved(sender=None, instance=None, **kwargs):
+    # pre_page_move: the old addresses (and old parent); post_page_move: the new.
+    return _subtree_paths(Page.objects.get(pk=instance.pk).specific)
+
+
+@_safely
+def on_page_deleted(sender=None, instance=None, **kwargs):
+    if not isinstance(instance, Page) or not instance.live:
+        return set()
+    return page_addresses(instance.specific_deferred)
+
+
+@_safely
+def on_mentor_changed(sender=None, instance=None, **kwargs):
+    return mentor_addresses(instance)
+
+
+@_safely
+def on_mentor_deleted(sender=None, instance=None, **kwargs):
+    return mentor_paths(instance)
+
+
+@_safely
+def on_disclosure_changed(sender=None, instance=None, **kwargs):
+    disclosure = getattr(instance, "disclosure", instance)
+    mentor = getattr(disclosure, "person", None) or getattr(disclosure, "mentor", None)
+    return mentor_addresses(mentor) if isinstance(mentor, Mentor) else set()
+
+
+@_safely
+def on_institution_changed(sender=None, instance=None, **kwargs):
+    return {"/privacy/"}
+
+
+def connect() -> None:
+    """Called from ``CurbsideConfig.ready``."""
+    page_published.connect(on_page_changed, dispatch_uid="http_cache_published")
+    page_unpublished.connect(on_page_changed, dispatch_uid="http_cache_unpublished")
+    page_slug_changed.connect(on_slug_changed, dispatch_uid="http_cache_slug")
+    pre_page_move.connect(on_page_moved, dispatch_uid="http_cache_pre_move")
+    post_page_move.connect(on_page_moved, dispatch_uid="http_cache_post_move")
+    pre_delete.connect(on_page_deleted, dispatch_uid="http_cache_delete")
+    post_save.connect(on_mentor_changed, sender=Mentor, dispatch_uid="http_cache_mentor")
+    pre_delete.connect(on_mentor_deleted, sender=Mentor, dispatch_uid="http_cache_mentor_del")
+    for model in (Disclosure, DisclosedRelationship):
+        post_save.connect(on_disclosure_changed, sender=model, dispatch_uid=f"http_cache_{model}")
+    post_save.connect(on_institution_changed, sender=Institution, dispatch_uid="http_cache_inst")
+    post_delete.connect(on_institution_changed, sender=Institution, dispatch_uid="http_cache_i2")
