@@ -84,6 +84,19 @@ export FRONTEND_CACHE_URL=http://127.0.0.1:$VARNISH_PORT
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 export SECURE_HSTS_SECONDS=0
 
+# == Varnish, in front of the app servers started below (deploy/varnish/curbside.vcl)
+# The repository's VCL, with this shell's app server ports. Started first, so
+# the purges of the demo content's publications reach it. As root, -j none
+# keeps varnishd from switching users (it only listens on loopback here).
+sed -e "s/\"8001\"/\"$APP_A_PORT\"/" -e "s/\"8002\"/\"$APP_B_PORT\"/" \
+    deploy/varnish/curbside.vcl >"$CURBSIDE_DEMO/curbside.vcl"
+if [ "$(id -u)" = 0 ]; then varnish_jail="-j none"; else varnish_jail=""; fi
+"$(command -v varnishd || echo /usr/sbin/varnishd)" -F $varnish_jail -n "$CURBSIDE_DEMO/varnish" \
+    -a "127.0.0.1:$VARNISH_PORT" -T none -f "$CURBSIDE_DEMO/curbside.vcl" -s malloc,256m \
+    >"$CURBSIDE_DEMO/varnish.log" 2>&1 &
+echo $! >"$CURBSIDE_DEMO/varnish.pid"
+wait_for 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$VARNISH_PORT"
+
 # == Tables (production settings)
 make migrate
 
@@ -108,17 +121,7 @@ make serve PORT="$APP_B_PORT" >"$CURBSIDE_DEMO/app-b.log" 2>&1 &
 echo $! >"$CURBSIDE_DEMO/app-b.pid"
 wait_for 400 curl -fsS "http://127.0.0.1:$APP_A_PORT/healthz"
 wait_for 400 curl -fsS "http://127.0.0.1:$APP_B_PORT/healthz"
-echo "Curbside answers on http://127.0.0.1:$APP_A_PORT/ and http://127.0.0.1:$APP_B_PORT/"
-
-# == Varnish in front of the two app servers (deploy/varnish/curbside.vcl)
-# The repository's VCL, with this shell's app server ports. As root, -j none
-# keeps varnishd from switching users (it only listens on loopback here).
-sed -e "s/\"8001\"/\"$APP_A_PORT\"/" -e "s/\"8002\"/\"$APP_B_PORT\"/" \
-    deploy/varnish/curbside.vcl >"$CURBSIDE_DEMO/curbside.vcl"
-if [ "$(id -u)" = 0 ]; then varnish_jail="-j none"; else varnish_jail=""; fi
-"$(command -v varnishd || echo /usr/sbin/varnishd)" -F $varnish_jail -n "$CURBSIDE_DEMO/varnish" \
-    -a "127.0.0.1:$VARNISH_PORT" -T none -f "$CURBSIDE_DEMO/curbside.vcl" -s malloc,256m \
-    >"$CURBSIDE_DEMO/varnish.log" 2>&1 &
-echo $! >"$CURBSIDE_DEMO/varnish.pid"
 wait_for 60 curl -fsS "http://127.0.0.1:$VARNISH_PORT/healthz"
-echo "Visitors use http://127.0.0.1:$VARNISH_PORT/ (Varnish, in front of both app servers)"
+echo "Curbside answers on http://127.0.0.1:$APP_A_PORT/ and http://127.0.0.1:$APP_B_PORT/"
+echo "Visitors use http://127.0.0.1:$VARNISH_PORT/ (Varnish, in front of both servers)"
+

@@ -114,7 +114,7 @@ def test_a_password_restricted_page_is_never_stored(client, content):
     )
     form = client.get("/guides/anas-guide/")
     assert_never_stored(form)
-    assert "Ana's guide" not in form.content.decode().split("<main", 1)[-1].split("</h1>")[-1]
+    assert "A practical paragraph" not in form.content.decode()
     client.post(
         f"/_util/authenticate_with_password/{restriction.pk}/{guide.pk}/",
         {"password": "kindly", "return_url": "/guides/anas-guide/"},
