@@ -185,14 +185,15 @@ def check_password_reset_mail():
 def django(code):
     """Runs Python in the app's environment (production settings) and returns its output."""
     done = subprocess.run(  # noqa: S603
-        [".venv/bin/python", "manage.py", "shell", "-c", code],
+        [".venv/bin/python", "manage.py", "shell", "--verbosity", "0", "-c", code],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout.strip()
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def anonymous(url):

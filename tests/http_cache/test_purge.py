@@ -5,7 +5,6 @@ publishing."""
 
 import logging
 import socket
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -182,7 +181,6 @@ def test_a_cache_that_never_answers_times_out_and_is_logged(
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)  # accepts connections, never answers
-    stop = threading.Event()
     try:
         _configure_varnish_backend(settings, listener.getsockname()[1], timeout=0.2)
         guide = GuidePageFactory(title="Quiet cache", slug="quiet-cache")
@@ -190,5 +188,4 @@ def test_a_cache_that_never_answers_times_out_and_is_logged(
             guide.save_revision().publish()
         assert "timed out" in caplog.text
     finally:
-        stop.set()
         listener.close()
