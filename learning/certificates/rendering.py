@@ -135,9 +135,24 @@ def _stylesheet(paper: str) -> weasyprint.CSS:
     return weasyprint.CSS(string=css, font_config=_fonts())
 
 
+@functools.cache
+def _ua_stylesheet() -> weasyprint.CSS:
+    css = render_to_string("learning/certificates/certificate-ua.css")
+    return weasyprint.CSS(string=css, font_config=_fonts())
+
+
+class CertificateHTML(weasyprint.HTML):
+    """The certificate's HTML with only the user-agent rules its elements
+    need (certificate-ua.css: WeasyPrint's HTML5 stylesheet cut down, same
+    values), so the cascade matches a dozen rules per element, not hundreds."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[weasyprint.CSS]:
+        return [_ua_stylesheet()]
+
+
 def render_pdf(certificate: Certificate, paper: str = "letter") -> bytes:
     """PDF bytes for the certificate on ``paper`` ("letter" or "a4")."""
-    html = weasyprint.HTML(string=certificate_html(certificate, paper), base_url=None)
+    html = CertificateHTML(string=certificate_html(certificate, paper), base_url=None)
     buffer = io.BytesIO()
     html.write_pdf(buffer, stylesheets=[_stylesheet(paper)], font_config=_fonts())
     return buffer.getvalue()
