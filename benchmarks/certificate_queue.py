@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.harness import BENCH_DIR, ROOT, BenchError, env_number, write_json
 from benchmarks.harness.databases import migrate_and_seed
 from benchmarks.harness.postgres import (
+    postgres_bin_dir,
     recreate_database,
     server_version,
     throwaway_postgres,
@@ -54,6 +55,8 @@ PREFIX = "queue-"
 WORKERS = 2
 SAMPLE = 20
 TARGET = 35
+# How long to wait, once every PDF is ready, for the rest of the queue (e-mails).
+DRAIN_SECONDS = float(os.environ.get("BENCH_WORKER_DRAIN_SECONDS", "900"))
 
 
 # --- Child phases (Django set up, production settings) ------------------------
@@ -245,8 +248,11 @@ def run(db_url, count, pg_pid=None):
                     last = time.monotonic()
                 time.sleep(0.25)
             cpu_done, pg_done = cpu(pids), cpu([pg_pid])
-            while progress(db_url)[2] and time.monotonic() < deadline:
+            # Then the rest of the queue: the learners' "certificate ready" e-mails.
+            drain_until = min(deadline, time.monotonic() + DRAIN_SECONDS)
+            while progress(db_url)[2] and time.monotonic() < drain_until:
                 time.sleep(0.25)
+            drained = not progress(db_url)[2]
             drained_at = time.time()
             cpu_drained = cpu(pids)
         finally:
@@ -262,9 +268,10 @@ def run(db_url, count, pg_pid=None):
         "enqueue_seconds": enqueue["queued"] - enqueue["started"],
         "seconds_to_all_pdfs_ready": seconds,
         "certificates_per_second": count / seconds,
-        "seconds_to_empty_queue": drained_at - enqueue["started"],
+        "seconds_to_empty_queue": drained_at - enqueue["started"] if drained else None,
         "worker_cpu_seconds_to_ready": cpu_done - cpu_before,
         "worker_cpu_seconds_to_empty_queue": cpu_drained - cpu_before,
+        "worker_cpu_ms_per_certificate_to_ready": (cpu_done - cpu_before) * 1000 / count,
         "worker_cpu_ms_per_certificate": (cpu_drained - cpu_before) * 1000 / count,
         "postgres_cpu_ms_per_certificate": (pg_done - pg_before) * 1000 / count if pg_pid else None,
         "tasks": task_counts(db_url),
@@ -274,6 +281,7 @@ def run(db_url, count, pg_pid=None):
 
 def report(info, results):
     cpu_ms = results["worker_cpu_ms_per_certificate"]
+    ready_ms = results["worker_cpu_ms_per_certificate_to_ready"]
     print()
     print(
         f"Environment: nproc={info['nproc']}, Python {info['python']}, PostgreSQL "
@@ -294,9 +302,18 @@ def report(info, results):
             f"{results['seconds_to_all_pdfs_ready']:.1f} s = "
             f"**{results['certificates_per_second']:.1f} certificates/s**",
         ),
-        ("enqueue to an empty queue (e-mails sent)", f"{results['seconds_to_empty_queue']:.1f} s"),
-        ("worker CPU per certificate (both processes)", f"{cpu_ms:.1f} ms"),
-        ("projected on 2 free cores (2000 ms / CPU ms)", f"{2000 / cpu_ms:.0f} certificates/s"),
+        (
+            "enqueue to an empty queue (e-mails sent)",
+            f"{results['seconds_to_empty_queue']:.1f} s"
+            if results["seconds_to_empty_queue"] is not None
+            else f"not empty after {DRAIN_SECONDS:.0f} s more",
+        ),
+        ("worker CPU per certificate, to every PDF ready", f"{ready_ms:.1f} ms"),
+        (
+            "projected on 2 free cores (2000 ms / that CPU)",
+            f"{2000 / ready_ms:.0f} certificates/s (target {TARGET})",
+        ),
+        ("worker CPU per certificate, to the end (e-mails included)", f"{cpu_ms:.1f} ms"),
     ]
     if results["postgres_cpu_ms_per_certificate"] is not None:
         rows.append(
@@ -330,6 +347,9 @@ def main():
     count = env_number("BENCH_WORKER_CERTIFICATES", 2000)
     url = os.environ.get("BENCH_DATABASE_URL", "")
     info = {**machine_info(), "load_average_1min_at_start": load_average()}
+    if not url and postgres_bin_dir() is None:
+        print("Bulk issuance through the task queue skipped: it needs PostgreSQL.")
+        return 0
     print(f"Bulk issuance of {count} certificates through the database task queue:", flush=True)
     try:
         if url:
