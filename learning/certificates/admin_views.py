@@ -23,7 +23,7 @@ from learning.permissions import StaffOnlyMixin, staff_may_act
 from . import issuance
 from .bulk import claims_needing_certificates
 from .kinds import hours_text
-from .tasks import enqueue_issuance
+from .tasks import claims_not_issued, enqueue_issuance
 
 
 class IssueForm(forms.Form):
@@ -77,8 +77,7 @@ class IssueCertificatesView(StaffOnlyMixin, TitledAdminTemplateMixin, FormView):
 
     def form_valid(self, form: IssueForm) -> HttpResponse:
         ids = [claim.pk for claim in form.cleaned_data["claims"]]
-        results = enqueue_issuance(ids, actor=self.request.user)
-        failed = sum(1 for r in results if r.status == "FAILED")
+        failed = claims_not_issued(enqueue_issuance(ids, actor=self.request.user))
         messages.success(
             self.request,
             f"{len(ids)} certificate(s) queued for issue."

@@ -77,9 +77,13 @@ def _create(fields: dict[str, Any], supersedes: Certificate | None = None) -> Ce
     return certificate
 
 
-def issue_certificate(claim: CreditClaim, actor: User | None = None) -> tuple[Certificate, bool]:
+def issue_certificate(
+    claim: CreditClaim, actor: User | None = None, *, queue_pdf: bool = True
+) -> tuple[Certificate, bool]:
     """The certificate for an approved claim, issuing it if needed.
-    Returns (certificate, created). Safe to call any number of times."""
+    Returns (certificate, created). Safe to call any number of times.
+    ``queue_pdf=False``: the caller renders the PDF itself (the issuance
+    task), so none is requested once the certificate commits."""
     existing = Certificate.objects.filter(claim=claim, supersedes__isnull=True).first()
     if existing:
         return existing, False
@@ -99,11 +103,12 @@ def issue_certificate(claim: CreditClaim, actor: User | None = None) -> tuple[Ce
             )
     except IntegrityError:
         return Certificate.objects.get(claim=claim, supersedes__isnull=True), False
-    transaction.on_commit(lambda: request_pdf(certificate.pk))
+    if queue_pdf:
+        transaction.on_commit(lambda: request_pdf(certificate.pk))
     return certificate, True
 
 
-def approve_claim(claim: CreditClaim, actor: User) -> Certificate:
+def approve_claim(claim: CreditClaim, actor: User, *, queue_pdf: bool = True) -> Certificate:
     """Institution approval, for paths whose certificates wait for it."""
     with transaction.atomic():
         claim = CreditClaim.objects.select_for_update().get(pk=claim.pk)
@@ -112,7 +117,7 @@ def approve_claim(claim: CreditClaim, actor: User) -> Certificate:
             claim.approved_at = timezone.now()
             claim.approved_by = actor
             claim.save(update_fields=["status", "approved_at", "approved_by"])
-        certificate, created = issue_certificate(claim, actor=actor)
+        certificate, created = issue_certificate(claim, actor=actor, queue_pdf=queue_pdf)
         if created:
             CertificateEvent.objects.create(
                 certificate=certificate, action=CertificateEvent.Action.CLAIM_APPROVED, actor=actor

@@ -40,8 +40,10 @@ from workers.heartbeat import live_workers
 from .bulk import certificates_needing_pdfs, claims_needing_certificates
 
 ISSUE_TASK = "learning.certificates.tasks.issue_certificate_for_claim"
+# Bulk issuance: a chunk of claim ids per task (tasks.enqueue_issuance).
+ISSUE_CHUNK_TASK = "learning.certificates.tasks.issue_certificates_for_claims"
 RENDER_TASK = "learning.certificates.tasks.render_certificate_pdf"
-CERTIFICATE_TASKS = (ISSUE_TASK, RENDER_TASK)
+CERTIFICATE_TASKS = (ISSUE_TASK, ISSUE_CHUNK_TASK, RENDER_TASK)
 # No certificate task takes anywhere near this long (a render is well under a second).
 STALE_AFTER = datetime.timedelta(minutes=15)
 
@@ -77,23 +79,30 @@ def release_orphaned_tasks(
     return running.filter(pk__in=orphaned).update(status=TaskResultStatus.READY, started_at=None)
 
 
-def _waiting_ids(task_path: str) -> set[int]:
-    """First arguments (claim or certificate ids) of tasks waiting or running."""
+def _waiting_ids(*task_paths: str) -> set[int]:
+    """Claim or certificate ids (the first argument: one id, or a chunk of
+    them) of tasks waiting or running."""
     results = _task_results()
     if results is None:
         return set()
     rows = results.filter(
-        task_path=task_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        task_path__in=task_paths, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
     ).values_list("args_kwargs", flat=True)
-    return {row["args"][0] for row in rows if row.get("args")}
+    ids: set[int] = set()
+    for row in rows:
+        first = row["args"][0] if row.get("args") else None
+        ids.update(first if isinstance(first, list) else [first] if first is not None else [])
+    return ids
 
 
 def missing_work(path: Any = None) -> tuple[list[int], list[int]]:
     """What no task is waiting for: approved claims (of ``path``, or of every
     path) without a certificate, and certificates without a ready PDF. Ids in
     ascending order."""
+    being_issued = _waiting_ids(ISSUE_TASK, ISSUE_CHUNK_TASK)  # an issuing task renders too
     claim_ids = set(claims_needing_certificates(path=path).values_list("pk", flat=True))
-    claim_ids -= _waiting_ids(ISSUE_TASK)
-    certificate_ids = set(certificates_needing_pdfs(path=path).values_list("pk", flat=True))
+    claim_ids -= being_issued
+    needing_pdfs = certificates_needing_pdfs(path=path).values_list("pk", "claim_id")
+    certificate_ids = {pk for pk, claim_id in needing_pdfs if claim_id not in being_issued}
     certificate_ids -= _waiting_ids(RENDER_TASK)
     return sorted(claim_ids), sorted(certificate_ids)

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from learning.certificates import recovery
 from learning.certificates.tasks import (
     issue_certificate_for_claim,
+    issue_certificates_for_claims,
     queue_missing,
     render_certificate_pdf,
 )
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 TASKS = {
     recovery.ISSUE_TASK: issue_certificate_for_claim,
+    recovery.ISSUE_CHUNK_TASK: issue_certificates_for_claims,
     recovery.RENDER_TASK: render_certificate_pdf,
 }
 
@@ -120,10 +122,12 @@ def test_missing_certificates_and_pdfs_are_queued_once(approved_claims):
     claim_task(approved_claims[0], "host-1", started_minutes_ago=0)  # already being issued
     assert queue_missing() == (2, 0)
     assert queue_missing() == (0, 0)  # queued already: not twice
+    # Queued as bulk issuance is: in chunks of claims.
     queued = DBTaskResult.objects.filter(
-        task_path=recovery.ISSUE_TASK, status=TaskResultStatus.READY
+        task_path=recovery.ISSUE_CHUNK_TASK, status=TaskResultStatus.READY
     )
-    assert sorted(r.args_kwargs["args"][0] for r in queued) == approved_claims[1:]
+    claims = sorted(claim for r in queued for claim in r.args_kwargs["args"][0])
+    assert claims == approved_claims[1:]
 
 
 def test_certificates_without_a_pdf_are_queued(approved_claims):

@@ -4,7 +4,11 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learning.certificates.bulk import certificates_needing_pdfs, claims_needing_certificates
-from learning.certificates.tasks import enqueue_issuance, render_certificate_pdf
+from learning.certificates.tasks import (
+    claims_not_issued,
+    enqueue_issuance,
+    render_certificate_pdf,
+)
 from learning.models import LearningPathPage
 
 
@@ -33,19 +37,20 @@ class Command(BaseCommand):
         total = len(claim_ids) + len(retry_ids)
         # The raw stream under Django's OutputWrapper, so \r redraws one line.
         out: TextIO = getattr(self.stdout, "_out", sys.stdout)
-        results = []
-        for index, claim_id in enumerate(claim_ids, start=1):
-            results += enqueue_issuance([claim_id])
-            progress(out, index, total, "Issuing")
+        # Claims go in chunks, one task each (tasks.enqueue_issuance).
+        issued = enqueue_issuance(
+            claim_ids, on_queued=lambda done: progress(out, done, total, "Issuing")
+        )
+        rendered = []
         for index, certificate_id in enumerate(retry_ids, start=len(claim_ids) + 1):
-            results.append(render_certificate_pdf.enqueue(certificate_id))
+            rendered.append(render_certificate_pdf.enqueue(certificate_id))
             progress(out, index, total, "Issuing")
         if total:
             out.write("\n")
-        failed = [r for r in results if r.status == "FAILED"]
+        failed = claims_not_issued(issued) + sum(1 for r in rendered if r.status == "FAILED")
         self.stdout.write(
             f"{len(claim_ids)} certificate(s) queued for issue, {len(retry_ids)} PDF(s) "
-            f"queued for another try, {len(failed)} task(s) failed."
+            f"queued for another try, {failed} failed."
         )
         if failed:
             raise CommandError("Some tasks failed; see the log. Run the command again to retry.")
