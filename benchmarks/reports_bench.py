@@ -158,8 +158,10 @@ def measure(env, setup, repeat, timeout):
     results = {"report": {}, "export": {}}
     for name in ("largest_path", "median_path"):
         path = setup[name]
-        print(f"Report page, {name.replace('_', ' ')} ({path['enrolments']} enrolments)...",
-              flush=True)
+        print(
+            f"Report page, {name.replace('_', ' ')} ({path['enrolments']} enrolments)...",
+            flush=True,
+        )
         answer = run_phase(env, "report", setup["staff"], path["pk"], repeat, timeout=timeout)
         answer["enrolments"] = path["enrolments"]
         results["report"][name] = answer
@@ -193,8 +195,10 @@ def print_table(results):
             f"{fmt(percentile(times, 0.95)) if ok else '-'} | {answer.get('queries', '-')} | "
             f"{fmt((answer.get('bytes') or 0) / 1024)} | {answer['load_1min']} |"
         )
-    print("\n| export | rows | seconds | first byte s | streamed | peak tracemalloc MiB "
-          "| RSS growth MiB | MiB | load |")
+    print(
+        "\n| export | rows | seconds | first byte s | streamed | peak tracemalloc MiB "
+        "| RSS growth MiB | MiB | load |"
+    )
     print("|---|---:|---:|---:|---|---:|---:|---:|---:|")
     export = results["export"]
     for key in sorted({k.rsplit("-", 1)[0] for k in export}, key=lambda k: (k[:4], int(k[5:]))):
@@ -216,8 +220,9 @@ def prepare(args, env):
         import json
 
         return json.loads(state.read_text())
-    print("Generating the institution (100,000 enrolments, 1,000,000 step completions)...",
-          flush=True)
+    print(
+        "Generating the institution (100,000 enrolments, 1,000,000 step completions)...", flush=True
+    )
     started = time.perf_counter()
     command = child_command(__file__, "setup", args.day)
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -231,11 +236,14 @@ def prepare(args, env):
 
 def run(args, db_url):
     env = dev_env(db_url, debug=False)
+    env["DJANGO_DEBUG"] = "false"  # development settings, DEBUG off (no query log)
     setup = prepare(args, env)
     info = {**machine_info(), "load_average_1min_at_start": load_average(), "database": args.db}
     results = measure(env, setup, args.repeat, args.timeout)
-    print(f"\n{info['date']}, nproc {info['nproc']}, {args.db}, load at start "
-          f"{info['load_average_1min_at_start']}")
+    print(
+        f"\n{info['date']}, nproc {info['nproc']}, {args.db}, load at start "
+        f"{info['load_average_1min_at_start']}"
+    )
     print_table(results)
     write_json(RESULTS_PATH, {"environment": info, "setup": setup, "results": results})
     print(f"\nRaw results: {RESULTS_PATH.relative_to(ROOT)}")
@@ -247,9 +255,7 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep BENCH_DATABASE_URL's data")
     parser.add_argument("--repeat", type=int, default=env_number("BENCH_REPORTS_REPEAT", 10))
     parser.add_argument("--day", default=datetime.date.today().isoformat())
-    parser.add_argument(
-        "--timeout", type=int, default=env_number("BENCH_REPORTS_TIMEOUT", 300)
-    )
+    parser.add_argument("--timeout", type=int, default=env_number("BENCH_REPORTS_TIMEOUT", 300))
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", "")
     try:

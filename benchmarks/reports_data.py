@@ -85,7 +85,8 @@ def insert(model, columns, rows):
                     copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(fields))
-        statement = f'INSERT INTO "{table}" ({", ".join(fields)}) VALUES ({marks})'
+        # Names from the models' metadata, values as parameters.
+        statement = f'INSERT INTO "{table}" ({", ".join(fields)}) VALUES ({marks})'  # noqa: S608
         batch = []
         for row in rows:
             batch.append(row)
@@ -131,7 +132,9 @@ def content(day):
     institution.staff.add(staff)
     mentor = MentorFactory()
     guides = [
-        GuidePageFactory(title=f"Ward skills {i + 1}", slug=f"ward-skills-{i + 1}", authors=[mentor])
+        GuidePageFactory(
+            title=f"Ward skills {i + 1}", slug=f"ward-skills-{i + 1}", authors=[mentor]
+        )
         for i in range(60)
     ]
     paths = []
@@ -219,23 +222,69 @@ def generate(day_text):
     with transaction.atomic():
         insert(
             User,
-            ["id", "username", "email", "first_name", "last_name", "password", "is_staff",
-             "is_active", "is_superuser", "date_joined"],
+            [
+                "id",
+                "username",
+                "email",
+                "first_name",
+                "last_name",
+                "password",
+                "is_staff",
+                "is_active",
+                "is_superuser",
+                "date_joined",
+            ],
             (
-                (user_ids[n], f"learner{n:06d}", f"learner{n:06d}@example.org",
-                 FIRST[n % 10], LAST[n // 10 % 10], "!", False, True, False, enrolled)
+                (
+                    user_ids[n],
+                    f"learner{n:06d}",
+                    f"learner{n:06d}@example.org",
+                    FIRST[n % 10],
+                    LAST[n // 10 % 10],
+                    "!",
+                    False,
+                    True,
+                    False,
+                    enrolled,
+                )
                 for n, _, _, enrolled, _ in learners
             ),
         )
         insert(
             LearnerProfile,
-            ["id", "user", "full_name", "first_name", "last_name", "credentials", "degree",
-             "specialty", "npi", "time_zone", "legacy_board_id", "birth_month", "birth_day",
-             "updated_at"],
+            [
+                "id",
+                "user",
+                "full_name",
+                "first_name",
+                "last_name",
+                "credentials",
+                "degree",
+                "specialty",
+                "npi",
+                "time_zone",
+                "legacy_board_id",
+                "birth_month",
+                "birth_day",
+                "updated_at",
+            ],
             (
-                (profile_ids[n], user_ids[n], f"{FIRST[n % 10]} {LAST[n // 10 % 10]}",
-                 FIRST[n % 10], LAST[n // 10 % 10], "MD", "md", "Internal medicine", npi(n),
-                 "America/New_York", "", n % 12 + 1, n % 28 + 1, enrolled)
+                (
+                    profile_ids[n],
+                    user_ids[n],
+                    f"{FIRST[n % 10]} {LAST[n // 10 % 10]}",
+                    FIRST[n % 10],
+                    LAST[n // 10 % 10],
+                    "MD",
+                    "md",
+                    "Internal medicine",
+                    npi(n),
+                    "America/New_York",
+                    "",
+                    n % 12 + 1,
+                    n % 28 + 1,
+                    enrolled,
+                )
                 for n, _, _, enrolled, _ in learners
             ),
         )
@@ -259,7 +308,7 @@ def generate(day_text):
         insert(StepCompletion, ["enrolment", "guide", "guide_title", "completed_at"], completions())
 
         def attempts():
-            for n, path, share, enrolled, _ in learners:
+            for n, _path, share, enrolled, _ in learners:
                 if share >= ALL_STEPS:
                     continue
                 at = enrolled + datetime.timedelta(days=1)
@@ -274,8 +323,16 @@ def generate(day_text):
 
         insert(
             TestAttempt,
-            ["enrolment", "number", "submitted_at", "score", "pass_mark", "passed", "answers",
-             "results"],
+            [
+                "enrolment",
+                "number",
+                "submitted_at",
+                "score",
+                "pass_mark",
+                "passed",
+                "answers",
+                "results",
+            ],
             attempts(),
         )
 
@@ -296,36 +353,99 @@ def generate(day_text):
                 at = enrolled + datetime.timedelta(days=1, hours=6)
                 yield (enrolment_ids[n], at, json.dumps(answers), json.dumps(asked))
 
-        insert(EvaluationResponse, ["enrolment", "submitted_at", "answers", "questions"],
-               evaluations())
+        insert(
+            EvaluationResponse, ["enrolment", "submitted_at", "answers", "questions"], evaluations()
+        )
 
         claim_ids = next_ids(CreditClaim, len(claimed))
         insert(
             CreditClaim,
-            ["id", "enrolment", "credits", "max_credits", "attested", "kind", "moc_boards",
-             "claimed_at", "status", "approved_at"],
+            [
+                "id",
+                "enrolment",
+                "credits",
+                "max_credits",
+                "attested",
+                "kind",
+                "moc_boards",
+                "claimed_at",
+                "status",
+                "approved_at",
+            ],
             (
-                (claim_ids[i], enrolment_ids[n], Decimal("3.00"), Decimal("3.00"), True,
-                 CertificateKind.AMA_PRA, "[]", finished[n], ClaimStatus.APPROVED, finished[n])
+                (
+                    claim_ids[i],
+                    enrolment_ids[n],
+                    Decimal("3.00"),
+                    Decimal("3.00"),
+                    True,
+                    CertificateKind.AMA_PRA,
+                    "[]",
+                    finished[n],
+                    ClaimStatus.APPROVED,
+                    finished[n],
+                )
                 for i, (n, *_rest) in enumerate(claimed)
             ),
         )
         certificate_ids = next_ids(Certificate, len(claimed))
         insert(
             Certificate,
-            ["id", "claim", "user", "institution", "path", "number", "verification_code",
-             "status", "kind", "learner_name", "learner_credentials", "activity_title",
-             "learning_format", "institution_name", "accreditation_statement",
-             "credit_designation_statement", "signatory_name", "signatory_title", "credits",
-             "completion_date", "issued_at", "pdf", "pdf_status", "pdf_attempts", "pdf_error"],
+            [
+                "id",
+                "claim",
+                "user",
+                "institution",
+                "path",
+                "number",
+                "verification_code",
+                "status",
+                "kind",
+                "learner_name",
+                "learner_credentials",
+                "activity_title",
+                "learning_format",
+                "institution_name",
+                "accreditation_statement",
+                "credit_designation_statement",
+                "signatory_name",
+                "signatory_title",
+                "credits",
+                "completion_date",
+                "issued_at",
+                "pdf",
+                "pdf_status",
+                "pdf_attempts",
+                "pdf_error",
+            ],
             (
-                (certificate_ids[i], claim_ids[i], user_ids[n], institution.pk, path.pk,
-                 f"HB-{i + 1:07d}", f"v{i + 1:012d}", "valid", CertificateKind.AMA_PRA,
-                 f"{FIRST[n % 10]} {LAST[n // 10 % 10]}", "MD", path.title,
-                 "Internet enduring material", institution.name,
-                 institution.accreditation_statement, institution.credit_designation_statement,
-                 "Dr Ada Moreno", "CME Director", Decimal("3.00"), finished[n].date(),
-                 finished[n], "", "ready", 0, "")
+                (
+                    certificate_ids[i],
+                    claim_ids[i],
+                    user_ids[n],
+                    institution.pk,
+                    path.pk,
+                    f"HB-{i + 1:07d}",
+                    f"v{i + 1:012d}",
+                    "valid",
+                    CertificateKind.AMA_PRA,
+                    f"{FIRST[n % 10]} {LAST[n // 10 % 10]}",
+                    "MD",
+                    path.title,
+                    "Internet enduring material",
+                    institution.name,
+                    institution.accreditation_statement,
+                    institution.credit_designation_statement,
+                    "Dr Ada Moreno",
+                    "CME Director",
+                    Decimal("3.00"),
+                    finished[n].date(),
+                    finished[n],
+                    "",
+                    "ready",
+                    0,
+                    "",
+                )
                 for i, (n, path, *_rest) in enumerate(claimed)
             ),
         )
@@ -339,7 +459,10 @@ def generate(day_text):
     for rows in BATCH_ROWS:
         with transaction.atomic():
             batch = ReportBatch.objects.create(
-                institution=institution, body="CME", number=len(batches) + 1, created_by=staff,
+                institution=institution,
+                body="CME",
+                number=len(batches) + 1,
+                created_by=staff,
                 provider_id=institution.accme_provider_id,
             )
 
@@ -376,9 +499,7 @@ def generate(day_text):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    sizes = sorted(
-        ((Enrolment.objects.filter(path=p).count(), p.pk) for p in paths), reverse=True
-    )
+    sizes = sorted(((Enrolment.objects.filter(path=p).count(), p.pk) for p in paths), reverse=True)
     return {
         "staff": staff.username,
         "largest_path": {"pk": sizes[0][1], "enrolments": sizes[0][0]},
