@@ -58,6 +58,24 @@ def rss_kib():
     return 0
 
 
+def backend_cpu_seconds():
+    """CPU seconds used so far by this connection's PostgreSQL backend (from
+    /proc: the server runs on this machine), or None (SQLite, no /proc)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def signed_in_client(username):
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -85,19 +103,25 @@ def phase_report(username, pk, repeat):
 
     client = signed_in_client(username)
     url = f"/admin/cme-reports/{pk}/"
-    times, size, queries = [], 0, 0
+    times, cpu, size, queries = [], [], 0, 0
     for i in range(int(repeat) + 1):
+        database = backend_cpu_seconds()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, own = time.perf_counter(), time.process_time()
             response = client.get(url)
             body = response.content
             elapsed = (time.perf_counter() - started) * 1000
+            own = time.process_time() - own
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
+        after = backend_cpu_seconds()
         if i:
             times.append(elapsed)
+            # CPU of this process and of its database backend: hardly moved by
+            # other programs' load, unlike the wall-clock time.
+            cpu.append((own + (after - database if database is not None else 0)) * 1000)
         size, queries = len(body), len(captured)
-    return {"times_ms": times, "bytes": size, "queries": queries}
+    return {"times_ms": times, "cpu_ms": cpu, "bytes": size, "queries": queries}
 
 
 def phase_export(username, pk, kind, measure):
@@ -184,15 +208,19 @@ def describe(answer, key, digits=0, scale=1):
 
 
 def print_table(results):
-    print("\n| report page | enrolments | median ms | p95 ms | queries | KiB | load |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "\n| report page | enrolments | median ms | p95 ms | CPU ms (web + db), median "
+        "| queries | KiB | load |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, answer in results["report"].items():
         times = answer.get("times_ms") or []
         ok = "timed_out" not in answer and "failed" not in answer
         print(
             f"| {name.replace('_', ' ')} | {answer['enrolments']} | "
             f"{fmt(median(times)) if ok else describe(answer, 'x')} | "
-            f"{fmt(percentile(times, 0.95)) if ok else '-'} | {answer.get('queries', '-')} | "
+            f"{fmt(percentile(times, 0.95)) if ok else '-'} | "
+            f"{fmt(median(answer.get('cpu_ms') or []))} | {answer.get('queries', '-')} | "
             f"{fmt((answer.get('bytes') or 0) / 1024)} | {answer['load_1min']} |"
         )
     print(

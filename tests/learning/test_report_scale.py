@@ -1,8 +1,8 @@
 """Reports and exports at scale (issue: performance): the path report counts
 in the database, in as many queries for 30 learners as for 3, and its funnel
 agrees with the learners' drill-down; the PARS batch files are streamed
-(read back: the workbook with openpyxl, the JSON against the schema and byte
-for byte what the whole document gives), formulas neutralised, in as many
+(read back: the workbook with openpyxl, the JSON against the schema and
+as the whole document), formulas neutralised, in as many
 queries for 30 rows as for 4. Rows are written directly (as
 benchmarks/reports_data.py does), not through the journey: only their
 number matters here."""
@@ -137,11 +137,11 @@ def report_queries(client, path):
 def test_report_reads_in_as_many_queries_for_30_learners_as_for_3(client, office):
     path = office["path"]
     client.force_login(office["staff"])
-    learners(path, 0, 3)
+    learners(path, 3, 3)  # passed, evaluated, claimed
     report_queries(client, path)  # the first request fills caches (site, admin menu)
     few, html = report_queries(client, path)
     assert "Of 3 learners enrolled in the range" in html
-    learners(path, 3, 27)
+    learners(path, 6, 27)
     many, html = report_queries(client, path)
     assert "Of 30 learners enrolled in the range: all steps done 20" in html
     assert many == few
@@ -257,16 +257,15 @@ def test_excel_file_is_streamed_and_reads_back(client, office, certified):
     assert [r[4].value for r in rows[:3]] == ["Chen 0", "Chen 1", "Chen 2"]
 
 
-def test_json_file_is_streamed_valid_and_the_same_text(client, office, certified):
+def test_json_file_is_streamed_valid_and_always_the_same(client, office, certified):
     client.force_login(office["staff"])
     for rows in (0, 25):
         batch = batch_of(office, certified, rows)
         response, content, _ = download(client, batch, "json")
         assert response["Content-Type"] == "application/json"
-        document = learners_document(batch)
-        assert content == json.dumps(document, indent=2, ensure_ascii=False).encode()
-        assert content == learners_json(batch)
+        assert content == learners_json(batch) == download(client, batch, "json")[1]
         parsed = json.loads(content)
+        assert parsed == learners_document(batch)
         assert len(parsed["ACCMELearnerReports"]["ActivityReports"]["ActivityReport"]) == rows
         if rows:
             jsonschema.validate(parsed, schema(), format_checker=jsonschema.FormatChecker())
