@@ -108,7 +108,6 @@ bench: install ## Benchmarks (not part of make test); figures go in docs/benchma
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/enumeration_bench.py
 	$(BIN)/python benchmarks/matching_bench.py
-	$(BIN)/python benchmarks/reports_bench.py
 
 clean: ## Remove the virtualenv, the local database and generated files
 	rm -rf $(VENV) db.sqlite3 media static var .pytest_cache .ruff_cache .mypy_cache
