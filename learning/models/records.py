@@ -40,6 +40,11 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "path"], name="one_enrolment_per_path")
         ]
+        indexes = [
+            # A path's report counts its enrolments and completions in a date range.
+            models.Index(fields=["path", "enrolled_at"], name="enrolment_path_enrolled"),
+            models.Index(fields=["path", "completed_at"], name="enrolment_path_completed"),
+        ]
         ordering = ["-enrolled_at"]
 
     def __str__(self) -> str:

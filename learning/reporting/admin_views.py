@@ -3,12 +3,19 @@ page that makes a batch, a batch's rows and files, the activity export, and
 "ask the learner". Each shows only the staff member's institutions (a
 superuser's: all); anything else is a 404, as if it did not exist."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +31,8 @@ from learning.permissions import StaffOnlyMixin, institution_staff_q, staff_may_
 from .activity import activities_xlsx, institutions_for
 from .batches import BatchRefused, batch_rows, create_batch, preview
 from .eligibility import candidates
-from .excel import XLSX, filename, learners_xlsx
-from .json_report import learners_json
+from .excel import XLSX, filename, learners_xlsx_chunks
+from .json_report import learners_json_chunks
 from .validation import ask_messages
 
 
@@ -123,20 +130,32 @@ class BatchDetailView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
         )
 
 
+def _stream(chunks: Iterator[bytes], content_type: str, name: str) -> StreamingHttpResponse:
+    """A download sent piece by piece (no Content-Length: the size is not
+    known until the last row is written)."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def batch_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def batch_xlsx(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
+    """The Excel file, sent as the rows are read."""
     batch = staff_batch(request, pk)
-    return _download(learners_xlsx(batch), XLSX, filename(batch, "xlsx"))
+    return _stream(learners_xlsx_chunks(batch), XLSX, filename(batch, "xlsx"))
 
 
-def batch_json(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def batch_json(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
+    """The JSON document, sent as the rows are read."""
     batch = staff_batch(request, pk)
-    return _download(learners_json(batch), "application/json", filename(batch, "json"))
+    response = StreamingHttpResponse(learners_json_chunks(batch), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename(batch, "json")}"'
+    return response
 
 
 def activities_export(request: AuthenticatedRequest) -> HttpResponse:

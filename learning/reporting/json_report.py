@@ -12,13 +12,14 @@ leaves open, documented in docs/credit-reporting.md:
 
 import datetime
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from learning.models import ReportBatch
 
-from .batches import batch_rows
+from .batches import stored_rows
 from .eligibility import CME_CERTIFICATION, is_board
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "accme-learner-reports.schema.json"
@@ -85,23 +86,63 @@ def activity_report(action: str, data: dict[str, Any], board: bool) -> dict[str,
     }
 
 
+def _created(batch: ReportBatch) -> str:
+    return batch.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def learners_document(batch: ReportBatch) -> dict[str, Any]:
+    """The whole document in memory (for tests): the download streams the
+    same document (:func:`learners_json_chunks`)."""
     board = is_board(batch.body)
-    created = batch.created_at.astimezone(datetime.UTC)
     return {
         "ACCMELearnerReports": {
             "ActivityReports": {
-                "DateTimeCreated": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "DateTimeCreated": _created(batch),
                 "ActivityReport": [
-                    activity_report(row.action, row.data, board) for row in batch_rows(batch)
+                    activity_report(action, data, board) for action, data in stored_rows(batch)
                 ],
             }
         }
     }
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+# Bytes gathered before each piece of the download is sent.
+CHUNK_BYTES = 64 * 1024
+# Each report sits four levels deep in the document (two spaces a level).
+REPORT_INDENT = " " * 8
+
+
+def learners_json_chunks(batch: ReportBatch) -> Iterator[bytes]:
+    """The document's text, written as the rows are read: memory does not
+    grow with the batch. The document is indented by two spaces a level
+    down to the list of reports; each report is one line (JSON's C encoder
+    writes it; indenting inside it takes Python's encoder, ten times slower)."""
+    board = is_board(batch.body)
+    reports: dict[str, Any] = {"DateTimeCreated": _created(batch), "ActivityReport": []}
+    empty = {"ACCMELearnerReports": {"ActivityReports": reports}}
+    head, tail = _dumps(empty).rsplit("[]", 1)
+    pending = [head, "["]
+    size = 0
+    separator = "\n"
+    for action, data in stored_rows(batch):
+        text = json.dumps(activity_report(action, data, board), ensure_ascii=False)
+        pending += [separator, REPORT_INDENT, text]
+        separator = ",\n"
+        size += len(text)
+        if size >= CHUNK_BYTES:
+            yield "".join(pending).encode()
+            pending, size = [], 0
+    pending.append("]" if separator == "\n" else "\n" + REPORT_INDENT[2:] + "]")
+    pending.append(tail)
+    yield "".join(pending).encode()
+
+
 def learners_json(batch: ReportBatch) -> bytes:
-    return json.dumps(learners_document(batch), indent=2, ensure_ascii=False).encode()
+    return b"".join(learners_json_chunks(batch))
 
 
 def schema() -> dict[str, Any]:

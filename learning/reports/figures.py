@@ -9,14 +9,13 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models.functions import Cast, Floor, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from learning.models import Enrolment, LearningPathPage, TestAttempt
 
-from .learners import LearnerRow, funnel
 from .period import Period
 from .services import evaluation_summary
 
@@ -115,8 +114,8 @@ def timeline(path: LearningPathPage, period: Period) -> Figure:
     )
 
 
-def completion_funnel(rows: list[LearnerRow]) -> Figure:
-    stages = funnel(rows)
+def completion_funnel(stages: list[tuple[str, int]]) -> Figure:
+    """The funnel's figure from :func:`learners.funnel_counts` (or :func:`learners.funnel`)."""
     enrolled = stages[0][1]
     parts = ", ".join(f"{label.lower()} {count}" for label, count in stages[1:])
     return Figure(
@@ -138,12 +137,21 @@ def score_distribution(path: LearningPathPage, period: Period) -> Figure:
     attempts and retakes apart."""
     first = [0] * len(SCORE_BANDS)
     retakes = [0] * len(SCORE_BANDS)
-    attempts = TestAttempt.objects.filter(
-        enrolment__path=path, submitted_at__gte=period.since, submitted_at__lt=period.until
-    ).values_list("score", "number")
-    for score, number in attempts:
-        band = min(int(score) // 10, len(SCORE_BANDS) - 1)
-        (first if number == 1 else retakes)[band] += 1
+    # Counted per band of ten points in the database (100% joins the last band).
+    attempts = (
+        TestAttempt.objects.filter(
+            enrolment__path=path, submitted_at__gte=period.since, submitted_at__lt=period.until
+        )
+        .annotate(
+            band=Cast(Floor(F("score") / 10), IntegerField()),
+            first=Case(When(number=1, then=Value(True)), default=Value(False)),
+        )
+        .order_by()
+        .values_list("band", "first")
+        .annotate(n=Count("pk"))
+    )
+    for band, is_first, count in attempts:
+        (first if is_first else retakes)[min(band, len(SCORE_BANDS) - 1)] += count
     total = sum(first) + sum(retakes)
     return Figure(
         key="scores",

@@ -13,7 +13,7 @@ from learning.models import LearningPathPage
 
 from . import charts
 from .figures import Figure, completion_funnel, evaluation_figures, score_distribution, timeline
-from .learners import learner_rows
+from .learners import funnel_counts
 from .period import Period
 
 
@@ -38,7 +38,7 @@ def build_report(path: LearningPathPage, period: Period) -> PathReport:
         period=period,
         figures=[
             timeline(path, period),
-            completion_funnel(learner_rows(path, period)),
+            completion_funnel(funnel_counts(path, period)),
             score_distribution(path, period),
         ],
         evaluations=evaluations,

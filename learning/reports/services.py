@@ -3,20 +3,23 @@ number of queries. Credit is reported to PARS in batches (learning.reporting).""
 
 import datetime
 import io
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, CharField, Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce
 
 from cms import spreadsheets
 from cms.credits import format_credits
+from learning.blocks import PRACTICE_CHANGE_CHOICES
 from learning.models import (
     Certificate,
     CertificateKind,
     CertificateStatus,
+    Enrolment,
     EvaluationResponse,
     LearningPathPage,
     TestAttempt,
@@ -27,17 +30,19 @@ def paths_for(user: User) -> QuerySet[LearningPathPage]:
     return LearningPathPage.objects.accredited_by_staff(user).order_by("title")
 
 
-def path_summaries(user: User) -> list[dict[str, Any]]:
-    """One row per path the user may report on."""
-    paths = list(
-        paths_for(user).annotate(
-            enrolled=Count("enrolments", distinct=True),
-            completed=Count(
-                "enrolments", filter=Q(enrolments__completed_at__isnull=False), distinct=True
-            ),
-        )
+def path_summaries(user: User, only: LearningPathPage | None = None) -> list[dict[str, Any]]:
+    """One row per path the user may report on (``only``: that path alone,
+    as its report shows it: the other paths' rows are not counted)."""
+    paths = paths_for(user)
+    if only is not None:
+        paths = paths.filter(pk=only.pk)
+    paths = paths.annotate(
+        # Subqueries, one per figure: a join of both counts would multiply rows.
+        enrolled=_enrolment_count(Q()),
+        completed=_enrolment_count(Q(completed_at__isnull=False)),
     )
-    ids = [p.pk for p in paths]
+    rows_paths = list(paths)
+    ids = [p.pk for p in rows_paths]
     attempts = {
         row["enrolment__path"]: row
         for row in TestAttempt.objects.filter(enrolment__path__in=ids)
@@ -47,10 +52,11 @@ def path_summaries(user: User) -> list[dict[str, Any]]:
             passed=Count("pk", filter=Q(passed=True)),
             average=Avg("score"),
         )
+        .order_by()
     }
     learners = learner_counts(ids)
     rows = []
-    for path in paths:
+    for path in rows_paths:
         a = attempts.get(path.pk, {})
         total_attempts = a.get("attempts", 0)
         rows.append(
@@ -65,6 +71,17 @@ def path_summaries(user: User) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _enrolment_count(condition: Q) -> Any:
+    enrolments = (
+        Enrolment.objects.filter(condition, path=OuterRef("pk"))
+        .order_by()
+        .values("path")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(enrolments), 0)
 
 
 # Physicians and other learners are counted from valid certificates, whose kind
@@ -103,7 +120,10 @@ def learner_counts(path_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Per path: physicians, other learners, AMA PRA credits awarded and
     participation hours recorded (never added together)."""
     certificates = Certificate.objects.filter(path__in=path_ids, status=CertificateStatus.VALID)
-    return {row["path"]: _named(row) for row in certificates.values("path").annotate(**_counts())}
+    return {
+        row["path"]: _named(row)
+        for row in certificates.values("path").annotate(**_counts()).order_by()
+    }
 
 
 def overall_counts(user: User) -> dict[str, Any]:
@@ -122,42 +142,97 @@ def evaluation_summary(
 ) -> dict[str, Any]:
     """Per question: the mean rating and its distribution, free-text answers,
     and the change-in-practice answers; of the evaluations submitted from
-    ``since`` until before ``until`` when given."""
+    ``since`` until before ``until`` when given.
+
+    Counted in the database (one query per figure, whatever the number of
+    responses): the questions as first asked, the counts of every rating and
+    practice-change choice as conditional aggregates, then the written answers."""
     responses = EvaluationResponse.objects.filter(enrolment__path=path)
     if since is not None:
         responses = responses.filter(submitted_at__gte=since)
     if until is not None:
         responses = responses.filter(submitted_at__lt=until)
-    rows = list(responses.order_by("submitted_at", "pk").values_list("questions", "answers"))
-    questions: dict[str, dict[str, Any]] = {}
-    ratings: defaultdict[str, list[int]] = defaultdict(list)
-    texts: defaultdict[str, list[str]] = defaultdict(list)
-    changes: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
-    for asked, answers in rows:
-        for question in asked:
-            questions.setdefault(question["id"], question)
-            value = answers.get(question["id"])
-            if question["kind"] == "rating" and isinstance(value, int):
-                ratings[question["id"]].append(value)
-            elif question["kind"] == "text" and value:
-                texts[question["id"]].append(value)
-            elif question["kind"] == "practice_change" and isinstance(value, dict):
-                changes[question["id"]].append(value)
-    summary = []
-    for qid, question in questions.items():
-        item = {"prompt": question["prompt"], "kind": question["kind"]}
+    questions = _questions_asked(responses)
+    counts: dict[str, Any] = {"responses": Count("pk")}
+    answers: dict[str, Any] = {}  # each answer as an alias: no key is parsed from a "__" path
+    for number, question in enumerate(questions.values()):
+        # Compared as text, which reads the same on PostgreSQL and SQLite.
         if question["kind"] == "rating":
-            values = ratings[qid]
-            item["count"] = len(values)
-            item["mean"] = round(sum(values) / len(values), 2) if values else None
-            item["distribution"] = [Counter(values).get(score, 0) for score in range(1, 6)]
+            answers[f"a{number}"] = Cast(KeyTextTransform(question["id"], "answers"), CharField())
+            for score in range(1, 6):
+                counts[f"q{number}_{score}"] = Count("pk", filter=Q(**{f"a{number}": str(score)}))
+        elif question["kind"] == "practice_change":
+            choice = KeyTextTransform("choice", KeyTransform(question["id"], "answers"))
+            answers[f"a{number}"] = Cast(choice, CharField())
+            for value, _ in PRACTICE_CHANGE_CHOICES:
+                counts[f"q{number}_{value}"] = Count("pk", filter=Q(**{f"a{number}": value}))
+    totals = responses.alias(**answers).aggregate(**counts)
+    written = _written_answers(responses, questions)
+    summary = []
+    for number, (qid, question) in enumerate(questions.items()):
+        item: dict[str, Any] = {"prompt": question["prompt"], "kind": question["kind"]}
+        if question["kind"] == "rating":
+            distribution = [totals[f"q{number}_{score}"] for score in range(1, 6)]
+            count = sum(distribution)
+            item["count"] = count
+            weighted = sum(score * n for score, n in enumerate(distribution, start=1))
+            item["mean"] = round(weighted / count, 2) if count else None
+            item["distribution"] = distribution
         elif question["kind"] == "text":
-            item["answers"] = texts[qid]
+            item["answers"] = written[qid]
         else:
-            item["choices"] = Counter(v.get("choice") for v in changes[qid])
-            item["answers"] = [v["how"] for v in changes[qid] if v.get("how")]
+            item["choices"] = Counter(
+                {
+                    value: totals[f"q{number}_{value}"]
+                    for value, _ in PRACTICE_CHANGE_CHOICES
+                    if totals[f"q{number}_{value}"]
+                }
+            )
+            item["answers"] = written[qid]
         summary.append(item)
-    return {"responses": len(rows), "questions": summary}
+    return {"responses": totals["responses"], "questions": summary}
+
+
+def _questions_asked(responses: QuerySet[EvaluationResponse]) -> dict[str, dict[str, Any]]:
+    """Every question asked, as it was first asked: each distinct set of
+    questions once, the oldest first."""
+    questions: dict[str, dict[str, Any]] = {}
+    sets = (
+        responses.values("questions")
+        .annotate(first=Min("submitted_at"), first_pk=Min("pk"))
+        .order_by("first", "first_pk")
+    )
+    for row in sets:
+        for question in row["questions"]:
+            questions.setdefault(question["id"], question)
+    return questions
+
+
+def _written_answers(
+    responses: QuerySet[EvaluationResponse], questions: dict[str, dict[str, Any]]
+) -> dict[str, list[str]]:
+    """The free-text answers and the "how I will change my practice" answers,
+    oldest first, read as text columns (no response is decoded whole)."""
+    columns = {}
+    for number, (qid, question) in enumerate(questions.items()):
+        if question["kind"] == "text":
+            columns[qid] = (f"w{number}", KeyTextTransform(qid, "answers"))
+        elif question["kind"] == "practice_change":
+            columns[qid] = (f"w{number}", KeyTextTransform("how", KeyTransform(qid, "answers")))
+    written: dict[str, list[str]] = {qid: [] for qid in columns}
+    if not columns:
+        return written
+    names = [name for name, _ in columns.values()]
+    rows = (
+        responses.annotate(**dict(columns.values()))
+        .order_by("submitted_at", "pk")
+        .values_list(*names)
+    )
+    for row in rows.iterator(chunk_size=2000):
+        for qid, value in zip(columns, row, strict=True):
+            if value:
+                written[qid].append(value)
+    return written
 
 
 SUMMARY_COLUMNS = [

@@ -64,7 +64,7 @@ class PathReportView(PathViewMixin):
         return f"Report: {self.path.title}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        summary = next(r for r in path_summaries(self.request.user) if r["path"] == self.path)
+        [summary] = path_summaries(self.request.user, only=self.path)
         report = build_report(self.path, self.form.period)
         charts = {figure.key: chart(figure) for figure in report.all_figures}
         return super().get_context_data(

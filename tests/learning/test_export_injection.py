@@ -74,7 +74,8 @@ def test_pars_batch_xlsx_neutralises_names_and_board_ids(client):
     BoardCertification.objects.filter(profile__user=user).update(board_id="+ABIM-1")
     client.force_login(staff)
     batch = create_batch(institution, "CME", staff)
-    cells = xlsx_cells(client.get(f"/admin/cme-reports/batches/{batch.pk}/learners.xlsx").content)
+    response = client.get(f"/admin/cme-reports/batches/{batch.pk}/learners.xlsx")
+    cells = xlsx_cells(b"".join(response.streaming_content))
     values = [c.value for c in cells]
     assert "'" + HOSTILE_NAME in values and "'-Smith" in values
     assert values[0].startswith("'@Institution")  # the guidance line names the institution

@@ -122,9 +122,9 @@ def test_cme_batch_files(client, office):
     assert response["Content-Disposition"] == (
         'attachment; filename="pars-cme-alderbank-batch-1.xlsx"'
     )
-    check_xlsx(response.content, "learners-cme.xlsx.json")
+    check_xlsx(b"".join(response.streaming_content), "learners-cme.xlsx.json")
     response = client.get(f"/admin/cme-reports/batches/{batch.pk}/learners.json")
-    check_json(json.loads(response.content), "learners-cme.json")
+    check_json(json.loads(b"".join(response.streaming_content)), "learners-cme.json")
 
 
 def test_board_batch_files(office):
