@@ -2,6 +2,18 @@
 
     .venv/bin/python benchmarks/search_bench.py            # 10,000 guides, SQLite + PostgreSQL
     .venv/bin/python benchmarks/search_bench.py --guides 500 --no-postgres   # a quick run
+    .venv/bin/python benchmarks/search_bench.py --guides 100000 --repeat 10  # 100,000 (long)
+    .venv/bin/python benchmarks/search_bench.py --reuse --no-sqlite \
+        --postgres-url postgres://postgres@127.0.0.1:5432/curbside_bench  # queries only
+
+``--guides 100000`` is not part of ``make bench``: building the corpus and
+rebuilding both indexes takes most of an hour on 2 shared cores. It leaves
+Wagtail's backend out (``--wagtail`` puts it back), keeps the SQLite file as
+var/bench/search-100000.sqlite3 and writes var/bench/search-100000.json.
+``--reuse`` measures the queries again on the databases an earlier run built
+(the SQLite file; PostgreSQL only through --postgres-url, since a throw-away
+cluster is gone), for comparing changes to the query code; ``--no-sqlite``
+and ``--no-postgres`` choose the database.
 
 For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
 --postgres-url names one, or else a throw-away cluster this script starts when
@@ -50,7 +62,10 @@ What one timed query does:
   cannot facet on). It has no highlighting and no spelling suggestion, and it
   only searches guides (the embedded engine searches learning paths as well).
 
-Times are wall-clock (time.perf_counter) around that call. Medians and p95
+Times are wall-clock (time.perf_counter) around that call. On PostgreSQL on
+this machine, the CPU the connection's backend used is read from /proc around
+each query too (mean per query): the machine is shared, and wall times rise
+with its load while the CPU a search costs hardly does. Medians and p95
 (nearest rank) are over every timing of the mixed set, per engine and
 database, and per query. Each query's CPU time in this process is recorded too
 (on SQLite that is all the work; on PostgreSQL the server's is separate), and
@@ -297,9 +312,11 @@ def parse_args(argv):
 def compare_with_wagtail(args):
     """Wagtail's backend needs minutes per round of queries at 10,000 guides,
     and its update_index many more minutes at 100,000: it is left out above
-    10,000 guides unless --wagtail asks for it."""
+    10,000 guides, and on a reused database, unless --wagtail asks for it."""
     if args.no_wagtail:
         return False
+    if args.reuse:  # Wagtail's index may not have been built
+        return args.wagtail
     return args.wagtail or args.guides <= DEFAULT_GUIDES
 
 

@@ -34,6 +34,7 @@ def summarise(latency):
     engines = {}
     for name, run in latency["engines"].items():
         everything = [sample for samples in run["timings"] for sample in samples]
+        backend = run.get("backend_cpu_mean_ms") or [None] * len(QUERIES)
         engines[name] = {
             **stats(everything),
             "rounds": run["rounds"],
@@ -44,14 +45,19 @@ def summarise(latency):
                     "text": bench_query.text,
                     "filters": {key: list(values) for key, values in bench_query.filters.items()},
                     **stats(samples),
+                    "cpu_mean_ms": statistics.mean(cpu for _, cpu in samples),
+                    "backend_cpu_mean_ms": server_ms,
                     "answer": answer,
                     "wall_ms": [round(ms, 3) for ms, _ in samples],
                 }
-                for bench_query, samples, answer in zip(
-                    QUERIES, run["timings"], run["answers"], strict=True
+                for bench_query, samples, answer, server_ms in zip(
+                    QUERIES, run["timings"], run["answers"], backend, strict=True
                 )
             ],
         }
+        if run.get("backend_cpu_mean_ms"):
+            engines[name]["backend_cpu_mean_ms"] = statistics.mean(backend)
+            engines[name]["process_cpu_mean_ms"] = statistics.mean(cpu for _, cpu in everything)
     return engines
 
 
@@ -136,6 +142,13 @@ def print_report(info, results):
             f"{result['load_average_1min_after_queries']} after):"
         )
         print(cpu_line("embedded engine", result["latency"]["ours"]))
+        ours = result["latency"]["ours"]
+        if ours.get("backend_cpu_mean_ms") is not None:
+            print(
+                f"  embedded engine, CPU per search (mean): this process "
+                f"{ours['process_cpu_mean_ms']:.1f} ms, its PostgreSQL backend "
+                f"{ours['backend_cpu_mean_ms']:.1f} ms"
+            )
         if "wagtail" in result["latency"]:
             print(cpu_line("Wagtail", result["latency"]["wagtail"]))
     for result in results:
@@ -143,6 +156,10 @@ def print_report(info, results):
     print()
     for result in results:
         print_verdict(result)
+
+
+def optional_ms(value):
+    return "-" if value is None else f"{value:.1f}"
 
 
 def seconds(value):
@@ -158,12 +175,13 @@ def print_queries(result):
     print()
     ours, theirs = result["latency"]["ours"], result["latency"].get("wagtail")
     if theirs is None:
-        print("| query | kind | median | p95 | CPU | total | suggestion |")
-        print("|---|---|---:|---:|---:|---:|---|")
+        print("| query | kind | median | p95 | CPU | server CPU | total | suggestion |")
+        print("|---|---|---:|---:|---:|---:|---:|---|")
         for bench_query, mine in zip(QUERIES, ours["queries"], strict=True):
             print(
                 f"| {bench_query.label} | {bench_query.kind} | {mine['median_ms']:.1f} | "
-                f"{mine['p95_ms']:.1f} | {mine['cpu_median_ms']:.1f} | "
+                f"{mine['p95_ms']:.1f} | {mine['cpu_mean_ms']:.1f} | "
+                f"{optional_ms(mine.get('backend_cpu_mean_ms'))} | "
                 f"{mine['answer']['total']} | {mine['answer']['suggestion']} |"
             )
         return

@@ -84,8 +84,8 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     never once per result."""
     score = "-ts_rank(t.search_vector, q.query) AS score"
     if not any_words:
-        expression, params = tsquery_sql(parsed)
-        return f"SELECT {expression} AS query", params, f"{score}, 0 AS matched, 0 AS rarity"
+        expression, all_params = tsquery_sql(parsed)
+        return f"SELECT {expression} AS query", all_params, f"{score}, 0 AS matched, 0 AS rarity"
     columns, column_params = [], []
     for i, clause in enumerate(parsed.clauses):
         sql, clause_params = clause_tsquery(clause)
@@ -169,6 +169,7 @@ class PostgresEngine(EmbeddedEngine):
     ) -> tuple[dict[int, IndexedDocument], dict[int, tuple[str, str]]]:
         """The rows of the page and their highlights, in one statement."""
         fields = ", ".join(f"d.{name}" for name in HIT_FIELDS)
+        params: list
         if parsed.is_empty:
             sql, params = f"SELECT {fields} FROM search_indexeddocument d", []
         else:

@@ -74,9 +74,8 @@ def _documents(filters: Filters, skip: str | None = None) -> SqlPart | None:
     )
 
 
-def _subset(filters: Filters, skip: str | None) -> SqlPart | None:
-    """Matching documents passing every filter but `skip`, over ``m``; None
-    for every document (a browse with no other filter)."""
+def _subset(filters: Filters, skip: str | None) -> SqlPart:
+    """Matching documents (``m``) passing every filter but `skip`."""
     condition, params = _passes("m.id", filters, skip)
     return (f"SELECT m.id FROM m WHERE {condition}" if condition else "SELECT m.id FROM m"), params
 
@@ -136,10 +135,10 @@ def results_statement(
             "m AS MATERIALIZED (SELECT t.id FROM search_indexeddocument t, q "
             "WHERE t.search_vector @@ q.query)"
         )
-        hits_sql, hits_params = _subset(filters, None)
+        hits: SqlPart = _subset(filters, None)
     else:
-        browse = _documents(filters)
-        hits_sql, hits_params = browse or ("SELECT d.id FROM search_indexeddocument d", [])
+        hits = _documents(filters) or ("SELECT d.id FROM search_indexeddocument d", [])
+    hits_sql, hits_params = hits
     ctes.append(f"hits AS MATERIALIZED ({hits_sql})")
     params += hits_params
     if q is not None and query.sort != "newest":
@@ -193,7 +192,7 @@ def read_counts(
     return list(ids), total, counted, labels
 
 
-def _json(value) -> list:
+def _json(value: str | list | None) -> list:
     if value is None:
         return []
     return json.loads(value) if isinstance(value, str) else value
