@@ -104,7 +104,7 @@ def print_report(info, results):
     print()
     print(
         f"Environment: nproc={info['nproc']}, Python {info['python']}, Django {info['django']}, "
-        f"Wagtail {info['wagtail']}, {info['guides']} generated guides, "
+        f"Wagtail {info['wagtail']}, {corpus(info)}, "
         f"load average {info['load_average_1min_at_start']} at start, {info['date']}, "
         f"search/ code {info['search_code_sha256']}"
     )
@@ -156,6 +156,12 @@ def print_report(info, results):
     print()
     for result in results:
         print_verdict(result)
+
+
+def corpus(info):
+    if info.get("reused_database"):
+        return "the database(s) of an earlier run"
+    return f"{info['guides']} generated guides"
 
 
 def optional_ms(value):
