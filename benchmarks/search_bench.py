@@ -2,6 +2,18 @@
 
     .venv/bin/python benchmarks/search_bench.py            # 10,000 guides, SQLite + PostgreSQL
     .venv/bin/python benchmarks/search_bench.py --guides 500 --no-postgres   # a quick run
+    .venv/bin/python benchmarks/search_bench.py --guides 100000 --repeat 10  # 100,000 (long)
+    .venv/bin/python benchmarks/search_bench.py --reuse --no-sqlite \
+        --postgres-url postgres://postgres@127.0.0.1:5432/curbside_bench  # queries only
+
+``--guides 100000`` is not part of ``make bench``: building the corpus and
+rebuilding both indexes takes most of an hour on 2 shared cores. It leaves
+Wagtail's backend out (``--wagtail`` puts it back), keeps the SQLite file as
+var/bench/search-100000.sqlite3 and writes var/bench/search-100000.json.
+``--reuse`` measures the queries again on the databases an earlier run built
+(the SQLite file; PostgreSQL only through --postgres-url, since a throw-away
+cluster is gone), for comparing changes to the query code; ``--no-sqlite``
+and ``--no-postgres`` choose the database.
 
 For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
 --postgres-url names one, or else a throw-away cluster this script starts when
@@ -50,7 +62,10 @@ What one timed query does:
   cannot facet on). It has no highlighting and no spelling suggestion, and it
   only searches guides (the embedded engine searches learning paths as well).
 
-Times are wall-clock (time.perf_counter) around that call. Medians and p95
+Times are wall-clock (time.perf_counter) around that call. On PostgreSQL on
+this machine, the CPU the connection's backend used is read from /proc around
+each query too (mean per query): the machine is shared, and wall times rise
+with its load while the CPU a search costs hardly does. Medians and p95
 (nearest rank) are over every timing of the mixed set, per engine and
 database, and per query. Each query's CPU time in this process is recorded too
 (on SQLite that is all the work; on PostgreSQL the server's is separate), and
@@ -80,8 +95,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import BENCH_DIR, ROOT, BenchError, env_number, write_json
-from benchmarks.harness.databases import fresh_sqlite_url, migrate_and_seed, timed_manage
+from benchmarks.harness.databases import (
+    fresh_sqlite_url,
+    migrate_and_seed,
+    sqlite_url,
+    timed_manage,
+)
 from benchmarks.harness.postgres import (
+    check_database_url,
     postgres_bin_dir,
     query,
     recreate_database,
@@ -92,14 +113,23 @@ from benchmarks.harness.stats import load_average, machine_info
 from benchmarks.search_latency import QUERIES
 from benchmarks.search_report import print_report, summarise, verdicts
 
-SQLITE_PATH = BENCH_DIR / "search.sqlite3"
-RESULTS_PATH = BENCH_DIR / "search.json"
 DEFAULT_GUIDES = 10_000
 DEFAULT_REPEAT = 30
 DEFAULT_WAGTAIL_SECONDS = 150.0
 PG_PORT = 54331
 PG_DATABASE = "curbside_bench"
 HERE = Path(__file__).resolve().parent
+
+
+def sqlite_path(guides):
+    """The SQLite database of a run with this many guides (kept for --reuse)."""
+    suffix = "" if guides == DEFAULT_GUIDES else f"-{guides}"
+    return BENCH_DIR / f"search{suffix}.sqlite3"
+
+
+def results_path(guides):
+    suffix = "" if guides == DEFAULT_GUIDES else f"-{guides}"
+    return BENCH_DIR / f"search{suffix}.json"
 
 
 def bench_env(db_url):
@@ -129,13 +159,14 @@ class RunOptions:
     guides: int
     repeat: int
     wagtail_budget_s: float
+    wagtail: bool = True  # False: no Wagtail update_index and no Wagtail rounds
+    reuse: bool = False  # True: query the database the last run built, as it is
 
 
-def bench_database(kind, db_url, options, server_pid=None):
-    print(f"\n== {kind}", flush=True)
-    started = time.perf_counter()
+def build_corpus(kind, db_url, env, options):
+    """A fresh database with the generated guides, indexed by both engines.
+    Returns what the result records about it."""
     build_database(db_url)
-    env = bench_env(db_url)
     print(f"  adding {options.guides} generated guides...", flush=True)
     generated = run_child(HERE / "search_corpus.py", "generate", env, options.guides)
     print(
@@ -147,32 +178,45 @@ def bench_database(kind, db_url, options, server_pid=None):
     )
     startup_s, _ = timed_manage(["shell", "-c", "pass"], env)
     rebuild_s, rebuild_output = timed_manage(["search_index", "rebuild"], env)
-    wagtail_s, _ = timed_manage(["update_index"], env)  # Wagtail's
+    wagtail_s = timed_manage(["update_index"], env)[0] if options.wagtail else None
     if kind == "postgresql":
         vacuum_analyze(db_url)
-    print(
-        f"  {len(QUERIES)} queries: {options.repeat} rounds through the embedded engine, "
-        f"then Wagtail's for up to {options.wagtail_budget_s:g} s (at least one round)...",
-        flush=True,
-    )
-    load = load_average()
-    latency = run_child(
-        HERE / "search_latency.py",
-        "latency",
-        env,
-        options.repeat,
-        options.wagtail_budget_s,
-        server_pid or 0,
-    )
     return {
-        "database": kind,
-        "database_version": latency["database_version"],
         "generation": generated,
         "manage_py_startup_s": startup_s,
         "rebuild_s": rebuild_s,
         "rebuild_output": rebuild_output.strip().splitlines()[-3:],
         "wagtail_update_index_s": wagtail_s,
+    }
+
+
+def bench_database(kind, db_url, options, server_pid=None):
+    print(f"\n== {kind}", flush=True)
+    started = time.perf_counter()
+    env = bench_env(db_url)
+    if options.reuse:
+        print("  reusing the database of an earlier run (no build, no rebuild)", flush=True)
+        built = {"reused": True, "rebuild_s": None, "wagtail_update_index_s": None}
+    else:
+        built = build_corpus(kind, db_url, env, options)
+    budget = options.wagtail_budget_s if options.wagtail else 0
+    print(
+        f"  {len(QUERIES)} queries: {options.repeat} rounds through the embedded engine"
+        + (f", then Wagtail's for up to {budget:g} s (at least one round)..." if budget else "...")
+        + f" (load average {load_average()})",
+        flush=True,
+    )
+    load = load_average()
+    latency = run_child(
+        HERE / "search_latency.py", "latency", env, options.repeat, budget, server_pid or 0
+    )
+    return {
+        "database": kind,
+        "database_version": latency["database_version"],
+        **built,
+        "documents": latency["documents"],
         "load_average_1min_before_queries": load,
+        "load_average_1min_after_queries": load_average(),
         "latency": summarise(latency),
         "total_s": time.perf_counter() - started,
     }
@@ -203,7 +247,8 @@ def environment_info(options):
         "wagtail": wagtail.__version__,
         "guides": options.guides,
         "repeat": options.repeat,
-        "wagtail_budget_s": options.wagtail_budget_s,
+        "wagtail_budget_s": options.wagtail_budget_s if options.wagtail else None,
+        "reused_database": options.reuse,
         "queries": len(QUERIES),
         "search_code_sha256": search_code_fingerprint(),
         "load_average_1min_at_start": load_average(),
@@ -233,10 +278,46 @@ def parse_args(argv):
         "default BENCH_DATABASE_URL, else a throw-away cluster when PostgreSQL is installed",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument(
+        "--no-wagtail",
+        action="store_true",
+        help="leave Wagtail's database backend out (no update_index, no Wagtail rounds); "
+        "the default with more than 10,000 guides",
+    )
+    parser.add_argument(
+        "--wagtail",
+        action="store_true",
+        help="compare with Wagtail's backend even with more than 10,000 guides",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="query the databases an earlier run built, as they are (SQLite: "
+        "var/bench/search.sqlite3, or search-N.sqlite3 for --guides N; PostgreSQL: "
+        "--postgres-url, not re-created); for measuring a change to the query code",
+    )
     args = parser.parse_args(argv)
     if args.guides < 1 or args.repeat < 1:
         parser.error("--guides and --repeat must be at least 1")
+    if args.no_sqlite and args.no_postgres:
+        parser.error("--no-sqlite and --no-postgres leave nothing to measure")
+    if args.reuse and not args.no_postgres and not args.postgres_url:
+        parser.error("--reuse on PostgreSQL needs --postgres-url (or BENCH_DATABASE_URL)")
+    if args.reuse and not args.no_sqlite and not sqlite_path(args.guides).exists():
+        parser.error(f"--reuse: there is no {sqlite_path(args.guides).relative_to(ROOT)}")
     return args
+
+
+def compare_with_wagtail(args):
+    """Wagtail's backend needs minutes per round of queries at 10,000 guides,
+    and its update_index many more minutes at 100,000: it is left out above
+    10,000 guides, and on a reused database, unless --wagtail asks for it."""
+    if args.no_wagtail:
+        return False
+    if args.reuse:  # Wagtail's index may not have been built
+        return args.wagtail
+    return args.wagtail or args.guides <= DEFAULT_GUIDES
 
 
 def main(argv=None):
@@ -244,18 +325,28 @@ def main(argv=None):
         args = parse_args(argv)
     except BenchError as exc:
         raise SystemExit(str(exc)) from None
-    options = RunOptions(args.guides, args.repeat, args.wagtail_seconds)
+    options = RunOptions(
+        args.guides, args.repeat, args.wagtail_seconds, compare_with_wagtail(args), args.reuse
+    )
     info = environment_info(options)
     started = time.perf_counter()
     results = []
     try:
-        results.append(bench_database("sqlite", fresh_sqlite_url(SQLITE_PATH), options))
-        if args.postgres_url:
-            recreate_database(args.postgres_url, "bench", "BENCH_DATABASE_URL", loopback=False)
+        if not args.no_sqlite:
+            path = sqlite_path(args.guides)
+            url = sqlite_url(path) if args.reuse else fresh_sqlite_url(path)
+            results.append(bench_database("sqlite", url, options))
+        if args.no_postgres:
+            pass
+        elif args.postgres_url:
+            if args.reuse:
+                check_database_url(args.postgres_url, "bench", "BENCH_DATABASE_URL", False)
+            else:
+                recreate_database(args.postgres_url, "bench", "BENCH_DATABASE_URL", loopback=False)
             results.append(bench_database("postgresql", args.postgres_url, options))
-        elif not args.no_postgres and postgres_bin_dir() is None:
+        elif postgres_bin_dir() is None:
             print("PostgreSQL is not installed: SQLite only.", flush=True)
-        elif not args.no_postgres:
+        else:
             with throwaway_postgres(PG_PORT, PG_DATABASE) as cluster:
                 results.append(
                     bench_database("postgresql", cluster.url, options, cluster.server_pid())
@@ -267,12 +358,13 @@ def main(argv=None):
     info["search_code_changed_during_run"] = search_code_fingerprint() != info["search_code_sha256"]
     for result in results:
         result["verdicts"] = verdicts(result)
-    write_json(RESULTS_PATH, {"environment": info, "results": results})
+    results_file = results_path(args.guides)
+    write_json(results_file, {"environment": info, "results": results})
     print_report(info, results)
     if info["search_code_changed_during_run"]:
         print("\nWARNING: files in search/ changed during the run; the figures mix versions.")
     print(f"\nWhole run: {info['total_s'] / 60:.1f} min.")
-    print(f"Raw results: {RESULTS_PATH.relative_to(ROOT)}")
+    print(f"Raw results: {results_file.relative_to(ROOT)}")
     return 0
 
 

@@ -3,6 +3,7 @@ process of search_bench.py (production settings):
 ``python benchmarks/search_latency.py --phase latency REPEAT WAGTAIL_SECONDS SERVER_PID``.
 """
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -132,18 +133,48 @@ def cpu_accounting(before, after, wall_s):
     return {"wall_s": wall_s, "process_cpu_s": own, "server_cpu_s": server, "other_cpu_s": other}
 
 
-def run_rounds(runner, describe, rounds, budget_s, server_pid):
+def backend_cpu_reader():
+    """A function returning the CPU seconds used so far by the PostgreSQL
+    backend serving this process's connection (read from /proc, so only for a
+    server on this machine), or None. The machine is shared: wall times rise
+    with its load, the CPU a search costs hardly does."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = Path(f"/proc/{pid}/stat")
+    if not path.exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read():
+        fields = path.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    return read
+
+
+def run_rounds(runner, describe, rounds, budget_s, server_pid, backend_cpu=None):
     """Every query once per round, ``rounds`` times or, with a budget, until the
-    budget is spent (at least one round). Wall and CPU ms for each run."""
+    budget is spent (at least one round). Wall and CPU ms for each run, and
+    with `backend_cpu` the database backend's CPU s per query over the rounds
+    (/proc counts in ticks of 10 ms, so only the mean means something)."""
     timings = [[] for _ in QUERIES]
     answers = [None] * len(QUERIES)
+    server_s = [0.0] * len(QUERIES)
     before, started, done = cpu_snapshot(server_pid), time.perf_counter(), 0
     while done < rounds:
         for position, bench_query in enumerate(QUERIES):
+            backend = backend_cpu() if backend_cpu else 0.0
             wall, cpu = time.perf_counter(), time.process_time()
             result = runner(bench_query)
             cpu_ms = (time.process_time() - cpu) * 1000
             timings[position].append(((time.perf_counter() - wall) * 1000, cpu_ms))
+            if backend_cpu:
+                server_s[position] += backend_cpu() - backend
             if answers[position] is None:
                 answers[position] = describe(result)
         done += 1
@@ -151,28 +182,38 @@ def run_rounds(runner, describe, rounds, budget_s, server_pid):
             break
     wall_s = time.perf_counter() - started
     cpu = cpu_accounting(before, cpu_snapshot(server_pid), wall_s)
-    return {"rounds": done, "timings": timings, "answers": answers, "cpu": cpu}
+    found = {"rounds": done, "timings": timings, "answers": answers, "cpu": cpu}
+    if backend_cpu:
+        found["backend_cpu_mean_ms"] = [seconds * 1000 / done for seconds in server_s]
+    return found
 
 
 def phase_latency(repeat, wagtail_budget_s, server_pid):
     """The embedded engine: each query once to warm up, then ``repeat`` rounds.
     Wagtail's backend: one query to warm up, then rounds until its time budget
     is spent (at least one, at most ``repeat``): at 10,000 guides one round of
-    its queries takes minutes."""
+    its queries takes minutes. A budget of 0 leaves Wagtail's backend out."""
     repeat, wagtail_budget_s, server_pid = int(repeat), float(wagtail_budget_s), int(server_pid)
     server_pid = server_pid or None
     django_setup()
     from django.db import connection
 
+    from search.models import IndexedDocument
+
     for bench_query in QUERIES:
         ours(bench_query)
-    engines = {"ours": run_rounds(ours, describe_ours, repeat, None, server_pid)}
-    wagtail(QUERIES[-1])
-    engines["wagtail"] = run_rounds(wagtail, describe_wagtail, repeat, wagtail_budget_s, server_pid)
+    backend_cpu = backend_cpu_reader()
+    engines = {"ours": run_rounds(ours, describe_ours, repeat, None, server_pid, backend_cpu)}
+    if wagtail_budget_s > 0:
+        wagtail(QUERIES[-1])
+        engines["wagtail"] = run_rounds(
+            wagtail, describe_wagtail, repeat, wagtail_budget_s, server_pid
+        )
     return {
         "engines": engines,
         "vendor": connection.vendor,
         "database_version": database_version(connection),
+        "documents": IndexedDocument.objects.count(),
     }
 
 

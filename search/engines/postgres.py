@@ -9,16 +9,32 @@ import re
 
 from django.db import connection
 
+from search.models import IndexedDocument
 from search.query import Clause, ParsedQuery
 
-from .base import MARK_END, MARK_START, SearchDocument
-from .embedded.engine import EmbeddedEngine
+from .base import MARK_END, MARK_START, SearchDocument, SearchQuery
+from .embedded.engine import EmbeddedEngine, ResultPage
+from .embedded.facets import Filters, facets_from_counts
 from .embedded.snippets import pick_snippet
+from .postgres_results import read_counts, results_statement
 
 _MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
 TITLE_HEADLINE = f"HighlightAll=true, {_MARKS}"
 SNIPPET_HEADLINE = f'MaxFragments=1, MaxWords=32, MinWords=12, FragmentDelimiter=" … ", {_MARKS}'
 _LEXEME = re.compile(r"[^\W_]+")
+# The document columns a hit shows (rows.hits_from_rows).
+HIT_FIELDS = (
+    "id",
+    "page_id",
+    "kind",
+    "title",
+    "url",
+    "summary",
+    "mentor_names",
+    "topic_labels",
+    "credits",
+    "release_date",
+)
 
 
 def _phrase_texts(words: tuple[str, ...]) -> list[str]:
@@ -57,6 +73,54 @@ def tsquery_sql(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list
     return expression, params
 
 
+def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str]:
+    """A SELECT of ``query`` (the tsquery) and what ranking needs, its
+    parameters, and the ranking columns of a matching document ``t`` against
+    it: score (lower is better), matched and rarity (see EmbeddedEngine).
+
+    When not every word must match, it also selects each clause's tsquery
+    (c0, c1...) and the logarithm of its document count (l0, l1...), computed
+    once per search through the GIN index (at most MAX_CLAUSES look-ups),
+    never once per result."""
+    score = "-ts_rank(t.search_vector, q.query) AS score"
+    if not any_words:
+        expression, all_params = tsquery_sql(parsed)
+        return f"SELECT {expression} AS query", all_params, f"{score}, 0 AS matched, 0 AS rarity"
+    columns, column_params = [], []
+    for i, clause in enumerate(parsed.clauses):
+        sql, clause_params = clause_tsquery(clause)
+        columns.append(f"{sql} AS c{i}")
+        column_params += clause_params
+    count = len(parsed.clauses)
+    query = " || ".join(f"s.c{i}" for i in range(count))
+    params: list = []  # in the order of the SQL text: the query, then the clauses
+    if parsed.excluded:
+        excluded = " || ".join("websearch_to_tsquery('english', %s)" for _ in parsed.excluded)
+        query = f"({query}) && !!({excluded})"
+        params += list(parsed.excluded)
+    params += column_params
+    logs = ", ".join(
+        f"s.c{i}, ln(greatest(1, (SELECT count(*) FROM search_indexeddocument d "
+        f"WHERE d.search_vector @@ s.c{i}))) AS l{i}"
+        for i in range(count)
+    )
+    hit = [f"(t.search_vector @@ q.c{i})::int" for i in range(count)]
+    matched = " + ".join(hit)
+    rarity = " + ".join(f"{h} * q.l{i}" for i, h in enumerate(hit))
+    return (
+        f"SELECT {query} AS query, {logs} FROM (SELECT {', '.join(columns)}) s",
+        params,
+        f"{score}, {matched} AS matched, -({rarity}) AS rarity",
+    )
+
+
+def _title_and_snippet(title: str, body: str, objectives: str, summary: str) -> tuple[str, str]:
+    snippet = pick_snippet(body, objectives, summary)
+    if snippet and (snippet is body or snippet is objectives):
+        snippet = f"…{snippet}…"
+    return title, snippet
+
+
 def _prefix_tsquery(typed: list[str], prefix: str) -> str:
     """'w1 & w2 & pre:*' from words reduced to letters and digits."""
     lexemes = [piece for word in typed for piece in _LEXEME.findall(word)]
@@ -77,78 +141,62 @@ class PostgresEngine(EmbeddedEngine):
     def _match_sql(
         self, parsed: ParsedQuery, any_words: bool, scored: bool = True
     ) -> tuple[str, list]:
-        if scored and any_words:
-            return self._partial_match_sql(parsed)
-        expression, params = tsquery_sql(parsed, any_words)
-        score = ", -ts_rank(t.search_vector, q.query) AS score" if scored else ""
-        if scored:
-            score += ", 0 AS matched, 0 AS rarity"
+        """The generic shape (EmbeddedEngine); searches use _results below."""
+        q_sql, params, score = _query_columns(parsed, any_words)
+        columns = f", {score}" if scored else ""
         return (
-            f"SELECT t.id{score} "
-            f"FROM search_indexeddocument t, (SELECT {expression} AS query) q "
+            f"SELECT t.id{columns} FROM search_indexeddocument t, ({q_sql}) q "
             "WHERE t.search_vector @@ q.query",
             params,
         )
 
-    def _partial_match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
-        """Documents with any of the clauses: q holds each clause's tsquery
-        (c0, c1...) and the logarithm of its document count (l0, l1...),
-        computed once per search through the GIN index (at most MAX_CLAUSES
-        look-ups), never once per result."""
-        columns, column_params = [], []
-        for i, clause in enumerate(parsed.clauses):
-            sql, clause_params = clause_tsquery(clause)
-            columns.append(f"{sql} AS c{i}")
-            column_params += clause_params
-        count = len(parsed.clauses)
-        query = " || ".join(f"s.c{i}" for i in range(count))
-        params: list = []  # in the order of the SQL text: the query, then the clauses
-        if parsed.excluded:
-            excluded = " || ".join("websearch_to_tsquery('english', %s)" for _ in parsed.excluded)
-            query = f"({query}) && !!({excluded})"
-            params += list(parsed.excluded)
-        params += column_params
-        logs = ", ".join(
-            f"s.c{i}, ln(greatest(1, (SELECT count(*) FROM search_indexeddocument d "
-            f"WHERE d.search_vector @@ s.c{i}))) AS l{i}"
-            for i in range(count)
-        )
-        hit = [f"(t.search_vector @@ q.c{i})::int" for i in range(count)]
-        matched = " + ".join(hit)
-        rarity = " + ".join(f"{h} * q.l{i}" for i, h in enumerate(hit))
-        return (
-            f"SELECT t.id, -ts_rank(t.search_vector, q.query) AS score, "
-            f"{matched} AS matched, -({rarity}) AS rarity "
-            f"FROM search_indexeddocument t, "
-            f"(SELECT {query} AS query, {logs} FROM (SELECT {', '.join(columns)}) s) q "
-            "WHERE t.search_vector @@ q.query",
-            params,
-        )
+    def _results(
+        self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
+    ) -> ResultPage:
+        """Page, total and facet counts in one statement (postgres_results)."""
+        q, score = None, ""
+        if not parsed.is_empty:
+            q_sql, q_params, score = _query_columns(parsed, any_words)
+            q = (q_sql, q_params)
+        statement, params, groups = results_statement(q, score, filters, query)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            ids, total, counted, labels = read_counts(cursor.fetchone(), groups)
+        return ResultPage(ids, total, facets_from_counts(filters, counted, labels))
+
+    def _rows_and_highlights(
+        self, parsed: ParsedQuery, any_words: bool, ids: list[int]
+    ) -> tuple[dict[int, IndexedDocument], dict[int, tuple[str, str]]]:
+        """The rows of the page and their highlights, in one statement."""
+        fields = ", ".join(f"d.{name}" for name in HIT_FIELDS)
+        params: list
+        if parsed.is_empty:
+            sql, params = f"SELECT {fields} FROM search_indexeddocument d", []
+        else:
+            expression, params = tsquery_sql(parsed, any_words)
+            sql = (
+                f"SELECT {fields}, ts_headline('english', d.title, q.query, %s), "
+                "ts_headline('english', d.body, q.query, %s), "
+                "ts_headline('english', d.objectives, q.query, %s), "
+                "ts_headline('english', d.summary, q.query, %s) "
+                f"FROM search_indexeddocument d, (SELECT {expression} AS query) q"
+            )
+            params = [TITLE_HEADLINE, SNIPPET_HEADLINE, SNIPPET_HEADLINE, TITLE_HEADLINE] + params
+        rows: dict[int, IndexedDocument] = {}
+        marked: dict[int, tuple[str, str]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} WHERE d.id = ANY(%s)", [*params, list(ids)])
+            for found in cursor.fetchall():
+                row = IndexedDocument(**dict(zip(HIT_FIELDS, found, strict=False)))
+                rows[row.id] = row
+                if len(found) > len(HIT_FIELDS):
+                    marked[row.id] = _title_and_snippet(*found[len(HIT_FIELDS) :])
+        return rows, marked
 
     def _highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]
     ) -> dict[int, tuple[str, str]]:
-        expression, params = tsquery_sql(parsed, any_words)
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT d.id, ts_headline('english', d.title, q.query, %s), "
-                "ts_headline('english', d.body, q.query, %s), "
-                "ts_headline('english', d.objectives, q.query, %s), "
-                "ts_headline('english', d.summary, q.query, %s) "
-                f"FROM search_indexeddocument d, (SELECT {expression} AS query) q "
-                f"WHERE d.id IN ({marks})",
-                [TITLE_HEADLINE, SNIPPET_HEADLINE, SNIPPET_HEADLINE, TITLE_HEADLINE]
-                + params
-                + list(ids),
-            )
-            result: dict[int, tuple[str, str]] = {}
-            for row_id, title, body, objectives, summary in cursor.fetchall():
-                snippet = pick_snippet(body, objectives, summary)
-                if snippet and (snippet is body or snippet is objectives):
-                    snippet = f"…{snippet}…"
-                result[row_id] = (title, snippet)
-            return result
+        return self._rows_and_highlights(parsed, any_words, ids)[1]
 
     def _word_in_index(self, word: str) -> bool:
         with connection.cursor() as cursor:

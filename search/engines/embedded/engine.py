@@ -24,6 +24,17 @@ from .writing import EmbeddedWriter
 # guide with all three words, then one with "balance" and another word, then
 # one with "work" and "life", then those with one word.
 RELEVANCE_ORDER = "m.matched DESC, m.rarity DESC, m.score, m.id DESC"
+NEWEST_ORDER = "d.release_date DESC, d.id DESC"
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultPage:
+    """One page of result ids, the total and, when the engine counted them
+    in the same pass, the facets (None: count them separately)."""
+
+    ids: list[int]
+    total: int
+    facets: tuple[Facet, ...] | None = None
 
 
 class EmbeddedEngine(EmbeddedWriter, abc.ABC):
@@ -85,8 +96,8 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
         filters = {k: v for k, v in query.filters.items() if v}
         any_words = False
         suggestion = ""
-        ids, total = self._ranked(parsed, False, filters, query)
-        if total == 0 and not parsed.is_empty:
+        page = self._results(parsed, False, filters, query)
+        if page.total == 0 and not parsed.is_empty:
             suggestion = self._spelling_suggestion(parsed)
             if suggestion and query.correct_spelling:
                 corrected = self.search(
@@ -96,13 +107,15 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
                     return as_corrected(query, corrected, suggestion)
             if len(parsed.clauses) > 1:
                 any_words = True
-                ids, total = self._ranked(parsed, True, filters, query)
-        hits = self._hits(parsed, any_words, ids)
-        facets = self._facets(parsed, any_words, filters)
+                page = self._results(parsed, True, filters, query)
+        hits = self._hits(parsed, any_words, page.ids)
+        facets = page.facets
+        if facets is None:
+            facets = self._facets(parsed, any_words, filters)
         return SearchResults(
             query=query,
             hits=hits,
-            total=total,
+            total=page.total,
             facets=facets,
             suggestion=suggestion,
             matched_all_words=not any_words,
@@ -130,6 +143,14 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
             sql += " WHERE " + " AND ".join(conditions)
         return sql, params + filter_params
 
+    def _results(
+        self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
+    ) -> ResultPage:
+        """The page of ids and the total; an engine may count the facets in
+        the same pass (PostgreSQL does)."""
+        ids, total = self._ranked(parsed, any_words, filters, query)
+        return ResultPage(ids, total)
+
     def _ranked(
         self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
     ) -> tuple[list[int], int]:
@@ -140,10 +161,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
             params: list = []
             count_params: list = []
             source, column = "search_indexeddocument d", "+d.id"
-            page_sql, order = (
-                "SELECT d.id FROM search_indexeddocument d",
-                "d.release_date DESC, d.id DESC",
-            )
+            page_sql, order = "SELECT d.id FROM search_indexeddocument d", NEWEST_ORDER
         else:
             plain, count_params = self._match_sql(parsed, any_words, scored=False)
             source, column = f"({plain}) m", "+m.id"
@@ -151,7 +169,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
                 page_sql = (
                     f"SELECT d.id FROM ({plain}) m JOIN search_indexeddocument d ON d.id = m.id"
                 )
-                params, order = count_params, "d.release_date DESC, d.id DESC"
+                params, order = count_params, NEWEST_ORDER
             else:
                 scored, params = self._match_sql(parsed, any_words)
                 page_sql, order = f"SELECT m.id FROM ({scored}) m", RELEVANCE_ORDER
@@ -171,9 +189,17 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
     def _hits(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> tuple[Hit, ...]:
         if not ids:
             return ()
+        rows, marked = self._rows_and_highlights(parsed, any_words, ids)
+        return hits_from_rows(ids, rows, marked)
+
+    def _rows_and_highlights(
+        self, parsed: ParsedQuery, any_words: bool, ids: list[int]
+    ) -> tuple[dict[int, IndexedDocument], dict[int, tuple[str, str]]]:
+        """The page's rows ({row id: row}) and highlights ({row id: (title,
+        snippet)}); an engine may read both in one statement."""
         rows = hit_rows(ids)
         marked = self._highlights(parsed, any_words, ids) if not parsed.is_empty else {}
-        return hits_from_rows(ids, rows, marked)
+        return rows, marked
 
     def _facets(self, parsed: ParsedQuery, any_words: bool, filters: Filters) -> tuple[Facet, ...]:
         """Facet counts over the matching documents (see facets.count_facets)."""

@@ -49,6 +49,20 @@ def filter_sql(column: str, filters: Filters, skip: str | None = None) -> tuple[
     return conditions, params
 
 
+# (facet keys counted, {(facet, value): (label, count)}) for one group of facets.
+GroupCounts = tuple[set[str], dict[tuple[str, str], tuple[str, int]]]
+
+
+def facet_groups(filters: Filters) -> list[tuple[str | None, set[str]]]:
+    """The groups counted separately: the unfiltered facets together (skip
+    None: every filter applies), then each filtered facet on its own (every
+    filter but its own applies)."""
+    all_keys = {key for key, _ in FACETS}
+    groups: list[tuple[str | None, set[str]]] = [(None, all_keys - set(filters))]
+    groups += [(key, {key}) for key, _ in FACETS if key in filters]
+    return [(skip, keys) for skip, keys in groups if keys]
+
+
 def count_facets(filters: Filters, matching_ids: MatchingIds) -> tuple[Facet, ...]:
     """Disjunctive facet counts: a facet's counts apply every other
     facet's filters but not its own, so choosing "Pediatrics" still shows
@@ -56,13 +70,9 @@ def count_facets(filters: Filters, matching_ids: MatchingIds) -> tuple[Facet, ..
     integer value ids per group of facets, driven by the matching
     documents; then one query for the names of the values found."""
     all_keys = {key for key, _ in FACETS}
-    groups: list[tuple[str | None, set[str]]] = [(None, all_keys - set(filters))]
-    groups += [(key, {key}) for key, _ in FACETS if key in filters]
     results = []
     with connection.cursor() as cursor:
-        for skip, keys in groups:
-            if not keys:
-                continue
+        for skip, keys in facet_groups(filters):
             ids_sql, params = matching_ids(skip)
             conditions = [f"e.document_id IN ({ids_sql})"] if ids_sql else []
             if keys != all_keys:
@@ -90,13 +100,28 @@ def count_facets(filters: Filters, matching_ids: MatchingIds) -> tuple[Facet, ..
         for key, value in chosen_pairs:
             condition |= Q(facet=key, value=value)
         stored = {v.pk: v for v in StoredFacetValue.objects.filter(condition)}
-    counts: dict[str, dict[str, tuple[str, int]]] = {key: {} for key in all_keys}
+    groups: list[GroupCounts] = []
     for keys, group_counts in results:
+        named = {}
         for value_id, count in group_counts.items():
             entry = stored.get(value_id)
-            if entry is not None and entry.facet in keys:
-                counts[entry.facet][entry.value] = (entry.label, count)
+            if entry is not None:
+                named[(entry.facet, entry.value)] = (entry.label, count)
+        groups.append((keys, named))
     labels = {(v.facet, v.value): v.label for v in stored.values()}
+    return facets_from_counts(filters, groups, labels)
+
+
+def facets_from_counts(
+    filters: Filters, groups: list[GroupCounts], labels: dict[tuple[str, str], str]
+) -> tuple[Facet, ...]:
+    """The facets to show, from each group's counts (values of facets outside
+    the group are ignored) and the labels of the chosen values."""
+    counts: dict[str, dict[str, tuple[str, int]]] = {key: {} for key, _ in FACETS}
+    for keys, group_counts in groups:
+        for (facet, value), (label, count) in group_counts.items():
+            if facet in keys:
+                counts[facet][value] = (label, count)
     facets = []
     for key, label in FACETS:
         chosen = set(filters.get(key, ()))
