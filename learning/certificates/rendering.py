@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -144,9 +144,14 @@ def _ua_stylesheet() -> weasyprint.CSS:
 class CertificateHTML(weasyprint.HTML):
     """The certificate's HTML with only the user-agent rules its elements
     need (certificate-ua.css: WeasyPrint's HTML5 stylesheet cut down, same
-    values), so the cascade matches a dozen rules per element, not hundreds."""
+    values), so the cascade matches a dozen rules per element, not hundreds.
 
-    def _ua_stylesheets(self, forms: bool = False) -> list[weasyprint.CSS]:
+    ``_ua_stylesheets`` is WeasyPrint's own (private) hook; it takes any
+    arguments so a new keyword in a later WeasyPrint cannot break rendering,
+    and tests/learning/test_certificate_rendering.py fails if the page is no
+    longer drawn exactly as plain WeasyPrint draws it."""
+
+    def _ua_stylesheets(self, *args: Any, **kwargs: Any) -> list[weasyprint.CSS]:
         return [_ua_stylesheet()]
 
 
