@@ -61,6 +61,7 @@ from benchmarks.harness.processes import (
     child_main,
     django_setup,
     manage,
+    own_cpu,
     production_env,
     run_child,
 )
@@ -141,12 +142,20 @@ def phase_rebuild():
     from search.models import IndexedDocument
 
     load_before = load_average()
+    server_pid = _backend_pid()
+    server_cpu = _pid_cpu_seconds(server_pid)
+    cpu = own_cpu()
     started = time.time()
     begun = time.perf_counter()
     counts = rebuild([get_embedded_engine()])
     seconds = time.perf_counter() - begun
+    cpu = own_cpu() - cpu
+    if server_cpu is not None:
+        server_cpu = (_pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
     return {
         "documents": sum(counts.values()),
+        "rebuild_process_cpu_s": cpu,
+        "database_server_cpu_s": server_cpu,
         "indexed_rows": IndexedDocument.objects.count(),
         "seconds": seconds,
         "started": started,
@@ -154,6 +163,29 @@ def phase_rebuild():
         "load_before": load_before,
         "load_after": load_average(),
     }
+
+
+def _backend_pid():
+    """This connection's PostgreSQL server process (on this machine), or None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _pid_cpu_seconds(pid):
+    """User + system CPU seconds of one process (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat_file:
+            fields = stat_file.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # The parent -----------------------------------------------------------------------
@@ -349,15 +381,16 @@ def print_report(info, results):
         f"{info['nproc']} CPUs"
     )
     print(
-        "\n| database | documents | rebuild s | docs/s | load before / after | "
-        "writes during | median ms | p99 ms | max ms | over 100 ms |"
+        "\n| database | documents | rebuild s | docs/s | CPU s (rebuild / server) | "
+        "load before / after | writes during | median ms | p99 ms | max ms | over 100 ms |"
     )
-    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|")
     for r in results:
         rb, w = r["rebuild"], r["writes"]["during"]
         print(
             f"| {r['database']} | {rb['documents']:,} | {rb['seconds']:.1f} | "
-            f"{r['documents_per_s']:,.0f} | {rb['load_before']} / {rb['load_after']} | "
+            f"{r['documents_per_s']:,.0f} | {_ms(rb.get('rebuild_process_cpu_s'))} / "
+            f"{_ms(rb.get('database_server_cpu_s'))} | {rb['load_before']} / {rb['load_after']} | "
             f"{w['count']} | {_ms(w['median_ms'])} | {_ms(w['p99_ms'])} | {_ms(w['max_ms'])} | "
             f"{w['over_100_ms']} |"
         )

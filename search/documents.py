@@ -252,7 +252,7 @@ def _page_url(url_path: str, roots: list[Any], parents: dict[str, str] | None = 
             if base.endswith("/"):
                 return f"{base}{slug}/"
     page = Page(url_path=url_path)
-    page._wagtail_cached_site_root_paths = roots  # type: ignore[attr-defined]
+    page._wagtail_cached_site_root_paths = roots
     return page.url or ""
 
 

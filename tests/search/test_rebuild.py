@@ -158,3 +158,31 @@ def test_postgres_rebuild_commits_batches_other_connections_see(small_batches):
         ),
     )
     assert seen[:2] == [4, 8]
+
+
+def test_prefetched_documents_come_in_order_from_another_thread(monkeypatch):
+    from search import prefetch
+
+    monkeypatch.setattr(prefetch, "_can_use_thread", lambda: True)
+    threads = set()
+
+    def make():
+        for i in range(prefetch.CHUNK * 3 + 7):
+            threads.add(threading.current_thread().name)
+            yield i
+
+    assert list(prefetch.prefetched(make)) == list(range(prefetch.CHUNK * 3 + 7))
+    assert threads == {"search-rebuild-documents"}
+
+
+def test_prefetched_raises_the_builders_error_here(monkeypatch):
+    from search import prefetch
+
+    monkeypatch.setattr(prefetch, "_can_use_thread", lambda: True)
+
+    def make():
+        yield 1
+        raise ValueError("a guide's body could not be read")
+
+    with pytest.raises(ValueError, match="could not be read"):
+        list(prefetch.prefetched(make))
