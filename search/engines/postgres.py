@@ -71,6 +71,7 @@ class PostgresEngine(EmbeddedEngine):
     # A rebuild's rows lock nothing a learner or an editor writes: larger
     # transactions are only cheaper.
     rebuild_transaction_s = 0.5
+    rebuild_pause_share = 0.0
 
     # The tsvector columns are generated from the row, so the document row
     # is the full-text entry.

@@ -38,6 +38,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
     #: How long one transaction of a rebuild should take: on SQLite it holds
     #: the database's only write lock for that long.
     rebuild_transaction_s = 0.02
+    #: After each of a rebuild's transactions, leave the write lock free for
+    #: this share of the transaction's time, so a writer waiting in SQLite's
+    #: busy handler (which sleeps between its tries) gets it.
+    rebuild_pause_share = 0.5
 
     @abc.abstractmethod
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
@@ -88,6 +92,8 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             with transaction.atomic():
                 self._write_rows(batch, facet_ids)
             took = max(time.perf_counter() - began, 1e-4)
+            if self.rebuild_pause_share:
+                time.sleep(min(took * self.rebuild_pause_share, 0.05))
             fitting = len(batch) * self.rebuild_transaction_s / took
             size = int(min(REBUILD_BATCH_MAX, max(REBUILD_BATCH_MIN, (size + fitting) / 2)))
             for document in batch:
