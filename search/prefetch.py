@@ -26,7 +26,8 @@ def _can_use_thread() -> bool:
     connection gets table locks instead of waiting)."""
     if connection.in_atomic_block:
         return False
-    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    in_memory = getattr(connection, "is_in_memory_db", lambda: False)
+    return not (connection.vendor == "sqlite" and in_memory())
 
 
 def prefetched(make: Callable[[], Iterator[T]]) -> Iterator[T]:
