@@ -4,30 +4,39 @@ changes the paths it is a step of; a mentor's new name changes their guides)."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.db.models import Choices, Model, QuerySet
+from django.db.models import Choices, F, Model, QuerySet, TextField
+from django.db.models.functions import Cast
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.blocks import stream_text
-from cms.models import AudienceLevel, GuidePage, Mentor, Topic
+from cms.blocks.text import raw_stream_text
+from cms.models import AudienceLevel, GuideAuthor, GuidePage, GuideSpecialty, Mentor, Topic
 from learning.models import LearningPathPage, PathStep
 
 from .engines.base import MARK_END, MARK_START, SearchDocument
 
 INDEXED_MODELS = (GuidePage, LearningPathPage)
 BATCH_SIZE = 200
+# Guides read per query by a rebuild (all_documents).
+REBUILD_CHUNK = 1000
 
 _M = TypeVar("_M", bound=Model)
+
+
+_TO_SPACE = dict.fromkeys(range(32), " ") | {ord(MARK_START): " ", ord(MARK_END): " "}
 
 
 def clean_text(text: str) -> str:
     """Text as indexed: no highlight markers, no NUL or other control
     characters (PostgreSQL rejects NUL), whitespace collapsed."""
-    text = (text or "").replace(MARK_START, " ").replace(MARK_END, " ")
-    return " ".join("".join(ch if ch >= " " else " " for ch in text).split())
+    return " ".join((text or "").translate(_TO_SPACE).split())
 
 
 def _label(choices: type[Choices], value: str) -> str:
@@ -138,8 +147,113 @@ def _batched(
 
 
 def all_documents() -> Iterator[SearchDocument]:
-    yield from _batched(_guides(), guide_document)
+    """Every published, public guide and path, for a rebuild. Guides are read
+    REBUILD_CHUNK at a time as plain columns (see _guide_chunk): the same
+    documents guide_document makes, about ten times faster."""
+    yield from _all_guide_documents()
     yield from _batched(_paths(), path_document)
+
+
+_GUIDE_COLUMNS = (
+    "pk",
+    "title",
+    "url_path",
+    "summary",
+    "objectives_json",
+    "body_json",
+    "topic",
+    "audience_level",
+    "release_date",
+    "last_reviewed",
+)
+
+
+def _all_guide_documents() -> Iterator[SearchDocument]:
+    roots = Site.get_site_root_paths()
+    last = 0
+    while True:
+        rows = list(
+            _guides()
+            .prefetch_related(None)
+            .filter(pk__gt=last)
+            .annotate(
+                objectives_json=Cast(F("objectives"), TextField()),
+                body_json=Cast(F("body"), TextField()),
+            )
+            .values_list(*_GUIDE_COLUMNS)[:REBUILD_CHUNK]
+        )
+        if not rows:
+            return
+        yield from _guide_chunk(rows, roots)
+        last = rows[-1][0]
+
+
+def _guide_chunk(rows: list[tuple[Any, ...]], roots: list[Any]) -> Iterator[SearchDocument]:
+    """Documents for one chunk of guide rows (_GUIDE_COLUMNS): their authors
+    and specialties in one query each, the StreamField text from the stored
+    JSON (cms.blocks.text.raw_stream_text) and the URL from the site root
+    paths read once per rebuild."""
+    ids = [row[0] for row in rows]
+    mentors: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    authors = GuideAuthor.objects.filter(page_id__in=ids).order_by("page_id", "sort_order", "pk")
+    for page_id, slug, name in authors.values_list("page_id", "mentor__slug", "mentor__name"):
+        mentors[page_id].append((slug, name))
+    specialties: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    tagged = GuideSpecialty.objects.filter(content_object_id__in=ids)
+    for page_id, slug, name in tagged.values_list("content_object_id", "tag__slug", "tag__name"):
+        specialties[page_id].append((slug, name))
+    objectives_block = GuidePage._meta.get_field("objectives").stream_block
+    body_block = GuidePage._meta.get_field("body").stream_block
+    parents: dict[str, str] = {}
+    for pk, title, url_path, summary, objectives, body, topic, audience, released, reviewed in rows:
+        yield SearchDocument(
+            page_id=pk,
+            kind="guide",
+            title=clean_text(title),
+            url=_page_url(url_path, roots, parents),
+            summary=clean_text(summary),
+            objectives=clean_text(raw_stream_text(objectives_block, _stream_json(objectives))),
+            body=clean_text(raw_stream_text(body_block, _stream_json(body))),
+            topics=((topic, _label(Topic, topic)),) if topic else (),
+            specialties=tuple(sorted(specialties[pk])),
+            audiences=((audience, _label(AudienceLevel, audience)),) if audience else (),
+            mentors=tuple(mentors[pk]),
+            credits=None,
+            release_date=released,
+            last_reviewed=reviewed,
+        )
+
+
+def _stream_json(text: str | None) -> list[Any]:
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    # PostgreSQL's jsonb may hold the stream as a JSON string of JSON.
+    if isinstance(value, str):
+        return _stream_json(value)
+    return value if isinstance(value, list) else []
+
+
+_SLUG = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _page_url(url_path: str, roots: list[Any], parents: dict[str, str] | None = None) -> str:
+    """page.url for a page with this url_path, with the site root paths read
+    once (Page.get_url reads them from the cache for every page). With
+    ``parents``, a page whose slug needs no quoting is its parent's URL plus
+    the slug (what Wagtail's URL reversal gives), the parent's computed once."""
+    if parents is not None:
+        parent, _, slug = url_path.rstrip("/").rpartition("/")
+        if _SLUG.fullmatch(slug):
+            if parent not in parents:
+                parents[parent] = _page_url(f"{parent}/", roots)
+            base = parents[parent]
+            if base.endswith("/"):
+                return f"{base}{slug}/"
+    page = Page(url_path=url_path)
+    page._wagtail_cached_site_root_paths = roots
+    return page.url or ""
 
 
 def documents_for(page_ids: Iterable[int]) -> tuple[list[SearchDocument], set[int]]:

@@ -31,6 +31,7 @@ from .engines import EngineUnavailable, SearchEngine, get_engines
 from .engines.base import ProgressCallback
 from .events import index_update_requested
 from .models import IndexedDocument, PendingIndexUpdate
+from .prefetch import prefetched
 
 logger = logging.getLogger(__name__)
 
@@ -158,14 +159,15 @@ def rebuild(
     engines: list[SearchEngine] | None = None,
     progress: Callable[[SearchEngine, int], None] | None = None,
 ) -> dict[str, int]:
-    """Rebuild each engine from the published pages. Updates queued before
+    """Rebuild each engine from the published pages (the documents built in
+    a background thread meanwhile: search.prefetch). Updates queued before
     the rebuild started are covered by it; later ones are processed after."""
     engines = engines or get_engines()
     started = timezone.now()
     counts = {}
     for engine in engines:
         counts[engine.name] = engine.rebuild(
-            all_documents(), progress=_engine_progress(progress, engine)
+            prefetched(all_documents), progress=_engine_progress(progress, engine)
         )
     PendingIndexUpdate.objects.filter(requested_at__lt=started).delete()
     if PendingIndexUpdate.objects.exists():

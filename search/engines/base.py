@@ -7,6 +7,7 @@ import abc
 import dataclasses
 import datetime
 import decimal
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -75,7 +76,7 @@ class SearchDocument:
             "credit": (("yes", "Offers CME credit"),) if self.credit_bearing else (),
         }
 
-    @property
+    @functools.cached_property
     def meta_text(self) -> str:
         """Classification words that should also match free text: a search for
         "pediatrics" or a mentor's name finds their guides. Also the spelt-out

@@ -132,6 +132,10 @@ def _prefix_tsquery(typed: list[str], prefix: str) -> str:
 
 class PostgresEngine(EmbeddedEngine):
     name = "postgresql-fts"
+    # A rebuild's rows lock nothing a learner or an editor writes: larger
+    # transactions are only cheaper.
+    rebuild_transaction_s = 0.5
+    rebuild_pause_share = 0.0
 
     # The tsvector columns are generated from the row, so the document row
     # is the full-text entry.

@@ -15,6 +15,8 @@ from .embedded.snippets import pick_snippet
 # bm25 weights, in column order: title, summary, objectives, body, meta.
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 3.0)
 SNIPPET_TOKENS = 30
+# After a rebuild: at most MERGE_STEPS merges of MERGE_PAGES pages each.
+MERGE_STEPS, MERGE_PAGES = 200, 64
 
 
 def _phrase(words: tuple[str, ...]) -> str:
@@ -43,9 +45,10 @@ class SqliteEngine(EmbeddedEngine):
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
         if not rows:
             return
+        marks = ", ".join(["%s"] * len(rows))
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "DELETE FROM search_fts WHERE rowid = %s", [(row_id,) for row_id, _ in rows]
+            cursor.execute(
+                f"DELETE FROM search_fts WHERE rowid IN ({marks})", [row_id for row_id, _ in rows]
             )
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, title, summary, objectives, body, meta) "
@@ -147,5 +150,16 @@ class SqliteEngine(EmbeddedEngine):
         return [(sql, [f"title : ({words})"]), (sql, [words])]
 
     def _after_rebuild(self) -> None:
+        """Merge the FTS5 segments a rebuild leaves, a few pages per
+        transaction ('optimize' would hold the write lock for seconds), until
+        there is nothing left to merge or MERGE_STEPS steps are done."""
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+            for _ in range(MERGE_STEPS):
+                cursor.execute("SELECT total_changes()")
+                before = cursor.fetchone()[0]
+                cursor.execute(
+                    "INSERT INTO search_fts (search_fts, rank) VALUES ('merge', %s)", [MERGE_PAGES]
+                )
+                cursor.execute("SELECT total_changes()")
+                if cursor.fetchone()[0] - before < 2:
+                    return

@@ -4,6 +4,9 @@ locked for writing, and results (hits) read back from rows."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
+
+from django.db import connection
 
 from search.models import FacetValue as StoredFacetValue
 from search.models import IndexedDocument
@@ -26,6 +29,48 @@ def row_values(document: SearchDocument) -> dict:
         "release_date": document.release_date,
         "last_reviewed": document.last_reviewed,
     }
+
+
+_COLUMNS = (
+    "page_id",
+    "kind",
+    "title",
+    "url",
+    "summary",
+    "objectives",
+    "body",
+    "meta",
+    "mentor_names",
+    "topic_labels",
+    "credits",
+    "release_date",
+    "last_reviewed",
+    "indexed_at",
+)
+# One row inserted, or replaced in place when the page already has one (its
+# id, and so its facet and full-text entries' keys, stay). SQLite 3.24+ and
+# PostgreSQL both take this form.
+UPSERT_SQL = (
+    f"INSERT INTO search_indexeddocument ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT (page_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+)
+
+
+def prepared_now(now: datetime.datetime) -> Any:
+    """``indexed_at`` as the ORM would send it to this database."""
+    return IndexedDocument._meta.get_field("indexed_at").get_db_prep_save(now, connection)
+
+
+def upsert_params(document: SearchDocument, now: Any) -> list[Any]:
+    """UPSERT_SQL's parameters for one document (``now`` from prepared_now).
+    Dates go as they are (both drivers take them); credits as the ORM sends
+    them."""
+    values = {"page_id": document.page_id, **row_values(document), "indexed_at": now}
+    if document.credits is not None:
+        field = IndexedDocument._meta.get_field("credits")
+        values["credits"] = field.get_db_prep_save(document.credits, connection)
+    return [values[c] for c in _COLUMNS]
 
 
 def facet_pairs(document: SearchDocument) -> dict[tuple[str, str], str]:

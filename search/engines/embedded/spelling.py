@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from django.db import connection, transaction
 from django.db.models import F
 
 from search.models import IndexedDocument, SpellingTerm
@@ -18,11 +19,22 @@ from ..base import SearchDocument
 SPELLING_MIN, SPELLING_MAX = 4, 30
 
 
+TERM_CHUNK = 2000
+# search.abbreviations.words' pattern.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
 def spelling_words(document: SearchDocument) -> set[str]:
     text = " ".join(
         (document.title, document.summary, document.objectives, document.meta_text, document.body)
     )
-    return {w for w in words(text) if w.isalpha() and SPELLING_MIN <= len(w) <= SPELLING_MAX}
+    # words() lower-cases each word; a word with an apostrophe is never
+    # alphabetic, so lower-casing the text once finds the same terms.
+    return {
+        w
+        for w in set(_WORD.findall(text.lower()))
+        if w.isalpha() and SPELLING_MIN <= len(w) <= SPELLING_MAX
+    }
 
 
 def row_spelling_words(row: IndexedDocument) -> set[str]:
@@ -44,6 +56,34 @@ def apply_term_changes(added: Counter[str], gone: Counter[str]) -> None:
         SpellingTerm.objects.filter(term=term).update(documents=F("documents") - gone[term])
     if gone:
         SpellingTerm.objects.filter(term__in=list(gone), documents__lte=0).delete()
+
+
+def replace_terms(vocabulary: Counter[str]) -> None:
+    """Make the spelling table hold exactly these terms and counts (after a
+    rebuild), changing only what differs, TERM_CHUNK rows per transaction so
+    no write waits on one long transaction."""
+    existing = dict(SpellingTerm.objects.values_list("term", "documents"))
+    gone = sorted(t for t in existing if t not in vocabulary)
+    new = sorted(t for t in vocabulary if t not in existing)
+    changed = sorted(t for t, n in vocabulary.items() if t in existing and existing[t] != n)
+    for start in range(0, len(gone), TERM_CHUNK):
+        with transaction.atomic():
+            SpellingTerm.objects.filter(term__in=gone[start : start + TERM_CHUNK]).delete()
+    for start in range(0, len(new), TERM_CHUNK):
+        with transaction.atomic():
+            SpellingTerm.objects.bulk_create(
+                [
+                    SpellingTerm(term=t, documents=vocabulary[t])
+                    for t in new[start : start + TERM_CHUNK]
+                ],
+                ignore_conflicts=True,
+            )
+    for start in range(0, len(changed), TERM_CHUNK):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE search_spellingterm SET documents = %s WHERE term = %s",
+                [(vocabulary[t], t) for t in changed[start : start + TERM_CHUNK]],
+            )
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

@@ -4,25 +4,44 @@ the database's full-text entries (through _write_full_text)."""
 from __future__ import annotations
 
 import abc
+import time
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from search.models import FacetEntry, IndexedDocument, SpellingTerm
+from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
-from .rows import facet_pairs, facet_value_ids, locked_rows, row_values
-from .spelling import apply_term_changes, row_spelling_words, spelling_words
+from .rows import (
+    UPSERT_SQL,
+    facet_pairs,
+    facet_value_ids,
+    locked_rows,
+    prepared_now,
+    upsert_params,
+)
+from .spelling import apply_term_changes, replace_terms, row_spelling_words, spelling_words
 
 WRITE_BATCH = 200
+# A rebuild sizes its batches (documents per transaction) so that each
+# transaction takes about the engine's rebuild_transaction_s, within these.
+REBUILD_BATCH_FIRST, REBUILD_BATCH_MIN, REBUILD_BATCH_MAX = 50, 10, 2000
 
 
 class EmbeddedWriter(SearchEngine, abc.ABC):
     """index(), remove() and rebuild() of the embedded engines; the subclass
     writes the full-text entries."""
+
+    #: How long one transaction of a rebuild should take: on SQLite it holds
+    #: the database's only write lock for that long.
+    rebuild_transaction_s = 0.02
+    #: After each of a rebuild's transactions, leave the write lock free for
+    #: this share of the transaction's time, so a writer waiting in SQLite's
+    #: busy handler (which sleeps between its tries) gets it.
+    rebuild_pause_share = 0.5
 
     @abc.abstractmethod
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
@@ -54,17 +73,29 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
     def rebuild(
         self, documents: Iterable[SearchDocument], progress: ProgressCallback | None = None
     ) -> int:
-        """Rewrite every document in place, batch by batch (each batch one
-        short transaction, so publishing and learners' writes carry on), then
-        drop documents that are no longer published and recount the spelling
-        terms. Every published document stays searchable throughout."""
+        """Rewrite every document in place, batch by batch, each batch one
+        short transaction (about rebuild_transaction_s of the write lock on SQLite),
+        so publishing and learners' writes carry on; then drop documents that
+        are no longer published and bring the spelling terms to the new
+        counts, also in short transactions. Every published document stays
+        searchable throughout; a page changed meanwhile is queued in the
+        outbox and rewritten after (search.indexing.rebuild)."""
         seen: set[int] = set()
         vocabulary: Counter[str] = Counter()
+        facet_ids: dict[tuple[str, str], tuple[int, str]] = {}
         batch: list[SearchDocument] = []
+        size = REBUILD_BATCH_FIRST
 
         def flush() -> None:
+            nonlocal size
+            began = time.perf_counter()
             with transaction.atomic():
-                self._upsert(batch, track_terms=False)
+                self._write_rows(batch, facet_ids)
+            took = max(time.perf_counter() - began, 1e-4)
+            if self.rebuild_pause_share:
+                time.sleep(min(took * self.rebuild_pause_share, 0.05))
+            fitting = len(batch) * self.rebuild_transaction_s / took
+            size = int(min(REBUILD_BATCH_MAX, max(REBUILD_BATCH_MIN, (size + fitting) / 2)))
             for document in batch:
                 vocabulary.update(spelling_words(document))
             seen.update(d.page_id for d in batch)
@@ -76,29 +107,72 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             if document.page_id in seen:
                 continue
             batch.append(document)
-            if len(batch) >= WRITE_BATCH:
+            if len(batch) >= size:
                 flush()
         if batch:
             flush()
-        with transaction.atomic():
-            stale = (
-                list(IndexedDocument.objects.exclude(page_id__in=seen).values_list("id", flat=True))
-                if seen
-                else list(IndexedDocument.objects.values_list("id", flat=True))
-            )
-            for start in range(0, len(stale), 500):
-                chunk = stale[start : start + 500]
-                IndexedDocument.objects.filter(id__in=chunk).delete()
-            StoredFacetValue.objects.exclude(
-                pk__in=FacetEntry.objects.values("facet_value_id")
-            ).delete()
-            SpellingTerm.objects.all().delete()
-            SpellingTerm.objects.bulk_create(
-                (SpellingTerm(term=t, documents=n) for t, n in vocabulary.items()),
-                batch_size=1000,
-            )
+        self._remove_stale(seen)
+        replace_terms(vocabulary)
         self._after_rebuild()
         return len(seen)
+
+    def _remove_stale(self, seen: set[int]) -> None:
+        """Delete documents of pages the rebuild did not write, a chunk per
+        transaction, then facet values nothing uses any more."""
+        stale = [
+            row_id
+            for row_id, page_id in IndexedDocument.objects.values_list("id", "page_id")
+            if page_id not in seen
+        ]
+        for start in range(0, len(stale), 500):
+            with transaction.atomic():
+                IndexedDocument.objects.filter(id__in=stale[start : start + 500]).delete()
+        StoredFacetValue.objects.exclude(
+            pk__in=FacetEntry.objects.values("facet_value_id")
+        ).delete()
+
+    def _write_rows(
+        self,
+        documents: list[SearchDocument],
+        facet_ids: dict[tuple[str, str], tuple[int, str]] | None = None,
+    ) -> dict[int, int]:
+        """Insert or replace the rows of these documents (one statement per
+        table, executed for many rows), their facet entries and full-text
+        entries; return {page id: row id}. ``facet_ids`` caches facet value
+        ids across batches of a rebuild."""
+        if not documents:
+            return {}
+        facet_ids = {} if facet_ids is None else facet_ids
+        documents = sorted(documents, key=lambda d: d.page_id)  # rows locked in page order
+        now = prepared_now(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.executemany(UPSERT_SQL, [upsert_params(d, now) for d in documents])
+            page_ids = [d.page_id for d in documents]
+            marks = ", ".join(["%s"] * len(page_ids))
+            cursor.execute(
+                f"SELECT page_id, id FROM search_indexeddocument WHERE page_id IN ({marks})",
+                page_ids,
+            )
+            by_page = dict(cursor.fetchall())
+            pairs = {d.page_id: facet_pairs(d) for d in documents}
+            wanted = {k: v for p in pairs.values() for k, v in p.items()}
+            changed = {k: v for k, v in wanted.items() if facet_ids.get(k, (0, None))[1] != v}
+            if changed:
+                ids = facet_value_ids(changed)
+                facet_ids.update({k: (ids[k], changed[k]) for k in changed})
+            row_ids = list(by_page.values())
+            marks = ", ".join(["%s"] * len(row_ids))
+            cursor.execute(f"DELETE FROM search_facetentry WHERE document_id IN ({marks})", row_ids)
+            cursor.executemany(
+                "INSERT INTO search_facetentry (document_id, facet_value_id) VALUES (%s, %s)",
+                [
+                    (by_page[page_id], facet_ids[key][0])
+                    for page_id, document_pairs in pairs.items()
+                    for key in document_pairs
+                ],
+            )
+        self._write_full_text([(by_page[d.page_id], d) for d in documents])
+        return by_page
 
     def _upsert(self, documents: list[SearchDocument], track_terms: bool) -> None:
         """Write documents, replacing what is there. Safe when several workers
@@ -118,27 +192,11 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             rows.update(locked_rows(missing))
         added: Counter[str] = Counter()
         gone: Counter[str] = Counter()
-        now = timezone.now()
-        for document in documents:
-            row = rows[document.page_id]
-            if track_terms:
-                before, after = row_spelling_words(row), spelling_words(document)
+        if track_terms:
+            for document in documents:
+                before, after = row_spelling_words(rows[document.page_id]), spelling_words(document)
                 added.update(after - before)
                 gone.update(before - after)
-            for field, value in row_values(document).items():
-                setattr(row, field, value)
-            row.indexed_at = now
-        fields = list(row_values(documents[0])) + ["indexed_at"]
-        IndexedDocument.objects.bulk_update(list(rows.values()), fields)
-        by_page = {page_id: row.id for page_id, row in rows.items()}
-        pairs = {d.page_id: facet_pairs(d) for d in documents}
-        value_ids = facet_value_ids({k: v for p in pairs.values() for k, v in p.items()})
-        FacetEntry.objects.filter(document_id__in=list(by_page.values())).delete()
-        FacetEntry.objects.bulk_create(
-            FacetEntry(document_id=by_page[page_id], facet_value_id=value_ids[key])
-            for page_id, document_pairs in pairs.items()
-            for key in document_pairs
-        )
-        self._write_full_text([(by_page[d.page_id], d) for d in documents])
+        self._write_rows(documents)
         if track_terms:
             apply_term_changes(added, gone)

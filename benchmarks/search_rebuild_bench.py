@@ -1,0 +1,440 @@
+"""Full rebuild of the embedded search index, with learners writing meanwhile.
+
+    .venv/bin/python benchmarks/search_rebuild_bench.py                 # 100,000 guides
+    .venv/bin/python benchmarks/search_rebuild_bench.py --guides 2000 --no-postgres
+
+For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
+--postgres-url names one, or else a throw-away cluster this script starts when
+/usr/lib/postgresql/*/bin/initdb exists) it:
+
+1. builds a fresh database: ``migrate`` and ``seed_demo`` (the demo site, its
+   mentors, guides, paths and index), then ``--guides`` generated guides
+   (benchmarks/search_corpus.py: live rows under /guides/, 400-700 words of
+   body each) and WRITER_USERS learners; with ``--reuse`` a database built by
+   an earlier run for the same number of guides is copied instead (SQLite:
+   var/bench/search_rebuild_<N>.sqlite3; PostgreSQL: the database
+   ``<name>_t<N>`` beside the one named, used as a template);
+2. starts a writer: a separate process with its own connection that, in a
+   loop (a pause of --pause-ms between writes), enrols a learner on a
+   learning path and records one step completion, in one transaction, as
+   ``enrol`` and "mark complete" do, and times each transaction;
+3. once the writer has written for a few seconds, runs a full rebuild of the
+   embedded engine (``search.indexing.rebuild([get_embedded_engine()])``, what
+   ``manage.py search_index rebuild --embedded-only`` runs, without the
+   command's start-up) and times it: documents/second is the documents
+   indexed over that time;
+4. stops the writer and reports the latency of the writes that started
+   during the rebuild (count, median, p99, max) and of those before it.
+
+The 1-minute load average is recorded before and after each rebuild: the
+machine is shared, so a high load means slower figures. Raw results go to
+var/bench/search_rebuild.json. Targets (issue #16): at least 1,000
+documents/second, and no learner write waiting more than 100 ms.
+
+Exit status: 0 when the run completed (targets met or not), 2 when setup failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import BENCH_DIR, ROOT, BenchError, write_json
+from benchmarks.harness.databases import fresh_sqlite_url, migrate_and_seed
+from benchmarks.harness.postgres import (
+    create_database,
+    postgres_bin_dir,
+    recreate_database,
+    throwaway_postgres,
+)
+from benchmarks.harness.processes import (
+    child_answer,
+    child_command,
+    child_main,
+    django_setup,
+    manage,
+    own_cpu,
+    production_env,
+    run_child,
+)
+from benchmarks.harness.stats import load_average, machine_info, median, percentile
+
+HERE = Path(__file__).resolve().parent
+RESULTS_PATH = BENCH_DIR / "search_rebuild.json"
+DEFAULT_GUIDES = 100_000
+DEFAULT_PAUSE_MS = 20
+WRITER_USERS = 30_000
+WARM_UP_S = 3.0
+PG_PORT = 54332
+PG_DATABASE = "curbside_rebuild_bench"
+TARGET_DOCS_PER_S = 1000
+TARGET_WRITE_MS = 100
+
+
+def bench_env(db_url):
+    env = production_env(db_url)
+    env.pop("ELASTICSEARCH_URL", None)
+    return env
+
+
+# Child phases (Django set up in the child) ----------------------------------------
+
+
+def phase_learners(count):
+    """Learners for the writer: users and profiles, written directly."""
+    django_setup()
+    from benchmarks.harness.seeding import bulk_learners
+
+    bulk_learners("rebuild", int(count), "Rebuild")
+    return {"learners": int(count)}
+
+
+def phase_writer(pause_ms, stop_path):
+    """Enrol a learner and mark a step complete, one transaction each, until
+    ``stop_path`` exists; print each write's start and duration."""
+    django_setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from learning.models import Enrolment, LearningPathPage, PathStep, StepCompletion
+
+    pause = float(pause_ms) / 1000
+    stop = Path(stop_path)
+    users = list(
+        get_user_model().objects.filter(username__startswith="rebuild").values_list("pk", flat=True)
+    )
+    steps = []
+    for path in LearningPathPage.objects.live().order_by("pk"):
+        step = PathStep.objects.filter(page=path).select_related("guide").first()
+        if step:
+            steps.append((path.pk, step.guide_id, step.guide.title))
+    writes = []
+    i = 0
+    Path(f"{stop_path}.ready").touch()
+    while not stop.exists() and i < len(users) * len(steps):
+        user_id = users[i % len(users)]
+        path_id, guide_id, title = steps[(i // len(users)) % len(steps)]
+        started = time.time()
+        begun = time.perf_counter()
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(user_id=user_id, path_id=path_id)
+            StepCompletion.objects.create(enrolment=enrolment, guide_id=guide_id, guide_title=title)
+        writes.append((started, (time.perf_counter() - begun) * 1000))
+        i += 1
+        time.sleep(pause)
+    return {"writes": writes, "exhausted": not stop.exists()}
+
+
+def phase_rebuild():
+    """The full rebuild of the embedded engine, timed; start and end as epoch
+    seconds so the writer's timings can be matched."""
+    django_setup()
+    from search.engines import get_embedded_engine
+    from search.indexing import rebuild
+    from search.models import IndexedDocument
+
+    load_before = load_average()
+    server_pid = _backend_pid()
+    server_cpu = _pid_cpu_seconds(server_pid)
+    cpu = own_cpu()
+    started = time.time()
+    begun = time.perf_counter()
+    counts = rebuild([get_embedded_engine()])
+    seconds = time.perf_counter() - begun
+    cpu = own_cpu() - cpu
+    if server_cpu is not None:
+        server_cpu = (_pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
+    return {
+        "documents": sum(counts.values()),
+        "rebuild_process_cpu_s": cpu,
+        "database_server_cpu_s": server_cpu,
+        "indexed_rows": IndexedDocument.objects.count(),
+        "seconds": seconds,
+        "started": started,
+        "ended": started + seconds,
+        "load_before": load_before,
+        "load_after": load_average(),
+    }
+
+
+def _backend_pid():
+    """This connection's PostgreSQL server process (on this machine), or None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _pid_cpu_seconds(pid):
+    """User + system CPU seconds of one process (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat_file:
+            fields = stat_file.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# The parent -----------------------------------------------------------------------
+
+
+def prepare(db_url, guides):
+    env = bench_env(db_url)
+    migrate_and_seed(db_url, without=("ELASTICSEARCH_URL",))
+    print(f"  adding {guides:,} generated guides...", flush=True)
+    generated = run_child(HERE / "search_corpus.py", "generate", env, guides)
+    print(f"    inserted in {generated['insert_s']:.1f} s", flush=True)
+    run_child(__file__, "learners", env, WRITER_USERS)
+
+
+def rebuild_with_writer(db_url, pause_ms):
+    """Start the writer, let it write WARM_UP_S, rebuild, stop it."""
+    env = bench_env(db_url)
+    manage(["migrate", "--noinput"], env)  # a reused database gets this version's migrations
+    stop_path = BENCH_DIR / f"rebuild-writer-{os.getpid()}.stop"
+    for path in (stop_path, Path(f"{stop_path}.ready")):
+        path.unlink(missing_ok=True)
+    writer = subprocess.Popen(
+        child_command(__file__, "writer", pause_ms, stop_path),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.time() + 120
+        while not Path(f"{stop_path}.ready").exists():
+            if writer.poll() is not None or time.time() > deadline:
+                raise BenchError(f"the writer did not start:\n{writer.communicate()[1]}")
+            time.sleep(0.1)
+        time.sleep(WARM_UP_S)
+        print("  rebuilding...", end=" ", flush=True)
+        rebuilt = run_child(__file__, "rebuild", env)
+        print(
+            f"{rebuilt['documents']:,} documents in {rebuilt['seconds']:.1f} s "
+            f"({rebuilt['documents'] / rebuilt['seconds']:,.0f}/s)",
+            flush=True,
+        )
+        time.sleep(1.0)
+        stop_path.touch()
+        out, err = writer.communicate(timeout=120)
+    except BaseException:
+        writer.send_signal(signal.SIGTERM)
+        writer.wait(timeout=30)
+        raise
+    finally:
+        for path in (stop_path, Path(f"{stop_path}.ready")):
+            path.unlink(missing_ok=True)
+    if writer.returncode != 0:
+        raise BenchError(f"the writer failed:\n{out}{err}")
+    written = child_answer("writer", out, err)
+    return rebuilt, written
+
+
+def summarise_writes(writes, start, end):
+    during = [ms for started, ms in writes if start <= started <= end]
+    before = [ms for started, ms in writes if started < start]
+    return {
+        "during": {
+            "count": len(during),
+            "median_ms": median(during),
+            "p99_ms": percentile(during, 0.99),
+            "max_ms": max(during, default=None),
+            "over_100_ms": sum(1 for ms in during if ms > TARGET_WRITE_MS),
+        },
+        "before": {
+            "count": len(before),
+            "median_ms": median(before),
+            "max_ms": max(before, default=None),
+        },
+    }
+
+
+def bench_database(kind, db_url, prepared, args):
+    print(f"\n== {kind}", flush=True)
+    load_start = load_average()
+    rebuilt, written = rebuild_with_writer(db_url, args.pause_ms)
+    writes = summarise_writes(written["writes"], rebuilt["started"], rebuilt["ended"])
+    return {
+        "database": kind,
+        "prepared": prepared,
+        "load_average_1min_at_start": load_start,
+        "rebuild": rebuilt,
+        "documents_per_s": rebuilt["documents"] / rebuilt["seconds"],
+        "writes": writes,
+        "writer_ran_out_of_learners": written["exhausted"],
+    }
+
+
+def sqlite_database(guides, reuse):
+    template = BENCH_DIR / f"search_rebuild_{guides}.sqlite3"
+    work = BENCH_DIR / "search_rebuild.sqlite3"
+    prepared = "reused"
+    if not (reuse and template.exists()):
+        prepared = "built"
+        prepare(fresh_sqlite_url(template), guides)
+    url = fresh_sqlite_url(work)
+    _checkpoint(template)
+    shutil.copyfile(template, work)
+    return url, prepared
+
+
+def _checkpoint(path):
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def postgres_database(url, guides, reuse):
+    """The database ``url`` names, copied from its template ``<name>_t<N>``
+    (built first unless reused)."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    template_name = f"{parts.path.lstrip('/')}_t{guides}"
+    template_url = urllib.parse.urlunsplit(parts._replace(path=f"/{template_name}"))
+    prepared = "reused"
+    if not (reuse and _database_exists(url, template_name)):
+        prepared = "built"
+        create_database(template_url, drop=True)
+        prepare(template_url, guides)
+    _copy_database(url, template_name)
+    return prepared
+
+
+def _admin(url):
+    import urllib.parse
+
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    return psycopg.connect(
+        urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True
+    )
+
+
+def _database_exists(url, name):
+    with _admin(url) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+
+
+def _copy_database(url, template_name):
+    import urllib.parse
+
+    from psycopg import sql
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with _admin(url) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template_name)
+            )
+        )
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--guides", type=int, default=DEFAULT_GUIDES)
+    parser.add_argument(
+        "--pause-ms", type=float, default=DEFAULT_PAUSE_MS, help="writer's pause between writes"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database an earlier run built for the same --guides",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="a PostgreSQL database to drop and re-create (its name must contain 'bench'); "
+        "default BENCH_DATABASE_URL, else a throw-away cluster when PostgreSQL is installed",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    args = parser.parse_args(argv)
+    if args.guides < 1:
+        parser.error("--guides must be at least 1")
+    return args
+
+
+def print_report(info, results):
+    print(
+        f"\nSearch rebuild, {info['guides']:,} generated guides, {info['date']}, "
+        f"{info['nproc']} CPUs"
+    )
+    print(
+        "\n| database | documents | rebuild s | docs/s | CPU s (rebuild / server) | "
+        "load before / after | writes during | median ms | p99 ms | max ms | over 100 ms |"
+    )
+    print("|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        rb, w = r["rebuild"], r["writes"]["during"]
+        print(
+            f"| {r['database']} | {rb['documents']:,} | {rb['seconds']:.1f} | "
+            f"{r['documents_per_s']:,.0f} | {_ms(rb.get('rebuild_process_cpu_s'))} / "
+            f"{_ms(rb.get('database_server_cpu_s'))} | {rb['load_before']} / {rb['load_after']} | "
+            f"{w['count']} | {_ms(w['median_ms'])} | {_ms(w['p99_ms'])} | {_ms(w['max_ms'])} | "
+            f"{w['over_100_ms']} |"
+        )
+
+
+def _ms(value):
+    return "-" if value is None else f"{value:.1f}"
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    info = {**machine_info(), "guides": args.guides, "pause_ms": args.pause_ms}
+    results = []
+    try:
+        if not args.no_sqlite:
+            url, prepared = sqlite_database(args.guides, args.reuse)
+            results.append(bench_database("sqlite", url, prepared, args))
+        if args.no_postgres:
+            pass
+        elif args.postgres_url:
+            recreate_database(args.postgres_url, "bench", "BENCH_DATABASE_URL", loopback=False)
+            prepared = postgres_database(args.postgres_url, args.guides, args.reuse)
+            results.append(bench_database("postgresql", args.postgres_url, prepared, args))
+        elif postgres_bin_dir() is None:
+            print("PostgreSQL is not installed: SQLite only.", flush=True)
+        else:
+            with throwaway_postgres(PG_PORT, PG_DATABASE, durable=False) as cluster:
+                prepared = postgres_database(cluster.url, args.guides, False)
+                results.append(bench_database("postgresql", cluster.url, prepared, args))
+    except BenchError as exc:
+        print(f"Benchmark aborted: {exc}", file=sys.stderr)
+        return 2
+    write_json(RESULTS_PATH, {"environment": info, "results": results})
+    print_report(info, results)
+    print(f"\nRaw results: {RESULTS_PATH.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    if not child_main(
+        {
+            "learners": phase_learners,
+            "writer": phase_writer,
+            "rebuild": phase_rebuild,
+        }
+    ):
+        raise SystemExit(main())

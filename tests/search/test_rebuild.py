@@ -1,0 +1,188 @@
+"""A full rebuild of the embedded index: the documents it builds in bulk are
+the ones a single page's update builds; it commits batch by batch, so other
+connections write (and read the new rows) between batches; a page changed
+during a rebuild is searchable as changed afterwards (the outbox catches up).
+"""
+
+import threading
+
+from django.db import connection, connections
+from django.utils import timezone
+
+import pytest
+
+from search import indexing
+from search.documents import all_documents, documents_for
+from search.engines import SearchQuery, get_embedded_engine
+from search.engines.embedded import writing
+from search.models import IndexedDocument, PendingIndexUpdate
+from tests.factories import GuidePageFactory, MentorFactory
+
+from .conftest import body
+
+
+def found(text):
+    results = get_embedded_engine().search(SearchQuery(text=text))
+    return [hit.title for hit in results.hits]
+
+
+def test_bulk_documents_are_the_documents_of_single_page_updates(corpus):
+    """all_documents (a rebuild) reads guides as plain columns; each document
+    must equal what documents_for (publishing one page) builds."""
+    bulk = {d.page_id: d for d in all_documents()}
+    single, gone = documents_for(bulk)
+    assert not gone
+    assert {d.page_id: d for d in single} == bulk
+    guides = [d for d in bulk.values() if d.kind == "guide"]
+    assert guides and all(d.url and d.body for d in guides)
+    assert any(d.mentors for d in guides)
+
+
+def test_bulk_documents_leave_out_drafts_and_private_pages(corpus):
+    ids = {d.page_id for d in all_documents()}
+    assert not ids & {page.pk for page in corpus["hidden"]}
+
+
+def _guides(count):
+    mentor = MentorFactory(name="Rosa Okafor", slug="rosa-okafor")
+    return [
+        GuidePageFactory(
+            title=f"Handover checklist {i}",
+            slug=f"handover-{i}",
+            body=body(f"Read back the plan for bed {i} before you leave."),
+            authors=[mentor],
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 4 documents, whatever they cost."""
+    monkeypatch.setattr(writing, "REBUILD_BATCH_FIRST", 4)
+    monkeypatch.setattr(writing, "REBUILD_BATCH_MIN", 4)
+    monkeypatch.setattr(writing, "REBUILD_BATCH_MAX", 4)
+
+
+def _in_other_connection(action):
+    """Run ``action`` in another thread, so on another database connection;
+    return what it returned (or raise what it raised)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = action()
+        except Exception as error:  # reported to the test below
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the other connection waited for the rebuild"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_rebuild_commits_each_batch_so_other_connections_write_between(small_batches):
+    _guides(12)
+    IndexedDocument.objects.all().delete()
+    seen_by_other = []
+
+    def between_batches(engine, count):
+        assert not connection.in_atomic_block
+        # Another connection writes (what an editor's publish writes) and
+        # sees the documents written so far.
+        _in_other_connection(
+            lambda: PendingIndexUpdate.objects.create(
+                page_id=10**9 + len(seen_by_other), requested_at=timezone.now()
+            )
+        )
+        seen_by_other.append(_in_other_connection(IndexedDocument.objects.count))
+
+    indexing.rebuild([get_embedded_engine()], progress=between_batches)
+    assert len(seen_by_other) >= 3
+    assert seen_by_other[0] == 4
+    assert seen_by_other == sorted(seen_by_other)
+    assert len(found("handover checklist")) == 10  # a page of results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_changed_during_a_rebuild_is_found_as_changed_afterwards(small_batches, monkeypatch):
+    guides = _guides(10)
+    first = guides[0]
+    # The outbox row is written with the change; the task that would apply it
+    # at once does not run, as with a worker that is busy or down.
+    monkeypatch.setattr(indexing, "_announce", lambda: None)
+    changed = []
+
+    def between_batches(engine, count):
+        if not changed:  # the first guide's document is already rewritten
+            first.title = "Handover in the emergency department"
+            first.save_revision().publish()
+            changed.append(first.pk)
+            assert PendingIndexUpdate.objects.filter(page_id=first.pk).exists()
+
+    indexing.rebuild([get_embedded_engine()], progress=between_batches)
+    assert changed
+    assert found("emergency department handover") == ["Handover in the emergency department"]
+    assert not PendingIndexUpdate.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_searches_answer_during_a_rebuild(small_batches):
+    _guides(10)
+    get_embedded_engine().rebuild(all_documents())
+    during = []
+
+    def between_batches(engine, count):
+        during.append(len(found("handover checklist")))
+
+    indexing.rebuild([get_embedded_engine()], progress=between_batches)
+    assert during and all(n == 10 for n in during)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_rebuild_commits_batches_other_connections_see(small_batches):
+    _guides(9)
+    IndexedDocument.objects.all().delete()
+    seen = []
+    indexing.rebuild(
+        [get_embedded_engine()],
+        progress=lambda engine, count: seen.append(
+            _in_other_connection(IndexedDocument.objects.count)
+        ),
+    )
+    assert seen[:2] == [4, 8]
+
+
+def test_prefetched_documents_come_in_order_from_another_thread(monkeypatch):
+    from search import prefetch
+
+    monkeypatch.setattr(prefetch, "_can_use_thread", lambda: True)
+    threads = set()
+
+    def make():
+        for i in range(prefetch.CHUNK * 3 + 7):
+            threads.add(threading.current_thread().name)
+            yield i
+
+    assert list(prefetch.prefetched(make)) == list(range(prefetch.CHUNK * 3 + 7))
+    assert threads == {"search-rebuild-documents"}
+
+
+def test_prefetched_raises_the_builders_error_here(monkeypatch):
+    from search import prefetch
+
+    monkeypatch.setattr(prefetch, "_can_use_thread", lambda: True)
+
+    def make():
+        yield 1
+        raise ValueError("a guide's body could not be read")
+
+    with pytest.raises(ValueError, match="could not be read"):
+        list(prefetch.prefetched(make))
