@@ -87,6 +87,8 @@ class DemoReportingTests(TestCase):
         self.client.force_login(self.batch.institution.staff.get())
         response = self.client.get(f"/admin/cme-reports/batches/{self.batch.pk}/learners.xlsx")
         self.assertEqual(response.status_code, 200)
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Sheet1"]
+        self.assertTrue(response.streaming)
+        body = b"".join(response.streaming_content)
+        sheet = openpyxl.load_workbook(io.BytesIO(body))["Sheet1"]
         last_names = sorted(sheet.cell(row=r, column=5).value for r in range(3, sheet.max_row + 1))
         self.assertEqual(last_names, ["Chen", "Okafor", "Weiss"])
