@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -184,6 +186,31 @@ class AuthenticationBackend(AllauthBackend):
         if user.pk not in self._checked:
             self._checked[user.pk] = super()._check_password(user, password)
         return self._checked[user.pk]
+
+    def get_user(self, user_id):
+        """The signed-in user, read with whether they hold any permission, directly
+        or through a group. Most are learners with none, yet every page asks (the
+        header's Admin link, Wagtail's user bar) and Django would answer with two
+        queries: for them the answer is known without one. Superusers, and users
+        read any other way, are checked as before."""
+        users = get_user_model()._default_manager.annotate(
+            holds_user_permissions=Exists(
+                get_user_model().user_permissions.through.objects.filter(user_id=OuterRef("pk"))
+            ),
+            holds_group_permissions=Exists(
+                Group.permissions.through.objects.filter(group__user=OuterRef("pk"))
+            ),
+        )
+        user = users.filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if not user.is_superuser:
+            # ModelBackend's own per-request caches of the two sets.
+            if not user.holds_user_permissions:
+                user._user_perm_cache = set()
+            if not user.holds_group_permissions:
+                user._group_perm_cache = set()
+        return user
 
 
 @dataclass(frozen=True)
