@@ -13,6 +13,8 @@ from wagtail.models import Page
 
 from learning.models import LearningPathPage, PathStep
 
+from .stages import Stage
+
 # The guide columns the journey uses. Titles and links (``url_path`` is all
 # Wagtail needs for a page's address), the reading time shown before
 # enrolment, ``live`` (the publish gate and "mark complete"), the revisions a
@@ -46,6 +48,17 @@ def step_url(path: LearningPathPage, guide: Page, request: HttpRequest | None = 
     paths up once for the request, not once per guide (with the database
     cache of production settings, a query each)."""
     return f"{guide.get_url(request)}?path={path.slug}"
+
+
+def stage_url(
+    request: HttpRequest, path: LearningPathPage, stage: Stage, next_guide: Page | None
+) -> str:
+    """Where a learner at ``stage`` goes on: the next step, or the stage's page."""
+    if stage == Stage.STEPS and next_guide is not None:
+        return step_url(path, next_guide, request)
+    if stage.route_name:
+        return path.route_url(stage.route_name)
+    return path.url
 
 
 def step_urls(path: LearningPathPage, guides: Iterable[Page], request: HttpRequest) -> list[str]:

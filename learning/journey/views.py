@@ -36,7 +36,7 @@ from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_
 from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions, review_attempt
 from .stages import ENROL_FIRST_MESSAGE, STEPS_DONE_MESSAGE, Stage
-from .steps import step_url, step_urls
+from .steps import stage_url, step_urls
 
 
 def _login_first(request: HttpRequest) -> HttpResponse | None:
@@ -52,18 +52,7 @@ def _learner(request: HttpRequest) -> User:
 
 def _next_url(request: HttpRequest, path: LearningPathPage, progress: PathProgress) -> str:
     step = progress.next_step
-    return _stage_url(request, path, progress.stage, step.guide if step else None)
-
-
-def _stage_url(
-    request: HttpRequest, path: LearningPathPage, stage: Stage, next_guide: Page | None
-) -> str:
-    """Where a learner at ``stage`` goes on: the next step, or the stage's page."""
-    if stage == Stage.STEPS and next_guide is not None:
-        return step_url(path, next_guide, request)
-    if stage.route_name:
-        return path.route_url(stage.route_name)
-    return path.url
+    return stage_url(request, path, progress.stage, step.guide if step else None)
 
 
 def _render(
@@ -148,7 +137,7 @@ def continue_path(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if enrolment is None:
         return redirect(path.url)
     stage, step = journey_progress.where_next(enrolment, path)
-    return redirect(_stage_url(request, path, stage, step.guide if step else None))
+    return redirect(stage_url(request, path, stage, step.guide if step else None))
 
 
 def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -> HttpResponse:
@@ -165,7 +154,7 @@ def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -
     stage, step = journey_progress.where_next(completion.enrolment, path)
     if stage == Stage.TEST:
         messages.success(request, STEPS_DONE_MESSAGE)
-    return redirect(_stage_url(request, path, stage, step.guide if step else None))
+    return redirect(stage_url(request, path, stage, step.guide if step else None))
 
 
 def _stage_guard(
