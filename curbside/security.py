@@ -5,6 +5,7 @@ the redirect that sends Wagtail's own log-in forms to allauth's.
 See docs/accounts-security.md.
 """
 
+import functools
 import logging
 import smtplib
 import time
@@ -13,9 +14,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -184,6 +188,47 @@ class AuthenticationBackend(AllauthBackend):
         if user.pk not in self._checked:
             self._checked[user.pk] = super()._check_password(user, password)
         return self._checked[user.pk]
+
+    def get_user(self, user_id):
+        """The signed-in user, read with whether they hold any permission, directly
+        or through a group. Most are learners with none, yet every page asks (the
+        header's Admin link, Wagtail's user bar) and Django would answer with two
+        queries: for them the answer is known without one. Superusers, and users
+        read any other way, are checked as before."""
+        model = get_user_model()
+        user = (
+            model._default_manager.annotate(holds_permissions=_holds_permissions(model))
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if not user.is_superuser and not user.holds_permissions:
+            # ModelBackend's own per-request caches of the two sets.
+            user._user_perm_cache = set()
+            user._group_perm_cache = set()
+        return user
+
+
+@functools.cache
+def _holds_permissions_sql(model):
+    """Whether a user holds a permission directly or through a group, as plain
+    SQL on the tables' own names (no input goes in it): the ORM's Exists
+    subqueries cost more CPU to compile than the two queries they spare."""
+    user_permissions = model.user_permissions.through._meta.db_table
+    user_groups = model.groups.through._meta.db_table
+    group_permissions = Group.permissions.through._meta.db_table
+    user_table = model._meta.db_table
+    return (
+        f'EXISTS (SELECT 1 FROM "{user_permissions}" WHERE "{user_permissions}"."user_id" = '  # noqa: S608
+        f'"{user_table}"."id") OR EXISTS (SELECT 1 FROM "{user_groups}" INNER JOIN '
+        f'"{group_permissions}" ON "{group_permissions}"."group_id" = "{user_groups}"."group_id" '
+        f'WHERE "{user_groups}"."user_id" = "{user_table}"."id")'
+    )
+
+
+def _holds_permissions(model):
+    return RawSQL(_holds_permissions_sql(model), (), output_field=BooleanField())  # noqa: S611
 
 
 @dataclass(frozen=True)

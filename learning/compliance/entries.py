@@ -63,12 +63,15 @@ def paths_entries(
             | {c.person_id for listed in contributors.values() for c in listed}
         )
     )
+    authors_of: dict[int, list[int]] = {}
+    for page_id, mentor_id in authors:
+        authors_of.setdefault(page_id, []).append(mentor_id)
     result = []
     for path, guides in paths:
         entries = []
         for guide in guides:
-            for page_id, mentor_id in authors:
-                if page_id == guide.pk and mentor_id in people:
+            for mentor_id in authors_of.get(guide.pk, ()):
+                if mentor_id in people:
                     entries.append(Entry(people[mentor_id], ContentRole.FACULTY, guide))
         for role in (PathContributorRole.PLANNER, PathContributorRole.REVIEWER):
             for contributor in contributors[id(path)]:

@@ -21,6 +21,7 @@ from learning.models import (
     CertificateStatus,
     CreditClaim,
     Enrolment,
+    EvaluationResponse,
     LearnerProfile,
     LearningPathPage,
     PathPrerequisite,
@@ -34,6 +35,7 @@ from .activity import with_last_activity
 from .remaining import Remaining, remaining_for, with_remaining
 from .resume import attach_next
 from .stages import Stage
+from .steps import with_step_guides
 
 
 @dataclass
@@ -42,6 +44,7 @@ class StepState:
     guide: Page
     done: bool
     is_next: bool
+    url: str = ""  # the guide read as a step (steps.step_urls), where a view needs it
 
 
 @dataclass
@@ -119,12 +122,7 @@ class PathProgress:
 
 def path_steps(path: LearningPathPage) -> list[PathStep]:
     # Steps need each guide's title, URL and reading time, not its body.
-    return list(
-        PathStep.objects.filter(page=path)
-        .select_related("guide")
-        .defer("guide__body", "guide__references", "guide__objectives", "guide__summary")
-        .order_by("sort_order", "pk")
-    )
+    return list(with_step_guides(PathStep.objects.filter(page=path)))
 
 
 def get_progress(user: AnyUser, path: LearningPathPage) -> PathProgress:
@@ -166,6 +164,26 @@ def get_progress(user: AnyUser, path: LearningPathPage) -> PathProgress:
     if enrolment is None:
         progress.missing_prerequisites = missing_prerequisites(user, path)
     return progress
+
+
+def where_next(enrolment: Enrolment, path: LearningPathPage) -> tuple[Stage, PathStep | None]:
+    """The stage of ``enrolment`` on ``path`` (as ``PathProgress.stage`` has it)
+    and, at the steps stage, the first step not done yet, with its guide.
+
+    For "mark complete", which only needs where to send the learner: one query
+    while steps remain (the first of them), two or three once they are all done;
+    the path's steps are never all read."""
+    if enrolment.completed_at is not None:
+        return Stage.COMPLETED, None
+    steps = PathStep.objects.filter(page=path)
+    pending = with_step_guides(steps.exclude(guide__step_completions__enrolment=enrolment)).first()
+    if pending is not None or not steps.exists():
+        return Stage.STEPS, pending
+    if not TestAttempt.objects.filter(enrolment=enrolment, passed=True).exists():
+        return Stage.TEST, None
+    if not EvaluationResponse.objects.filter(enrolment=enrolment).exists():
+        return Stage.EVALUATION, None
+    return Stage.CLAIM, None
 
 
 def missing_prerequisites(user: AnyUser, path: LearningPathPage) -> list[LearningPathPage]:

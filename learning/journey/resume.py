@@ -9,11 +9,8 @@ Reads in a fixed number of queries, however many paths, steps and records.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wagtail.models import Page
-
 from learning.models import (
     Enrolment,
-    LearningPathPage,
     PathStep,
     StepCompletion,
 )
@@ -22,14 +19,12 @@ from learning.permissions import AnyUser
 from .activity import with_last_activity
 from .remaining import Remaining, remaining_for, with_remaining
 from .stages import Stage
+from .steps import step_url, with_step_guides
+
+__all__ = ["NextAction", "attach_next", "stage_of", "step_url", "steps_of", "unfinished"]
 
 # The home page shows at most this many unfinished paths.
 HOME_LIMIT = 3
-
-
-def step_url(path: LearningPathPage, guide: Page) -> str:
-    """A guide read as a step of ``path`` (its step bar, previous and next)."""
-    return f"{guide.url}?path={path.slug}"
 
 
 @dataclass(frozen=True)
@@ -72,12 +67,7 @@ def stage_of(remaining: Remaining) -> Stage:
 def steps_of(path_ids: Iterable[int]) -> dict[int, list[PathStep]]:
     """Each path's steps in order, with their guides' titles and addresses (one query)."""
     steps: dict[int, list[PathStep]] = {}
-    for step in (
-        PathStep.objects.filter(page_id__in=set(path_ids))
-        .select_related("guide")
-        .defer("guide__body", "guide__references", "guide__objectives", "guide__summary")
-        .order_by("sort_order", "pk")
-    ):
+    for step in with_step_guides(PathStep.objects.filter(page_id__in=set(path_ids))):
         steps.setdefault(step.page_id, []).append(step)
     return steps
 

@@ -106,11 +106,23 @@ def complete_step(user: User, path: LearningPathPage, guide_id: int) -> tuple[St
     """Record that ``user`` completed the step ``guide_id`` of ``path``.
     Returns (completion, created). Two simultaneous calls leave one record."""
     enrolment = _enrolment_for(user, path)
-    step = PathStep.objects.filter(page=path, guide_id=guide_id).select_related("guide").first()
+    step = (
+        PathStep.objects.filter(page=path, guide_id=guide_id)
+        .select_related("guide")
+        .only(
+            "guide",
+            "guide__title",
+            "guide__live",
+            "guide__live_revision",
+            "guide__latest_revision",
+        )
+        .first()
+    )
     if step is None:
         raise JourneyError("That guide is not a step of this path.")
     existing = StepCompletion.objects.filter(enrolment=enrolment, guide_id=guide_id).first()
     if existing:
+        existing.enrolment = enrolment  # the caller reads where the learner goes next
         return existing, False
     guide = step.guide
     if not guide.live:
@@ -127,7 +139,9 @@ def complete_step(user: User, path: LearningPathPage, guide_id: int) -> tuple[St
             )
             return completion, True
     except IntegrityError:
-        return StepCompletion.objects.get(enrolment=enrolment, guide_id=guide_id), False
+        existing = StepCompletion.objects.get(enrolment=enrolment, guide_id=guide_id)
+        existing.enrolment = enrolment
+        return existing, False
 
 
 def _all_steps_complete(enrolment: Enrolment, path: LearningPathPage) -> bool:

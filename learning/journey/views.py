@@ -35,8 +35,8 @@ from .extensions import claim_window
 from .forms import ClaimForm, ProfileForm, parse_evaluation_answers, parse_test_answers
 from .progress import PathProgress
 from .questions import evaluation_questions, post_test_questions, review_attempt
-from .resume import step_url
 from .stages import ENROL_FIRST_MESSAGE, STEPS_DONE_MESSAGE, Stage
+from .steps import stage_url, step_urls
 
 
 def _login_first(request: HttpRequest) -> HttpResponse | None:
@@ -50,13 +50,9 @@ def _learner(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _next_url(path: LearningPathPage, progress: PathProgress) -> str:
-    stage = progress.stage
-    if stage == Stage.STEPS and progress.next_step is not None:
-        return step_url(path, progress.next_step.guide)
-    if stage.route_name:
-        return path.route_url(stage.route_name)
-    return path.url
+def _next_url(request: HttpRequest, path: LearningPathPage, progress: PathProgress) -> str:
+    step = progress.next_step
+    return stage_url(request, path, progress.stage, step.guide if step else None)
 
 
 def _render(
@@ -85,6 +81,8 @@ def _credit_notice(availability: Availability, progress: PathProgress) -> str:
 def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     progress = journey_progress.get_progress(request.user, path)
     guides = [step.guide for step in progress.steps]
+    for step, url in zip(progress.steps, step_urls(path, guides, request), strict=True):
+        step.url = url
     entry_statuses = control_statuses(path, guides)  # once per request, shared
     availability = credit_available(path, guides=guides, entry_statuses=entry_statuses)
     # The activity's disclosures, statements and contact, told before enrolment.
@@ -135,8 +133,11 @@ def enrol(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
 def continue_path(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     if response := _login_first(request):
         return response
-    progress = journey_progress.get_progress(request.user, path)
-    return redirect(_next_url(path, progress) if progress.enrolled else path.url)
+    enrolment = Enrolment.objects.filter(user=_learner(request), path=path).first()
+    if enrolment is None:
+        return redirect(path.url)
+    stage, step = journey_progress.where_next(enrolment, path)
+    return redirect(stage_url(request, path, stage, step.guide if step else None))
 
 
 def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -> HttpResponse:
@@ -145,14 +146,15 @@ def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -
     if response := _login_first(request):
         return response
     try:
-        services.complete_step(_learner(request), path, guide_id)
+        completion, _ = services.complete_step(_learner(request), path, guide_id)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
-    progress = journey_progress.get_progress(request.user, path)
-    if progress.stage == Stage.TEST:
+    # Where next, without reading the whole path again.
+    stage, step = journey_progress.where_next(completion.enrolment, path)
+    if stage == Stage.TEST:
         messages.success(request, STEPS_DONE_MESSAGE)
-    return redirect(_next_url(path, progress))
+    return redirect(stage_url(request, path, stage, step.guide if step else None))
 
 
 def _stage_guard(
@@ -164,7 +166,7 @@ def _stage_guard(
         return redirect(path.url)
     if progress.stage.precedes(wanted):
         messages.info(request, wanted.locked_message)
-        return redirect(_next_url(path, progress))
+        return redirect(_next_url(request, path, progress))
     return None
 
 
@@ -340,11 +342,12 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     index = next((i for i, s in enumerate(states) if s.guide.pk == guide.pk), None)
     if index is None:
         return {}
+    urls = step_urls(path, [s.guide for s in states], request)
     steps = [
         {
             "number": s.number,
             "title": s.guide.title,
-            "url": step_url(path, s.guide),
+            "url": urls[i],
             "done": s.done,
             "current": i == index,
         }

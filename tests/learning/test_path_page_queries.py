@@ -24,8 +24,12 @@ pytestmark = pytest.mark.django_db
 # contributors and commercial support, the step guides' authors, the people
 # with their disclosures and relationships. Relevance decisions add one more
 # when anyone has a relationship to disclose (the factory's people have none).
-# The header's unread-notifications count adds one to every signed-in page.
-PATH_PAGE_QUERIES = 23
+# The header's unread-notifications count adds one to every signed-in page; its
+# permission checks (the Admin link, Wagtail's user bar) none for a learner who
+# holds no permission (curbside.security.AuthenticationBackend.get_user).
+# With the database cache of production settings, add two reads of the site's
+# root paths (tests/learning/test_signed_in_queries.py).
+PATH_PAGE_QUERIES = 21
 
 
 def path_with_progress(learner, steps, slug):
