@@ -103,6 +103,7 @@ format: install ## Format Python and templates
 
 bench: install ## Benchmarks (not part of make test); figures go in docs/benchmarks.md
 	$(BIN)/python benchmarks/http_bench.py
+	$(BIN)/python benchmarks/http_cache_bench.py
 	$(BIN)/python benchmarks/journey_bench.py
 	$(BIN)/python benchmarks/certificate_bench.py
 	$(BIN)/python benchmarks/search_bench.py
