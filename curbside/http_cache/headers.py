@@ -30,6 +30,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -52,10 +53,24 @@ def mark_public_page(page, request, serve_args, serve_kwargs):
     address (a routable page's index route, not one of its sub-routes)."""
     if serve_kwargs:
         return None
-    if serve_args and getattr(serve_args[0], "__name__", "") != "index_route":
+    if serve_args and _function(serve_args[0]) is not _function(_index_view(page)):
         return None
     setattr(request, PUBLIC_ATTR, True)
     return None
+
+
+def _function(view):
+    # Routable pages bind their views to the page anew on every resolve.
+    return getattr(view, "__func__", view)
+
+
+def _index_view(page):
+    """The view a routable page answers its own address with (its route for
+    ""), or None."""
+    try:
+        return page.resolve_subpage("/")[0]
+    except (AttributeError, Http404):
+        return None
 
 
 def _admin_prefix() -> str:

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # "Log in to enrol" needs no CSRF token from a visitor who is not signed in,
+    # only a same-origin POST, so path pages can be cached (learning.journey).
+    "learning.journey.anonymous_enrol.AnonymousEnrolMiddleware",
     # Signed-in answers: Cache-Control: private, no-store.
     "curbside.middleware.PrivateResponseMiddleware",
     # Every 429 carries Retry-After.

@@ -1,7 +1,9 @@
 """Finishing an enrolment a visitor started before they had an account.
 
 "Log in to enrol" is a POST (enrolment never happens on a GET, so no other
-site can enrol anyone by a link). For a visitor who is not signed in, that POST
+site can enrol anyone by a link). For a visitor it carries no CSRF token, so
+the path page can be cached; the POST must come from this site instead
+(``anonymous_enrol.py``). For a visitor who is not signed in, that POST
 remembers the path in their session and sends them to log in (or, from there,
 to sign up) with ``next`` set to the path page. When the same browser session
 signs in (the log-in form, or the e-mailed confirmation link after sign-up,

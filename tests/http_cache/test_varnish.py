@@ -145,7 +145,7 @@ def test_a_signed_in_page_is_never_served_to_anyone_else(purging, content):
     assert purging.get(GUIDE, cookie=session_cookie(alice)).header("X-Cache") == "PASS"
 
 
-@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/", "/me/", "/paths/sepsis/"])
+@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/", "/me/"])
 def test_personal_pages_are_never_stored(purging, content, url):
     cookies = set()
     for _ in range(3):
@@ -173,3 +173,23 @@ def test_purging_is_refused_outside_the_acl(purging, content):
     assert purging.get(GUIDE).header("X-Cache") == "HIT"
     assert purging.request(GUIDE, method="PURGE").status == 200
     assert purging.get(GUIDE).header("X-Cache") == "MISS"
+
+
+def test_a_path_page_is_shared_and_log_in_to_enrol_still_works(purging, content):
+    shared = warm(purging, "/paths/sepsis/")
+    assert "Log in to enrol" in shared.body and "csrfmiddlewaretoken" not in shared.body
+    # The cached form's POST goes through Varnish to the app: remembered, then log in.
+    origin = f"http://127.0.0.1:{purging.port}"
+    answer = purging.request(
+        "/paths/sepsis/enrol/", method="POST", headers={"Origin": origin, "Content-Length": "0"}
+    )
+    assert answer.status == 302, (answer.status, answer.body[:300])
+    assert answer.header("Location").startswith("/accounts/login/")
+    assert "sessionid" in answer.header("Set-Cookie")
+    # Another site's form is refused.
+    refused = purging.request(
+        "/paths/sepsis/enrol/",
+        method="POST",
+        headers={"Origin": "https://elsewhere.example", "Content-Length": "0"},
+    )
+    assert refused.status == 403
