@@ -21,7 +21,7 @@ import pytest
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from learning.certificates.recovery import ISSUE_TASK, RENDER_TASK
+from learning.certificates.recovery import ISSUE_CHUNK_TASK, RENDER_TASK
 from learning.certificates.tasks import enqueue_issuance
 from learning.models import Certificate
 from workers.models import WorkerHeartbeat
@@ -147,10 +147,12 @@ def test_workers_survive_a_postgresql_restart_and_run_every_task_once(
     for worker in (w1, w2):
         assert "reconnected to the database" in log_of(worker), log_of(worker)
         assert "Traceback" not in log_of(worker), log_of(worker)
-    # Every task ran to success: one issue and one render per claim, none failed.
+    # Every task ran to success: each claim in exactly one chunk task (which
+    # issues and renders it, so no render task is queued), none failed.
     results = DBTaskResult.objects.all()
-    assert results.filter(task_path=ISSUE_TASK).count() == len(claim_ids)
-    assert results.filter(task_path=RENDER_TASK).count() == len(claim_ids)
+    chunks = [r.args_kwargs["args"][0] for r in results.filter(task_path=ISSUE_CHUNK_TASK)]
+    assert sorted(i for chunk in chunks for i in chunk) == sorted(claim_ids)
+    assert not results.filter(task_path=RENDER_TASK).exists()
     for result in results:
         assert result.status == TaskResultStatus.SUCCESSFUL, result.traceback
     assert_each_claim_has_one_certificate_with_its_pdf(claim_ids)
