@@ -9,7 +9,7 @@ import datetime
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 
 from learning.certificates.kinds import is_participation
@@ -74,6 +74,10 @@ def on_pdf_ready(sender: Any, certificate: Certificate, **kwargs: Any) -> None:
     try:
         with transaction.atomic():
             certificate_ready(certificate)
+    except (OperationalError, InterfaceError):
+        # The database is gone, not the notification: the caller's work is
+        # lost with it and must be retried (a worker puts its task back).
+        raise
     except Exception:
         logger.exception(
             "certificate ready notification failed", extra={"certificate": certificate.pk}
