@@ -135,17 +135,25 @@ def bench_pages(server, pages, duration, wrk="wrk"):
             raise PageStatusError(f"{page.path} answered HTTP {status}, expected 2xx.")
     results = []
     for page in pages:
-        url = server.base_url + page.path
         print(f"Loading {page.path} for {duration} s...", flush=True)
-        warm_up(url, wrk=wrk)
-        cpu_before = server.cpu_seconds()
-        figures = run_wrk(url, duration, warmup=0, wrk=wrk)
-        cpu_after = server.cpu_seconds()
-        if cpu_before is not None and cpu_after is not None and figures["requests"]:
-            cpu_ms = (cpu_after - cpu_before) * 1000 / figures["requests"]
+        figures, cpu_seconds = load_page(server, server.base_url + page.path, duration, wrk)
+        if cpu_seconds is not None and figures["requests"]:
+            cpu_ms = cpu_seconds * 1000 / figures["requests"]
             figures["server_cpu_ms_per_request"] = round(cpu_ms, 2)
         results.append({"name": page.name, "path": page.path, **figures})
     return results
+
+
+def load_page(server, url, duration, wrk="wrk"):
+    """Warm up, then load ``url`` with wrk: its figures and the app server's
+    CPU seconds during the load (None when they cannot be read)."""
+    warm_up(url, wrk=wrk)
+    cpu_before = server.cpu_seconds()
+    figures = run_wrk(url, duration, warmup=0, wrk=wrk)
+    cpu_after = server.cpu_seconds()
+    if cpu_before is None or cpu_after is None:
+        return figures, None
+    return figures, cpu_after - cpu_before
 
 
 def main(pages=None):

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import http_bench
 from benchmarks.harness import BENCH_DIR, ROOT, BenchError
 from benchmarks.harness.databases import collect_static
-from benchmarks.harness.server import ensure_wrk, run_wrk, start_server, warm_up
+from benchmarks.harness.server import ensure_wrk, start_server
 
 RESULTS_PATH = BENCH_DIR / "results-http-cache.json"
 
@@ -55,14 +55,10 @@ def bench_through(varnish, server, pages, duration, wrk):
                 f"{page.path} through Varnish: {first.status}, then X-Cache "
                 f"{second.header('X-Cache')!r} (expected 200 then HIT)"
             )
-        url = varnish.url + page.path
         print(f"Loading {page.path} through Varnish for {duration} s...", flush=True)
-        warm_up(url, wrk=wrk)
-        cpu_before = server.cpu_seconds()
-        figures = run_wrk(url, duration, warmup=0, wrk=wrk)
-        cpu_after = server.cpu_seconds()
-        if cpu_before is not None and cpu_after is not None:
-            figures["app_server_cpu_seconds"] = round(cpu_after - cpu_before, 3)
+        figures, cpu_seconds = http_bench.load_page(server, varnish.url + page.path, duration, wrk)
+        if cpu_seconds is not None:
+            figures["app_server_cpu_seconds"] = round(cpu_seconds, 3)
         results.append({"name": page.name, "path": page.path, **figures})
     return results
 
