@@ -4,9 +4,11 @@ each has a relevant (or not yet judged) financial relationship with, whether
 all of those were mitigated, and who gave commercial support.
 
 Pages build a ``DisclosureBlock`` in their context (never in the template) and
-render it with ``includes/disclosure.html``. It is computed on every request,
-outside any cached fragment: disclosures and decisions change without a new
-page revision.
+render it with ``includes/disclosure.html``. It is never part of a cached
+fragment keyed on the page revision: disclosures and decisions change without a
+new page revision. A guide page computes it on every request; a learning path
+keeps it in the cache until any content record changes (the learning app's
+compliance snapshot, which this module does not know of).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ class LearningConfig(AppConfig):
         from notifications import schedule
 
         from .certificates import events, tasks
-        from .compliance import guard
+        from .compliance import guard, snapshot
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
         from .journey import pending, routes
         from .reminders import certificates as certificate_reminders
@@ -23,6 +23,8 @@ class LearningConfig(AppConfig):
         routes.attach(self.get_model("LearningPathPage"))
         # The publish gate's rule (the model's save refuses without it).
         guard.attach(self.get_model("LearningPathPage"))
+        # Cached compliance answers of path pages: any change they read invalidates them.
+        snapshot.connect()
 
         # The certificate services announce a PDF to render; the task module
         # queues it. Connected here, so every issuance reaches the queue.

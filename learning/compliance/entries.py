@@ -55,13 +55,8 @@ def paths_entries(
         .order_by("sort_order", "pk")
         .values_list("page_id", "mentor_id")
     )
-    people = (
-        Mentor.objects.with_disclosures()
-        .select_related("photo")
-        .in_bulk(
-            {m for _, m in authors}
-            | {c.person_id for listed in contributors.values() for c in listed}
-        )
+    people = Mentor.objects.with_disclosures().in_bulk(
+        {m for _, m in authors} | {c.person_id for listed in contributors.values() for c in listed}
     )
     authors_of: dict[int, list[int]] = {}
     for page_id, mentor_id in authors:

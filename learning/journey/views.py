@@ -16,9 +16,8 @@ from wagtail.models import Page
 from cms.credits import format_credits
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from learning.certificates.kinds import designated_maximum, hours_text
-from learning.compliance.activity import activity_context
 from learning.compliance.availability import Availability, credit_available
-from learning.compliance.gate import control_statuses
+from learning.compliance.snapshot import path_compliance
 from learning.exceptions import JourneyError
 from learning.models import (
     Certificate,
@@ -83,10 +82,11 @@ def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     guides = [step.guide for step in progress.steps]
     for step, url in zip(progress.steps, step_urls(path, guides, request), strict=True):
         step.url = url
-    entry_statuses = control_statuses(path, guides)  # once per request, shared
-    availability = credit_available(path, guides=guides, entry_statuses=entry_statuses)
-    # The activity's disclosures, statements and contact, told before enrolment.
-    activity = activity_context(path, guides=guides, entry_statuses=entry_statuses)
+    # Credit availability and the activity's disclosures, statements and
+    # contact (told before enrolment), kept in the cache between changes.
+    compliance = path_compliance(path, guides, live=not getattr(request, "is_preview", False))
+    availability = compliance.availability
+    activity = compliance.activity
     certificate = None
     if progress.completed and progress.claim is not None:
         # The moment the path is complete, its certificate is on this page.
