@@ -19,7 +19,8 @@ then measures, each in a fresh child process with DEBUG off:
 PostgreSQL: ``BENCH_DATABASE_URL`` names a loopback database whose name
 contains ``bench`` (dropped and re-created); without it a throw-away cluster
 starts on 127.0.0.1:``BENCH_REPORTS_PG_PORT`` (54345) and is deleted at exit.
-``--reuse`` keeps the data already in ``BENCH_DATABASE_URL`` (migrate only).
+``--reuse`` keeps the data already in ``BENCH_DATABASE_URL`` (migrate only);
+``--only report`` measures the report pages alone, ``--only export`` the files.
 ``--sqlite`` runs on var/bench/reports.sqlite3 instead. Each measuring step is
 bounded by ``BENCH_REPORTS_TIMEOUT`` seconds (300). Results go to
 var/bench/reports.json. Exit status: 0 done, 2 setup failed.
@@ -103,7 +104,7 @@ def phase_report(username, pk, repeat):
 
     client = signed_in_client(username)
     url = f"/admin/cme-reports/{pk}/"
-    times, cpu, size, queries = [], [], 0, 0
+    times, cpu, web, size, queries = [], [], [], 0, 0
     for i in range(int(repeat) + 1):
         database = backend_cpu_seconds()
         with CaptureQueriesContext(connection) as captured:
@@ -120,8 +121,9 @@ def phase_report(username, pk, repeat):
             # CPU of this process and of its database backend: hardly moved by
             # other programs' load, unlike the wall-clock time.
             cpu.append((own + (after - database if database is not None else 0)) * 1000)
+            web.append(own * 1000)
         size, queries = len(body), len(captured)
-    return {"times_ms": times, "cpu_ms": cpu, "bytes": size, "queries": queries}
+    return {"times_ms": times, "cpu_ms": cpu, "web_cpu_ms": web, "bytes": size, "queries": queries}
 
 
 def phase_export(username, pk, kind, measure):
@@ -178,9 +180,9 @@ def run_phase(env, phase, *args, timeout):
     return answer
 
 
-def measure(env, setup, repeat, timeout):
+def measure(env, setup, repeat, timeout, only=None):
     results = {"report": {}, "export": {}}
-    for name in ("largest_path", "median_path"):
+    for name in ("largest_path", "median_path") if only != "export" else ():
         path = setup[name]
         print(
             f"Report page, {name.replace('_', ' ')} ({path['enrolments']} enrolments)...",
@@ -189,7 +191,8 @@ def measure(env, setup, repeat, timeout):
         answer = run_phase(env, "report", setup["staff"], path["pk"], repeat, timeout=timeout)
         answer["enrolments"] = path["enrolments"]
         results["report"][name] = answer
-    for rows, pk in sorted(setup["batches"].items(), key=lambda item: int(item[0])):
+    batches = setup["batches"].items() if only != "report" else {}
+    for rows, pk in sorted(batches, key=lambda item: int(item[0])):
         for kind in ("xlsx", "json"):
             for what in ("time", "memory"):
                 print(f"Export {kind}, {rows} rows, {what}...", flush=True)
@@ -210,9 +213,9 @@ def describe(answer, key, digits=0, scale=1):
 def print_table(results):
     print(
         "\n| report page | enrolments | median ms | p95 ms | CPU ms (web + db), median "
-        "| queries | KiB | load |"
+        "| of which web | queries | KiB | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, answer in results["report"].items():
         times = answer.get("times_ms") or []
         ok = "timed_out" not in answer and "failed" not in answer
@@ -220,7 +223,8 @@ def print_table(results):
             f"| {name.replace('_', ' ')} | {answer['enrolments']} | "
             f"{fmt(median(times)) if ok else describe(answer, 'x')} | "
             f"{fmt(percentile(times, 0.95)) if ok else '-'} | "
-            f"{fmt(median(answer.get('cpu_ms') or []))} | {answer.get('queries', '-')} | "
+            f"{fmt(median(answer.get('cpu_ms') or []))} | "
+            f"{fmt(median(answer.get('web_cpu_ms') or []))} | {answer.get('queries', '-')} | "
             f"{fmt((answer.get('bytes') or 0) / 1024)} | {answer['load_1min']} |"
         )
     print(
@@ -267,7 +271,7 @@ def run(args, db_url):
     env["DJANGO_DEBUG"] = "false"  # development settings, DEBUG off (no query log)
     setup = prepare(args, env)
     info = {**machine_info(), "load_average_1min_at_start": load_average(), "database": args.db}
-    results = measure(env, setup, args.repeat, args.timeout)
+    results = measure(env, setup, args.repeat, args.timeout, args.only)
     print(
         f"\n{info['date']}, nproc {info['nproc']}, {args.db}, load at start "
         f"{info['load_average_1min_at_start']}"
@@ -283,6 +287,9 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep BENCH_DATABASE_URL's data")
     parser.add_argument("--repeat", type=int, default=env_number("BENCH_REPORTS_REPEAT", 10))
     parser.add_argument("--day", default=datetime.date.today().isoformat())
+    parser.add_argument(
+        "--only", choices=["report", "export"], help="measure the report pages or the files only"
+    )
     parser.add_argument("--timeout", type=int, default=env_number("BENCH_REPORTS_TIMEOUT", 300))
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", "")

@@ -30,7 +30,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 212 URLs = 1908 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 214 URLs = 1926 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 """
 
@@ -633,6 +633,10 @@ ROWS = {
     "batch_b_xlsx": Row("/admin/cme-reports/batches/{batch_b}/learners.xlsx"),
     "batch_b_json": Row("/admin/cme-reports/batches/{batch_b}/learners.json"),
     "activities": Row("/admin/cme-reports/activities.xlsx"),
+    # The learners' drill-down and a batch's rows, a page at a time (?page=):
+    # the page number changes nothing about who may see them.
+    "learners_b_page": Row("/admin/cme-reports/{path_b}/learners/?page=2"),
+    "batch_b_page": Row("/admin/cme-reports/batches/{batch_b}/?page=2"),
     "ask_a": Row("/admin/cme-reports/batches/ask/{cert_a}/"),
     "ask_a_post": Row("/admin/cme-reports/batches/ask/{cert_a}/", "post"),
     "ask_b_post": Row("/admin/cme-reports/batches/ask/{cert_b}/", "post"),
@@ -968,6 +972,8 @@ batch_a_json             login me    me    404   404   404   200   404   200
 batch_b_xlsx             login me    me    404   404   404   404   200   200
 batch_b_json             login me    me    404   404   404   404   200   200
 activities               login me    me    404   404   404   200   200   200
+learners_b_page          login me    me    404   404   404   404   200   200
+batch_b_page             login me    me    404   404   404   404   200   200
 ask_a                    login me    me    404   404   404   405   404   405
 ask_a_post               login me    me    404   404   404   batch 404   batch
 ask_b_post               login me    me    404   404   404   404   batch batch
@@ -1129,6 +1135,8 @@ MUST_SHOW = {
     ("learners_a", "stf_a"): ["Alice Able", "{number_a}"],
     ("learners_b", "su"): ["Bob Baker", "{number_b}"],
     ("batch_b", "su"): ["Bob Baker", "{number_b}"],
+    ("learners_b_page", "stf_b"): ["Bob Baker", "{number_b}"],
+    ("batch_b_page", "stf_b"): ["Bob Baker", "{number_b}"],
     ("batch_a_json", "stf_a"): ["Alice", "{number_a}"],
     ("notes_inbox", "doc_a"): ["Alpha reminder for Alice"],
     ("notes_inbox", "doc_b"): ["Beta reminder for Bob"],

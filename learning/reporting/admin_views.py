@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -107,6 +108,11 @@ class NewBatchView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
         return redirect("learning_report_batch", pk=batch.pk)
 
 
+# The detail page lists a batch's rows a page at a time (a batch can hold
+# 100,000); the files (Excel, JSON) always hold every row.
+ROWS_PER_PAGE = 100
+
+
 class BatchDetailView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
     request: AuthenticatedRequest
     template_name = "learning/admin/reporting/batch.html"
@@ -124,7 +130,9 @@ class BatchDetailView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
         # learners without consent (the next batch's validation page lists them too).
         return super().get_context_data(
             batch=self.batch,
-            rows=batch_rows(self.batch),
+            rows=Paginator(batch_rows(self.batch), ROWS_PER_PAGE).get_page(
+                self.request.GET.get("page")
+            ),
             waiting=preview(self.batch.institution, self.batch.body),
             **kwargs,
         )

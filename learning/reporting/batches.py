@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from cms.models import Institution
 from learning.models import (
@@ -135,8 +135,9 @@ def create_batch(institution: Institution, body: str, actor: User) -> ReportBatc
     return batch
 
 
-def batch_rows(batch: ReportBatch) -> list[ReportedCompletion]:
-    return list(batch.rows.order_by("pk"))
+def batch_rows(batch: ReportBatch) -> QuerySet[ReportedCompletion]:
+    """The batch's rows in order (the detail page shows them a page at a time)."""
+    return batch.rows.order_by("pk")
 
 
 # Rows fetched per round trip when a file is written (a server-side cursor on

@@ -7,12 +7,24 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from learning.models import (
     Certificate,
     CreditClaim,
     Enrolment,
+    EvaluationResponse,
     LearningPathPage,
     PathStep,
     StepCompletion,
@@ -66,8 +78,11 @@ def _passed() -> Exists:
     return Exists(TestAttempt.objects.filter(enrolment=OuterRef("pk"), passed=True))
 
 
-def learner_rows(path: LearningPathPage, period: Period) -> list[LearnerRow]:
-    """One row per enrolment made in ``period``, oldest first (three queries)."""
+def learner_rows(
+    path: LearningPathPage, period: Period, *, page: slice | None = None
+) -> list[LearnerRow]:
+    """One row per enrolment made in ``period``, oldest first (three
+    queries); ``page``: only those rows (``slice(50, 100)``: the second fifty)."""
     step_guides = _step_guides(path)
     enrolments = (
         enrolled_in(path, period)
@@ -88,7 +103,7 @@ def learner_rows(path: LearningPathPage, period: Period) -> list[LearnerRow]:
         )
         .order_by("enrolled_at", "pk")
     )
-    rows = list(enrolments)
+    rows = list(enrolments if page is None else enrolments[page])
     # The newest certificate of each claim (a reissue supersedes the one before).
     certificates: dict[int, Certificate] = {}
     for certificate in (
@@ -131,25 +146,38 @@ FUNNEL_STAGES = [
 
 
 def funnel_counts(path: LearningPathPage, period: Period) -> list[tuple[str, int]]:
-    """:func:`funnel` of :func:`learner_rows`, counted in the database in three
-    queries whatever the number of learners: the same enrolments, and the same
-    definition of each stage."""
+    """:func:`funnel` of :func:`learner_rows`, counted in the database in a
+    fixed number of queries whatever the number of learners: the same
+    enrolments, and the same definition of each stage.
+
+    Each stage is its own count with ``EXISTS`` in the ``WHERE`` clause, which
+    PostgreSQL runs as a semi-join on the one-to-one's unique index; joining
+    the evaluations instead read the whole (wide) evaluation table."""
     step_guides = _step_guides(path)
     enrolments = enrolled_in(path, period).order_by()
-    counts = enrolments.aggregate(
-        enrolled=Count("pk"),
-        passed=Count("pk", filter=_passed()),
-        # One-to-one: the joins add no rows.
-        evaluated=Count("evaluation_response"),
-        claimed=Count("credit_claim"),
+    counts = {
+        "enrolled": enrolments.count(),
+        "passed": enrolments.filter(_passed()).count(),
+        "evaluated": enrolments.filter(
+            Exists(EvaluationResponse.objects.filter(enrolment=OuterRef("pk")))
+        ).count(),
+        "claimed": enrolments.filter(
+            Exists(CreditClaim.objects.filter(enrolment=OuterRef("pk")))
+        ).count(),
+    }
+    # Per enrolment, its completions of the current steps, counted on the
+    # unique (enrolment, guide) index: about half the time of grouping all
+    # the path's completions (220,000 for the largest) by enrolment.
+    # (A plain function, not an aggregate: no GROUP BY; the guide column, so
+    # the index alone answers.)
+    done = (
+        StepCompletion.objects.filter(enrolment=OuterRef("pk"), guide__in=step_guides)
+        .order_by()
+        .annotate(n=Func(F("guide"), function="COUNT", output_field=IntegerField()))
+        .values("n")
     )
     counts["all_steps"] = (
-        StepCompletion.objects.filter(enrolment__in=enrolments.values("pk"), guide__in=step_guides)
-        .order_by()
-        .values("enrolment")
-        .annotate(done=Count("pk"))
-        .filter(done__gte=len(step_guides))
-        .count()
+        enrolments.alias(done=Subquery(done)).filter(done__gte=len(step_guides)).count()
         if step_guides
         else 0
     )

@@ -144,35 +144,23 @@ def evaluation_summary(
     and the change-in-practice answers; of the evaluations submitted from
     ``since`` until before ``until`` when given.
 
-    Counted in the database (one query per figure, whatever the number of
-    responses): the questions as first asked, the counts of every rating and
-    practice-change choice as conditional aggregates, then the written answers."""
+    Two queries whatever the number of responses: the questions as first
+    asked, then one pass over the responses reading each answer as a short
+    text column (no JSON document is decoded whole), counted here. The
+    responses table is wide (each row keeps its questions), so it is read
+    once rather than once for the counts and once for the written answers."""
     responses = EvaluationResponse.objects.filter(enrolment__path=path)
     if since is not None:
         responses = responses.filter(submitted_at__gte=since)
     if until is not None:
         responses = responses.filter(submitted_at__lt=until)
     questions = _questions_asked(responses)
-    counts: dict[str, Any] = {"responses": Count("pk")}
-    answers: dict[str, Any] = {}  # each answer as an alias: no key is parsed from a "__" path
-    for number, question in enumerate(questions.values()):
-        # Compared as text, which reads the same on PostgreSQL and SQLite.
-        if question["kind"] == "rating":
-            answers[f"a{number}"] = Cast(KeyTextTransform(question["id"], "answers"), CharField())
-            for score in range(1, 6):
-                counts[f"q{number}_{score}"] = Count("pk", filter=Q(**{f"a{number}": str(score)}))
-        elif question["kind"] == "practice_change":
-            choice = KeyTextTransform("choice", KeyTransform(question["id"], "answers"))
-            answers[f"a{number}"] = Cast(choice, CharField())
-            for value, _ in PRACTICE_CHANGE_CHOICES:
-                counts[f"q{number}_{value}"] = Count("pk", filter=Q(**{f"a{number}": value}))
-    totals = responses.alias(**answers).aggregate(**counts)
-    written = _written_answers(responses, questions)
+    total, chosen, written = _answers(responses, questions)
     summary = []
     for number, (qid, question) in enumerate(questions.items()):
         item: dict[str, Any] = {"prompt": question["prompt"], "kind": question["kind"]}
         if question["kind"] == "rating":
-            distribution = [totals[f"q{number}_{score}"] for score in range(1, 6)]
+            distribution = [chosen[number][str(score)] for score in range(1, 6)]
             count = sum(distribution)
             item["count"] = count
             weighted = sum(score * n for score, n in enumerate(distribution, start=1))
@@ -183,14 +171,14 @@ def evaluation_summary(
         else:
             item["choices"] = Counter(
                 {
-                    value: totals[f"q{number}_{value}"]
+                    value: chosen[number][value]
                     for value, _ in PRACTICE_CHANGE_CHOICES
-                    if totals[f"q{number}_{value}"]
+                    if chosen[number][value]
                 }
             )
             item["answers"] = written[qid]
         summary.append(item)
-    return {"responses": totals["responses"], "questions": summary}
+    return {"responses": total, "questions": summary}
 
 
 def _questions_asked(responses: QuerySet[EvaluationResponse]) -> dict[str, dict[str, Any]]:
@@ -208,31 +196,48 @@ def _questions_asked(responses: QuerySet[EvaluationResponse]) -> dict[str, dict[
     return questions
 
 
-def _written_answers(
+def _answers(
     responses: QuerySet[EvaluationResponse], questions: dict[str, dict[str, Any]]
-) -> dict[str, list[str]]:
-    """The free-text answers and the "how I will change my practice" answers,
-    oldest first, read as text columns (no response is decoded whole)."""
-    columns = {}
+) -> tuple[int, dict[int, Counter[str]], dict[str, list[str]]]:
+    """The number of responses; per question (by its number) how often each
+    rating or practice-change choice was given; and the free-text and "how I
+    will change my practice" answers, oldest first. Ratings and choices are
+    compared as text, which reads the same on PostgreSQL and SQLite."""
+    columns: dict[str, Any] = {}
+    readers = []  # (column, question number, question id, kind of value)
     for number, (qid, question) in enumerate(questions.items()):
-        if question["kind"] == "text":
-            columns[qid] = (f"w{number}", KeyTextTransform(qid, "answers"))
+        if question["kind"] == "rating":
+            columns[f"a{number}"] = Cast(KeyTextTransform(qid, "answers"), CharField())
+            readers.append((f"a{number}", number, qid, "chosen"))
         elif question["kind"] == "practice_change":
-            columns[qid] = (f"w{number}", KeyTextTransform("how", KeyTransform(qid, "answers")))
-    written: dict[str, list[str]] = {qid: [] for qid in columns}
+            choice = KeyTextTransform("choice", KeyTransform(qid, "answers"))
+            columns[f"a{number}"] = Cast(choice, CharField())
+            columns[f"w{number}"] = KeyTextTransform("how", KeyTransform(qid, "answers"))
+            readers.append((f"a{number}", number, qid, "chosen"))
+            readers.append((f"w{number}", number, qid, "written"))
+        elif question["kind"] == "text":
+            columns[f"w{number}"] = KeyTextTransform(qid, "answers")
+            readers.append((f"w{number}", number, qid, "written"))
+    chosen: dict[int, Counter[str]] = {number: Counter() for number in range(len(questions))}
+    written: dict[str, list[str]] = {qid: [] for _, _, qid, kind in readers if kind == "written"}
     if not columns:
-        return written
-    names = [name for name, _ in columns.values()]
+        return responses.count(), chosen, written
     rows = (
-        responses.annotate(**dict(columns.values()))
+        responses.annotate(**columns)
         .order_by("submitted_at", "pk")
-        .values_list(*names)
+        .values_list(*[name for name, *_ in readers])
     )
+    total = 0
     for row in rows.iterator(chunk_size=2000):
-        for qid, value in zip(columns, row, strict=True):
-            if value:
+        total += 1
+        for value, (_, number, qid, kind) in zip(row, readers, strict=True):
+            if not value:
+                continue
+            if kind == "chosen":
+                chosen[number][value] += 1
+            else:
                 written[qid].append(value)
-    return written
+    return total, chosen, written
 
 
 SUMMARY_COLUMNS = [

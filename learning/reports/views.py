@@ -5,6 +5,7 @@ learning.reporting (report batches)."""
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import TemplateView
 
@@ -13,7 +14,7 @@ from learning.http import AuthenticatedRequest
 from learning.models import LearningPathPage
 from learning.permissions import StaffOnlyMixin, staff_may_act
 
-from .learners import learner_rows
+from .learners import enrolled_in, learner_rows
 from .period import PeriodForm, default_period
 from .report import build_report, chart, csv_filename, report_csv
 from .services import (
@@ -81,6 +82,11 @@ class PathReportView(PathViewMixin):
         )
 
 
+# The drill-down shows the learners a page at a time (a popular path has tens
+# of thousands); the count above the table is all of them.
+LEARNERS_PER_PAGE = 50
+
+
 class PathLearnersView(PathViewMixin):
     template_name = "learning/admin/reports/learners.html"
 
@@ -88,11 +94,16 @@ class PathLearnersView(PathViewMixin):
         return f"Learners: {self.path.title}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        period = self.form.period
+        enrolments = enrolled_in(self.path, period).order_by("enrolled_at", "pk")
+        page = Paginator(enrolments, LEARNERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        start = (page.number - 1) * LEARNERS_PER_PAGE
         return super().get_context_data(
             path=self.path,
             form=self.form,
-            period=self.form.period,
-            rows=learner_rows(self.path, self.form.period),
+            period=period,
+            page_obj=page,
+            rows=learner_rows(self.path, period, page=slice(start, start + LEARNERS_PER_PAGE)),
             **kwargs,
         )
 

@@ -4,7 +4,7 @@ agrees with the learners' drill-down; the PARS batch files are streamed
 (read back: the workbook with openpyxl, the JSON against the schema and
 as the whole document), formulas neutralised, in as many
 queries for 30 rows as for 4. Rows are written directly (as
-benchmarks/reports_data.py does), not through the journey: only their
+benchmarks/reports_records.py does), not through the journey: only their
 number matters here."""
 
 import datetime
