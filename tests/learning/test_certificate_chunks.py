@@ -151,8 +151,12 @@ def test_queries_per_certificate_do_not_grow_with_the_chunk(django_capture_on_co
     four = queries_for(claim_ids[3:7], django_capture_on_commit_callbacks)
     per_certificate = two - one
     assert four - two == 2 * per_certificate
-    # Issue, snapshot, audit events, the PDF and the learner's notification.
-    assert per_certificate <= 26, per_certificate
+    # Issue, snapshot, audit events, the PDF and the learner's notification:
+    # the learner's profile and the claim are read with the claim and the
+    # certificate, not on their own, and the PDF's row is saved without a
+    # savepoint of its own (19 here, inside the test's transaction; in a
+    # worker on PostgreSQL 20, 26 before).
+    assert per_certificate <= 19, per_certificate
 
 
 @override_settings(TASKS=DATABASE_TASKS)
