@@ -38,7 +38,7 @@ class DeliveryReport:
     skipped: int = 0
     failed: int = 0  # gave up (MAX_ATTEMPTS reached)
     retry: int = 0  # failed this time, will be tried again
-    # Stopped at the run's limit: more may be waiting. Not among the counts.
+    # Stopped at the run's limit with more waiting. Not among the counts.
     reached_limit: bool = False
 
     @property

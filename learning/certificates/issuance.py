@@ -41,7 +41,9 @@ def profile_of(user: Any) -> LearnerProfile | None:
     """The user's learner profile: the one loaded with the user when it was
     (``select_related("user__learner_profile")``, as the issuing and
     rendering paths do: no query), else read now."""
-    if User.learner_profile.is_cached(user):
+    if user is None:
+        return None
+    if isinstance(user, User) and User.learner_profile.is_cached(user):
         return getattr(user, "learner_profile", None)
     return LearnerProfile.objects.filter(user=user).first()
 
