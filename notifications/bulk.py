@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
-from . import events, kinds
+from . import kinds
 from .models import EmailStatus, Notification, NotificationSetting
+from .services import announce
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,5 @@ def notify_many(kind_key: str, drafts: Sequence[Draft]) -> list[Notification]:
         ).order_by("pk")
         if (notification.user_id, notification.dedupe_key) in new_pairs
     ]
-    pending = [n.pk for n in written if n.email_status == EmailStatus.PENDING]
-    if pending:
-        transaction.on_commit(
-            lambda: events.created.send(sender=Notification, notification_ids=pending)
-        )
+    announce([n.pk for n in written if n.email_status == EmailStatus.PENDING])
     return written

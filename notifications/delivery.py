@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BATCH = 50
+# E-mails per run at most; a run that stops there queues the next one.
+LIMIT = 1000
 
 
 @dataclass
@@ -36,6 +38,15 @@ class DeliveryReport:
     skipped: int = 0
     failed: int = 0  # gave up (MAX_ATTEMPTS reached)
     retry: int = 0  # failed this time, will be tried again
+    # Stopped at the run's limit with more waiting. Not among the counts.
+    reached_limit: bool = False
+
+    @property
+    def needs_another_run(self) -> bool:
+        """Stopped at the limit having got somewhere (not every send failed:
+        a mail server that refuses everything is not hammered again at once;
+        the next run, from the next notification or cron, retries)."""
+        return self.reached_limit and self.sent + self.skipped + self.failed > 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -75,20 +86,34 @@ def compose(notification: Notification) -> EmailMessage:
     )
 
 
-def _claim(exclude: set[int]) -> list[Notification]:
+def _claim(exclude: set[int], size: int) -> list[Notification]:
     rows = Notification.objects.filter(email_status=EmailStatus.PENDING).exclude(pk__in=exclude)
     if connection.features.has_select_for_update_skip_locked:
         rows = rows.select_for_update(skip_locked=True, of=("self",))
-    return list(rows.select_related("user").order_by("created_at", "pk")[:BATCH])
+    return list(rows.select_related("user").order_by("created_at", "pk")[:size])
 
 
-def deliver_pending(limit: int = 1000) -> DeliveryReport:
-    """Send up to ``limit`` pending e-mails; returns what happened."""
+def _waiting(exclude: set[int]) -> bool:
+    return (
+        Notification.objects.filter(email_status=EmailStatus.PENDING)
+        .exclude(pk__in=exclude)
+        .exists()
+    )
+
+
+def deliver_pending(limit: int | None = None) -> DeliveryReport:
+    """Send up to ``limit`` (``LIMIT``) pending e-mails; returns what happened
+    (``reached_limit`` when it stopped there: the delivery task then queues
+    the next run itself, notifications.tasks)."""
+    limit = LIMIT if limit is None else limit
     report = DeliveryReport()
     tried: set[int] = set()
-    while len(tried) < limit:
+    while True:
+        if len(tried) >= limit:
+            report.reached_limit = _waiting(exclude=tried)
+            break
         with transaction.atomic():
-            batch = _claim(tried)
+            batch = _claim(tried, min(BATCH, limit - len(tried)))
             if not batch:
                 break
             for notification in batch:

@@ -93,11 +93,46 @@ def notify(
         )
         notification.email_status = EmailStatus.SKIPPED
     else:
-        pk = notification.pk
-        transaction.on_commit(
-            lambda: events.created.send(sender=Notification, notification_ids=[pk])
-        )
+        announce([notification.pk])
     return notification
+
+
+class _Announcement:
+    """The on-commit callback that sends ``events.created`` once for every
+    notification to e-mail that its transaction wrote."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.sent = False
+
+    def __call__(self) -> None:
+        self.sent = True
+        events.created.send(sender=Notification, notification_ids=list(self.ids))
+
+
+def announce(notification_ids: list[int]) -> None:
+    """Send ``events.created`` for these new notifications once the current
+    transaction commits (at once outside one); nothing if it rolls back.
+
+    One signal per commit however many notifications the transaction wrote:
+    the ids join the announcement already waiting on this connection, so the
+    worker gets one delivery task for a whole transaction, not one per
+    notification. The callback is found among the connection's on-commit
+    callbacks, so a savepoint rolled back takes its announcement with it and
+    the next notification registers a new one. (Ids written in a savepoint
+    rolled back after joining an earlier announcement stay in its list:
+    harmless, as delivery reads the outbox, not the ids.)"""
+    if not notification_ids:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in reversed(connection.run_on_commit):
+            if isinstance(callback, _Announcement) and not callback.sent:
+                callback.ids.extend(notification_ids)
+                return
+    announcement = _Announcement()
+    announcement.ids.extend(notification_ids)
+    transaction.on_commit(announcement)
 
 
 def unread_count(user: Any) -> int:

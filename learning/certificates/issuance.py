@@ -37,6 +37,17 @@ class CertificateError(JourneyError):
     pass
 
 
+def profile_of(user: Any) -> LearnerProfile | None:
+    """The user's learner profile: the one loaded with the user when it was
+    (``select_related("user__learner_profile")``, as the issuing and
+    rendering paths do: no query), else read now."""
+    if user is None:
+        return None
+    if isinstance(user, User) and User.learner_profile.is_cached(user):
+        return getattr(user, "learner_profile", None)
+    return LearnerProfile.objects.filter(user=user).first()
+
+
 def _completion_date(claim: CreditClaim, profile: LearnerProfile) -> datetime.date:
     completed = claim.enrolment.completed_at or claim.claimed_at
     return timezone.localtime(completed, profile.zone).date()
@@ -89,7 +100,7 @@ def issue_certificate(
         return existing, False
     if claim.status != ClaimStatus.APPROVED:
         raise CertificateError("This claim is awaiting institution approval.")
-    profile = LearnerProfile.objects.filter(user=claim.enrolment.user).first()
+    profile = profile_of(claim.enrolment.user)
     if profile is None:
         raise CertificateError("The learner has not given a name to print.")
     fields = _snapshot(claim, profile)
@@ -239,7 +250,10 @@ def generate_pdf(certificate_id: int) -> Certificate:
     A failure is recorded on the certificate and in its audit log (and logged),
     never dropped: ``issue_certificates`` retries failed ones."""
     with _render_lock():
-        certificates = Certificate.objects.select_related("institution", "user")
+        # Everything the render and the learner's notification read, in one query.
+        certificates = Certificate.objects.select_related(
+            "institution", "user__learner_profile", "claim"
+        )
         if connection.features.has_select_for_update:
             certificates = certificates.select_for_update(of=("self",))
         certificate = certificates.get(pk=certificate_id)
@@ -249,7 +263,7 @@ def generate_pdf(certificate_id: int) -> Certificate:
 
 
 def _render_and_store(certificate: Certificate) -> Certificate:
-    profile = LearnerProfile.objects.filter(user=certificate.user).first()
+    profile = profile_of(certificate.user)
     paper = paper_for(profile.time_zone if profile else "")
     error = ""
     for _ in range(MAX_PDF_ATTEMPTS):
@@ -270,7 +284,10 @@ def _render_and_store(certificate: Certificate) -> Certificate:
         certificate.pdf.save(name.rsplit("/", 1)[-1], ContentFile(data), save=False)
         certificate.pdf_status = PdfStatus.READY
         certificate.pdf_error = ""
-        with transaction.atomic():
+        # On PostgreSQL this is inside the render lock's transaction, which an
+        # error here rolls back anyway: no savepoint of its own. On SQLite it
+        # is the transaction.
+        with transaction.atomic(savepoint=not connection.features.has_select_for_update):
             certificate.save(update_fields=["pdf", "pdf_status", "pdf_error", "pdf_attempts"])
             CertificateEvent.objects.create(
                 certificate=certificate, action=CertificateEvent.Action.PDF_READY

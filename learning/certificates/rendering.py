@@ -19,6 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from cms.credits import format_credits
 
+from . import font_subsets
 from .codes import grouped
 from .kinds import (
     AMA_PRA_TITLE,
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from wagtail.images.models import AbstractImage
 
     from learning.models import Certificate
+
+# Each font subset made once per process (the same bytes: font_subsets).
+font_subsets.install()
 
 LETTER_TIME_ZONE_PREFIXES = ("America/", "US/", "Canada/")
 QR_MASK_PATTERN = 0

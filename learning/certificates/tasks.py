@@ -56,7 +56,7 @@ def _issue_and_render(claim: CreditClaim, actor: Any) -> str:
 
 def _claims(claim_ids: list[int]) -> dict[int, CreditClaim]:
     claims = CreditClaim.objects.select_related(
-        "enrolment__user", "enrolment__path__institution"
+        "enrolment__user__learner_profile", "enrolment__path__institution"
     ).filter(pk__in=claim_ids)
     return {claim.pk: claim for claim in claims}
 

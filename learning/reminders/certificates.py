@@ -12,8 +12,9 @@ from typing import Any
 from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 
+from learning.certificates.issuance import profile_of
 from learning.certificates.kinds import is_participation
-from learning.models import Certificate, CertificateStatus, LearnerProfile
+from learning.models import Certificate, CertificateStatus
 from notifications.models import Notification
 from notifications.services import notify
 
@@ -35,7 +36,7 @@ def certificate_ready(certificate: Certificate) -> Notification | None:
     if certificate.status != CertificateStatus.VALID:
         return None
     user = certificate.user
-    profile = LearnerProfile.objects.filter(user=user).first()
+    profile = profile_of(user)  # loaded with the certificate when it was rendered
     zone: datetime.tzinfo = profile.zone if profile else datetime.UTC
     replaced = (
         Certificate.objects.filter(pk=certificate.supersedes_id).only("number", "issued_at").first()
