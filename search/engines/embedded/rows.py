@@ -4,6 +4,7 @@ locked for writing, and results (hits) read back from rows."""
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.db import connection
@@ -46,6 +47,7 @@ _COLUMNS = (
     "release_date",
     "last_reviewed",
     "indexed_at",
+    "facet_ids",
 )
 # One row inserted, or replaced in place when the page already has one (its
 # id, and so its facet and full-text entries' keys, stay). SQLite 3.24+ and
@@ -62,11 +64,23 @@ def prepared_now(now: datetime.datetime) -> Any:
     return IndexedDocument._meta.get_field("indexed_at").get_db_prep_save(now, connection)
 
 
-def upsert_params(document: SearchDocument, now: Any) -> list[Any]:
-    """UPSERT_SQL's parameters for one document (``now`` from prepared_now).
-    Dates go as they are (both drivers take them); credits as the ORM sends
-    them."""
-    values = {"page_id": document.page_id, **row_values(document), "indexed_at": now}
+def facet_ids_value(ids: list[int]) -> Any:
+    """The ``facet_ids`` column's value (migration 0004): the sorted ids as
+    an integer array on PostgreSQL, as a JSON list elsewhere (SQLite)."""
+    ids = sorted(set(ids))
+    return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+def upsert_params(document: SearchDocument, now: Any, facet_ids: list[int]) -> list[Any]:
+    """UPSERT_SQL's parameters for one document (``now`` from prepared_now,
+    ``facet_ids`` the ids of its facet values). Dates go as they are (both
+    drivers take them); credits as the ORM sends them."""
+    values = {
+        "page_id": document.page_id,
+        **row_values(document),
+        "indexed_at": now,
+        "facet_ids": facet_ids_value(facet_ids),
+    }
     if document.credits is not None:
         field = IndexedDocument._meta.get_field("credits")
         values["credits"] = field.get_db_prep_save(document.credits, connection)
