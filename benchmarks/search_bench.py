@@ -86,7 +86,6 @@ the table says), 2 when setup failed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -101,6 +100,7 @@ from benchmarks.harness.databases import (
     sqlite_url,
     timed_manage,
 )
+from benchmarks.harness.options import add_search_database_options
 from benchmarks.harness.postgres import (
     check_database_url,
     postgres_bin_dir,
@@ -257,7 +257,13 @@ def environment_info(options):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--guides", type=int, default=DEFAULT_GUIDES, help="guides to generate")
+    add_search_database_options(
+        parser,
+        DEFAULT_GUIDES,
+        "query the databases an earlier run built, as they are (SQLite: "
+        "var/bench/search.sqlite3, or search-N.sqlite3 for --guides N; PostgreSQL: "
+        "--postgres-url, not re-created); for measuring a change to the query code",
+    )
     parser.add_argument(
         "--repeat",
         type=int,
@@ -272,14 +278,6 @@ def parse_args(argv):
         f"or {DEFAULT_WAGTAIL_SECONDS:g}); at least one round runs",
     )
     parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL", ""),
-        help="a PostgreSQL database to drop and re-create (its name must contain 'bench'); "
-        "default BENCH_DATABASE_URL, else a throw-away cluster when PostgreSQL is installed",
-    )
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
-    parser.add_argument(
         "--no-wagtail",
         action="store_true",
         help="leave Wagtail's database backend out (no update_index, no Wagtail rounds); "
@@ -289,13 +287,6 @@ def parse_args(argv):
         "--wagtail",
         action="store_true",
         help="compare with Wagtail's backend even with more than 10,000 guides",
-    )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="query the databases an earlier run built, as they are (SQLite: "
-        "var/bench/search.sqlite3, or search-N.sqlite3 for --guides N; PostgreSQL: "
-        "--postgres-url, not re-created); for measuring a change to the query code",
     )
     args = parser.parse_args(argv)
     if args.guides < 1 or args.repeat < 1:
