@@ -6,8 +6,9 @@
     .venv/bin/python benchmarks/search_bench.py --reuse --no-sqlite \
         --postgres-url postgres://postgres@127.0.0.1:5432/curbside_bench  # queries only
 
-``--guides 100000`` is not part of ``make bench``: building the corpus and
-rebuilding both indexes takes most of an hour on 2 shared cores. It leaves
+``--guides 100000`` is not part of ``make bench``: building the corpus (about
+4 minutes per database: migrate, seed_demo, 100,000 guides) and rebuilding
+each index (4 to 7 minutes) takes about half an hour on 2 shared cores. It leaves
 Wagtail's backend out (``--wagtail`` puts it back), keeps the SQLite file as
 var/bench/search-100000.sqlite3 and writes var/bench/search-100000.json.
 ``--reuse`` measures the queries again on the databases an earlier run built
@@ -24,7 +25,8 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    for the site tree, the demo mentors, guides and learning paths;
 2. adds ``--guides`` generated guides (default 10,000) under /guides/, written
    directly as rows (wagtailcore_page, cms_guidepage, authors and specialty
-   tags: live, published, no revisions) because add_child plus a revision per
+   tags: live, published, no revisions; COPY on PostgreSQL, executemany on
+   SQLite, about 1,000 guides a second) because add_child plus a revision per
    guide takes about 70 ms each. The text is composed deterministically
    (random.Random(2026), search_corpus.py) from a clinical and career vocabulary
    in 35 themes (chest pain, sepsis, contracts, billing, burnout, visas, rural

@@ -93,7 +93,10 @@ def _group_counts(source: SqlPart | None, keys: set[str] | None) -> SqlPart:
     if source is None:
         counted = "SELECT e.facet_value_id AS v, COUNT(*) AS n FROM search_facetentry e GROUP BY 1"
     else:
-        counted = f"SELECT v, COUNT(*) AS n FROM ({source[0]}) s, unnest(s.facet_ids) v GROUP BY v"
+        counted = (
+            "SELECT v, COUNT(*) AS n FROM "
+            f"(SELECT unnest(s.facet_ids) AS v FROM ({source[0]}) s) u GROUP BY v"
+        )
         params += source[1]
     params += sorted(keys or ())
     return (

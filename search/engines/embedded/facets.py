@@ -74,23 +74,22 @@ def count_facets(filters: Filters, matching_ids: MatchingIds) -> tuple[Facet, ..
     with connection.cursor() as cursor:
         for skip, keys in facet_groups(filters):
             ids_sql, params = matching_ids(skip)
-            if ids_sql:
-                # A set of documents: each one's facet_ids (a JSON list on
-                # its row), no facet entry read.
-                source = "search_indexeddocument d, json_each(d.facet_ids) e"
-                value = "e.value"
-                conditions = [f"d.id IN ({ids_sql})"]
-            else:  # every document: the facet entries' value index
-                source, value, conditions = "search_facetentry e", "e.facet_value_id", []
+            conditions = [f"e.document_id IN ({ids_sql})"] if ids_sql else []
             if keys != all_keys:
+                # With a set of documents, drive from it (the "+" keeps
+                # SQLite off the value index); over all documents, the
+                # value index is the way in.
+                column = "+e.facet_value_id" if ids_sql else "e.facet_value_id"
                 marks = ", ".join(["%s"] * len(keys))
                 conditions.append(
-                    f"{value} IN (SELECT id FROM search_facetvalue WHERE facet IN ({marks}))"
+                    f"{column} IN (SELECT id FROM search_facetvalue WHERE facet IN ({marks}))"
                 )
                 params = params + sorted(keys)
             where = " WHERE " + " AND ".join(conditions) if conditions else ""
             cursor.execute(
-                f"SELECT {value}, COUNT(*) FROM {source}{where} GROUP BY {value}", params
+                f"SELECT e.facet_value_id, COUNT(*) FROM search_facetentry e{where} "
+                "GROUP BY e.facet_value_id",
+                params,
             )
             results.append((keys, dict(cursor.fetchall())))
     found = set().union(*(counts for _, counts in results)) if results else set()

@@ -16,12 +16,12 @@ from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
 from .rows import (
-    UPSERT_SQL,
     facet_pairs,
     facet_value_ids,
     locked_rows,
     prepared_now,
     upsert_params,
+    upsert_sql,
 )
 from .spelling import apply_term_changes, replace_terms, row_spelling_words, spelling_words
 
@@ -153,7 +153,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             facet_ids.update({k: (ids[k], changed[k]) for k in changed})
         with connection.cursor() as cursor:
             cursor.executemany(
-                UPSERT_SQL,
+                upsert_sql(),
                 [
                     upsert_params(d, now, [facet_ids[key][0] for key in pairs[d.page_id]])
                     for d in documents
