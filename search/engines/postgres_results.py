@@ -163,7 +163,9 @@ def results_statement(
         if skip is None:
             # Every filter applies: the hits (every document for a browse
             # without filters). Values of filtered facets are not counted.
-            source = None if q is None and not filters else ("SELECT * FROM hits", [])
+            source: SqlPart | None = ("SELECT * FROM hits", [])
+            if q is None and not filters:
+                source = None
             sql, group_params = _group_counts(source, keys)
         elif q is not None:
             sql, group_params = _group_counts(_subset(filters, skip), keys)
