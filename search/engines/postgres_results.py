@@ -11,14 +11,18 @@ and everything else probes it:
 
 - ``q``: the tsquery (and, when not every word must match, each clause's
   tsquery and the logarithm of its document count);
-- ``m``: ids of the documents matching the text (every document for a
-  browse with no text);
-- ``hits``: those that pass every filter; a filter is an index probe per
-  document on (document, facet value);
-- the page: ranked (ts_rank) over ``hits`` only, or newest first;
-- the counts: one GROUP BY over the facet entries of ``hits`` for the
-  unfiltered facets, and for each filtered facet one over the documents
-  passing every other filter, with the values' names joined in.
+- ``m``: the documents matching the text, each row read once for its id,
+  release date, facet value ids (``facet_ids``, migration 0004) and rank;
+- ``hits``: those that pass every filter, tested on ``facet_ids``; for a
+  browse with no text, the documents with a chosen value of one filtered
+  facet (through its facet entries), the other filters tested on the row;
+- the page: ``hits`` in ts_rank order (ranked once, in ``m``), or newest
+  first;
+- the counts: one GROUP BY over the unnested ``facet_ids`` of ``hits`` for
+  the unfiltered facets, and for each filtered facet one over the documents
+  passing every other filter, with the values' names joined in. No facet
+  entry is probed per match (a browse over every document counts the
+  entries through their value index).
 """
 
 from __future__ import annotations
