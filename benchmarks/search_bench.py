@@ -6,8 +6,9 @@
     .venv/bin/python benchmarks/search_bench.py --reuse --no-sqlite \
         --postgres-url postgres://postgres@127.0.0.1:5432/curbside_bench  # queries only
 
-``--guides 100000`` is not part of ``make bench``: building the corpus and
-rebuilding both indexes takes most of an hour on 2 shared cores. It leaves
+``--guides 100000`` is not part of ``make bench``: building the corpus (about
+4 minutes per database: migrate, seed_demo, 100,000 guides) and rebuilding
+each index (4 to 7 minutes) takes about half an hour on 2 shared cores. It leaves
 Wagtail's backend out (``--wagtail`` puts it back), keeps the SQLite file as
 var/bench/search-100000.sqlite3 and writes var/bench/search-100000.json.
 ``--reuse`` measures the queries again on the databases an earlier run built
@@ -24,7 +25,8 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    for the site tree, the demo mentors, guides and learning paths;
 2. adds ``--guides`` generated guides (default 10,000) under /guides/, written
    directly as rows (wagtailcore_page, cms_guidepage, authors and specialty
-   tags: live, published, no revisions) because add_child plus a revision per
+   tags: live, published, no revisions; COPY on PostgreSQL, executemany on
+   SQLite, about 1,000 guides a second) because add_child plus a revision per
    guide takes about 70 ms each. The text is composed deterministically
    (random.Random(2026), search_corpus.py) from a clinical and career vocabulary
    in 35 themes (chest pain, sepsis, contracts, billing, burnout, visas, rural
@@ -86,7 +88,6 @@ the table says), 2 when setup failed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ from benchmarks.harness.databases import (
     sqlite_url,
     timed_manage,
 )
+from benchmarks.harness.options import add_search_database_options
 from benchmarks.harness.postgres import (
     check_database_url,
     postgres_bin_dir,
@@ -257,7 +259,13 @@ def environment_info(options):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--guides", type=int, default=DEFAULT_GUIDES, help="guides to generate")
+    add_search_database_options(
+        parser,
+        DEFAULT_GUIDES,
+        "query the databases an earlier run built, as they are (SQLite: "
+        "var/bench/search.sqlite3, or search-N.sqlite3 for --guides N; PostgreSQL: "
+        "--postgres-url, not re-created); for measuring a change to the query code",
+    )
     parser.add_argument(
         "--repeat",
         type=int,
@@ -272,14 +280,6 @@ def parse_args(argv):
         f"or {DEFAULT_WAGTAIL_SECONDS:g}); at least one round runs",
     )
     parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL", ""),
-        help="a PostgreSQL database to drop and re-create (its name must contain 'bench'); "
-        "default BENCH_DATABASE_URL, else a throw-away cluster when PostgreSQL is installed",
-    )
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
-    parser.add_argument(
         "--no-wagtail",
         action="store_true",
         help="leave Wagtail's database backend out (no update_index, no Wagtail rounds); "
@@ -289,13 +289,6 @@ def parse_args(argv):
         "--wagtail",
         action="store_true",
         help="compare with Wagtail's backend even with more than 10,000 guides",
-    )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="query the databases an earlier run built, as they are (SQLite: "
-        "var/bench/search.sqlite3, or search-N.sqlite3 for --guides N; PostgreSQL: "
-        "--postgres-url, not re-created); for measuring a change to the query code",
     )
     args = parser.parse_args(argv)
     if args.guides < 1 or args.repeat < 1:

@@ -14,6 +14,7 @@ import random
 import statistics
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,19 +216,20 @@ def phase_generate(count):
 
     The rows are what publishing writes (wagtailcore_page with a treebeard path,
     url_path, content type, locale and publication dates; cms_guidepage; authors;
-    specialty tags), without revisions or log entries, which nothing here reads.
+    specialty tags), without revisions or log entries, which nothing here reads
+    (search documents are built from the page rows). They are written table by
+    table in one transaction: COPY on PostgreSQL, one executemany per table and
+    batch on SQLite; page ids are given, not returned one by one.
     """
     django_setup()
     from django.contrib.contenttypes.models import ContentType
-    from django.db import transaction
-    from django.db.models import F
+    from django.db import connection, transaction
+    from django.db.models import F, Max
 
     from taggit.models import Tag
     from wagtail.models import Page
 
-    from cms.blocks.text import reading_minutes_for
     from cms.models import GuideAuthor, GuideIndexPage, GuidePage, GuideSpecialty, Mentor
-    from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 
     started = time.perf_counter()
     generate_s = 0.0
@@ -235,30 +237,34 @@ def phase_generate(count):
 
     index = GuideIndexPage.objects.get()
     content_type = ContentType.objects.get_for_model(GuidePage)
-    mentors = {m.slug: m for m in Mentor.objects.order_by("slug")}
+    mentors = {m.slug: m.pk for m in Mentor.objects.order_by("slug")}
     mentor_list = list(mentors.values())
     tags: dict = {}
     last_child = Page.objects.filter(path__startswith=index.path, depth=index.depth + 1)
     last_path = last_child.order_by("-path").values_list("path", flat=True).first()
     first_step = Page._str2int(last_path[-Page.steplen :]) + 1 if last_path else 1
     rng = random.Random(SEED + 1)  # co-authors only; the text comes from generate()
+    writer = RowWriter(connection)
 
     guides = batches(generated(count), BATCH)
     with transaction.atomic():
+        next_id = (Page.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         for offset in range(0, count, BATCH):
             composing = time.perf_counter()
             batch = next(guides)
             generate_s += time.perf_counter() - composing
             words += [len(guide["body_text"].split()) for guide in batch]
             for name in sorted({n for guide in batch for n in guide["specialties"]} - set(tags)):
-                tags[name] = Tag.objects.get_or_create(name=name)[0]
-            pages = []
+                tags[name] = Tag.objects.get_or_create(name=name)[0].pk
+            pages, guide_rows, authors, specialties = [], [], [], []
             for number, guide in enumerate(batch, start=first_step + offset):
+                page_id, next_id = next_id, next_id + 1
                 published = datetime.datetime.combine(
                     guide["release_date"], datetime.time(), tzinfo=datetime.UTC
                 ) + datetime.timedelta(minutes=guide["published_minute"])
                 pages.append(
                     Page(
+                        id=page_id,
                         title=guide["title"],
                         draft_title=guide["title"],
                         slug=guide["slug"],
@@ -274,40 +280,23 @@ def phase_generate(count):
                         last_published_at=published,
                     )
                 )
-            pages = Page.objects.bulk_create(pages)
-            rows = [
-                GuidePage(
-                    page_ptr_id=page.pk,
-                    summary=guide["summary"],
-                    topic=guide["topic"],
-                    audience_level=guide["audience_level"],
-                    objectives=json.dumps(guide["objectives"]),
-                    body=json.dumps(guide["body"]),
-                    references="[]",
-                    reading_minutes_computed=reading_minutes_for(guide["body_text"]),
-                    release_date=guide["release_date"],
-                    last_reviewed=guide["last_reviewed"],
-                    review_due=add_years(guide["last_reviewed"], REVIEW_INTERVAL_YEARS),
-                )
-                for page, guide in zip(pages, batch, strict=True)
-            ]
-            # QuerySet.bulk_create refuses multi-table inheritance; this is the
-            # insert it would make for the child table alone (no signals sent).
-            GuidePage.objects._insert(rows, fields=GuidePage._meta.local_concrete_fields)
-            authors, specialties = [], []
-            for page, guide in zip(pages, batch, strict=True):
+                guide_rows.append(guide_values(page_id, guide, connection))
                 first = mentors.get(guide["mentor"]) or mentor_list[0]
-                authors.append(GuideAuthor(page_id=page.pk, mentor=first, sort_order=0))
+                authors.append((page_id, first, 0))
                 if guide["co_author"]:
                     second = rng.choice([m for m in mentor_list if m != first])
-                    authors.append(GuideAuthor(page_id=page.pk, mentor=second, sort_order=1))
-                specialties += [
-                    GuideSpecialty(content_object_id=page.pk, tag=tags[name])
-                    for name in guide["specialties"]
-                ]
-            GuideAuthor.objects.bulk_create(authors)
-            GuideSpecialty.objects.bulk_create(specialties)
+                    authors.append((page_id, second, 1))
+                specialties += [(page_id, tags[name]) for name in guide["specialties"]]
+            writer.write_models(Page, pages)
+            writer.write(GuidePage._meta.db_table, list(guide_rows[0]), guide_rows)
+            writer.write(
+                GuideAuthor._meta.db_table, ["page_id", "mentor_id", "sort_order"], authors
+            )
+            writer.write(
+                GuideSpecialty._meta.db_table, ["content_object_id", "tag_id"], specialties
+            )
         Page.objects.filter(pk=index.pk).update(numchild=F("numchild") + count)
+        writer.reset_sequence(Page._meta.db_table)
 
     return {
         "guides": count,
@@ -319,6 +308,78 @@ def phase_generate(count):
         "specialties": GuideSpecialty.tag_model().objects.count(),
         "guides_in_database": GuidePage.objects.live().count(),
     }
+
+
+def guide_values(page_id, guide, connection):
+    """{column: value} of a guide's cms_guidepage row (StreamFields as their
+    stored JSON), as GuidePage's own fields would write it."""
+    from cms.blocks.text import reading_minutes_for
+    from cms.models import GuidePage
+    from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
+
+    values = {
+        "page_ptr_id": page_id,
+        "summary": guide["summary"],
+        "topic": guide["topic"],
+        "audience_level": guide["audience_level"],
+        "objectives": _stream_json(guide["objectives"]),
+        "body": _stream_json(guide["body"]),
+        "references": "[]",
+        "reading_minutes_computed": reading_minutes_for(guide["body_text"]),
+        "release_date": guide["release_date"],
+        "last_reviewed": guide["last_reviewed"],
+        "review_due": add_years(guide["last_reviewed"], REVIEW_INTERVAL_YEARS),
+    }
+    for field in GuidePage._meta.local_concrete_fields:  # the rest: their defaults
+        if field.column not in values:
+            values[field.column] = field.get_db_prep_save(field.get_default(), connection)
+    return values
+
+
+def _stream_json(blocks):
+    """A StreamField's stored JSON: each top-level block with an id, as
+    StreamField writes it (the ids are uuid4s, not from the seeded text)."""
+    return json.dumps([{**block, "id": str(uuid.uuid4())} for block in blocks])
+
+
+class RowWriter:
+    """Rows written straight into tables: COPY on PostgreSQL, executemany on
+    SQLite (inside the caller's transaction)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def write_models(self, model, objects):
+        fields = model._meta.local_concrete_fields
+        rows = [
+            {f.column: f.get_db_prep_save(f.pre_save(obj, True), self.connection) for f in fields}
+            for obj in objects
+        ]
+        self.write(model._meta.db_table, [f.column for f in fields], rows)
+
+    def write(self, table, columns, rows):
+        if not rows:
+            return
+        tuples = [tuple(r[c] for c in columns) if isinstance(r, dict) else r for r in rows]
+        quote = self.connection.ops.quote_name
+        names = ", ".join(quote(c) for c in columns)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                    for row in tuples:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                insert = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(insert, tuples)
+
+    def reset_sequence(self, table):
+        """After ids were given explicitly: the next id PostgreSQL hands out."""
+        if self.connection.vendor != "postgresql":
+            return
+        latest = f"SELECT MAX(id) FROM {self.connection.ops.quote_name(table)}"  # noqa: S608
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({latest}))", [table])
 
 
 if __name__ == "__main__":

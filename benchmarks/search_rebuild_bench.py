@@ -49,8 +49,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import BENCH_DIR, ROOT, BenchError, write_json
 from benchmarks.harness.databases import fresh_sqlite_url, migrate_and_seed
+from benchmarks.harness.options import add_search_database_options
 from benchmarks.harness.postgres import (
     create_database,
+    database_exists,
     postgres_bin_dir,
     recreate_database,
     throwaway_postgres,
@@ -62,6 +64,7 @@ from benchmarks.harness.processes import (
     django_setup,
     manage,
     own_cpu,
+    pid_cpu_seconds,
     production_env,
     run_child,
 )
@@ -143,7 +146,7 @@ def phase_rebuild():
 
     load_before = load_average()
     server_pid = _backend_pid()
-    server_cpu = _pid_cpu_seconds(server_pid)
+    server_cpu = pid_cpu_seconds(server_pid)
     cpu = own_cpu()
     started = time.time()
     begun = time.perf_counter()
@@ -151,7 +154,7 @@ def phase_rebuild():
     seconds = time.perf_counter() - begun
     cpu = own_cpu() - cpu
     if server_cpu is not None:
-        server_cpu = (_pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
+        server_cpu = (pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
     return {
         "documents": sum(counts.values()),
         "rebuild_process_cpu_s": cpu,
@@ -174,18 +177,6 @@ def _backend_pid():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return cursor.fetchone()[0]
-
-
-def _pid_cpu_seconds(pid):
-    """User + system CPU seconds of one process (Linux /proc), or None."""
-    if pid is None:
-        return None
-    try:
-        with open(f"/proc/{pid}/stat") as stat_file:
-            fields = stat_file.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # The parent -----------------------------------------------------------------------
@@ -309,66 +300,22 @@ def postgres_database(url, guides, reuse):
     template_name = f"{parts.path.lstrip('/')}_t{guides}"
     template_url = urllib.parse.urlunsplit(parts._replace(path=f"/{template_name}"))
     prepared = "reused"
-    if not (reuse and _database_exists(url, template_name)):
+    if not (reuse and database_exists(url, template_name)):
         prepared = "built"
         create_database(template_url, drop=True)
         prepare(template_url, guides)
-    _copy_database(url, template_name)
+    create_database(url, drop=True, template=template_name)
     return prepared
-
-
-def _admin(url):
-    import urllib.parse
-
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    return psycopg.connect(
-        urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True
-    )
-
-
-def _database_exists(url, name):
-    with _admin(url) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-
-
-def _copy_database(url, template_name):
-    import urllib.parse
-
-    from psycopg import sql
-
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    with _admin(url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template_name)
-            )
-        )
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--guides", type=int, default=DEFAULT_GUIDES)
+    add_search_database_options(
+        parser, DEFAULT_GUIDES, "reuse the database an earlier run built for the same --guides"
+    )
     parser.add_argument(
         "--pause-ms", type=float, default=DEFAULT_PAUSE_MS, help="writer's pause between writes"
     )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="reuse the database an earlier run built for the same --guides",
-    )
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL", ""),
-        help="a PostgreSQL database to drop and re-create (its name must contain 'bench'); "
-        "default BENCH_DATABASE_URL, else a throw-away cluster when PostgreSQL is installed",
-    )
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args(argv)
     if args.guides < 1:
         parser.error("--guides must be at least 1")

@@ -8,7 +8,8 @@
   (Django set up there), CPU time of processes and of the machine;
 * ``stats``: percentiles, medians, machine figures (CPUs, load average);
 * ``seeding``: learners, profiles, sessions and claims written directly;
-* ``workers``: ``manage.py db_worker`` processes and their task queue.
+* ``workers``: ``manage.py db_worker`` processes and their task queue;
+* ``options``: the command-line options the search benchmarks share.
 
 Every failure to set up raises ``BenchError`` with a message for a person;
 the scripts print it and exit with status 2.

@@ -190,23 +190,38 @@ def check_database_url(url, marker, variable, loopback=True):
     return name
 
 
-def create_database(url, drop=True):
-    """Create the database ``url`` names (dropping it first when ``drop``)."""
+def _admin_url(url):
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+
+
+def create_database(url, drop=True, template=None):
+    """Create the database ``url`` names (dropping it first when ``drop``),
+    as a copy of the database ``template`` when one is named."""
     import psycopg
     from psycopg import sql
 
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     try:
-        with psycopg.connect(admin, autocommit=True) as conn:
+        with psycopg.connect(_admin_url(url), autocommit=True) as conn:
             if drop:
                 conn.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
                 )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            conn.execute(create)
     except psycopg.Error as exc:
         raise BenchError(f"Could not create the database {name!r}: {exc}") from exc
+
+
+def database_exists(url, name):
+    """Is there a database ``name`` on the server of ``url``?"""
+    import psycopg
+
+    with psycopg.connect(_admin_url(url), autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
 
 
 def recreate_database(url, marker, variable, loopback=True):

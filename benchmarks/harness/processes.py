@@ -133,6 +133,18 @@ def django_setup(urls=False):
 # CPU time ---------------------------------------------------------------------
 
 
+def pid_cpu_seconds(pid):
+    """User + system CPU seconds of one process (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat_file:
+            fields = stat_file.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def process_tree_cpu_seconds(root_pid):
     """User + system CPU seconds of a process and its descendants, read from /proc.
 

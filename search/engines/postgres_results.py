@@ -11,14 +11,18 @@ and everything else probes it:
 
 - ``q``: the tsquery (and, when not every word must match, each clause's
   tsquery and the logarithm of its document count);
-- ``m``: ids of the documents matching the text (every document for a
-  browse with no text);
-- ``hits``: those that pass every filter; a filter is an index probe per
-  document on (document, facet value);
-- the page: ranked (ts_rank) over ``hits`` only, or newest first;
-- the counts: one GROUP BY over the facet entries of ``hits`` for the
-  unfiltered facets, and for each filtered facet one over the documents
-  passing every other filter, with the values' names joined in.
+- ``m``: the documents matching the text, each row read once for its id,
+  release date, facet value ids (``facet_ids``, migration 0004) and rank;
+- ``hits``: those that pass every filter, tested on ``facet_ids``; for a
+  browse with no text, the documents with a chosen value of one filtered
+  facet (through its facet entries), the other filters tested on the row;
+- the page: ``hits`` in ts_rank order (ranked once, in ``m``), or newest
+  first;
+- the counts: one GROUP BY over the unnested ``facet_ids`` of ``hits`` for
+  the unfiltered facets, and for each filtered facet one over the documents
+  passing every other filter, with the values' names joined in. No facet
+  entry is probed per match (a browse over every document counts the
+  entries through their value index).
 """
 
 from __future__ import annotations
@@ -33,73 +37,75 @@ SqlPart = tuple[str, list]
 
 
 def _value_ids(facet: str, values: tuple[str, ...]) -> SqlPart:
+    """An integer[] of the ids of these values (evaluated once per statement)."""
     marks = ", ".join(["%s"] * len(values))
     return (
-        f"SELECT id FROM search_facetvalue WHERE facet = %s AND value IN ({marks})",
+        f"ARRAY(SELECT id::integer FROM search_facetvalue WHERE facet = %s AND value IN ({marks}))",
         [facet, *values],
     )
 
 
-def _passes(column: str, filters: Filters, skip: str | None = None) -> SqlPart:
-    """Conditions: the document in `column` has a chosen value of every
-    filtered facet but `skip`. "" when there are none."""
+def _passes(alias: str, filters: Filters, skip: str | None = None) -> SqlPart:
+    """Conditions: the row `alias` (with its ``facet_ids``) has a chosen value
+    of every filtered facet but `skip`. "" when there are none."""
     conditions, params = [], []
     for facet, values in filters.items():
         if facet == skip:
             continue
         sql, value_params = _value_ids(facet, values)
-        conditions.append(
-            "EXISTS (SELECT 1 FROM search_facetentry fe "
-            f"WHERE fe.document_id = {column} AND fe.facet_value_id IN ({sql}))"
-        )
+        conditions.append(f"{alias}.facet_ids && {sql}")
         params += value_params
     return " AND ".join(conditions), params
 
 
 def _documents(filters: Filters, skip: str | None = None) -> SqlPart | None:
-    """Ids of the documents passing every filter but `skip`, for a browse (no
-    text): driven by the entries of one filtered value, probing the others.
-    None when no filter applies (every document)."""
+    """Documents (id, release_date, facet_ids) passing every filter but
+    `skip`, for a browse (no text): those with a value of one filtered facet
+    (through its facet entries), the others checked on the row. None when no
+    filter applies (every document)."""
     keys = [key for key in filters if key != skip]
     if not keys:
         return None
     first = keys[0]
-    sql, params = _value_ids(first, filters[first])
-    rest, rest_params = _passes("fe0.document_id", {k: filters[k] for k in keys[1:]})
+    marks = ", ".join(["%s"] * len(filters[first]))
+    rest, rest_params = _passes("d", {k: filters[k] for k in keys[1:]})
     where = f" AND {rest}" if rest else ""
     return (
-        f"SELECT DISTINCT fe0.document_id AS id FROM search_facetentry fe0 "
-        f"WHERE fe0.facet_value_id IN ({sql}){where}",
-        params + rest_params,
+        "SELECT d.id, d.release_date, d.facet_ids FROM search_indexeddocument d "
+        "WHERE d.id IN (SELECT fe.document_id FROM search_facetentry fe "
+        "JOIN search_facetvalue fv ON fv.id = fe.facet_value_id "
+        f"WHERE fv.facet = %s AND fv.value IN ({marks})){where}",
+        [first, *filters[first], *rest_params],
     )
 
 
 def _subset(filters: Filters, skip: str | None) -> SqlPart:
     """Matching documents (``m``) passing every filter but `skip`."""
-    condition, params = _passes("m.id", filters, skip)
-    return (f"SELECT m.id FROM m WHERE {condition}" if condition else "SELECT m.id FROM m"), params
+    condition, params = _passes("m", filters, skip)
+    return (f"SELECT * FROM m WHERE {condition}" if condition else "SELECT * FROM m"), params
 
 
 def _group_counts(source: SqlPart | None, keys: set[str] | None) -> SqlPart:
     """[[facet, value, label, count], ...] as JSON: counts of the values of
-    `keys` (None: of every facet) among the documents of `source` (None:
-    every document)."""
-    sql, params = "", []
-    conditions = []
-    if source is not None:
-        sql = f" JOIN ({source[0]}) s ON s.id = e.document_id"
-        params += source[1]
+    `keys` (None: of every facet) among the documents of `source` (rows with
+    ``facet_ids``: their arrays are counted, no facet entry is read; None:
+    every document, counted from the facet entries' value index)."""
+    params: list = []
+    where = ""
     if keys is not None:
-        marks = ", ".join(["%s"] * len(keys))
-        conditions.append(
-            f"e.facet_value_id IN (SELECT id FROM search_facetvalue WHERE facet IN ({marks}))"
+        where = f" WHERE fv.facet IN ({', '.join(['%s'] * len(keys))})"
+    if source is None:
+        counted = "SELECT e.facet_value_id AS v, COUNT(*) AS n FROM search_facetentry e GROUP BY 1"
+    else:
+        counted = (
+            "SELECT v, COUNT(*) AS n FROM "
+            f"(SELECT unnest(s.facet_ids) AS v FROM ({source[0]}) s) u GROUP BY v"
         )
-        params += sorted(keys)
-    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        params += source[1]
+    params += sorted(keys or ())
     return (
         "(SELECT json_agg(json_build_array(fv.facet, fv.value, fv.label, c.n)) FROM "
-        f"(SELECT e.facet_value_id, COUNT(*) AS n FROM search_facetentry e{sql}{where} "
-        "GROUP BY e.facet_value_id) c JOIN search_facetvalue fv ON fv.id = c.facet_value_id)",
+        f"({counted}) c JOIN search_facetvalue fv ON fv.id = c.v{where})",
         params,
     )
 
@@ -128,52 +134,54 @@ def results_statement(
     text search, None for a browse; `scored` are the columns ranking a
     matching document ``t`` (score, matched, rarity)."""
     ctes, params = [], []
+    relevance = q is not None and query.sort != "newest"
     if q is not None:
         ctes.append(f"q AS MATERIALIZED ({q[0]})")
         params += q[1]
+        # Each match's row is read once, here: what ranking, filters and
+        # facet counts need is taken from it.
+        columns = f", {scored}" if relevance else ""
         ctes.append(
-            "m AS MATERIALIZED (SELECT t.id FROM search_indexeddocument t, q "
-            "WHERE t.search_vector @@ q.query)"
+            "m AS MATERIALIZED (SELECT t.id, t.release_date, t.facet_ids"
+            f"{columns} FROM search_indexeddocument t, q WHERE t.search_vector @@ q.query)"
         )
         hits: SqlPart = _subset(filters, None)
     else:
-        hits = _documents(filters) or ("SELECT d.id FROM search_indexeddocument d", [])
+        hits = _documents(filters) or (
+            "SELECT d.id, d.release_date FROM search_indexeddocument d",
+            [],
+        )
     hits_sql, hits_params = hits
     ctes.append(f"hits AS MATERIALIZED ({hits_sql})")
     params += hits_params
-    if q is not None and query.sort != "newest":
-        ctes.append(
-            f"page AS (SELECT * FROM (SELECT t.id, {scored} FROM hits h "
-            "JOIN search_indexeddocument t ON t.id = h.id, q) m "
-            f"ORDER BY {RELEVANCE_ORDER} LIMIT %s OFFSET %s)"
-        )
+    if relevance:
+        ctes.append(f"page AS (SELECT * FROM hits m ORDER BY {RELEVANCE_ORDER} LIMIT %s OFFSET %s)")
         page = f"ARRAY(SELECT m.id FROM page m ORDER BY {RELEVANCE_ORDER})"
     else:
-        ctes.append(
-            "page AS (SELECT d.id, d.release_date FROM hits h "
-            "JOIN search_indexeddocument d ON d.id = h.id "
-            f"ORDER BY {NEWEST_ORDER} LIMIT %s OFFSET %s)"
-        )
+        ctes.append(f"page AS (SELECT * FROM hits d ORDER BY {NEWEST_ORDER} LIMIT %s OFFSET %s)")
         page = f"ARRAY(SELECT d.id FROM page d ORDER BY {NEWEST_ORDER})"
     params += [query.per_page, query.offset]
-    columns = [page, "(SELECT COUNT(*) FROM hits)"]
+    columns_out = [page, "(SELECT COUNT(*) FROM hits)"]
     groups: list[set[str]] = []
     for skip, keys in facet_groups(filters):
         if skip is None:
-            # Every filter applies: the hits. Values of filtered facets are
-            # counted too, and ignored.
-            sql, group_params = _group_counts(("SELECT id FROM hits", []), None)
+            # Every filter applies: the hits (every document for a browse
+            # without filters). Values of filtered facets are not counted.
+            source: SqlPart | None = ("SELECT * FROM hits", [])
+            if q is None and not filters:
+                source = None
+            sql, group_params = _group_counts(source, keys)
         elif q is not None:
             sql, group_params = _group_counts(_subset(filters, skip), keys)
         else:
             sql, group_params = _group_counts(_documents(filters, skip), keys)
-        columns.append(sql)
+        columns_out.append(sql)
         params += group_params
         groups.append(keys)
     labels_sql, labels_params = _chosen_labels(filters)
-    columns.append(labels_sql)
+    columns_out.append(labels_sql)
     params += labels_params
-    statement = f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}"
+    statement = f"WITH {', '.join(ctes)} SELECT {', '.join(columns_out)}"
     return statement, params, groups
 
 

@@ -47,14 +47,24 @@ _COLUMNS = (
     "last_reviewed",
     "indexed_at",
 )
-# One row inserted, or replaced in place when the page already has one (its
-# id, and so its facet and full-text entries' keys, stay). SQLite 3.24+ and
-# PostgreSQL both take this form.
-UPSERT_SQL = (
-    f"INSERT INTO search_indexeddocument ({', '.join(_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT (page_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
-)
+# PostgreSQL rows also carry their facet value ids (migration 0004).
+_FACET_COLUMN = "facet_ids"
+
+
+def upsert_sql() -> str:
+    """One row inserted, or replaced in place when the page already has one
+    (its id, and so its facet and full-text entries' keys, stay). SQLite
+    3.24+ and PostgreSQL both take this form."""
+    columns = _columns()
+    return (
+        f"INSERT INTO search_indexeddocument ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT (page_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    )
+
+
+def _columns() -> tuple[str, ...]:
+    return _COLUMNS + ((_FACET_COLUMN,) if connection.vendor == "postgresql" else ())
 
 
 def prepared_now(now: datetime.datetime) -> Any:
@@ -62,15 +72,21 @@ def prepared_now(now: datetime.datetime) -> Any:
     return IndexedDocument._meta.get_field("indexed_at").get_db_prep_save(now, connection)
 
 
-def upsert_params(document: SearchDocument, now: Any) -> list[Any]:
-    """UPSERT_SQL's parameters for one document (``now`` from prepared_now).
-    Dates go as they are (both drivers take them); credits as the ORM sends
-    them."""
-    values = {"page_id": document.page_id, **row_values(document), "indexed_at": now}
+def upsert_params(document: SearchDocument, now: Any, facet_ids: list[int]) -> list[Any]:
+    """upsert_sql()'s parameters for one document (``now`` from
+    prepared_now, ``facet_ids`` the ids of its facet values, kept on
+    PostgreSQL only). Dates go as they are (both drivers take them); credits
+    as the ORM sends them."""
+    values = {
+        "page_id": document.page_id,
+        **row_values(document),
+        "indexed_at": now,
+        _FACET_COLUMN: sorted(set(facet_ids)),
+    }
     if document.credits is not None:
         field = IndexedDocument._meta.get_field("credits")
         values["credits"] = field.get_db_prep_save(document.credits, connection)
-    return [values[c] for c in _COLUMNS]
+    return [values[c] for c in _columns()]
 
 
 def facet_pairs(document: SearchDocument) -> dict[tuple[str, str], str]:

@@ -16,12 +16,12 @@ from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
 from .rows import (
-    UPSERT_SQL,
     facet_pairs,
     facet_value_ids,
     locked_rows,
     prepared_now,
     upsert_params,
+    upsert_sql,
 )
 from .spelling import apply_term_changes, replace_terms, row_spelling_words, spelling_words
 
@@ -145,8 +145,20 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         facet_ids = {} if facet_ids is None else facet_ids
         documents = sorted(documents, key=lambda d: d.page_id)  # rows locked in page order
         now = prepared_now(timezone.now())
+        pairs = {d.page_id: facet_pairs(d) for d in documents}
+        wanted = {k: v for p in pairs.values() for k, v in p.items()}
+        changed = {k: v for k, v in wanted.items() if facet_ids.get(k, (0, None))[1] != v}
+        if changed:
+            ids = facet_value_ids(changed)
+            facet_ids.update({k: (ids[k], changed[k]) for k in changed})
         with connection.cursor() as cursor:
-            cursor.executemany(UPSERT_SQL, [upsert_params(d, now) for d in documents])
+            cursor.executemany(
+                upsert_sql(),
+                [
+                    upsert_params(d, now, [facet_ids[key][0] for key in pairs[d.page_id]])
+                    for d in documents
+                ],
+            )
             page_ids = [d.page_id for d in documents]
             marks = ", ".join(["%s"] * len(page_ids))
             cursor.execute(
@@ -154,12 +166,6 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
                 page_ids,
             )
             by_page = dict(cursor.fetchall())
-            pairs = {d.page_id: facet_pairs(d) for d in documents}
-            wanted = {k: v for p in pairs.values() for k, v in p.items()}
-            changed = {k: v for k, v in wanted.items() if facet_ids.get(k, (0, None))[1] != v}
-            if changed:
-                ids = facet_value_ids(changed)
-                facet_ids.update({k: (ids[k], changed[k]) for k in changed})
             row_ids = list(by_page.values())
             marks = ", ".join(["%s"] * len(row_ids))
             cursor.execute(f"DELETE FROM search_facetentry WHERE document_id IN ({marks})", row_ids)
