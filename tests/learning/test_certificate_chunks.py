@@ -53,7 +53,7 @@ def approved_claims(count, slug="chunked"):
     return list(claims.order_by("pk").values_list("pk", flat=True))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_chunk_of_25_queues_one_email_delivery_and_the_worker_sends_all_25():
     """Each certificate commits on its own, with its learner's notification;
     the first commit queues the delivery, the other 24 find it waiting."""
