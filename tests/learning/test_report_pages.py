@@ -17,22 +17,16 @@ import pytest
 from learning.models import EvaluationResponse
 from learning.reporting import admin_views
 from learning.reports import views
-from tests.factories import InstitutionFactory, InstitutionStaffFactory, LearningPathPageFactory
 
-from .test_report_scale import batch_of, learners
+from .test_report_scale import batch_of, harbourside_office, learners
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def office():
-    institution = InstitutionFactory(name="Harbourside CME Office", accme_provider_id="0054321")
-    staff = InstitutionStaffFactory(username="staff-harbourside")
-    institution.staff.add(staff)
-    path = LearningPathPageFactory(
-        title="Acute kidney injury", institution=institution, accme_activity_id="202600001"
-    )
-    return {"institution": institution, "staff": staff, "path": path}
+    """The same CME office, path and learners as the report's scale tests."""
+    return harbourside_office()
 
 
 def get(client, url, **params):

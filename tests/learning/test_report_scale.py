@@ -51,6 +51,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def office():
+    return harbourside_office()
+
+
+def harbourside_office():
+    """A CME office, its staff member and one credit path."""
     institution = InstitutionFactory(name="Harbourside CME Office", accme_provider_id="0054321")
     staff = InstitutionStaffFactory(username="staff-harbourside")
     institution.staff.add(staff)
