@@ -51,6 +51,11 @@ from .gate import control_statuses
 
 GENERATION_KEY = "learning:compliance:generation"
 MAX_AGE = 600  # seconds: a backstop; changes invalidate at once
+# Part of every answer's key. Raise it whenever what is cached changes shape
+# (PathCompliance, Availability, the activity context or the disclosure block's
+# rows): during and after a deploy, processes of the new code then never read
+# an answer pickled by the old one.
+SHAPE_VERSION = 1
 
 # Learning models the answers read (besides the path page itself and every
 # cms model). Their saves are rare editorial acts, never a learner's.
@@ -82,7 +87,10 @@ def compute(path: LearningPathPage, guides: list[GuidePage]) -> PathCompliance:
 
 
 def _key(path: LearningPathPage) -> str:
-    return f"learning:compliance:path:{path.pk}:{path.live_revision_id}:{timezone.localdate()}"
+    return (
+        f"learning:compliance:v{SHAPE_VERSION}:path:{path.pk}:{path.live_revision_id}:"
+        f"{timezone.localdate()}"
+    )
 
 
 def path_compliance(

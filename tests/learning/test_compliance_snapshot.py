@@ -190,3 +190,19 @@ def test_every_model_the_answers_read_invalidates_them():
     assert read <= covered, f"not invalidating: {sorted(read - covered)}"
     for model in snapshot.invalidating_models():
         assert post_save.has_listeners(model), model
+
+
+def test_an_answer_cached_by_another_shape_version_is_not_read(path, monkeypatch):
+    """After a deploy that changed what is cached (a raised SHAPE_VERSION), an
+    answer the old code stored for the same path, revision and day is not read."""
+    guides = [step.guide for step in path_steps(path)]
+    snapshot.path_compliance(path, guides)
+    old = snapshot.PathCompliance(
+        availability=snapshot.compute(path, guides).availability,
+        activity={"disclosure": "pickled by the previous release"},
+    )
+    token = snapshot.cache.get(snapshot.GENERATION_KEY)
+    snapshot.cache.set(snapshot._key(path), (token, old))
+    assert snapshot.path_compliance(path, guides).activity == old.activity
+    monkeypatch.setattr(snapshot, "SHAPE_VERSION", snapshot.SHAPE_VERSION + 1)
+    assert snapshot.path_compliance(path, guides).activity != old.activity
