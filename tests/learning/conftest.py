@@ -1,7 +1,7 @@
 import pytest
 
 from learning.journey.questions import evaluation_questions, post_test_questions
-from learning.models import Degree
+from learning.models import Certificate, Degree
 from tests.factories import (
     LearnerFactory,
     LearningPathPageFactory,
@@ -18,6 +18,14 @@ __all__ = ["complete", "correct_answers", "evaluation_answers"]
 @pytest.fixture
 def path(db):
     return LearningPathPageFactory(title="Recognising sepsis", slug="sepsis", steps=3)
+
+
+@pytest.fixture
+def certificate(learner, path, django_capture_on_commit_callbacks):
+    """The learner's certificate for ``path``, issued and its PDF rendered."""
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(learner, path)
+    return Certificate.objects.get(user=learner)
 
 
 @pytest.fixture

@@ -16,10 +16,7 @@ from cms.credits import ama_pra_html, ama_pra_text, credit_name, credit_name_htm
 from learning.certificates.rendering import certificate_html, render_pdf
 from learning.certificates.transcript import transcript_pdf
 from learning.journey import progress, services
-from learning.models import Certificate
 from tests.factories import correct_answers, evaluation_answers
-
-from .conftest import complete
 
 pytestmark = pytest.mark.django_db
 
@@ -68,13 +65,6 @@ def test_template_filter_escapes_and_is_safe():
         Context({"text": f"<i>x</i> {NAME}s™", "n": Decimal("1")})
     )
     assert rendered == f"&lt;i&gt;x&lt;/i&gt; <em>{NAME}s</em>™ <em>{NAME}</em>™"
-
-
-@pytest.fixture
-def certificate(learner, path, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        complete(learner, path)
-    return Certificate.objects.get(user=learner)
 
 
 def test_path_page_prints_the_name_in_italics(client, path):

@@ -17,13 +17,6 @@ from .conftest import complete
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def certificate(learner, path, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        complete(learner, path)
-    return Certificate.objects.get(user=learner)
-
-
 def embedded_fonts(data):
     reader = pypdf.PdfReader(io.BytesIO(data))
     fonts = reader.pages[0]["/Resources"]["/Font"]

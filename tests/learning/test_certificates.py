@@ -28,13 +28,6 @@ def pdf_text(data):
     )
 
 
-@pytest.fixture
-def certificate(learner, path, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        complete(learner, path)
-    return Certificate.objects.get(user=learner)
-
-
 def test_claim_issues_a_certificate_with_a_stored_pdf(certificate, learner):
     assert certificate.number.startswith("CS-")
     assert len(certificate.verification_code) == CODE_LENGTH

@@ -4,18 +4,7 @@ the site's verify page saying what is wrong, not a bare 404."""
 
 import pytest
 
-from learning.models import Certificate
-
-from .conftest import complete
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def certificate(learner, path, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        complete(learner, path)
-    return Certificate.objects.get(user=learner)
 
 
 def test_the_number_with_the_last_name_finds_the_certificate(client, certificate):
