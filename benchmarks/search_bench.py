@@ -220,6 +220,7 @@ def bench_database(kind, db_url, options, server_pid=None):
         "load_average_1min_before_queries": load,
         "load_average_1min_after_queries": load_average(),
         "latency": summarise(latency),
+        "facet_copy": latency.get("facet_copy"),
         "total_s": time.perf_counter() - started,
     }
 

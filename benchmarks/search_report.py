@@ -131,6 +131,16 @@ def print_report(info, results):
                 f"{seconds(result['wagtail_update_index_s'])} | |"
             )
     print()
+    for result in results:
+        copy = result.get("facet_copy")
+        if copy:
+            print(
+                f"Facet entries in memory, {result['database']}: first search of the process "
+                f"{copy['first_search_ms']:.1f} ms; after one guide indexed again "
+                f"{copy['after_one_change_ms']:.1f} ms, then {copy['then_ms']:.1f} ms "
+                f"(`{QUERIES[0].text}`)."
+            )
+    print()
     print(
         "Full rebuild: `manage.py search_index rebuild` (embedded engine) and "
         "`manage.py update_index` (Wagtail), wall time of the whole command."

@@ -30,9 +30,17 @@ class IndexedDocument(models.Model):
     release_date = models.DateField(null=True, blank=True)
     last_reviewed = models.DateField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
+    # A random number written with the row each time it is written (one per
+    # write transaction): each process's copy of the facet entries
+    # (engines/embedded/facet_matrix.py) re-reads a document's entries when
+    # its stamp is not the one it read them with.
+    stamp = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["-release_date", "-id"], name="search_doc_newest")]
+        indexes = [
+            models.Index(fields=["-release_date", "-id"], name="search_doc_newest"),
+            models.Index(fields=["stamp", "id"], name="search_doc_stamp"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -74,6 +82,20 @@ class FacetEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.facet_value_id}"
+
+
+class IndexState(models.Model):
+    """One row: a random token set anew by every transaction that writes the
+    embedded index (documents, facet entries or facet values). A search reads
+    it in the same statement as its matches; a process whose copy of the
+    facet entries was read under another token brings it up to date first.
+    Random rather than counted, so a token written by a transaction that was
+    rolled back is never seen again."""
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"index state {self.token}"
 
 
 class SpellingTerm(models.Model):

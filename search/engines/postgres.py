@@ -14,9 +14,10 @@ from search.query import Clause, ParsedQuery
 
 from .base import MARK_END, MARK_START, SearchDocument, SearchQuery
 from .embedded.engine import EmbeddedEngine, ResultPage
-from .embedded.facets import Filters, facets_from_counts
+from .embedded.facet_matrix import counts, parse_ids
+from .embedded.facets import Filters
 from .embedded.snippets import pick_snippet
-from .postgres_results import read_counts, results_statement
+from .postgres_results import results_statement
 
 _MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
 TITLE_HEADLINE = f"HighlightAll=true, {_MARKS}"
@@ -157,16 +158,20 @@ class PostgresEngine(EmbeddedEngine):
     def _results(
         self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
     ) -> ResultPage:
-        """Page, total and facet counts in one statement (postgres_results)."""
+        """The page, the index token and every match's id in one statement
+        (postgres_results); the total and facets from those ids
+        (facet_matrix)."""
         q, score = None, ""
         if not parsed.is_empty:
             q_sql, q_params, score = _query_columns(parsed, any_words)
             q = (q_sql, q_params)
-        statement, params, groups = results_statement(q, score, filters, query)
+        statement, params = results_statement(q, score, filters, query)
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
-            ids, total, counted, labels = read_counts(cursor.fetchone(), groups)
-        return ResultPage(ids, total, facets_from_counts(filters, counted, labels))
+            ids, token, *found = cursor.fetchone()
+        matches = parse_ids(found[0]) if found else None
+        total, facets = counts(token, filters, matches)
+        return ResultPage(list(ids), total, facets)
 
     def _rows_and_highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]

@@ -1,6 +1,7 @@
 """One page of results on PostgreSQL in one statement: the matching documents
-are found once (one GIN look-up, materialised), and the page, the total and
-every facet count are derived from that set.
+are found once (one GIN look-up, materialised), and the page and the ids of
+every match (for the total and the facet counts, facet_matrix.py) are
+derived from that set.
 
 Why: run as separate statements (page, count, one facet count per group),
 each repeated the match, and the planner could not see how many documents
@@ -18,20 +19,17 @@ and everything else probes it:
   facet (through its facet entries), the other filters tested on the row;
 - the page: ``hits`` in ts_rank order (ranked once, in ``m``), or newest
   first;
-- the counts: one GROUP BY over the unnested ``facet_ids`` of ``hits`` for
-  the unfiltered facets, and for each filtered facet one over the documents
-  passing every other filter, with the values' names joined in. No facet
-  entry is probed per match (a browse over every document counts the
-  entries through their value index).
+- the index token and the ids of every match (not only the filtered
+  ones: a filtered facet's counts ignore its own filter), read in the same
+  snapshot as the page.
 """
 
 from __future__ import annotations
 
-import json
-
 from .base import SearchQuery
 from .embedded.engine import NEWEST_ORDER, RELEVANCE_ORDER
-from .embedded.facets import Filters, GroupCounts, facet_groups
+from .embedded.facet_matrix import INDEX_STATE_SQL, id_list_sql
+from .embedded.facets import Filters
 
 SqlPart = tuple[str, list]
 
@@ -85,74 +83,38 @@ def _subset(filters: Filters, skip: str | None) -> SqlPart:
     return (f"SELECT * FROM m WHERE {condition}" if condition else "SELECT * FROM m"), params
 
 
-def _group_counts(source: SqlPart | None, keys: set[str] | None) -> SqlPart:
-    """[[facet, value, label, count], ...] as JSON: counts of the values of
-    `keys` (None: of every facet) among the documents of `source` (rows with
-    ``facet_ids``: their arrays are counted, no facet entry is read; None:
-    every document, counted from the facet entries' value index)."""
-    params: list = []
-    where = ""
-    if keys is not None:
-        where = f" WHERE fv.facet IN ({', '.join(['%s'] * len(keys))})"
-    if source is None:
-        counted = "SELECT e.facet_value_id AS v, COUNT(*) AS n FROM search_facetentry e GROUP BY 1"
-    else:
-        counted = (
-            "SELECT v, COUNT(*) AS n FROM "
-            f"(SELECT unnest(s.facet_ids) AS v FROM ({source[0]}) s) u GROUP BY v"
-        )
-        params += source[1]
-    params += sorted(keys or ())
-    return (
-        "(SELECT json_agg(json_build_array(fv.facet, fv.value, fv.label, c.n)) FROM "
-        f"({counted}) c JOIN search_facetvalue fv ON fv.id = c.v{where})",
-        params,
-    )
-
-
-def _chosen_labels(filters: Filters) -> SqlPart:
-    """[[facet, value, label], ...] of the chosen values, as JSON."""
-    if not filters:
-        return "NULL", []
-    conditions, params = [], []
-    for facet, values in filters.items():
-        marks = ", ".join(["%s"] * len(values))
-        conditions.append(f"(facet = %s AND value IN ({marks}))")
-        params += [facet, *values]
-    return (
-        "(SELECT json_agg(json_build_array(facet, value, label)) FROM search_facetvalue "
-        f"WHERE {' OR '.join(conditions)})",
-        params,
-    )
-
-
 def results_statement(
     q: SqlPart | None, scored: str, filters: Filters, query: SearchQuery
-) -> tuple[str, list, list[set[str]]]:
-    """The statement and its parameters, and the facet keys of each group of
-    counts it returns. `q` selects ``query`` (and what `scored` uses) for a
-    text search, None for a browse; `scored` are the columns ranking a
-    matching document ``t`` (score, matched, rarity)."""
+) -> tuple[str, list]:
+    """The statement and its parameters. `q` selects ``query`` (and what
+    `scored` uses) for a text search, None for a browse; `scored` are the
+    columns ranking a matching document ``t`` (score, matched, rarity).
+
+    It returns the page's ids, the index token and, for a text search, the
+    ids of every match (comma-separated), all read in one snapshot."""
     ctes, params = [], []
     relevance = q is not None and query.sort != "newest"
     if q is not None:
         ctes.append(f"q AS MATERIALIZED ({q[0]})")
         params += q[1]
-        # Each match's row is read once, here: what ranking, filters and
-        # facet counts need is taken from it.
-        columns = f", {scored}" if relevance else ""
+        # Each match's row is read once, here: what ranking and filters
+        # need is taken from it (the facet ids only when filtering: the set
+        # stays small enough for work_mem).
+        columns = ", t.facet_ids" if filters else ""
+        columns += f", {scored}" if relevance else ""
         ctes.append(
-            "m AS MATERIALIZED (SELECT t.id, t.release_date, t.facet_ids"
-            f"{columns} FROM search_indexeddocument t, q WHERE t.search_vector @@ q.query)"
+            f"m AS MATERIALIZED (SELECT t.id, t.release_date{columns} "
+            "FROM search_indexeddocument t, q WHERE t.search_vector @@ q.query)"
         )
         hits: SqlPart = _subset(filters, None)
     else:
+        # Not materialised: the page walks the newest-first index.
         hits = _documents(filters) or (
             "SELECT d.id, d.release_date FROM search_indexeddocument d",
             [],
         )
     hits_sql, hits_params = hits
-    ctes.append(f"hits AS MATERIALIZED ({hits_sql})")
+    ctes.append(f"hits AS ({hits_sql})")
     params += hits_params
     if relevance:
         ctes.append(f"page AS (SELECT * FROM hits m ORDER BY {RELEVANCE_ORDER} LIMIT %s OFFSET %s)")
@@ -161,46 +123,8 @@ def results_statement(
         ctes.append(f"page AS (SELECT * FROM hits d ORDER BY {NEWEST_ORDER} LIMIT %s OFFSET %s)")
         page = f"ARRAY(SELECT d.id FROM page d ORDER BY {NEWEST_ORDER})"
     params += [query.per_page, query.offset]
-    columns_out = [page, "(SELECT COUNT(*) FROM hits)"]
-    groups: list[set[str]] = []
-    for skip, keys in facet_groups(filters):
-        if skip is None:
-            # Every filter applies: the hits (every document for a browse
-            # without filters). Values of filtered facets are not counted.
-            source: SqlPart | None = ("SELECT * FROM hits", [])
-            if q is None and not filters:
-                source = None
-            sql, group_params = _group_counts(source, keys)
-        elif q is not None:
-            sql, group_params = _group_counts(_subset(filters, skip), keys)
-        else:
-            sql, group_params = _group_counts(_documents(filters, skip), keys)
-        columns_out.append(sql)
-        params += group_params
-        groups.append(keys)
-    labels_sql, labels_params = _chosen_labels(filters)
-    columns_out.append(labels_sql)
-    params += labels_params
+    columns_out = [page, INDEX_STATE_SQL]
+    if q is not None:
+        columns_out.append(f"(SELECT {id_list_sql('m.id')} FROM m)")
     statement = f"WITH {', '.join(ctes)} SELECT {', '.join(columns_out)}"
-    return statement, params, groups
-
-
-def read_counts(
-    row: tuple, groups: list[set[str]]
-) -> tuple[list[int], int, list[GroupCounts], dict[tuple[str, str], str]]:
-    """The page of ids, the total, each group's counts and the chosen values'
-    labels, from the statement's one row."""
-    ids, total, *rest = row
-    *group_json, labels_json = rest
-    counted: list[GroupCounts] = []
-    for keys, found in zip(groups, group_json, strict=True):
-        found = _json(found)
-        counted.append((keys, {(f, v): (label, n) for f, v, label, n in found}))
-    labels = {(f, v): label for f, v, label in _json(labels_json)}
-    return list(ids), total, counted, labels
-
-
-def _json(value: str | list | None) -> list:
-    if value is None:
-        return []
-    return json.loads(value) if isinstance(value, str) else value
+    return statement, params

@@ -1,8 +1,10 @@
-"""The PostgreSQL engine answers a search in two statements: one for the page,
-the total and every facet count (the matches found once), one for the page's
-rows with their highlights. Before, each facet group repeated the match, and a
+"""The PostgreSQL engine answers a search in two statements: one for the page
+and the ids of every match (found once; the total and the facet counts come
+from them, search/engines/embedded/facet_matrix.py), one for the page's rows
+with their highlights. Before, each facet group repeated the match, and a
 filter the planner misjudged made a search take 75 ms or more at 10,000 guides
-(docs/benchmarks.md)."""
+(docs/benchmarks.md). The first search after the index changed reads the
+changed documents' facet entries first (three statements more)."""
 
 import pytest
 
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.postgres
 def engine(corpus):
     engine = get_embedded_engine()
     engine.rebuild(all_documents())
+    engine.search(SearchQuery("care"))  # brings this process's facet entries up to date
     return engine
 
 
@@ -41,3 +44,13 @@ def test_a_browse_by_facet_is_two_statements(engine, django_assert_num_queries):
     assert results.total == len(results.hits) > 0
     topics = {v.value: v for f in results.facets if f.key == "topic" for v in f.values}
     assert topics["career"].selected and topics["clinical"].count > 0
+
+
+def test_the_first_search_after_a_change_reads_the_changed_entries(
+    engine, django_assert_num_queries
+):
+    engine.rebuild(all_documents())
+    with django_assert_num_queries(5):
+        engine.search(SearchQuery("first"))
+    with django_assert_num_queries(2):
+        engine.search(SearchQuery("first"))

@@ -13,7 +13,8 @@ from search.models import IndexedDocument
 from search.query import ParsedQuery, parse, words
 
 from ..base import Facet, Hit, SearchQuery, SearchResults, Suggestion, as_corrected
-from .facets import Filters, count_facets, filter_sql, filter_subqueries
+from .facet_matrix import INDEX_STATE_SQL, counts, id_list_sql, parse_ids
+from .facets import Filters, filter_sql, match_filter_sql
 from .rows import hit_rows, hits_from_rows
 from .spelling import spelling_suggestion
 from .writing import EmbeddedWriter
@@ -29,12 +30,11 @@ NEWEST_ORDER = "d.release_date DESC, d.id DESC"
 
 @dataclasses.dataclass(frozen=True)
 class ResultPage:
-    """One page of result ids, the total and, when the engine counted them
-    in the same pass, the facets (None: count them separately)."""
+    """One page of result ids, the total and the facets."""
 
     ids: list[int]
     total: int
-    facets: tuple[Facet, ...] | None = None
+    facets: tuple[Facet, ...]
 
 
 class EmbeddedEngine(EmbeddedWriter, abc.ABC):
@@ -109,82 +109,64 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
                 any_words = True
                 page = self._results(parsed, True, filters, query)
         hits = self._hits(parsed, any_words, page.ids)
-        facets = page.facets
-        if facets is None:
-            facets = self._facets(parsed, any_words, filters)
         return SearchResults(
             query=query,
             hits=hits,
             total=page.total,
-            facets=facets,
+            facets=page.facets,
             suggestion=suggestion,
             matched_all_words=not any_words,
             engine=self.name,
         )
 
-    def _matching_ids_sql(
-        self, parsed: ParsedQuery, any_words: bool, filters: Filters, skip: str | None = None
-    ) -> tuple[str, list]:
-        """SELECT of the ids of matching documents, for facet counting; ""
-        when every document matches."""
-        if parsed.is_empty:
-            subqueries = filter_subqueries(filters, skip)
-            if not subqueries:
-                return "", []
-            (sql, params), rest = subqueries[0], subqueries[1:]
-            for other_sql, other_params in rest:
-                sql += f" AND +fe.document_id IN ({other_sql})"
-                params = params + other_params
-            return sql, params
-        sql, params = self._match_sql(parsed, any_words, scored=False)
-        conditions, filter_params = filter_sql("+m.id", filters, skip)
-        sql = f"SELECT m.id FROM ({sql}) m"
-        if conditions:
-            sql += " WHERE " + " AND ".join(conditions)
-        return sql, params + filter_params
-
     def _results(
         self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
     ) -> ResultPage:
-        """The page of ids and the total; an engine may count the facets in
-        the same pass (PostgreSQL does)."""
-        ids, total = self._ranked(parsed, any_words, filters, query)
-        return ResultPage(ids, total)
+        """The page of ids (ranked in SQL), then the total and facet counts
+        from the ids of every match (facet_matrix). PostgreSQL reads both in
+        one statement (postgres.py)."""
+        ids = self._page_ids(parsed, any_words, filters, query)
+        with connection.cursor() as cursor:
+            if parsed.is_empty:
+                cursor.execute(f"SELECT {INDEX_STATE_SQL}")
+                token, matches = cursor.fetchone()[0], None
+            else:
+                plain, params = self._match_sql(parsed, any_words, scored=False)
+                cursor.execute(
+                    f"SELECT {INDEX_STATE_SQL}, {id_list_sql('m.id')} FROM ({plain}) m", params
+                )
+                token, found = cursor.fetchone()
+                matches = parse_ids(found)
+        total, facets = counts(token, filters, matches)
+        return ResultPage(ids, total, facets)
 
-    def _ranked(
+    def _page_ids(
         self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
-    ) -> tuple[list[int], int]:
-        """Ids of one page of results, and the total. Two queries: the page
-        (ranking only what matched, joining the document table only to sort
-        by date) and a plain count, which is cheaper than a window count."""
+    ) -> list[int]:
+        """Ids of one page of results: ranking only what matched, joining
+        the document table only to sort by date."""
         if parsed.is_empty:
             params: list = []
-            count_params: list = []
-            source, column = "search_indexeddocument d", "+d.id"
+            conditions, filter_params = filter_sql("+d.id", filters)
             page_sql, order = "SELECT d.id FROM search_indexeddocument d", NEWEST_ORDER
         else:
-            plain, count_params = self._match_sql(parsed, any_words, scored=False)
-            source, column = f"({plain}) m", "+m.id"
+            plain, params = self._match_sql(parsed, any_words, scored=False)
+            conditions, filter_params = match_filter_sql("+m.id", filters)
             if query.sort == "newest":
                 page_sql = (
                     f"SELECT d.id FROM ({plain}) m JOIN search_indexeddocument d ON d.id = m.id"
                 )
-                params, order = count_params, NEWEST_ORDER
+                order = NEWEST_ORDER
             else:
                 scored, params = self._match_sql(parsed, any_words)
                 page_sql, order = f"SELECT m.id FROM ({scored}) m", RELEVANCE_ORDER
-        conditions, filter_params = filter_sql(column, filters)
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{page_sql}{where} ORDER BY {order} LIMIT %s OFFSET %s",
                 params + filter_params + [query.per_page, query.offset],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids and query.offset == 0:
-                return [], 0
-            cursor.execute(f"SELECT COUNT(*) FROM {source}{where}", count_params + filter_params)
-            return ids, cursor.fetchone()[0]
+            return [row[0] for row in cursor.fetchall()]
 
     def _hits(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> tuple[Hit, ...]:
         if not ids:
@@ -200,12 +182,6 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
         rows = hit_rows(ids)
         marked = self._highlights(parsed, any_words, ids) if not parsed.is_empty else {}
         return rows, marked
-
-    def _facets(self, parsed: ParsedQuery, any_words: bool, filters: Filters) -> tuple[Facet, ...]:
-        """Facet counts over the matching documents (see facets.count_facets)."""
-        return count_facets(
-            filters, lambda skip: self._matching_ids_sql(parsed, any_words, filters, skip=skip)
-        )
 
     def _spelling_suggestion(self, parsed: ParsedQuery) -> str:
         return spelling_suggestion(parsed, self._word_in_index, self._spelling_candidates)

@@ -46,6 +46,7 @@ _COLUMNS = (
     "release_date",
     "last_reviewed",
     "indexed_at",
+    "stamp",
 )
 # PostgreSQL rows also carry their facet value ids (migration 0004).
 _FACET_COLUMN = "facet_ids"
@@ -72,15 +73,18 @@ def prepared_now(now: datetime.datetime) -> Any:
     return IndexedDocument._meta.get_field("indexed_at").get_db_prep_save(now, connection)
 
 
-def upsert_params(document: SearchDocument, now: Any, facet_ids: list[int]) -> list[Any]:
+def upsert_params(
+    document: SearchDocument, now: Any, facet_ids: list[int], stamp: int
+) -> list[Any]:
     """upsert_sql()'s parameters for one document (``now`` from
     prepared_now, ``facet_ids`` the ids of its facet values, kept on
-    PostgreSQL only). Dates go as they are (both drivers take them); credits
-    as the ORM sends them."""
+    PostgreSQL only, ``stamp`` the write's facet_matrix token). Dates go as
+    they are (both drivers take them); credits as the ORM sends them."""
     values = {
         "page_id": document.page_id,
         **row_values(document),
         "indexed_at": now,
+        "stamp": stamp,
         _FACET_COLUMN: sorted(set(facet_ids)),
     }
     if document.credits is not None:

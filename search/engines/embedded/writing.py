@@ -15,6 +15,7 @@ from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
+from .facet_matrix import mark_written, new_token
 from .rows import (
     facet_pairs,
     facet_value_ids,
@@ -69,6 +70,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
                 gone.update(row_spelling_words(row))
             IndexedDocument.objects.filter(id__in=[row.id for row in rows]).delete()
             apply_term_changes(Counter(), gone)
+            mark_written(new_token())
 
     def rebuild(
         self, documents: Iterable[SearchDocument], progress: ProgressCallback | None = None
@@ -127,9 +129,12 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         for start in range(0, len(stale), 500):
             with transaction.atomic():
                 IndexedDocument.objects.filter(id__in=stale[start : start + 500]).delete()
-        StoredFacetValue.objects.exclude(
-            pk__in=FacetEntry.objects.values("facet_value_id")
-        ).delete()
+                mark_written(new_token())
+        with transaction.atomic():
+            StoredFacetValue.objects.exclude(
+                pk__in=FacetEntry.objects.values("facet_value_id")
+            ).delete()
+            mark_written(new_token())
 
     def _write_rows(
         self,
@@ -139,9 +144,11 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         """Insert or replace the rows of these documents (one statement per
         table, executed for many rows), their facet entries and full-text
         entries; return {page id: row id}. ``facet_ids`` caches facet value
-        ids across batches of a rebuild."""
+        ids across batches of a rebuild. Sets a new index token and stamps
+        the rows with it (facet_matrix); callers hold a transaction."""
         if not documents:
             return {}
+        token = new_token()
         facet_ids = {} if facet_ids is None else facet_ids
         documents = sorted(documents, key=lambda d: d.page_id)  # rows locked in page order
         now = prepared_now(timezone.now())
@@ -155,7 +162,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             cursor.executemany(
                 upsert_sql(),
                 [
-                    upsert_params(d, now, [facet_ids[key][0] for key in pairs[d.page_id]])
+                    upsert_params(d, now, [facet_ids[key][0] for key in pairs[d.page_id]], token)
                     for d in documents
                 ],
             )
@@ -178,6 +185,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
                 ],
             )
         self._write_full_text([(by_page[d.page_id], d) for d in documents])
+        mark_written(token)
         return by_page
 
     def _upsert(self, documents: list[SearchDocument], track_terms: bool) -> None:
