@@ -17,6 +17,7 @@ from search.engines import FACET_KEYS, SearchQuery, get_embedded_engine
 from search.engines.embedded import facet_matrix
 from tests.factories import GuidePageFactory, MentorFactory
 from tests.search.conftest import body
+from tests.search.test_rebuild import _in_other_connection
 
 
 @pytest.fixture
@@ -170,3 +171,19 @@ def test_a_new_process_copy_reads_every_entry(engine):
     results = engine.search(SearchQuery(""))
     facet_matrix.forget()
     assert engine.search(SearchQuery("")) == results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_write_committed_by_another_connection_is_counted_here():
+    """Another process (here another connection) indexes a guide; this
+    process's copy, read before, is brought up to date by its next search."""
+    engine = get_embedded_engine()
+    engine.rebuild(all_documents())
+    before = engine.search(SearchQuery("", filters={"topic": ("practice",)})).total
+    guide = GuidePageFactory(title="Overhead of a two-doctor practice", slug="overhead-2")
+    guide.topic = "practice"
+    guide.save_revision().publish()
+    _in_other_connection(lambda: engine.index(documents_for([guide.pk])[0]))
+    after = engine.search(SearchQuery("", filters={"topic": ("practice",)}))
+    assert after.total == before + 1
+    assert "Overhead of a two-doctor practice" in [hit.title for hit in after.hits]
