@@ -262,3 +262,25 @@ def test_postgres_rebuild_builds_in_another_process_and_leaves_no_connection():
     assert len(found("handover checklist")) == 6
     assert _no_builder_left()
     assert sessions() == before
+
+
+def test_abbreviations_are_spelt_out_only_for_whole_words_in_capitals():
+    """A document's meta text spells out "CAP" (community acquired
+    pneumonia) where the text says CAP, not "caps", "XCAP" or "CAP2"; the
+    quick scan finds what the abbreviation pattern itself finds."""
+    from search.abbreviations import _capitals_pattern, expansions_in
+
+    pattern, spelt_out = _capitals_pattern()
+    texts = [
+        "Treat CAP early.",
+        "(CAP) and SOB/PE",
+        "XCAP CAPS cap CAP2 2CAP ÉCAP CAPÉ",
+        "_CAP_ and CAP_",
+        "MI, then MI again; ED.",
+        "",
+    ]
+    for text in texts:
+        expected = list(dict.fromkeys(spelt_out[m.group(1)] for m in pattern.finditer(text)))
+        assert expansions_in(text) == expected, text
+    assert expansions_in("Treat CAP early.") == ["community acquired pneumonia"]
+    assert expansions_in("XCAP CAPS cap CAP2 2CAP ÉCAP CAPÉ") == []
