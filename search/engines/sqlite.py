@@ -41,13 +41,13 @@ def fts_expression(parsed: ParsedQuery, any_words: bool = False) -> str:
 
 class SqliteEngine(EmbeddedEngine):
     name = "sqlite-fts5"
-    # A rebuild holds SQLite's only write lock about 30 ms per transaction,
-    # then leaves it free as long (at most 50 ms). A learner's write waiting
-    # meanwhile is in SQLite's busy handler, which retries after 1, 3, 8,
-    # 18, 33, 53 and 78 ms (never more than 25 ms apart in the first 100):
-    # a free spell as long as the hold before it always takes in one of
-    # those retries, so the learner waits about one hold, not several.
-    rebuild_transaction_s = 0.03
+    # A rebuild holds SQLite's only write lock about 20 ms per transaction
+    # (the slowest, with FTS5 merging, about 50 ms), then leaves it free as
+    # long (at most 50 ms). A learner's write waiting meanwhile is in
+    # SQLite's busy handler, which retries after 1, 3, 8, 18, 33, 53 and 78
+    # ms: a free spell as long as the hold before it takes in one of those
+    # retries, so the learner waits about one hold, not several.
+    rebuild_transaction_s = 0.02
     rebuild_pause_share = 1.0
 
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
