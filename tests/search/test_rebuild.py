@@ -284,3 +284,35 @@ def test_abbreviations_are_spelt_out_only_for_whole_words_in_capitals():
         assert expansions_in(text) == expected, text
     assert expansions_in("Treat CAP early.") == ["community acquired pneumonia"]
     assert expansions_in("XCAP CAPS cap CAP2 2CAP ÉCAP CAPÉ") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_rebuild_writes_the_rows_page_updates_write(small_batches):
+    """A rebuild sends its rows as few many-row statements
+    (search/engines/embedded/bulk.py); the index holds what indexing page
+    by page (one statement per row) writes, facets included."""
+    from search.models import FacetEntry
+
+    _guides(9)
+    engine = get_embedded_engine()
+
+    def snapshot():
+        documents = IndexedDocument.objects.values_list(
+            "page_id", "title", "body", "meta", "mentor_names", "topic_labels"
+        )
+        entries = FacetEntry.objects.values_list(
+            "document__page_id", "facet_value__facet", "facet_value__value"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT page_id, facet_ids FROM search_indexeddocument")
+            facet_ids = sorted(cursor.fetchall())
+        return sorted(documents), sorted(entries), facet_ids
+
+    engine.index(all_documents())
+    by_page = snapshot()
+    IndexedDocument.objects.all().delete()
+    indexing.rebuild([engine])
+    assert snapshot() == by_page
+    results = engine.search(SearchQuery(text="handover", filters={"mentor": ("rosa-okafor",)}))
+    assert results.total == 9

@@ -15,6 +15,7 @@ from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
+from .bulk import multi_row_inserts
 from .rows import (
     facet_pairs,
     facet_value_ids,
@@ -89,7 +90,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         def flush() -> None:
             nonlocal size
             began = time.perf_counter()
-            with transaction.atomic():
+            with transaction.atomic(), multi_row_inserts():
                 self._write_rows(batch, facet_ids)
             took = max(time.perf_counter() - began, 1e-4)
             if self.rebuild_pause_share:
