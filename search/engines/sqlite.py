@@ -4,6 +4,8 @@ queries for completion. See migration 0002 for the table."""
 
 from __future__ import annotations
 
+import time
+
 from django.db import connection
 
 from search.query import Clause, ParsedQuery
@@ -160,9 +162,14 @@ class SqliteEngine(EmbeddedEngine):
     def _after_rebuild(self) -> None:
         """Merge the FTS5 segments a rebuild leaves, a few pages per
         transaction ('optimize' would hold the write lock for seconds), until
-        there is nothing left to merge or MERGE_STEPS steps are done."""
+        there is nothing left to merge or MERGE_STEPS steps are done; after
+        each, the write lock is left free as long as the step held it (see
+        rebuild_pause_share)."""
+        took = 0.0
         with connection.cursor() as cursor:
             for _ in range(MERGE_STEPS):
+                time.sleep(min(took, 0.05))
+                began = time.perf_counter()
                 cursor.execute("SELECT total_changes()")
                 before = cursor.fetchone()[0]
                 cursor.execute(
@@ -171,3 +178,4 @@ class SqliteEngine(EmbeddedEngine):
                 cursor.execute("SELECT total_changes()")
                 if cursor.fetchone()[0] - before < 2:
                     return
+                took = time.perf_counter() - began
