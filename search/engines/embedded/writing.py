@@ -89,8 +89,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
 
         def flush() -> None:
             nonlocal size
-            began = time.perf_counter()
             with transaction.atomic(), multi_row_inserts():
+                # From here the transaction holds the write lock (SQLite's
+                # BEGIN IMMEDIATE may have waited for it: not counted).
+                began = time.perf_counter()
                 self._write_rows(batch, facet_ids)
             took = max(time.perf_counter() - began, 1e-4)
             if self.rebuild_pause_share:
