@@ -44,13 +44,14 @@ def fts_expression(parsed: ParsedQuery, any_words: bool = False) -> str:
 class SqliteEngine(EmbeddedEngine):
     name = "sqlite-fts5"
     # A rebuild holds SQLite's only write lock about 20 ms per transaction
-    # (the slowest, with FTS5 merging, about 50 ms), then leaves it free as
-    # long (at most 50 ms). A learner's write waiting meanwhile is in
+    # (the slowest, with FTS5 merging, about 50 ms), then leaves it free for
+    # 0.8 of that (at most 50 ms). A learner's write waiting meanwhile is in
     # SQLite's busy handler, which retries after 1, 3, 8, 18, 33, 53 and 78
-    # ms: a free spell as long as the hold before it takes in one of those
-    # retries, so the learner waits about one hold, not several.
+    # ms: after a hold of 19 ms or more the free spell is longer than the
+    # gap to its next retry (15 ms after 18, 20 after 33, 25 after 53), so
+    # the learner gets in after about one hold, not several.
     rebuild_transaction_s = 0.02
-    rebuild_pause_share = 1.0
+    rebuild_pause_share = 0.8
 
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
         if not rows:
