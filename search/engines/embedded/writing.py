@@ -101,7 +101,6 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             size = int(min(REBUILD_BATCH_MAX, max(REBUILD_BATCH_MIN, (size + fitting) / 2)))
             for document in batch:
                 vocabulary.update(spelling_words(document))
-            seen.update(d.page_id for d in batch)
             if progress:
                 progress(len(batch))
             batch.clear()
@@ -109,6 +108,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         for document in documents:
             if document.page_id in seen:
                 continue
+            seen.add(document.page_id)  # once, even within a batch (bulk.py)
             batch.append(document)
             if len(batch) >= size:
                 flush()
