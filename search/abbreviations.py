@@ -162,6 +162,18 @@ def _capitals_pattern() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     return re.compile(rf"(?<![^\W_])({names})(?![^\W_])"), spelt_out
 
 
+@functools.cache
+def _capitals_candidates() -> re.Pattern[str] | None:
+    """When every abbreviation is ASCII capitals only: runs of capitals of
+    their lengths ending a word, which the search skips to quickly (a match
+    is an abbreviation when it also starts a word and is one of them)."""
+    names = _capitals_pattern()[1]
+    if not names or not all(re.fullmatch("[A-Z]+", name) for name in names):
+        return None
+    lengths = sorted(len(name) for name in names)
+    return re.compile(rf"[A-Z]{{{lengths[0]},{lengths[-1]}}}(?![^\W_])")
+
+
 def expansions_in(*texts: str) -> list[str]:
     """Spelt-out forms of the capitals-only abbreviations the texts use in
     capitals ("CAP" gives "community acquired pneumonia"), once each."""
@@ -169,7 +181,17 @@ def expansions_in(*texts: str) -> list[str]:
     if pattern is None:
         return []
     found: dict[str, None] = {}
+    candidates = _capitals_candidates()
     for text in texts:
-        for match in pattern.finditer(text or ""):
-            found[spelt_out[match.group(1)]] = None
+        if candidates is None:
+            for match in pattern.finditer(text or ""):
+                found[spelt_out[match.group(1)]] = None
+            continue
+        for match in candidates.finditer(text or ""):
+            start = match.start()
+            # [^\W_] is what str.isalnum() accepts: not inside a longer word.
+            if start and text[start - 1].isalnum():
+                continue
+            if (name := match.group()) in spelt_out:
+                found[spelt_out[name]] = None
     return list(found)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,7 +28,8 @@ from wagtail.models import Page
 
 from .documents import INDEXED_MODELS, all_documents, documents_for, published_ids
 from .engines import EngineUnavailable, SearchEngine, get_engines
-from .engines.base import ProgressCallback
+from .engines.base import ProgressCallback, SearchDocument
+from .engines.embedded.spelling import spelling_words
 from .events import index_update_requested
 from .models import IndexedDocument, PendingIndexUpdate
 from .prefetch import prefetched
@@ -155,19 +156,28 @@ def _engine_progress(
     return report
 
 
+def _rebuild_documents() -> Iterator[SearchDocument]:
+    """all_documents, each with what the embedded engines work out from it
+    (its meta text and spelling terms) already worked out: in a rebuild
+    that is done in the builder process (search.prefetch), not the writer."""
+    for document in all_documents():
+        spelling_words(document)  # reads meta_text too
+        yield document
+
+
 def rebuild(
     engines: list[SearchEngine] | None = None,
     progress: Callable[[SearchEngine, int], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild each engine from the published pages (the documents built in
-    a background thread meanwhile: search.prefetch). Updates queued before
+    another process meanwhile: search.prefetch). Updates queued before
     the rebuild started are covered by it; later ones are processed after."""
     engines = engines or get_engines()
     started = timezone.now()
     counts = {}
     for engine in engines:
         counts[engine.name] = engine.rebuild(
-            prefetched(all_documents), progress=_engine_progress(progress, engine)
+            prefetched(_rebuild_documents), progress=_engine_progress(progress, engine)
         )
     PendingIndexUpdate.objects.filter(requested_at__lt=started).delete()
     if PendingIndexUpdate.objects.exists():

@@ -199,7 +199,13 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def own_cpu():
-    """CPU seconds used by this process (all its threads)."""
+def own_cpu(children=False):
+    """CPU seconds used by this process (all its threads); with ``children``,
+    also by the child processes it has waited for (a search rebuild's
+    document builder)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    total = usage.ru_utime + usage.ru_stime
+    if children:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        total += usage.ru_utime + usage.ru_stime
+    return total

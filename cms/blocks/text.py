@@ -51,11 +51,21 @@ def as_sentence(text: str) -> str:
     return text
 
 
+def _sentence(text: str) -> str:
+    """as_sentence for text whose spaces the caller collapses anyway (the
+    walks below, joined by stream_text and raw_stream_text): the same words,
+    without collapsing each piece's spaces first."""
+    text = text.rstrip()
+    if text and not text.endswith(_TERMINAL):
+        return text + "."
+    return text
+
+
 def _rich_text(source: str):
     for part in _BLOCK_END.split(source):
-        text = _strip_tags(part.replace("<", " <"))
-        if text.strip():
-            yield as_sentence(text)
+        text = _sentence(_strip_tags(part.replace("<", " <")))
+        if text:
+            yield text
 
 
 def _texts(value):
@@ -71,9 +81,9 @@ def _texts(value):
     elif isinstance(value, RichText):
         yield from _rich_text(value.source)
     elif isinstance(value, str):
-        text = _strip_tags(value)
-        if text.strip():
-            yield as_sentence(text)
+        text = _sentence(_strip_tags(value))
+        if text:
+            yield text
 
 
 def stream_text(value):

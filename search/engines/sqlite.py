@@ -4,6 +4,8 @@ queries for completion. See migration 0002 for the table."""
 
 from __future__ import annotations
 
+import time
+
 from django.db import connection
 
 from search.query import Clause, ParsedQuery
@@ -41,6 +43,15 @@ def fts_expression(parsed: ParsedQuery, any_words: bool = False) -> str:
 
 class SqliteEngine(EmbeddedEngine):
     name = "sqlite-fts5"
+    # A rebuild holds SQLite's only write lock about 20 ms per transaction
+    # (the slowest, with FTS5 merging, about 50 ms), then leaves it free for
+    # 0.8 of that (at most 50 ms). A learner's write waiting meanwhile is in
+    # SQLite's busy handler, which retries after 1, 3, 8, 18, 33, 53 and 78
+    # ms: after a hold of 19 ms or more the free spell is longer than the
+    # gap to its next retry (15 ms after 18, 20 after 33, 25 after 53), so
+    # the learner gets in after about one hold, not several.
+    rebuild_transaction_s = 0.02
+    rebuild_pause_share = 0.8
 
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
         if not rows:
@@ -152,9 +163,14 @@ class SqliteEngine(EmbeddedEngine):
     def _after_rebuild(self) -> None:
         """Merge the FTS5 segments a rebuild leaves, a few pages per
         transaction ('optimize' would hold the write lock for seconds), until
-        there is nothing left to merge or MERGE_STEPS steps are done."""
+        there is nothing left to merge or MERGE_STEPS steps are done; after
+        each, the write lock is left free as long as the step held it (see
+        rebuild_pause_share)."""
+        took = 0.0
         with connection.cursor() as cursor:
             for _ in range(MERGE_STEPS):
+                time.sleep(min(took, 0.05))
+                began = time.perf_counter()
                 cursor.execute("SELECT total_changes()")
                 before = cursor.fetchone()[0]
                 cursor.execute(
@@ -163,3 +179,4 @@ class SqliteEngine(EmbeddedEngine):
                 cursor.execute("SELECT total_changes()")
                 if cursor.fetchone()[0] - before < 2:
                     return
+                took = time.perf_counter() - began

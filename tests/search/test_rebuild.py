@@ -4,9 +4,11 @@ connections write (and read the new rows) between batches; a page changed
 during a rebuild is searchable as changed afterwards (the outbox catches up).
 """
 
+import multiprocessing
+import os
 import threading
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 import pytest
@@ -160,29 +162,157 @@ def test_postgres_rebuild_commits_batches_other_connections_see(small_batches):
     assert seen[:2] == [4, 8]
 
 
-def test_prefetched_documents_come_in_order_from_another_thread(monkeypatch):
+def _no_builder_left():
+    """No builder process is left running or unreaped."""
+    return not [p for p in multiprocessing.active_children() if p.name.startswith("search-")]
+
+
+def test_prefetched_documents_come_in_order_from_another_process(monkeypatch):
     from search import prefetch
 
-    monkeypatch.setattr(prefetch, "_can_use_thread", lambda: True)
-    threads = set()
+    monkeypatch.setattr(prefetch, "_can_use_process", lambda: True)
 
     def make():
         for i in range(prefetch.CHUNK * 3 + 7):
-            threads.add(threading.current_thread().name)
-            yield i
+            yield (i, os.getpid())
 
-    assert list(prefetch.prefetched(make)) == list(range(prefetch.CHUNK * 3 + 7))
-    assert threads == {"search-rebuild-documents"}
+    items = list(prefetch.prefetched(make))
+    assert [i for i, _ in items] == list(range(prefetch.CHUNK * 3 + 7))
+    assert {pid for _, pid in items} - {os.getpid()}, "built in this process"
+    assert _no_builder_left()
 
 
 def test_prefetched_raises_the_builders_error_here(monkeypatch):
     from search import prefetch
 
-    monkeypatch.setattr(prefetch, "_can_use_thread", lambda: True)
+    monkeypatch.setattr(prefetch, "_can_use_process", lambda: True)
 
     def make():
         yield 1
         raise ValueError("a guide's body could not be read")
 
-    with pytest.raises(ValueError, match="could not be read"):
+    with pytest.raises(ValueError, match="could not be read") as raised:
         list(prefetch.prefetched(make))
+    assert "document builder process" in "".join(getattr(raised.value, "__notes__", []))
+    assert _no_builder_left()
+
+
+def test_a_builder_that_dies_is_an_error_here_not_a_short_index(monkeypatch):
+    from search import prefetch
+
+    monkeypatch.setattr(prefetch, "_can_use_process", lambda: True)
+
+    def make():
+        yield 1
+        os._exit(3)  # killed, out of memory...
+
+    with pytest.raises(RuntimeError, match="ended early"):
+        list(prefetch.prefetched(make))
+    assert _no_builder_left()
+
+
+def test_a_reader_that_stops_early_ends_the_builder(monkeypatch):
+    from search import prefetch
+
+    monkeypatch.setattr(prefetch, "_can_use_process", lambda: True)
+
+    def make():
+        yield from range(10**9)
+
+    items = prefetch.prefetched(make)
+    assert [next(items) for _ in range(5)] == list(range(5))
+    items.close()
+    assert _no_builder_left()
+
+
+@pytest.mark.django_db
+def test_prefetched_builds_here_inside_a_transaction():
+    """Another connection would not see this transaction's writes."""
+    from search import prefetch
+
+    with transaction.atomic():
+        assert set(prefetch.prefetched(lambda: iter([os.getpid()]))) == {os.getpid()}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_prefetched_builds_here_on_an_in_memory_sqlite_database():
+    from search import prefetch
+
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        pytest.skip("the test database is not in-memory SQLite")
+    assert not connection.in_atomic_block
+    assert set(prefetch.prefetched(lambda: iter([os.getpid()]))) == {os.getpid()}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_rebuild_builds_in_another_process_and_leaves_no_connection():
+    _guides(6)
+    IndexedDocument.objects.all().delete()
+
+    def sessions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    before = sessions()
+    indexing.rebuild([get_embedded_engine()])
+    assert len(found("handover checklist")) == 6
+    assert _no_builder_left()
+    assert sessions() == before
+
+
+def test_abbreviations_are_spelt_out_only_for_whole_words_in_capitals():
+    """A document's meta text spells out "CAP" (community acquired
+    pneumonia) where the text says CAP, not "caps", "XCAP" or "CAP2"; the
+    quick scan finds what the abbreviation pattern itself finds."""
+    from search.abbreviations import _capitals_pattern, expansions_in
+
+    pattern, spelt_out = _capitals_pattern()
+    texts = [
+        "Treat CAP early.",
+        "(CAP) and SOB/PE",
+        "XCAP CAPS cap CAP2 2CAP ÉCAP CAPÉ",
+        "_CAP_ and CAP_",
+        "MI, then MI again; ED.",
+        "",
+    ]
+    for text in texts:
+        expected = list(dict.fromkeys(spelt_out[m.group(1)] for m in pattern.finditer(text)))
+        assert expansions_in(text) == expected, text
+    assert expansions_in("Treat CAP early.") == ["community acquired pneumonia"]
+    assert expansions_in("XCAP CAPS cap CAP2 2CAP ÉCAP CAPÉ") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_rebuild_writes_the_rows_page_updates_write(small_batches):
+    """A rebuild sends its rows as few many-row statements
+    (search/engines/embedded/bulk.py); the index holds what indexing page
+    by page (one statement per row) writes, facets included."""
+    from search.models import FacetEntry
+
+    _guides(9)
+    engine = get_embedded_engine()
+
+    def snapshot():
+        documents = IndexedDocument.objects.values_list(
+            "page_id", "title", "body", "meta", "mentor_names", "topic_labels"
+        )
+        entries = FacetEntry.objects.values_list(
+            "document__page_id", "facet_value__facet", "facet_value__value"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT page_id, facet_ids FROM search_indexeddocument")
+            facet_ids = sorted(cursor.fetchall())
+        return sorted(documents), sorted(entries), facet_ids
+
+    engine.index(all_documents())
+    by_page = snapshot()
+    IndexedDocument.objects.all().delete()
+    indexing.rebuild([engine])
+    assert snapshot() == by_page
+    results = engine.search(SearchQuery(text="handover", filters={"mentor": ("rosa-okafor",)}))
+    assert results.total == 9

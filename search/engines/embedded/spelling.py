@@ -22,19 +22,30 @@ SPELLING_MIN, SPELLING_MAX = 4, 30
 TERM_CHUNK = 2000
 # search.abbreviations.words' pattern.
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_CACHED = "_spelling_words"
 
 
-def spelling_words(document: SearchDocument) -> set[str]:
+def spelling_words(document: SearchDocument) -> frozenset[str]:
+    """The document's spelling terms, worked out once per document (kept on
+    it, as its meta_text is, so a rebuild's builder process works them out
+    and the writer reuses them)."""
+    words = document.__dict__.get(_CACHED)
+    if words is None:
+        words = document.__dict__[_CACHED] = _spelling_words(document)
+    return words
+
+
+def _spelling_words(document: SearchDocument) -> frozenset[str]:
     text = " ".join(
         (document.title, document.summary, document.objectives, document.meta_text, document.body)
     )
     # words() lower-cases each word; a word with an apostrophe is never
     # alphabetic, so lower-casing the text once finds the same terms.
-    return {
+    return frozenset(
         w
         for w in set(_WORD.findall(text.lower()))
         if w.isalpha() and SPELLING_MIN <= len(w) <= SPELLING_MAX
-    }
+    )
 
 
 def row_spelling_words(row: IndexedDocument) -> set[str]:

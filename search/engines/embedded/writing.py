@@ -15,6 +15,7 @@ from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
+from .bulk import multi_row_inserts
 from .facet_matrix import mark_written, new_token
 from .rows import (
     facet_pairs,
@@ -90,8 +91,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
 
         def flush() -> None:
             nonlocal size
-            began = time.perf_counter()
-            with transaction.atomic():
+            with transaction.atomic(), multi_row_inserts():
+                # From here the transaction holds the write lock (SQLite's
+                # BEGIN IMMEDIATE may have waited for it: not counted).
+                began = time.perf_counter()
                 self._write_rows(batch, facet_ids)
             took = max(time.perf_counter() - began, 1e-4)
             if self.rebuild_pause_share:
@@ -100,7 +103,6 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             size = int(min(REBUILD_BATCH_MAX, max(REBUILD_BATCH_MIN, (size + fitting) / 2)))
             for document in batch:
                 vocabulary.update(spelling_words(document))
-            seen.update(d.page_id for d in batch)
             if progress:
                 progress(len(batch))
             batch.clear()
@@ -108,6 +110,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         for document in documents:
             if document.page_id in seen:
                 continue
+            seen.add(document.page_id)  # once, even within a batch (bulk.py)
             batch.append(document)
             if len(batch) >= size:
                 flush()
