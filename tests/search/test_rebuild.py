@@ -288,11 +288,15 @@ def test_abbreviations_are_spelt_out_only_for_whole_words_in_capitals():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_postgres_rebuild_writes_the_rows_page_updates_write(small_batches):
-    """A rebuild sends its rows as few many-row statements
-    (search/engines/embedded/bulk.py); the index holds what indexing page
-    by page (one statement per row) writes, facets included."""
+def test_postgres_rebuild_writes_the_rows_page_updates_write(small_batches, monkeypatch):
+    """Rows go as few many-row statements (search/engines/embedded/bulk.py;
+    here at most 40 parameters each, so every batch takes several): a
+    rebuild, batch by batch, leaves the index that indexing every page at
+    once writes, facets included."""
+    from search.engines.embedded import bulk
     from search.models import FacetEntry
+
+    monkeypatch.setattr(bulk, "PARAMETERS_PER_STATEMENT", 40)
 
     _guides(9)
     engine = get_embedded_engine()

@@ -52,15 +52,18 @@ _COLUMNS = (
 _FACET_COLUMN = "facet_ids"
 
 
-def upsert_sql() -> str:
-    """One row inserted, or replaced in place when the page already has one
-    (its id, and so its facet and full-text entries' keys, stay). SQLite
-    3.24+ and PostgreSQL both take this form."""
+def upsert_statement() -> tuple[str, int, str]:
+    """The upsert of document rows, for bulk.insert_rows: (INSERT INTO
+    table (columns), the number of columns, ON CONFLICT clause). A row is
+    inserted, or replaced in place when the page already has one (its id,
+    and so its facet and full-text entries' keys, stay). SQLite 3.24+ and
+    PostgreSQL both take this form."""
     columns = _columns()
     return (
-        f"INSERT INTO search_indexeddocument ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT (page_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+        f"INSERT INTO search_indexeddocument ({', '.join(columns)})",
+        len(columns),
+        " ON CONFLICT (page_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in columns[1:]),
     )
 
 
@@ -76,7 +79,7 @@ def prepared_now(now: datetime.datetime) -> Any:
 def upsert_params(
     document: SearchDocument, now: Any, facet_ids: list[int], stamp: int
 ) -> list[Any]:
-    """upsert_sql()'s parameters for one document (``now`` from
+    """upsert_statement()'s parameters for one document (``now`` from
     prepared_now, ``facet_ids`` the ids of its facet values, kept on
     PostgreSQL only, ``stamp`` the write's facet_matrix token). Dates go as
     they are (both drivers take them); credits as the ORM sends them."""

@@ -15,7 +15,7 @@ from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
-from .bulk import multi_row_inserts
+from .bulk import insert_integer_rows, insert_rows
 from .facet_matrix import mark_written, new_token
 from .rows import (
     facet_pairs,
@@ -23,7 +23,7 @@ from .rows import (
     locked_rows,
     prepared_now,
     upsert_params,
-    upsert_sql,
+    upsert_statement,
 )
 from .spelling import apply_term_changes, replace_terms, row_spelling_words, spelling_words
 
@@ -91,7 +91,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
 
         def flush() -> None:
             nonlocal size
-            with transaction.atomic(), multi_row_inserts():
+            with transaction.atomic():
                 # From here the transaction holds the write lock (SQLite's
                 # BEGIN IMMEDIATE may have waited for it: not counted).
                 began = time.perf_counter()
@@ -144,10 +144,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         documents: list[SearchDocument],
         facet_ids: dict[tuple[str, str], tuple[int, str]] | None = None,
     ) -> dict[int, int]:
-        """Insert or replace the rows of these documents (one statement per
-        table, executed for many rows), their facet entries and full-text
-        entries; return {page id: row id}. ``facet_ids`` caches facet value
-        ids across batches of a rebuild. Sets a new index token and stamps
+        """Insert or replace the rows of these documents, their facet entries
+        and full-text entries, each table's rows together (bulk.py); return
+        {page id: row id}. ``facet_ids`` caches facet value ids across
+        batches of a rebuild. Sets a new index token and stamps
         the rows with it (facet_matrix); callers hold a transaction."""
         if not documents:
             return {}
@@ -162,12 +162,16 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             ids = facet_value_ids(changed)
             facet_ids.update({k: (ids[k], changed[k]) for k in changed})
         with connection.cursor() as cursor:
-            cursor.executemany(
-                upsert_sql(),
+            head, columns, tail = upsert_statement()
+            insert_rows(
+                cursor,
+                head,
+                columns,
                 [
                     upsert_params(d, now, [facet_ids[key][0] for key in pairs[d.page_id]], token)
                     for d in documents
                 ],
+                tail,
             )
             page_ids = [d.page_id for d in documents]
             marks = ", ".join(["%s"] * len(page_ids))
@@ -179,8 +183,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             row_ids = list(by_page.values())
             marks = ", ".join(["%s"] * len(row_ids))
             cursor.execute(f"DELETE FROM search_facetentry WHERE document_id IN ({marks})", row_ids)
-            cursor.executemany(
-                "INSERT INTO search_facetentry (document_id, facet_value_id) VALUES (%s, %s)",
+            insert_integer_rows(
+                cursor,
+                "INSERT INTO search_facetentry (document_id, facet_value_id)",
+                2,
                 [
                     (by_page[page_id], facet_ids[key][0])
                     for page_id, document_pairs in pairs.items()
