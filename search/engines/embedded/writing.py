@@ -4,9 +4,11 @@ the database's full-text entries (through _write_full_text)."""
 from __future__ import annotations
 
 import abc
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +33,18 @@ WRITE_BATCH = 200
 # A rebuild sizes its batches (documents per transaction) so that each
 # transaction takes about the engine's rebuild_transaction_s, within these.
 REBUILD_BATCH_FIRST, REBUILD_BATCH_MIN, REBUILD_BATCH_MAX = 50, 10, 2000
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedRows:
+    """A batch as the write sends it: the index token its rows are stamped
+    with, the documents in page order, their upsert parameters and each
+    page's facet value ids."""
+
+    token: int
+    documents: list[SearchDocument]
+    upserts: list[list[Any]]
+    value_ids: dict[int, list[int]]
 
 
 class EmbeddedWriter(SearchEngine, abc.ABC):
@@ -91,11 +105,12 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
 
         def flush() -> None:
             nonlocal size
+            prepared = self._prepare_rows(batch, facet_ids)  # before taking the lock
             with transaction.atomic():
                 # From here the transaction holds the write lock (SQLite's
                 # BEGIN IMMEDIATE may have waited for it: not counted).
                 began = time.perf_counter()
-                self._write_rows(batch, facet_ids)
+                self._write_prepared(prepared)
             took = max(time.perf_counter() - began, 1e-4)
             if self.rebuild_pause_share:
                 time.sleep(min(took * self.rebuild_pause_share, 0.05))
@@ -145,35 +160,47 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         facet_ids: dict[tuple[str, str], tuple[int, str]] | None = None,
     ) -> dict[int, int]:
         """Insert or replace the rows of these documents, their facet entries
-        and full-text entries, each table's rows together (bulk.py); return
-        {page id: row id}. ``facet_ids`` caches facet value ids across
-        batches of a rebuild. Sets a new index token and stamps
-        the rows with it (facet_matrix); callers hold a transaction."""
-        if not documents:
-            return {}
-        token = new_token()
+        and full-text entries; return {page id: row id}. Callers hold a
+        transaction."""
+        return self._write_prepared(self._prepare_rows(documents, facet_ids))
+
+    def _prepare_rows(
+        self,
+        documents: list[SearchDocument],
+        facet_ids: dict[tuple[str, str], tuple[int, str]] | None = None,
+    ) -> PreparedRows:
+        """What writing these documents sends, worked out before its
+        transaction (a rebuild does this outside SQLite's write lock). Facet
+        values not yet stored are created here (``facet_ids`` caches their
+        ids across batches of a rebuild); an unused one is removed at the end
+        of a rebuild."""
         facet_ids = {} if facet_ids is None else facet_ids
         documents = sorted(documents, key=lambda d: d.page_id)  # rows locked in page order
-        now = prepared_now(timezone.now())
         pairs = {d.page_id: facet_pairs(d) for d in documents}
         wanted = {k: v for p in pairs.values() for k, v in p.items()}
         changed = {k: v for k, v in wanted.items() if facet_ids.get(k, (0, None))[1] != v}
         if changed:
             ids = facet_value_ids(changed)
             facet_ids.update({k: (ids[k], changed[k]) for k in changed})
+        token = new_token()
+        now = prepared_now(timezone.now())
+        value_ids = {page: [facet_ids[key][0] for key in keys] for page, keys in pairs.items()}
+        return PreparedRows(
+            token,
+            documents,
+            [upsert_params(d, now, value_ids[d.page_id], token) for d in documents],
+            value_ids,
+        )
+
+    def _write_prepared(self, rows: PreparedRows) -> dict[int, int]:
+        """Write prepared rows, each table's together (bulk.py), and set the
+        index token the rows are stamped with (facet_matrix)."""
+        if not rows.documents:
+            return {}
         with connection.cursor() as cursor:
             head, columns, tail = upsert_statement()
-            insert_rows(
-                cursor,
-                head,
-                columns,
-                [
-                    upsert_params(d, now, [facet_ids[key][0] for key in pairs[d.page_id]], token)
-                    for d in documents
-                ],
-                tail,
-            )
-            page_ids = [d.page_id for d in documents]
+            insert_rows(cursor, head, columns, rows.upserts, tail)
+            page_ids = [d.page_id for d in rows.documents]
             marks = ", ".join(["%s"] * len(page_ids))
             cursor.execute(
                 f"SELECT page_id, id FROM search_indexeddocument WHERE page_id IN ({marks})",
@@ -188,13 +215,13 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
                 "INSERT INTO search_facetentry (document_id, facet_value_id)",
                 2,
                 [
-                    (by_page[page_id], facet_ids[key][0])
-                    for page_id, document_pairs in pairs.items()
-                    for key in document_pairs
+                    (by_page[page_id], value_id)
+                    for page_id, ids in rows.value_ids.items()
+                    for value_id in ids
                 ],
             )
-        self._write_full_text([(by_page[d.page_id], d) for d in documents])
-        mark_written(token)
+        self._write_full_text([(by_page[d.page_id], d) for d in rows.documents])
+        mark_written(rows.token)
         return by_page
 
     def _upsert(self, documents: list[SearchDocument], track_terms: bool) -> None:
