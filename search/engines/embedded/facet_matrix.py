@@ -16,9 +16,9 @@ matches (one snapshot). When it differs from the token of the process's
 copy, the copy is brought up to date first (``current``): the ids and stamps
 of every indexed document are read (a covering index), and only documents
 whose stamp changed have their entries read again. So one published guide
-costs each process one such read (about 20 ms at 100,000 guides) on its next
+costs each process one such read (55-65 ms at 100,000 guides) on its next
 search, not a reload; the first search of a process reads every entry (about
-0.2 s at 100,000 guides).
+0.1-0.35 s at 100,000 guides).
 
 Tokens and stamps are random rather than counted, so a transaction rolled
 back (its token and stamps never seen by anyone else) cannot be mistaken for
