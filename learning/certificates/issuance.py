@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.db import Error as DatabaseErrors
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -270,6 +271,11 @@ def _render_and_store(certificate: Certificate) -> Certificate:
         certificate.pdf_attempts += 1
         try:
             data = render_pdf(certificate, paper=paper)
+        except DatabaseErrors:
+            # The database, not the render: nothing is recorded against the
+            # certificate (a PDF marked failed by an outage would be wrong);
+            # the task runs again once the database is back (workers.runner).
+            raise
         except Exception as exc:  # any rendering failure is recorded below, not swallowed
             error = f"{type(exc).__name__}: {exc}"
             logger.exception(

@@ -6,6 +6,7 @@ import io
 from unittest import mock
 
 from django.conf import settings
+from django.db import OperationalError
 
 import pypdf
 import pytest
@@ -201,6 +202,30 @@ def test_a_failing_render_is_recorded_and_retried(
     assert CertificateEvent.objects.filter(certificate=certificate, action="pdf_failed").exists()
     # The next attempt (here: the learner's download) renders it.
     assert issuance.generate_pdf(certificate.pk).pdf_status == PdfStatus.READY
+
+
+def test_a_database_outage_during_a_render_is_not_recorded_as_a_failed_pdf(
+    learner, path, django_capture_on_commit_callbacks
+):
+    """The database going away mid-render (here the error it raises, patched
+    in: a real outage is tests/scaled/test_database_restart.py) propagates to
+    the task worker, which runs the task again once the database is back. It
+    is neither retried on the spot nor recorded as a failed PDF."""
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(learner, path)
+    certificate = Certificate.objects.get(user=learner)
+    certificate.pdf_status, certificate.pdf_attempts = PdfStatus.PENDING, 0
+    certificate.save(update_fields=["pdf_status", "pdf_attempts"])
+    outage = OperationalError("terminating connection due to administrator command")
+    with (
+        mock.patch("learning.certificates.issuance.render_pdf", side_effect=outage) as render,
+        pytest.raises(OperationalError),
+    ):
+        issuance.generate_pdf(certificate.pk)
+    assert render.call_count == 1
+    certificate.refresh_from_db()
+    assert certificate.pdf_status == PdfStatus.PENDING
+    assert not CertificateEvent.objects.filter(certificate=certificate, action="pdf_failed")
 
 
 def test_logo_and_signature_images_are_printed(learner, path, django_capture_on_commit_callbacks):
