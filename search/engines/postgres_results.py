@@ -43,25 +43,23 @@ def _value_ids(facet: str, values: tuple[str, ...]) -> SqlPart:
     )
 
 
-def _passes(alias: str, filters: Filters, skip: str | None = None) -> SqlPart:
+def _passes(alias: str, filters: Filters) -> SqlPart:
     """Conditions: the row `alias` (with its ``facet_ids``) has a chosen value
-    of every filtered facet but `skip`. "" when there are none."""
+    of every filtered facet. "" when there are none."""
     conditions, params = [], []
     for facet, values in filters.items():
-        if facet == skip:
-            continue
         sql, value_params = _value_ids(facet, values)
         conditions.append(f"{alias}.facet_ids && {sql}")
         params += value_params
     return " AND ".join(conditions), params
 
 
-def _documents(filters: Filters, skip: str | None = None) -> SqlPart | None:
-    """Documents (id, release_date, facet_ids) passing every filter but
-    `skip`, for a browse (no text): those with a value of one filtered facet
+def _documents(filters: Filters) -> SqlPart | None:
+    """Documents (id, release_date, facet_ids) passing every filter, for a
+    browse (no text): those with a value of one filtered facet
     (through its facet entries), the others checked on the row. None when no
     filter applies (every document)."""
-    keys = [key for key in filters if key != skip]
+    keys = list(filters)
     if not keys:
         return None
     first = keys[0]
@@ -77,9 +75,9 @@ def _documents(filters: Filters, skip: str | None = None) -> SqlPart | None:
     )
 
 
-def _subset(filters: Filters, skip: str | None) -> SqlPart:
-    """Matching documents (``m``) passing every filter but `skip`."""
-    condition, params = _passes("m", filters, skip)
+def _subset(filters: Filters) -> SqlPart:
+    """Matching documents (``m``) passing every filter."""
+    condition, params = _passes("m", filters)
     return (f"SELECT * FROM m WHERE {condition}" if condition else "SELECT * FROM m"), params
 
 
@@ -106,7 +104,7 @@ def results_statement(
             f"m AS MATERIALIZED (SELECT t.id, t.release_date{columns} "
             "FROM search_indexeddocument t, q WHERE t.search_vector @@ q.query)"
         )
-        hits: SqlPart = _subset(filters, None)
+        hits: SqlPart = _subset(filters)
     else:
         # Not materialised: the page walks the newest-first index.
         hits = _documents(filters) or (

@@ -128,8 +128,9 @@ class FacetMatrix:
         facet's filters but not its own). `matches` None: every document."""
         matching = self.loaded.copy() if matches is None else self._flags(matches)
         passes = {}
+        matching_entries = matching[self.documents] if filters else None
         for key, chosen in filters.items():
-            entries = self._chosen(key, chosen)[self.values] & matching[self.documents]
+            entries = self._chosen(key, chosen)[self.values] & matching_entries
             passes[key] = self._flags(self.documents[entries])
         hits = matching.copy()
         for passing in passes.values():

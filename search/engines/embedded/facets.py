@@ -9,12 +9,10 @@ from ..base import FACETS, Facet, FacetValue
 Filters = dict[str, tuple[str, ...]]
 
 
-def filter_subqueries(filters: Filters, skip: str | None = None) -> list[tuple[str, list]]:
+def filter_subqueries(filters: Filters) -> list[tuple[str, list]]:
     """One SELECT of document ids per filtered facet (values OR'ed)."""
     subqueries = []
     for facet, values in filters.items():
-        if facet == skip:
-            continue
         marks = ", ".join(["%s"] * len(values))
         subqueries.append(
             (
@@ -27,14 +25,14 @@ def filter_subqueries(filters: Filters, skip: str | None = None) -> list[tuple[s
     return subqueries
 
 
-def filter_sql(column: str, filters: Filters, skip: str | None = None) -> tuple[list[str], list]:
+def filter_sql(column: str, filters: Filters) -> tuple[list[str], list]:
     """Conditions on `column`, for browsing: each filter's documents read
     once. Callers pass "+column" where SQLite would otherwise push "id IN
     (...)" into the primary key as thousands of separate look-ups (35 ms
     instead of 1 for a broad filter)."""
     conditions: list[str] = []
     params: list = []
-    for sql, sql_params in filter_subqueries(filters, skip):
+    for sql, sql_params in filter_subqueries(filters):
         conditions.append(f"{column} IN ({sql})")
         params += sql_params
     return conditions, params
