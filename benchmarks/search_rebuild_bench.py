@@ -58,6 +58,7 @@ from benchmarks.harness.postgres import (
     create_database,
     database_exists,
     postgres_bin_dir,
+    query,
     recreate_database,
     throwaway_postgres,
 )
@@ -297,9 +298,11 @@ def _checkpoint(path):
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def postgres_database(url, guides, reuse):
+def postgres_database(url, guides, reuse, settle=True):
     """The database ``url`` names, copied from its template ``<name>_t<N>``
-    (built first unless reused)."""
+    (built first unless reused). A template just built is vacuumed and
+    analysed unless ``settle`` is false (docs/search.md, "Rebuilding after
+    a bulk load")."""
     import urllib.parse
 
     parts = urllib.parse.urlsplit(url)
@@ -310,6 +313,12 @@ def postgres_database(url, guides, reuse):
         prepared = "built"
         create_database(template_url, drop=True)
         prepare(template_url, guides)
+        if settle:
+            prepared = "built, then VACUUM (ANALYZE)"
+            print("  VACUUM (ANALYZE), as after any bulk load...", flush=True)
+            started = time.perf_counter()
+            query(template_url, "VACUUM (ANALYZE)")
+            print(f"    {time.perf_counter() - started:.1f} s", flush=True)
     create_database(url, drop=True, template=template_name)
     return prepared
 
@@ -321,6 +330,11 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--pause-ms", type=float, default=DEFAULT_PAUSE_MS, help="writer's pause between writes"
+    )
+    parser.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="rebuild PostgreSQL right after its bulk load, without VACUUM (ANALYZE)",
     )
     args = parser.parse_args(argv)
     if args.guides < 1:
@@ -365,13 +379,15 @@ def main(argv=None):
             pass
         elif args.postgres_url:
             recreate_database(args.postgres_url, "bench", "BENCH_DATABASE_URL", loopback=False)
-            prepared = postgres_database(args.postgres_url, args.guides, args.reuse)
+            prepared = postgres_database(
+                args.postgres_url, args.guides, args.reuse, not args.no_vacuum
+            )
             results.append(bench_database("postgresql", args.postgres_url, prepared, args))
         elif postgres_bin_dir() is None:
             print("PostgreSQL is not installed: SQLite only.", flush=True)
         else:
             with throwaway_postgres(PG_PORT, PG_DATABASE, durable=False) as cluster:
-                prepared = postgres_database(cluster.url, args.guides, False)
+                prepared = postgres_database(cluster.url, args.guides, False, not args.no_vacuum)
                 results.append(bench_database("postgresql", cluster.url, prepared, args))
     except BenchError as exc:
         print(f"Benchmark aborted: {exc}", file=sys.stderr)

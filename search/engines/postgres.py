@@ -1,27 +1,27 @@
 """The embedded engine on PostgreSQL: generated tsvector columns with GIN
 indexes (migration 0002), websearch_to_tsquery for each part of the parsed
-query, ts_rank for ordering, ts_headline for highlights and pg_trgm over the
+query, ts_rank for ordering, highlights marked in Python from the words'
+lexemes (embedded/marking.py) and pg_trgm over the
 index's words for "did you mean"."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterable
 
 from django.db import connection
 
 from search.models import IndexedDocument
 from search.query import Clause, ParsedQuery
 
-from .base import MARK_END, MARK_START, SearchDocument, SearchQuery
+from .base import SearchDocument, SearchQuery
 from .embedded.engine import EmbeddedEngine, ResultPage
 from .embedded.facet_matrix import counts, parse_ids
 from .embedded.facets import Filters
-from .embedded.snippets import pick_snippet
+from .embedded.marking import Marker, mark, query_lexemes, snippet
 from .postgres_results import results_statement
 
-_MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
-TITLE_HEADLINE = f"HighlightAll=true, {_MARKS}"
-SNIPPET_HEADLINE = f'MaxFragments=1, MaxWords=32, MinWords=12, FragmentDelimiter=" … ", {_MARKS}'
 _LEXEME = re.compile(r"[^\W_]+")
 # The document columns a hit shows (rows.hits_from_rows).
 HIT_FIELDS = (
@@ -115,11 +115,37 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     )
 
 
-def _title_and_snippet(title: str, body: str, objectives: str, summary: str) -> tuple[str, str]:
-    snippet = pick_snippet(body, objectives, summary)
-    if snippet and (snippet is body or snippet is objectives):
-        snippet = f"…{snippet}…"
-    return title, snippet
+def word_lexemes(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    """{word: its lexemes} as the 'english' configuration makes them
+    ("patient's": {"patient"}; "the": none), signs dropped as query_lexemes
+    drops them. One statement; a page's candidate words are a few dozen."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, tsvector_to_array(to_tsvector('english', w)) FROM unnest(%s::text[]) AS w",
+            [list(words)],
+        )
+        return {word: frozenset(x.lstrip("-") for x in found) for word, found in cursor.fetchall()}
+
+
+def _highlighted(
+    texts: dict[int, tuple[str, str, str, str]], lexemes: frozenset[str]
+) -> dict[int, tuple[str, str]]:
+    """{row id: (title marked, snippet)} from each row's (title, body,
+    objectives, summary): the snippet is the body's best window, else the
+    objectives', else the summary marked, else "" (the summary unmarked)."""
+    marker = Marker(lexemes, word_lexemes)
+    ordered = list(texts.items())
+    spans = marker.spans(text for _, four in ordered for text in four)
+    marked: dict[int, tuple[str, str]] = {}
+    for n, (row_id, (title, body, objectives, summary)) in enumerate(ordered):
+        title_spans, body_spans, objectives_spans, summary_spans = spans[4 * n : 4 * n + 4]
+        text = snippet(body, body_spans) or snippet(objectives, objectives_spans)
+        if text:
+            text = f"…{text}…"
+        elif summary_spans:
+            text = mark(summary, summary_spans)
+        marked[row_id] = (mark(title, title_spans), text)
+    return marked
 
 
 def _prefix_tsquery(typed: list[str], prefix: str) -> str:
@@ -176,31 +202,31 @@ class PostgresEngine(EmbeddedEngine):
     def _rows_and_highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]
     ) -> tuple[dict[int, IndexedDocument], dict[int, tuple[str, str]]]:
-        """The rows of the page and their highlights, in one statement."""
+        """The rows of the page, with the query's lexemes, in one statement;
+        the highlights from them (marking.py)."""
         fields = ", ".join(f"d.{name}" for name in HIT_FIELDS)
         params: list
         if parsed.is_empty:
             sql, params = f"SELECT {fields} FROM search_indexeddocument d", []
         else:
-            expression, params = tsquery_sql(parsed, any_words)
+            # Excluded words are not marked: only what the document matched.
+            expression, params = tsquery_sql(dataclasses.replace(parsed, excluded=()), any_words)
             sql = (
-                f"SELECT {fields}, ts_headline('english', d.title, q.query, %s), "
-                "ts_headline('english', d.body, q.query, %s), "
-                "ts_headline('english', d.objectives, q.query, %s), "
-                "ts_headline('english', d.summary, q.query, %s) "
+                f"SELECT {fields}, d.objectives, d.body, q.query::text "
                 f"FROM search_indexeddocument d, (SELECT {expression} AS query) q"
             )
-            params = [TITLE_HEADLINE, SNIPPET_HEADLINE, SNIPPET_HEADLINE, TITLE_HEADLINE] + params
         rows: dict[int, IndexedDocument] = {}
-        marked: dict[int, tuple[str, str]] = {}
+        texts: dict[int, tuple[str, str, str, str]] = {}
+        lexemes = ""
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} WHERE d.id = ANY(%s)", [*params, list(ids)])
             for found in cursor.fetchall():
                 row = IndexedDocument(**dict(zip(HIT_FIELDS, found, strict=False)))
                 rows[row.id] = row
                 if len(found) > len(HIT_FIELDS):
-                    marked[row.id] = _title_and_snippet(*found[len(HIT_FIELDS) :])
-        return rows, marked
+                    objectives, body, lexemes = found[len(HIT_FIELDS) :]
+                    texts[row.id] = (row.title, body, objectives, row.summary)
+        return rows, _highlighted(texts, query_lexemes(lexemes))
 
     def _highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]

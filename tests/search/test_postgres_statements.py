@@ -1,7 +1,9 @@
-"""The PostgreSQL engine answers a search in two statements: one for the page
-and the ids of every match (found once; the total and the facet counts come
-from them, search/engines/embedded/facet_matrix.py), one for the page's rows
-with their highlights. Before, each facet group repeated the match, and a
+"""The PostgreSQL engine answers a search in three statements: one for the
+page and the ids of every match (found once; the total and the facet counts
+come from them, search/engines/embedded/facet_matrix.py), one for the page's
+rows with the query's lexemes, and one for the lexemes of the rows' words
+that could match, to mark them (search/engines/embedded/marking.py). A browse
+marks nothing: two statements. Before, each facet group repeated the match, and a
 filter the planner misjudged made a search take 75 ms or more at 10,000 guides
 (docs/benchmarks.md). The first search after the index changed reads the
 changed documents' facet entries first (three statements more)."""
@@ -22,9 +24,9 @@ def engine(corpus):
     return engine
 
 
-def test_a_filtered_search_is_two_statements_with_every_facet(engine, django_assert_num_queries):
+def test_a_filtered_search_is_three_statements_with_every_facet(engine, django_assert_num_queries):
     query = SearchQuery("first", filters={"type": ("path",), "credit": ("yes",)})
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         results = engine.search(query)
     assert [hit.title for hit in results.hits] == ["Early career essentials"]
     assert results.total == 1
@@ -50,7 +52,7 @@ def test_the_first_search_after_a_change_reads_the_changed_entries(
     engine, django_assert_num_queries
 ):
     engine.rebuild(all_documents())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         engine.search(SearchQuery("first"))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         engine.search(SearchQuery("first"))
