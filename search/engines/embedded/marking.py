@@ -3,7 +3,7 @@ summary with every match marked, and a snippet (the window of a long text
 with the most matched words). PostgreSQL's ts_headline did this by parsing
 each whole text, about 0.35 ms per 3,500-character body, ten bodies a page
 (docs/search.md, "Highlights on PostgreSQL"); here only the words that could
-match are looked at, found with one regular expression per search.
+match are looked at, found by scanning for each lexeme's first letters.
 
 Which words match is the caller's: `Marker` takes the query's lexemes and a
 function giving the lexemes of words as the database's text configuration
@@ -100,7 +100,7 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
 
 
 def _word_start(text: str, at: int, back: int) -> int:
-    """Where the word `back` words before the one at `at` starts (0 at most)."""
+    """Where the word `back` words before the one at `at` starts (or 0)."""
     at = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
     for _ in range(back):
         if at <= 1:
