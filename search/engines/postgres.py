@@ -20,6 +20,7 @@ from .embedded.engine import EmbeddedEngine, ResultPage
 from .embedded.facet_matrix import counts, parse_ids
 from .embedded.facets import Filters
 from .embedded.marking import Marker, mark, query_lexemes, snippet
+from .embedded.snippets import pick_snippet
 from .postgres_results import results_statement
 
 _LEXEME = re.compile(r"[^\W_]+")
@@ -139,11 +140,10 @@ def _highlighted(
     marked: dict[int, tuple[str, str]] = {}
     for n, (row_id, (title, body, objectives, summary)) in enumerate(ordered):
         title_spans, body_spans, objectives_spans, summary_spans = spans[4 * n : 4 * n + 4]
-        text = snippet(body, body_spans) or snippet(objectives, objectives_spans)
-        if text:
+        windows = snippet(body, body_spans), snippet(objectives, objectives_spans)
+        text = pick_snippet(*windows, mark(summary, summary_spans))
+        if text and any(text is window for window in windows):
             text = f"…{text}…"
-        elif summary_spans:
-            text = mark(summary, summary_spans)
         marked[row_id] = (mark(title, title_spans), text)
     return marked
 
