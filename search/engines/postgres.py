@@ -75,6 +75,25 @@ def tsquery_sql(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list
     return expression, params
 
 
+def _with_words(select: str) -> str:
+    """`select` (of ``query``, the tsquery to match, and maybe more) with
+    ``words``, the tsquery to rank with.
+
+    ts_rank has two rules, chosen by the query's top operator. Under AND or
+    a phrase it scores the distance between every pair of positions of
+    every pair of words: quadratic in their occurrences, half the time of a
+    two-word search at 100,000 guides, and under a NOT (``sepsis
+    -pediatric``) it gives every document the same 1e-20, so the results
+    came unranked. Under anything else it scores each word's occurrences by
+    their weight (title, summary, objectives, body), each occurrence less
+    than the one before. The query OR'ed with itself has the same words and
+    takes that second rule: one pass over each word's positions, the rule a
+    one-word search always had, and what SQLite's bm25 does (words, not
+    their distance). Matching still uses ``query``: every word, phrases as
+    phrases, excluded words excluded."""
+    return f"SELECT r.*, r.query || r.query AS words FROM ({select}) r"
+
+
 def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str]:
     """A SELECT of ``query`` (the tsquery) and what ranking needs, its
     parameters, and the ranking columns of a matching document ``t`` against
@@ -84,10 +103,14 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     (c0, c1...) and the logarithm of its document count (l0, l1...), computed
     once per search through the GIN index (at most MAX_CLAUSES look-ups),
     never once per result."""
-    score = "-ts_rank(t.search_vector, q.query) AS score"
+    score = "-ts_rank(t.search_vector, q.words) AS score"
     if not any_words:
         expression, all_params = tsquery_sql(parsed)
-        return f"SELECT {expression} AS query", all_params, f"{score}, 0 AS matched, 0 AS rarity"
+        return (
+            _with_words(f"SELECT {expression} AS query"),
+            all_params,
+            f"{score}, 0 AS matched, 0 AS rarity",
+        )
     columns, column_params = [], []
     for i, clause in enumerate(parsed.clauses):
         sql, clause_params = clause_tsquery(clause)
@@ -110,7 +133,7 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     matched = " + ".join(hit)
     rarity = " + ".join(f"{h} * q.l{i}" for i, h in enumerate(hit))
     return (
-        f"SELECT {query} AS query, {logs} FROM (SELECT {', '.join(columns)}) s",
+        _with_words(f"SELECT {query} AS query, {logs} FROM (SELECT {', '.join(columns)}) s"),
         params,
         f"{score}, {matched} AS matched, -({rarity}) AS rarity",
     )
@@ -234,10 +257,16 @@ class PostgresEngine(EmbeddedEngine):
         return self._rows_and_highlights(parsed, any_words, ids)[1]
 
     def _word_in_index(self, word: str) -> bool:
+        """Planned as a whole match (a MATERIALIZED CTE), read up to its first
+        row. As a plain ``LIMIT 1`` the planner expected a word it has no
+        statistics for in 0.5% of documents and read the table in order to
+        find the first: every document for a misspelled word, 100-120 ms at
+        100,000 guides, once a GIN pending list made the index look dearer
+        (search_bench.py). The index finds no word for nothing."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM search_indexeddocument "
-                "WHERE search_vector @@ plainto_tsquery('english', %s) LIMIT 1",
+                "WITH m AS MATERIALIZED (SELECT 1 FROM search_indexeddocument "
+                "WHERE search_vector @@ plainto_tsquery('english', %s)) SELECT 1 FROM m LIMIT 1",
                 [word],
             )
             return cursor.fetchone() is not None

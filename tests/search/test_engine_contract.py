@@ -188,6 +188,16 @@ def test_title_matches_rank_above_body_matches(engine, indexed):
     assert titles(search(engine, "chest pain"))[0] == "Chest pain refresher"
 
 
+@pytest.mark.analyzer_details
+def test_an_excluded_word_leaves_the_rest_ranked(engine, indexed):
+    # "contract" is in the contract guide's title and the newer path's
+    # summary. PostgreSQL's ts_rank gave every match of a query with a NOT
+    # the same score, so the newest (the path) came first.
+    assert titles(search(engine, "contract"))[0] == "Negotiating your first contract"
+    found = titles(search(engine, "contract -sepsis"))
+    assert found == ["Negotiating your first contract", "Early career essentials"]
+
+
 QUERIES = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.sampled_from("\"()*:^-+~ANDORNEAR/ \\'%;_\x00\u202e"), max_size=60),
