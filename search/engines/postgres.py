@@ -7,24 +7,29 @@ index's words for "did you mean"."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import connection
 
 from search.models import IndexedDocument
 from search.query import Clause, ParsedQuery
 
-from .base import SearchDocument, SearchQuery
-from .embedded.engine import EmbeddedEngine, ResultPage
+from .base import Hit, SearchDocument, SearchQuery
+from .embedded.engine import RELEVANCE_ORDER, EmbeddedEngine, ResultPage
 from .embedded.facet_matrix import counts, parse_ids
 from .embedded.facets import Filters
 from .embedded.marking import Marker, mark, query_lexemes, snippet
+from .embedded.rows import hits_from_rows
 from .embedded.snippets import pick_snippet
-from .postgres_results import results_statement
+from .postgres_results import ALL_WORDS_ORDER, results_statement
 
 _LEXEME = re.compile(r"[^\W_]+")
-# The document columns a hit shows (rows.hits_from_rows).
+# The document columns a hit shows (rows.hits_from_rows), and the texts
+# its highlights are marked in.
+TEXT_FIELDS = ("objectives", "body")
 HIT_FIELDS = (
     "id",
     "page_id",
@@ -75,9 +80,11 @@ def tsquery_sql(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list
     return expression, params
 
 
-def _with_words(select: str) -> str:
+def _with_words(parsed: ParsedQuery, select: str, params: list) -> tuple[str, list]:
     """`select` (of ``query``, the tsquery to match, and maybe more) with
-    ``words``, the tsquery to rank with.
+    ``words``, the tsquery to rank with, and ``marks``, the query to mark
+    in highlights (without the excluded words: only what a document
+    matched), and the parameters.
 
     ts_rank has two rules, chosen by the query's top operator. Under AND or
     a phrase it scores the distance between every pair of positions of
@@ -91,7 +98,11 @@ def _with_words(select: str) -> str:
     one-word search always had, and what SQLite's bm25 does (words, not
     their distance). Matching still uses ``query``: every word, phrases as
     phrases, excluded words excluded."""
-    return f"SELECT r.*, r.query || r.query AS words FROM ({select}) r"
+    marks, marks_params = tsquery_sql(dataclasses.replace(parsed, excluded=()))
+    return (
+        f"SELECT r.*, r.query || r.query AS words, {marks} AS marks FROM ({select}) r",
+        marks_params + params,
+    )
 
 
 def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str]:
@@ -106,11 +117,8 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     score = "-ts_rank(t.search_vector, q.words) AS score"
     if not any_words:
         expression, all_params = tsquery_sql(parsed)
-        return (
-            _with_words(f"SELECT {expression} AS query"),
-            all_params,
-            f"{score}, 0 AS matched, 0 AS rarity",
-        )
+        sql, all_params = _with_words(parsed, f"SELECT {expression} AS query", all_params)
+        return sql, all_params, f"{score}, 0 AS matched, 0 AS rarity"
     columns, column_params = [], []
     for i, clause in enumerate(parsed.clauses):
         sql, clause_params = clause_tsquery(clause)
@@ -132,11 +140,10 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     hit = [f"(t.search_vector @@ q.c{i})::int" for i in range(count)]
     matched = " + ".join(hit)
     rarity = " + ".join(f"{h} * q.l{i}" for i, h in enumerate(hit))
-    return (
-        _with_words(f"SELECT {query} AS query, {logs} FROM (SELECT {', '.join(columns)}) s"),
-        params,
-        f"{score}, {matched} AS matched, -({rarity}) AS rarity",
+    sql, params = _with_words(
+        parsed, f"SELECT {query} AS query, {logs} FROM (SELECT {', '.join(columns)}) s", params
     )
+    return sql, params, f"{score}, {matched} AS matched, -({rarity}) AS rarity"
 
 
 def word_lexemes(words: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -163,8 +170,13 @@ def _highlighted(
     marked: dict[int, tuple[str, str]] = {}
     for n, (row_id, (title, body, objectives, summary)) in enumerate(ordered):
         title_spans, body_spans, objectives_spans, summary_spans = spans[4 * n : 4 * n + 4]
-        windows = snippet(body, body_spans), snippet(objectives, objectives_spans)
-        text = pick_snippet(*windows, mark(summary, summary_spans))
+        # Each text only when those before it have no match: pick_snippet
+        # takes the first with one.
+        body_window = snippet(body, body_spans)
+        objectives_window = "" if body_spans else snippet(objectives, objectives_spans)
+        windows = body_window, objectives_window
+        summary_marked = "" if body_spans or objectives_spans else mark(summary, summary_spans)
+        text = pick_snippet(*windows, summary_marked)
         if text and any(text is window for window in windows):
             text = f"…{text}…"
         marked[row_id] = (mark(title, title_spans), text)
@@ -207,26 +219,45 @@ class PostgresEngine(EmbeddedEngine):
     def _results(
         self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
     ) -> ResultPage:
-        """The page, the index token and every match's id in one statement
-        (postgres_results); the total and facets from those ids
+        """The page, its rows, the index token and every match's id in one
+        statement (postgres_results); the total and facets from those ids
         (facet_matrix)."""
         q, score = None, ""
+        columns: tuple[str, ...] = HIT_FIELDS
         if not parsed.is_empty:
             q_sql, q_params, score = _query_columns(parsed, any_words)
-            q = (q_sql, q_params)
-        statement, params = results_statement(q, score, filters, query)
+            q, columns = (q_sql, q_params), HIT_FIELDS + TEXT_FIELDS
+        order = RELEVANCE_ORDER if any_words else ALL_WORDS_ORDER
+        statement, params = results_statement(q, score, filters, query, columns, order)
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
-            ids, token, *found = cursor.fetchone()
+            ids, token, rows_json, *found = cursor.fetchone()
         matches = parse_ids(found[0]) if found else None
         total, facets = counts(token, filters, matches)
-        return ResultPage(list(ids), total, facets)
+        rows = {}
+        for values in json.loads(rows_json or "[]", parse_float=Decimal):
+            row = IndexedDocument(**dict(zip(columns, values, strict=True)))
+            rows[row.id] = row
+        lexemes = query_lexemes(found[1] or "") if found else frozenset()
+        return ResultPage(list(ids), total, facets, rows, lexemes)
+
+    def _hits(self, parsed: ParsedQuery, any_words: bool, page: ResultPage) -> tuple[Hit, ...]:
+        """The page's rows came with its ids (_results); only the marks are
+        worked out here."""
+        if not page.ids or page.rows is None:
+            return super()._hits(parsed, any_words, page)
+        marked = {}
+        if not parsed.is_empty:
+            texts = {i: (r.title, r.body, r.objectives, r.summary) for i, r in page.rows.items()}
+            marked = _highlighted(texts, page.lexemes)
+        return hits_from_rows(page.ids, page.rows, marked)
 
     def _rows_and_highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]
     ) -> tuple[dict[int, IndexedDocument], dict[int, tuple[str, str]]]:
-        """The rows of the page, with the query's lexemes, in one statement;
-        the highlights from them (marking.py)."""
+        """The rows of these ids, with the query's lexemes, in one statement;
+        the highlights from them (marking.py). A search reads its rows with
+        its page (_results); this serves a caller with ids alone."""
         fields = ", ".join(f"d.{name}" for name in HIT_FIELDS)
         params: list
         if parsed.is_empty:

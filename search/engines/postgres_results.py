@@ -21,7 +21,10 @@ and everything else probes it:
   first;
 - the index token and the ids of every match (not only the filtered
   ones: a filtered facet's counts ignore its own filter), read in the same
-  snapshot as the page.
+  snapshot as the page;
+- the page's rows (as JSON: one statement less than reading them after)
+  and, for a text search, the query to mark (``q.marks``, without the
+  excluded words).
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from .embedded.facet_matrix import INDEX_STATE_SQL, id_list_sql
 from .embedded.facets import Filters
 
 SqlPart = tuple[str, list]
+# When every word must match, ``matched`` and ``rarity`` are 0 for every
+# document: RELEVANCE_ORDER's order, two sort keys fewer.
+ALL_WORDS_ORDER = "m.score, m.id DESC"
 
 
 def _value_ids(facet: str, values: tuple[str, ...]) -> SqlPart:
@@ -82,14 +88,22 @@ def _subset(filters: Filters) -> SqlPart:
 
 
 def results_statement(
-    q: SqlPart | None, scored: str, filters: Filters, query: SearchQuery
+    q: SqlPart | None,
+    scored: str,
+    filters: Filters,
+    query: SearchQuery,
+    row_columns: tuple[str, ...],
+    order: str = RELEVANCE_ORDER,
 ) -> tuple[str, list]:
-    """The statement and its parameters. `q` selects ``query`` (and what
-    `scored` uses) for a text search, None for a browse; `scored` are the
-    columns ranking a matching document ``t`` (score, matched, rarity).
+    """The statement and its parameters. `q` selects ``query``, ``marks``
+    (and what `scored` uses) for a text search, None for a browse; `scored`
+    are the columns ranking a matching document ``t`` (score, matched,
+    rarity); `order` ranks them (ALL_WORDS_ORDER when every word must match).
 
-    It returns the page's ids, the index token and, for a text search, the
-    ids of every match (comma-separated), all read in one snapshot."""
+    It returns the page's ids, the index token, the page's `row_columns`
+    (a JSON array of arrays, in no order) and, for a text search, the ids of
+    every match (comma-separated) and the query to mark, all read in one
+    snapshot."""
     ctes, params = [], []
     relevance = q is not None and query.sort != "newest"
     if q is not None:
@@ -115,14 +129,21 @@ def results_statement(
     ctes.append(f"hits AS ({hits_sql})")
     params += hits_params
     if relevance:
-        ctes.append(f"page AS (SELECT * FROM hits m ORDER BY {RELEVANCE_ORDER} LIMIT %s OFFSET %s)")
-        page = f"ARRAY(SELECT m.id FROM page m ORDER BY {RELEVANCE_ORDER})"
+        ctes.append(f"page AS (SELECT * FROM hits m ORDER BY {order} LIMIT %s OFFSET %s)")
+        page = f"ARRAY(SELECT m.id FROM page m ORDER BY {order})"
     else:
         ctes.append(f"page AS (SELECT * FROM hits d ORDER BY {NEWEST_ORDER} LIMIT %s OFFSET %s)")
         page = f"ARRAY(SELECT d.id FROM page d ORDER BY {NEWEST_ORDER})"
     params += [query.per_page, query.offset]
-    columns_out = [page, INDEX_STATE_SQL]
+    rows = ", ".join(f"d.{name}" for name in row_columns)
+    columns_out = [
+        page,
+        INDEX_STATE_SQL,
+        f"(SELECT json_agg(json_build_array({rows}))::text FROM search_indexeddocument d "
+        "WHERE d.id IN (SELECT id FROM page))",
+    ]
     if q is not None:
         columns_out.append(f"(SELECT {id_list_sql('m.id')} FROM m)")
+        columns_out.append("(SELECT marks::text FROM q)")
     statement = f"WITH {', '.join(ctes)} SELECT {', '.join(columns_out)}"
     return statement, params

@@ -30,11 +30,15 @@ NEWEST_ORDER = "d.release_date DESC, d.id DESC"
 
 @dataclasses.dataclass(frozen=True)
 class ResultPage:
-    """One page of result ids, the total and the facets."""
+    """One page of result ids, the total and the facets; an engine that read
+    the page's rows in the same statement keeps them (``rows``), with the
+    lexemes to mark in them (``lexemes``)."""
 
     ids: list[int]
     total: int
     facets: tuple[Facet, ...]
+    rows: dict[int, IndexedDocument] | None = None
+    lexemes: frozenset[str] = frozenset()
 
 
 class EmbeddedEngine(EmbeddedWriter, abc.ABC):
@@ -108,7 +112,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
             if len(parsed.clauses) > 1:
                 any_words = True
                 page = self._results(parsed, True, filters, query)
-        hits = self._hits(parsed, any_words, page.ids)
+        hits = self._hits(parsed, any_words, page)
         return SearchResults(
             query=query,
             hits=hits,
@@ -168,11 +172,11 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def _hits(self, parsed: ParsedQuery, any_words: bool, ids: list[int]) -> tuple[Hit, ...]:
-        if not ids:
+    def _hits(self, parsed: ParsedQuery, any_words: bool, page: ResultPage) -> tuple[Hit, ...]:
+        if not page.ids:
             return ()
-        rows, marked = self._rows_and_highlights(parsed, any_words, ids)
-        return hits_from_rows(ids, rows, marked)
+        rows, marked = self._rows_and_highlights(parsed, any_words, page.ids)
+        return hits_from_rows(page.ids, rows, marked)
 
     def _rows_and_highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]
