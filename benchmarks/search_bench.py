@@ -106,8 +106,10 @@ from benchmarks.harness.options import add_search_database_options
 from benchmarks.harness.postgres import (
     check_database_url,
     postgres_bin_dir,
+    prewarm,
     query,
     recreate_database,
+    server_settings,
     throwaway_postgres,
 )
 from benchmarks.harness.processes import production_env, run_child
@@ -163,6 +165,16 @@ class RunOptions:
     wagtail_budget_s: float
     wagtail: bool = True  # False: no Wagtail update_index and no Wagtail rounds
     reuse: bool = False  # True: query the database the last run built, as it is
+    prewarm: bool = False  # True: PostgreSQL reads the search tables into its buffers first
+
+
+# What a search reads on PostgreSQL, for --prewarm.
+PREWARM = (
+    "search_indexeddocument",
+    "search_doc_vector",
+    "search_indexeddocument_pkey",
+    "search_facetentry",
+)
 
 
 def build_corpus(kind, db_url, env, options):
@@ -201,6 +213,12 @@ def bench_database(kind, db_url, options, server_pid=None):
         built = {"reused": True, "rebuild_s": None, "wagtail_update_index_s": None}
     else:
         built = build_corpus(kind, db_url, env, options)
+    if kind == "postgresql":
+        built["server_settings"] = server_settings(db_url)
+        if options.prewarm:
+            blocks = prewarm(db_url, PREWARM)
+            built["server_settings"]["prewarmed_mb"] = round(sum(blocks.values()) * 8 / 1024)
+        print(f"  server: {built['server_settings']}", flush=True)
     budget = options.wagtail_budget_s if options.wagtail else 0
     print(
         f"  {len(QUERIES)} queries: {options.repeat} rounds through the embedded engine"
@@ -291,7 +309,23 @@ def parse_args(argv):
         action="store_true",
         help="compare with Wagtail's backend even with more than 10,000 guides",
     )
+    parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the throw-away PostgreSQL cluster (repeatable), e.g. "
+        "--pg-setting shared_buffers=1GB --pg-setting huge_pages=on",
+    )
+    parser.add_argument(
+        "--prewarm",
+        action="store_true",
+        help="PostgreSQL: read the search tables and indexes into shared buffers "
+        "(pg_prewarm) before timing the queries",
+    )
     args = parser.parse_args(argv)
+    if args.pg_setting and (args.postgres_url or args.no_postgres):
+        parser.error("--pg-setting is for the throw-away cluster (not with --postgres-url)")
     if args.guides < 1 or args.repeat < 1:
         parser.error("--guides and --repeat must be at least 1")
     if args.no_sqlite and args.no_postgres:
@@ -320,7 +354,12 @@ def main(argv=None):
     except BenchError as exc:
         raise SystemExit(str(exc)) from None
     options = RunOptions(
-        args.guides, args.repeat, args.wagtail_seconds, compare_with_wagtail(args), args.reuse
+        args.guides,
+        args.repeat,
+        args.wagtail_seconds,
+        compare_with_wagtail(args),
+        args.reuse,
+        args.prewarm,
     )
     info = environment_info(options)
     started = time.perf_counter()
@@ -341,7 +380,7 @@ def main(argv=None):
         elif postgres_bin_dir() is None:
             print("PostgreSQL is not installed: SQLite only.", flush=True)
         else:
-            with throwaway_postgres(PG_PORT, PG_DATABASE) as cluster:
+            with throwaway_postgres(PG_PORT, PG_DATABASE, settings=args.pg_setting) as cluster:
                 results.append(
                     bench_database("postgresql", cluster.url, options, cluster.server_pid())
                 )

@@ -117,6 +117,9 @@ def print_report(info, results):
     for result in results:
         latency, verdict = result["latency"], verdicts(result)
         database = f"{result['database']} {result['database_version']}"
+        settings = result.get("server_settings")
+        if settings:
+            database += " (" + ", ".join(f"{k} {v}" for k, v in settings.items()) + ")"
         ours, theirs = latency["ours"], latency.get("wagtail")
         speedup = f"{verdict['speedup_x']:.1f}x" if theirs else "-"
         print(

@@ -14,6 +14,7 @@ wipe real data).
 import contextlib
 import glob
 import os
+import re
 import shutil
 import signal
 import socket
@@ -126,13 +127,23 @@ def stopped_by_sigterm():
         signal.signal(signal.SIGTERM, previous)
 
 
+# A server setting for the command line: a name, "=", a plain value.
+SETTING = re.compile(r"[a-z_]+=[A-Za-z0-9_.]+")
+
+
 @contextlib.contextmanager
-def throwaway_postgres(port, dbname, *, durable=True, hint=""):
+def throwaway_postgres(port, dbname, *, durable=True, hint="", settings=()):
     """Start a cluster on 127.0.0.1:``port`` with an empty database ``dbname``;
     stop it and delete its folder at exit. ``durable=False`` turns fsync off, as
-    .ci/run does (a fast stop is still clean). ``hint`` ends the error messages
-    (e.g. which variable chooses another port or database)."""
+    .ci/run does (a fast stop is still clean). ``settings`` are more server
+    settings, "name=value" (e.g. "shared_buffers=1GB"). ``hint`` ends the
+    error messages (e.g. which variable chooses another port or database)."""
     hint = f" {hint}" if hint else ""
+    for setting in settings:
+        if not SETTING.fullmatch(setting):
+            raise BenchError(
+                f"Not a server setting: {setting!r} (name=value, e.g. shared_buffers=1GB)"
+            )
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
         raise BenchError(
@@ -143,6 +154,7 @@ def throwaway_postgres(port, dbname, *, durable=True, hint=""):
     if not port_is_free(port):
         raise BenchError(f"Port {port} is in use; cannot start a PostgreSQL cluster there.{hint}")
     options = "" if durable else "-c fsync=off -c full_page_writes=off"
+    options = " ".join([options, *(f"-c {setting}" for setting in settings)]).strip()
     with stopped_by_sigterm():
         data = Path(tempfile.mkdtemp(prefix="curbside-bench-pg."))
         cluster = Cluster(bin_dir, data, port, dbname, as_user, options)
@@ -227,6 +239,26 @@ def database_exists(url, name):
 def recreate_database(url, marker, variable, loopback=True):
     check_database_url(url, marker, variable, loopback)
     create_database(url, drop=True)
+
+
+def prewarm(url, relations):
+    """Read these tables and indexes into shared buffers (pg_prewarm);
+    {relation: 8 kB blocks read}."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        return {
+            name: conn.execute("SELECT pg_prewarm(%s::regclass)", [name]).fetchone()[0]
+            for name in relations
+        }
+
+
+def server_settings(url, names=("shared_buffers", "huge_pages")):
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in names}
 
 
 def server_version(url):
