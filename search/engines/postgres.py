@@ -252,40 +252,24 @@ class PostgresEngine(EmbeddedEngine):
             marked = _highlighted(texts, page.lexemes)
         return hits_from_rows(page.ids, page.rows, marked)
 
-    def _rows_and_highlights(
-        self, parsed: ParsedQuery, any_words: bool, ids: list[int]
-    ) -> tuple[dict[int, IndexedDocument], dict[int, tuple[str, str]]]:
-        """The rows of these ids, with the query's lexemes, in one statement;
-        the highlights from them (marking.py). A search reads its rows with
-        its page (_results); this serves a caller with ids alone."""
-        fields = ", ".join(f"d.{name}" for name in HIT_FIELDS)
-        params: list
-        if parsed.is_empty:
-            sql, params = f"SELECT {fields} FROM search_indexeddocument d", []
-        else:
-            # Excluded words are not marked: only what the document matched.
-            expression, params = tsquery_sql(dataclasses.replace(parsed, excluded=()), any_words)
-            sql = (
-                f"SELECT {fields}, d.objectives, d.body, q.query::text "
-                f"FROM search_indexeddocument d, (SELECT {expression} AS query) q"
-            )
-        rows: dict[int, IndexedDocument] = {}
-        texts: dict[int, tuple[str, str, str, str]] = {}
-        lexemes = ""
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} WHERE d.id = ANY(%s)", [*params, list(ids)])
-            for found in cursor.fetchall():
-                row = IndexedDocument(**dict(zip(HIT_FIELDS, found, strict=False)))
-                rows[row.id] = row
-                if len(found) > len(HIT_FIELDS):
-                    objectives, body, lexemes = found[len(HIT_FIELDS) :]
-                    texts[row.id] = (row.title, body, objectives, row.summary)
-        return rows, _highlighted(texts, query_lexemes(lexemes))
-
     def _highlights(
         self, parsed: ParsedQuery, any_words: bool, ids: list[int]
     ) -> dict[int, tuple[str, str]]:
-        return self._rows_and_highlights(parsed, any_words, ids)[1]
+        """Highlights for rows known by id alone (a search marks the rows it
+        read with its page, in _hits): their texts and the query's lexemes
+        in one statement."""
+        # Excluded words are not marked: only what the document matched.
+        expression, params = tsquery_sql(dataclasses.replace(parsed, excluded=()), any_words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT d.id, d.title, d.body, d.objectives, d.summary, q.query::text "
+                f"FROM search_indexeddocument d, (SELECT {expression} AS query) q "
+                "WHERE d.id = ANY(%s)",
+                [*params, list(ids)],
+            )
+            found = cursor.fetchall()
+        texts = {row[0]: (row[1], row[2], row[3], row[4]) for row in found}
+        return _highlighted(texts, query_lexemes(found[0][5] if found else ""))
 
     def _word_in_index(self, word: str) -> bool:
         """Planned as a whole match (a MATERIALIZED CTE), read up to its first

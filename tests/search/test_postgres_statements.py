@@ -16,6 +16,7 @@ import pytest
 from search.documents import all_documents
 from search.engines import MARK_END, MARK_START, SearchQuery, get_embedded_engine
 from search.models import IndexedDocument
+from search.query import parse
 
 pytestmark = pytest.mark.postgres
 
@@ -68,3 +69,14 @@ def test_the_first_search_after_a_change_reads_the_changed_entries(
         engine.search(SearchQuery("first"))
     with django_assert_num_queries(2):
         engine.search(SearchQuery("first"))
+
+
+def test_highlights_for_ids_alone_are_the_searchs(engine):
+    # A search marks the rows it read with its page; a caller with ids alone
+    # (EmbeddedEngine._rows_and_highlights) gets the same marks.
+    results = engine.search(SearchQuery("sepsis screening -visa"))
+    (hit,) = results.hits
+    row = IndexedDocument.objects.get(page_id=hit.page_id)
+    rows, marked = engine._rows_and_highlights(parse("sepsis screening -visa"), False, [row.id])
+    assert marked[row.id] == (hit.title_highlight, hit.snippet)
+    assert rows[row.id].title == hit.title
