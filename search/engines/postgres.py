@@ -80,6 +80,12 @@ def tsquery_sql(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list
     return expression, params
 
 
+def marks_tsquery(parsed: ParsedQuery) -> tuple[str, list]:
+    """The tsquery whose lexemes highlights mark: the query without its
+    excluded words (only what a document matched is marked)."""
+    return tsquery_sql(dataclasses.replace(parsed, excluded=()))
+
+
 def _with_words(parsed: ParsedQuery, select: str, params: list) -> tuple[str, list]:
     """`select` (of ``query``, the tsquery to match, and maybe more) with
     ``words``, the tsquery to rank with, and ``marks``, the query to mark
@@ -98,7 +104,7 @@ def _with_words(parsed: ParsedQuery, select: str, params: list) -> tuple[str, li
     one-word search always had, and what SQLite's bm25 does (words, not
     their distance). Matching still uses ``query``: every word, phrases as
     phrases, excluded words excluded."""
-    marks, marks_params = tsquery_sql(dataclasses.replace(parsed, excluded=()))
+    marks, marks_params = marks_tsquery(parsed)
     return (
         f"SELECT r.*, r.query || r.query AS words, {marks} AS marks FROM ({select}) r",
         marks_params + params,
@@ -258,8 +264,7 @@ class PostgresEngine(EmbeddedEngine):
         """Highlights for rows known by id alone (a search marks the rows it
         read with its page, in _hits): their texts and the query's lexemes
         in one statement."""
-        # Excluded words are not marked: only what the document matched.
-        expression, params = tsquery_sql(dataclasses.replace(parsed, excluded=()), any_words)
+        expression, params = marks_tsquery(parsed)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT d.id, d.title, d.body, d.objectives, d.summary, q.query::text "
