@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -41,6 +40,7 @@ from .lead_image import (
     lead_image_panel,
 )
 from .people import Mentor
+from .routing import CachedRoutingMixin, SingleChildTypeRoutingMixin
 
 REVIEW_INTERVAL_YEARS = 3
 GUIDES_PER_PAGE = 12
@@ -53,7 +53,7 @@ def add_years(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-class HomePage(Page):
+class HomePage(CachedRoutingMixin, Page):
     hero_heading = models.CharField(
         max_length=160, default="Hallway wisdom from physicians who have been there"
     )
@@ -112,33 +112,10 @@ class HomeFeaturedGuide(Orderable):
     panels = [PageChooserPanel("guide", "cms.GuidePage")]
 
 
-class SingleChildTypeRoutingMixin:
-    """For index pages whose children are all of one type: find the child by
-    slug with one query of that type instead of a base query plus ``.specific``.
-    The child type has a lead image (``cms.models.lead_image``)."""
-
-    def child_page_model(self):
-        raise NotImplementedError
-
-    def route(self, request, path_components):
-        if not path_components:
-            return super().route(request, path_components)
-        slug, remaining = path_components[0], path_components[1:]
-        # The lead image comes with the page (its renditions in one more query).
-        child = (
-            self.child_page_model()
-            .objects.child_of(self)
-            .filter(slug=slug)
-            .select_related("lead_image")
-            .first()
-        )
-        if child is None:
-            raise Http404
-        return child.route(request, remaining)
-
-
 class GuideIndexPage(SingleChildTypeRoutingMixin, Page):
     intro = models.TextField(blank=True)
+
+    route_cached = True  # kept in the cache by address (cms.models.routing)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 

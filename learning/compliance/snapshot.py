@@ -1,4 +1,4 @@
-"""The path page's compliance answers, kept in the shared cache between changes.
+"""The path page's steps and compliance answers, kept in the shared cache between changes.
 
 Every signed-in view of a path page needs the same two answers: whether
 credit is available today (``availability.credit_available``) and the
@@ -9,15 +9,19 @@ decisions, the institution and the commercial support: seven queries and most
 of a millisecond of Python per person. They change only when one of those
 records changes, or when the date does (a disclosure expires at midnight).
 
+The path's steps, each with its guide's title, address, reading time and
+status, are read with them (a query and a hundred model instances for 50
+steps, a sixth of the page's time) and change only with the same records: a
+step guide published, unpublished, moved, retitled or deleted, or the path's
+steps republished. The caller reads them (``load_steps``): this wing does not
+import the journey that defines which guide columns a step carries.
+
 So the answers are cached per path, per live revision and per day, and tagged
-with a *generation*: a random token kept in the cache. Any saved or deleted
-record the answers may depend on (every ``cms`` model, the path's own compliance
-rows, any page published, unpublished or moved) sets a new token once its
-transaction commits, and every answer tagged with another token is worked out
-again. The order makes it safe under concurrency: a request reads the token
-before it reads the database and stores its answer under the token it read,
-so an answer read before a change committed is never served after it.
-``INVALIDATING_LEARNING_MODELS`` lists the learning models; a test checks that
+with a *generation* (``cms.generations``: why it is safe under concurrency).
+Any saved or deleted record the answers may depend on (every ``cms`` model,
+the path's own compliance rows, any page published, unpublished or moved)
+sets a new token, and every answer tagged with another token is worked out
+again. ``INVALIDATING_LEARNING_MODELS`` lists the learning models; a test checks that
 every table the uncached computation reads is covered.
 
 Only live pages are cached (a preview computes from its in-memory revision),
@@ -28,13 +32,11 @@ and the answer are read together.
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -42,20 +44,22 @@ from django.utils import timezone
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.generations import Generation
 from cms.models import GuidePage, Institution
-from learning.models import LearningPathPage
+from learning.models import LearningPathPage, PathStep
 
 from .activity import activity_context
 from .availability import Availability, credit_available
 from .gate import control_statuses
 
 GENERATION_KEY = "learning:compliance:generation"
+GENERATION = Generation(GENERATION_KEY)
 MAX_AGE = 600  # seconds: a backstop; changes invalidate at once
 # Part of every answer's key. Raise it whenever what is cached changes shape
 # (PathCompliance, Availability, the activity context or the disclosure block's
 # rows): during and after a deploy, processes of the new code then never read
 # an answer pickled by the old one.
-SHAPE_VERSION = 1
+SHAPE_VERSION = 2
 
 # Learning models the answers read (besides the path page itself and every
 # cms model). Their saves are rare editorial acts, never a learner's.
@@ -76,6 +80,19 @@ class PathCompliance:
     institution: Institution | None = None
 
 
+@dataclass(frozen=True)
+class PathSnapshot:
+    """What every signed-in view of a live path page reads alike."""
+
+    # The path's steps in order, each with its guide (the columns ``load_steps`` read).
+    steps: list[PathStep]
+    compliance: PathCompliance
+
+    @property
+    def guides(self) -> list[GuidePage]:
+        return [step.guide for step in self.steps]
+
+
 def compute(path: LearningPathPage, guides: list[GuidePage]) -> PathCompliance:
     """The answers, worked out from the database (and ``path`` as given)."""
     entry_statuses = control_statuses(path, guides)  # once, shared by both
@@ -93,46 +110,38 @@ def _key(path: LearningPathPage) -> str:
     )
 
 
-def path_compliance(
-    path: LearningPathPage, guides: list[GuidePage], *, live: bool = True
-) -> PathCompliance:
-    """The answers for ``path`` (whose step guides, in order, are ``guides``),
-    from the cache when nothing they depend on changed since they were stored.
-    ``live=False`` (a preview) always computes."""
+def path_snapshot(
+    path: LearningPathPage,
+    load_steps: Callable[[], list[PathStep]],
+    *,
+    live: bool = True,
+) -> PathSnapshot:
+    """The steps of ``path`` (read by ``load_steps`` when not cached) and the
+    compliance answers, from the cache when nothing they depend on changed
+    since they were stored. ``live=False`` (a preview) always reads afresh."""
     if not live or not path.pk or not path.live:
-        return compute(path, guides)
+        return _read(path, load_steps)
     key = _key(path)
-    found = cache.get_many([GENERATION_KEY, key])
-    token = found.get(GENERATION_KEY)
-    if token is None:
-        token = _new_token()
-    stored = found.get(key)
-    if stored is not None and stored[0] == token:
-        answer: PathCompliance = stored[1]
-        institution = answer.institution
+    token, found = GENERATION.read([key])
+    answer: PathSnapshot | None = found.get(key)
+    if answer is not None:
+        institution = answer.compliance.institution
         if institution is not None and institution.pk == path.institution_id:
             LearningPathPage.institution.field.set_cached_value(path, institution)
         return answer
-    answer = compute(path, guides)
-    cache.set(key, (token, answer), MAX_AGE)
+    answer = _read(path, load_steps)
+    GENERATION.store(key, token, answer, MAX_AGE)
     return answer
 
 
-def _new_token() -> str:
-    token = secrets.token_hex(8)
-    cache.set(GENERATION_KEY, token, None)
-    return token
+def _read(path: LearningPathPage, load_steps: Callable[[], list[PathStep]]) -> PathSnapshot:
+    steps = load_steps()
+    return PathSnapshot(steps=steps, compliance=compute(path, [step.guide for step in steps]))
 
 
 def invalidate() -> None:
-    """Every cached answer is worked out again from the next request on.
-
-    A new token at once (inside the change's transaction, where the database
-    cache writes with it) and again once the transaction commits: a request
-    that read the old rows while the change was still uncommitted may have
-    stored its answer under the first new token."""
-    _new_token()
-    transaction.on_commit(_new_token)
+    """Every cached answer is worked out again from the next request on."""
+    GENERATION.invalidate()
 
 
 # Signal receivers ---------------------------------------------------------------

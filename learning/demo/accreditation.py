@@ -21,6 +21,7 @@ from wagtail.models import Revision
 
 from cms.demo.people import DECIDING_USER, decide
 from cms.models import Mentor
+from cms.models.routing import invalidate_routes
 from learning.compliance.gate import path_problems
 from learning.models import LearningPathPage, PathCommercialSupport, PathContributor
 
@@ -88,4 +89,5 @@ def mark_live(path: LearningPathPage, revision: Revision) -> None:
         first_published_at=now,
         last_published_at=now,
     )
+    invalidate_routes()  # no save, so no signal: the cached routes are read again
     path.refresh_from_db()

@@ -125,9 +125,14 @@ def path_steps(path: LearningPathPage) -> list[PathStep]:
     return list(with_step_guides(PathStep.objects.filter(page=path)))
 
 
-def get_progress(user: AnyUser, path: LearningPathPage) -> PathProgress:
-    """Everything the path page shows about one learner, in a fixed number of queries."""
-    steps = path_steps(path)
+def get_progress(
+    user: AnyUser, path: LearningPathPage, steps: list[PathStep] | None = None
+) -> PathProgress:
+    """Everything the path page shows about one learner, in a fixed number of
+    queries. ``steps``: the path's steps as ``path_steps`` reads them, when the
+    caller has them already (the path page's cached snapshot)."""
+    if steps is None:
+        steps = path_steps(path)
     enrolment = None
     done_ids: set[int] = set()
     attempts: list[TestAttempt] = []
@@ -141,7 +146,9 @@ def get_progress(user: AnyUser, path: LearningPathPage) -> PathProgress:
         )
     if enrolment is not None:
         done_ids = set(
-            StepCompletion.objects.filter(enrolment=enrolment).values_list("guide_id", flat=True)
+            StepCompletion.objects.filter(enrolment=enrolment)
+            .order_by()
+            .values_list("guide_id", flat=True)
         )
         attempts = list(TestAttempt.objects.filter(enrolment=enrolment).order_by("number"))
         evaluation_done = hasattr(enrolment, "evaluation_response")

@@ -17,7 +17,7 @@ from cms.credits import format_credits
 from learning.blocks import PRACTICE_CHANGE_CHOICES, RATING_CHOICES
 from learning.certificates.kinds import designated_maximum, hours_text
 from learning.compliance.availability import Availability, credit_available
-from learning.compliance.snapshot import path_compliance
+from learning.compliance.snapshot import path_snapshot
 from learning.exceptions import JourneyError
 from learning.models import (
     Certificate,
@@ -78,13 +78,18 @@ def _credit_notice(availability: Availability, progress: PathProgress) -> str:
 
 
 def path_overview(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
-    progress = journey_progress.get_progress(request.user, path)
-    guides = [step.guide for step in progress.steps]
-    for step, url in zip(progress.steps, step_urls(path, guides, request), strict=True):
+    # The steps, credit availability and the activity's disclosures,
+    # statements and contact (told before enrolment), kept in the cache
+    # between changes.
+    snapshot = path_snapshot(
+        path,
+        lambda: journey_progress.path_steps(path),
+        live=not getattr(request, "is_preview", False),
+    )
+    progress = journey_progress.get_progress(request.user, path, steps=snapshot.steps)
+    for step, url in zip(progress.steps, step_urls(path, snapshot.guides, request), strict=True):
         step.url = url
-    # Credit availability and the activity's disclosures, statements and
-    # contact (told before enrolment), kept in the cache between changes.
-    compliance = path_compliance(path, guides, live=not getattr(request, "is_preview", False))
+    compliance = snapshot.compliance
     availability = compliance.availability
     activity = compliance.activity
     certificate = None

@@ -34,7 +34,8 @@ from cms.models.lead_image import (
     lead_image_field,
     lead_image_panel,
 )
-from cms.models.pages import REVIEW_INTERVAL_YEARS, SingleChildTypeRoutingMixin, add_years
+from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
+from cms.models.routing import SingleChildTypeRoutingMixin
 from learning.blocks import EvaluationBlock, PostTestBlock
 from learning.forms.admin import LearningPathCopyForm, LearningPathPageForm
 from learning.querysets import LearningPathQuerySet
@@ -51,6 +52,8 @@ DEFAULT_REQUIREMENTS = (
 
 class PathIndexPage(SingleChildTypeRoutingMixin, Page):
     intro = models.TextField(blank=True)
+
+    route_cached = True  # kept in the cache by address (cms.models.routing)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
@@ -73,6 +76,10 @@ class PathIndexPage(SingleChildTypeRoutingMixin, Page):
 
 
 class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
+    # Kept in the cache by address (cms.models.routing): the signed-in journey's
+    # pages (the path, "mark complete", the post-test) read it without a query.
+    route_cached = True
+
     summary = models.TextField(max_length=600)
     lead_image = lead_image_field()
     lead_image_alt = lead_image_alt_field()

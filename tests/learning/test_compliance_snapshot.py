@@ -1,6 +1,6 @@
-"""The path page's compliance answers (the disclosure block, whether credit is
-available, the activity's statements and contact) are kept in the cache between
-changes (``learning.compliance.snapshot``). A learner must never see an answer
+"""The path page's steps and compliance answers (the disclosure block, whether
+credit is available, the activity's statements and contact) are kept in the
+cache between changes (``learning.compliance.snapshot``). A learner must never see an answer
 older than the records: each change an editor, a CME office or a person
 disclosing makes is on the page at the next request.
 
@@ -10,6 +10,7 @@ change through the product's own services and reads the page again.
 
 import re
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +40,11 @@ def page_text(client, path) -> str:
     assert response.status_code == 200
     html = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def read(path, *, live=True):
+    """The path page's snapshot, as the page reads it."""
+    return snapshot.path_snapshot(path, lambda: path_steps(path), live=live)
 
 
 def discloses(person):
@@ -115,9 +121,34 @@ def test_a_repeat_reads_the_cache_and_shows_the_same_page(client, path):
     with CaptureQueriesContext(connection) as repeat:
         repeat_text = page_text(client, path)
     assert repeat_text == first_text
-    read = [q["sql"] for q in repeat.captured_queries]
-    assert not [sql for sql in read if "cms_disclosure" in sql]
+    sql_read = [q["sql"] for q in repeat.captured_queries]
+    assert not [sql for sql in sql_read if "cms_disclosure" in sql]
+    assert not [sql for sql in sql_read if "learning_pathstep" in sql]
     assert len(repeat.captured_queries) < len(first.captured_queries)
+
+
+def test_a_step_guide_retitled_and_moved_shows_at_the_next_request(client, path):
+    """The steps come from the cache too: a guide's new title and address
+    (published by its editor) are on the path page at the next request."""
+    guide = path_steps(path)[0].guide.specific
+    assert guide.title in page_text(client, path)
+    guide.title = "Sepsis in the first hour: what to do before the labs"
+    guide.slug = "sepsis-first-hour"
+    guide.save_revision().publish()
+    response = client.get(path.url)
+    text = page_text(client, path)
+    assert "Sepsis in the first hour: what to do before the labs" in text
+    assert f'href="/guides/sepsis-first-hour/?path={path.slug}"' in response.content.decode()
+
+
+def test_a_step_removed_from_the_path_leaves_at_the_next_request(client, path):
+    """The path republished (a new live revision: a new cache key)."""
+    removed = path_steps(path)[-1].guide
+    assert removed.title in page_text(client, path)
+    path = type(path).objects.get(pk=path.pk)
+    path.steps.remove(path.steps.get(guide=removed))
+    path.save_revision().publish()
+    assert removed.title not in page_text(client, path)
 
 
 def test_an_answer_stored_under_an_older_generation_is_never_served(path):
@@ -126,17 +157,20 @@ def test_an_answer_stored_under_an_older_generation_is_never_served(path):
     token it read. That answer is never served once the token has moved on."""
     guides = [step.guide for step in path_steps(path)]
     snapshot.invalidate()
-    stale_generation = snapshot.cache.get(snapshot.GENERATION_KEY)
+    stale_generation = cache.get(snapshot.GENERATION_KEY)
     stale = snapshot.PathCompliance(
         availability=snapshot.compute(path, guides).availability,
         activity={"disclosure": "an answer from before the change"},
     )
-    snapshot.cache.set(snapshot._key(path), (stale_generation, stale))
+    stored = snapshot.PathSnapshot(steps=path_steps(path)[:1], compliance=stale)
+    cache.set(snapshot._key(path), (stale_generation, stored))
     # Still the current generation: served (so the test below can fail).
-    assert snapshot.path_compliance(path, guides).activity == stale.activity
+    assert read(path).compliance.activity == stale.activity
+    assert len(read(path).steps) == 1
 
     snapshot.invalidate()  # the change commits
-    fresh = snapshot.path_compliance(path, guides)
+    fresh = read(path).compliance
+    assert len(read(path).steps) == len(guides)
     assert fresh.activity != stale.activity
     assert fresh.activity["disclosure"].rows
 
@@ -147,18 +181,18 @@ def test_a_change_sets_a_new_generation_again_when_it_commits(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         inside = None
         relationship = discloses(author_of(path))
-        inside = snapshot.cache.get(snapshot.GENERATION_KEY)
+        inside = cache.get(snapshot.GENERATION_KEY)
     assert relationship.pk and callbacks
-    assert snapshot.cache.get(snapshot.GENERATION_KEY) != inside
+    assert cache.get(snapshot.GENERATION_KEY) != inside
 
 
 def test_a_preview_is_worked_out_every_time(path):
-    guides = [step.guide for step in path_steps(path)]
-    snapshot.path_compliance(path, guides)  # cached for the live page
+    read(path)  # cached for the live page
     for _ in range(2):
         with CaptureQueriesContext(connection) as ctx:
-            snapshot.path_compliance(path, guides, live=False)
+            read(path, live=False)
         assert any("cms_disclosure" in q["sql"] for q in ctx.captured_queries)
+        assert any("learning_pathstep" in q["sql"] for q in ctx.captured_queries)
 
 
 def test_every_model_the_answers_read_invalidates_them():
@@ -174,20 +208,20 @@ def test_every_model_the_answers_read_invalidates_them():
         guides[0], relationship, relevant=False, mitigation="", reason="Unrelated.", decided_by=None
     )
     path = type(path).objects.get(pk=path.pk)
-    guides = [step.guide for step in path_steps(path)]
 
     with CaptureQueriesContext(connection) as ctx:
-        answer = snapshot.compute(path, guides)
-    assert answer.activity["disclosure"].rows
+        answer = read(path, live=False)  # the steps as the page reads them, and the answers
+    assert answer.compliance.activity["disclosure"].rows
+    assert [step.guide for step in answer.steps] == guides
 
-    read = set()
+    tables = set()
     for query in ctx.captured_queries:
-        read |= set(re.findall(r'(?:FROM|JOIN) "(\w+)"', query["sql"]))
+        tables |= set(re.findall(r'(?:FROM|JOIN) "(\w+)"', query["sql"]))
     covered = {model._meta.db_table for model in snapshot.invalidating_models()}
     # Pages: covered by publish, unpublish and move, and by their own saves.
     covered.add(Page._meta.db_table)
-    assert read, "the computation read nothing?"
-    assert read <= covered, f"not invalidating: {sorted(read - covered)}"
+    assert "learning_pathstep" in tables, "the steps were not read?"
+    assert tables <= covered, f"not invalidating: {sorted(tables - covered)}"
     for model in snapshot.invalidating_models():
         assert post_save.has_listeners(model), model
 
@@ -196,13 +230,14 @@ def test_an_answer_cached_by_another_shape_version_is_not_read(path, monkeypatch
     """After a deploy that changed what is cached (a raised SHAPE_VERSION), an
     answer the old code stored for the same path, revision and day is not read."""
     guides = [step.guide for step in path_steps(path)]
-    snapshot.path_compliance(path, guides)
+    read(path)
     old = snapshot.PathCompliance(
         availability=snapshot.compute(path, guides).availability,
         activity={"disclosure": "pickled by the previous release"},
     )
-    token = snapshot.cache.get(snapshot.GENERATION_KEY)
-    snapshot.cache.set(snapshot._key(path), (token, old))
-    assert snapshot.path_compliance(path, guides).activity == old.activity
+    token = cache.get(snapshot.GENERATION_KEY)
+    stored = snapshot.PathSnapshot(steps=path_steps(path), compliance=old)
+    cache.set(snapshot._key(path), (token, stored))
+    assert read(path).compliance.activity == old.activity
     monkeypatch.setattr(snapshot, "SHAPE_VERSION", snapshot.SHAPE_VERSION + 1)
-    assert snapshot.path_compliance(path, guides).activity != old.activity
+    assert read(path).compliance.activity != old.activity

@@ -93,7 +93,9 @@ def test_standing_consent_preticks_when_the_path_does_not_ask_each_time(
     client.force_login(learner)
     url = registered.url + "claim/"
     assert 'id="moc-ABIM" checked>' not in client.get(url).content.decode()
-    type(registered).objects.filter(pk=registered.pk).update(moc_consent_required=False)
+    page = type(registered).objects.get(pk=registered.pk)
+    page.moc_consent_required = False
+    page.save_revision().publish()
     assert 'id="moc-ABIM" checked>' in client.get(url).content.decode()
 
 

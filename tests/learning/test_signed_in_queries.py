@@ -19,29 +19,32 @@ from learning.journey import progress, services
 from learning.journey.stages import STEPS_DONE_MESSAGE
 from learning.models import StepCompletion
 from tests.factories import LearnerFactory, LearningPathPageFactory, UserFactory
+from tests.routing import remember_routes
 
 pytestmark = pytest.mark.django_db
 
 # Asserted exactly, with the database cache: a change here is a decision, not
 # an accident. Every signed-in page reads its session and user (2), its route
-# (4 pages, then the aliases and view restrictions of its ancestors: 6).
-# The path page, 16: those 8; the steps with their guides' few columns, the
-# enrolment, its completions and attempts (4); the site's root paths, read once
-# for all the step links and the path's own address (1); the compliance answers
-# from the cache (1: learning.compliance.snapshot); the header's
+# (the home page, then the page from the cache, cms.models.routing; then the
+# aliases and view restrictions of its ancestors: 4). The path page, 13:
+# those 6; the enrolment, its completions and attempts (3);
+# the site's root paths, read once for all the step links and the path's own
+# address (1); the steps with their guides' few columns and the compliance
+# answers from the cache (1: learning.compliance.snapshot); the header's
 # unread-notifications count and the site identity (2). The first request
-# after a change they read works them out: the people in control of content
-# and their disclosures (contributors, authors, people, disclosures,
-# relationships), the institution and commercial support (7), and stores them
+# after a change they read reads the steps (1) and works the answers out: the
+# people in control of content and their disclosures (contributors, authors,
+# people, disclosures, relationships), the institution and commercial support
+# (7), and stores them
 # (the database cache's culling count, look-up and write: 5 more).
-PATH_PAGE_QUERIES = 16
-PATH_PAGE_FIRST_QUERIES = 28
-# Mark complete, no page rendered: those 8; the enrolment, the step (its
+PATH_PAGE_QUERIES = 13
+PATH_PAGE_FIRST_QUERIES = 26
+# Mark complete, no page rendered: those 6; the enrolment, the step (its
 # guide's few columns) and its completion if any (3); for a new step the write
 # (here a savepoint, the INSERT and its release: 3); where next, the first step
 # not done (1), and the root paths for its address (1).
-MARK_COMPLETE_NEW_QUERIES = 16
-MARK_COMPLETE_REPEAT_QUERIES = 13
+MARK_COMPLETE_NEW_QUERIES = 14
+MARK_COMPLETE_REPEAT_QUERIES = 11
 DONE = {5: 2, 50: 25}  # steps done before the requests, by path length
 
 
@@ -82,6 +85,11 @@ def learner(client):
 def paths(client, learner):
     small, big = enrolled_path(learner, 5), enrolled_path(learner, 50)
     client.get(small[0].url)  # warm the process's caches (sites, root paths), as a server has
+    # Every page visited since the last edit (tests.routing).
+    remember_routes(
+        *[path.url for path, _ in (small, big)],
+        *[step.guide.url for path, _ in (small, big) for step in progress.path_steps(path)],
+    )
     return {5: small, 50: big}
 
 
