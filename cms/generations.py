@@ -18,10 +18,15 @@ answers is one query: ``read`` reads them together.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 class Generation:
@@ -55,3 +60,20 @@ class Generation:
         again after the current transaction commits)."""
         self.renew()
         transaction.on_commit(self.renew)
+
+    def renew_on_changes(self, models: Iterable[type[Model]], uid: str) -> None:
+        """Set a new token whenever a row of ``models`` is saved or deleted,
+        and whenever any page is published, unpublished or moved. Connected
+        model by model, not to every sender: a receiver for all models would
+        cost every save a call and take Django's fast bulk delete away from
+        every model. Call it once, from an app's ``ready``."""
+        for model in models:
+            label = f"{uid}:{model._meta.label_lower}"
+            post_save.connect(self._changed, sender=model, dispatch_uid=f"{label}:save")
+            post_delete.connect(self._changed, sender=model, dispatch_uid=f"{label}:delete")
+        page_published.connect(self._changed, dispatch_uid=f"{uid}:publish")
+        page_unpublished.connect(self._changed, dispatch_uid=f"{uid}:unpublish")
+        post_page_move.connect(self._changed, dispatch_uid=f"{uid}:move")
+
+    def _changed(self, **kwargs: Any) -> None:
+        self.invalidate()

@@ -11,12 +11,10 @@ it is live (``Page.route``).
 import copy
 import hashlib
 
-from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
 from wagtail.images import get_image_model
 from wagtail.models import Site, get_page_models
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.generations import Generation
 
@@ -129,18 +127,7 @@ def invalidate_routes():
     ROUTES.invalidate()
 
 
-def _changed(**kwargs):
-    invalidate_routes()
-
-
 def connect():
     """Called from the app's ``ready``: every change that can alter a page
     some address leads to, or the address itself."""
-    senders = [*get_page_models(), get_image_model(), Site]
-    for model in senders:
-        uid = f"cms.routing:{model._meta.label_lower}"
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
-    page_published.connect(_changed, dispatch_uid="cms.routing:publish")
-    page_unpublished.connect(_changed, dispatch_uid="cms.routing:unpublish")
-    post_page_move.connect(_changed, dispatch_uid="cms.routing:move")
+    ROUTES.renew_on_changes([*get_page_models(), get_image_model(), Site], "cms.routing")

@@ -38,11 +38,9 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.generations import Generation
 from cms.models import GuidePage, Institution
@@ -159,18 +157,6 @@ def invalidating_models() -> list[type[Model]]:
     return content + [apps.get_model(label) for label in INVALIDATING_LEARNING_MODELS]
 
 
-def _changed(sender: type, **kwargs: Any) -> None:
-    invalidate()
-
-
 def connect() -> None:
-    """Called from the app's ``ready``. Connected model by model, not to every
-    sender: a receiver for all models would cost every save a call and take
-    Django's fast bulk delete away from every model."""
-    for model in invalidating_models():
-        uid = f"learning.compliance.snapshot:{model._meta.label_lower}"
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
-    page_published.connect(_changed, dispatch_uid="learning.compliance.snapshot:publish")
-    page_unpublished.connect(_changed, dispatch_uid="learning.compliance.snapshot:unpublish")
-    post_page_move.connect(_changed, dispatch_uid="learning.compliance.snapshot:move")
+    """Called from the app's ``ready``."""
+    GENERATION.renew_on_changes(invalidating_models(), "learning.compliance.snapshot")
