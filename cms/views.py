@@ -1,8 +1,18 @@
 from django.shortcuts import get_object_or_404, render
 
+from wagtail import views as wagtail_views
 from wagtail.models import Site
 
 from .models import GuidePage, Institution, Mentor, PracticeSetting
+from .models.routing import route_request
+
+
+def serve(request, path):
+    """Wagtail's page serving, routed from the cache when the address's start
+    is there (``cms.models.routing.route_request``): the same page, the same
+    hooks (view restrictions among them), one query fewer."""
+    route_request(request, path)
+    return wagtail_views.serve(request, path)
 
 
 def mentor_directory(request):

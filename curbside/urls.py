@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -40,7 +40,12 @@ if settings.MEDIA_URL.startswith("/"):
     # Uploaded images from local disk (curbside/media.py); never certificates.
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve)]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Pages: Wagtail's own view, routed from the cache first (cms.views.serve).
+    # Wagtail's patterns stay below: its _util/ addresses, and reverse().
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.serve),
+    path("", include(wagtail_urls)),
+]
 
 # 503 with Retry-After when the database is unreachable, the 500 page otherwise.
 handler500 = "curbside.observability.server_error"

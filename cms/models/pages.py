@@ -40,7 +40,7 @@ from .lead_image import (
     lead_image_panel,
 )
 from .people import Mentor
-from .routing import CachedRoutingMixin, SingleChildTypeRoutingMixin
+from .routing import CachedRoutingMixin, RouteCachedMixin, SingleChildTypeRoutingMixin
 
 REVIEW_INTERVAL_YEARS = 3
 GUIDES_PER_PAGE = 12
@@ -112,10 +112,8 @@ class HomeFeaturedGuide(Orderable):
     panels = [PageChooserPanel("guide", "cms.GuidePage")]
 
 
-class GuideIndexPage(SingleChildTypeRoutingMixin, Page):
+class GuideIndexPage(RouteCachedMixin, SingleChildTypeRoutingMixin, Page):
     intro = models.TextField(blank=True)
-
-    route_cached = True  # kept in the cache by address (cms.models.routing)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 

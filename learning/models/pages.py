@@ -35,7 +35,7 @@ from cms.models.lead_image import (
     lead_image_panel,
 )
 from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
-from cms.models.routing import SingleChildTypeRoutingMixin
+from cms.models.routing import RouteCachedMixin, SingleChildTypeRoutingMixin
 from learning.blocks import EvaluationBlock, PostTestBlock
 from learning.forms.admin import LearningPathCopyForm, LearningPathPageForm
 from learning.querysets import LearningPathQuerySet
@@ -50,10 +50,8 @@ DEFAULT_REQUIREMENTS = (
 )
 
 
-class PathIndexPage(SingleChildTypeRoutingMixin, Page):
+class PathIndexPage(RouteCachedMixin, SingleChildTypeRoutingMixin, Page):
     intro = models.TextField(blank=True)
-
-    route_cached = True  # kept in the cache by address (cms.models.routing)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
@@ -75,10 +73,9 @@ class PathIndexPage(SingleChildTypeRoutingMixin, Page):
         return context
 
 
-class LearningPathPage(PublishGateMixin, RoutablePageMixin, Page):
+class LearningPathPage(RouteCachedMixin, PublishGateMixin, RoutablePageMixin, Page):
     # Kept in the cache by address (cms.models.routing): the signed-in journey's
     # pages (the path, "mark complete", the post-test) read it without a query.
-    route_cached = True
 
     summary = models.TextField(max_length=600)
     lead_image = lead_image_field()

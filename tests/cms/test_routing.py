@@ -8,12 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 import pytest
 
 from cms.models import GuideIndexPage, HomePage
-from cms.models.routing import ROUTES
+from cms.models.routing import ROUTES, route_key
 from tests.factories import GuidePageFactory, LearningPathPageFactory, PictureFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,10 @@ def test_a_visited_page_is_routed_from_the_cache(client, guide):
     # the cache. Guides themselves are read from the tree every time.
     assert [sql for sql in cold if '"cms_guideindexpage"' in sql]
     assert not [sql for sql in warm if '"cms_guideindexpage"' in sql]
-    assert len(warm) == len(cold) - 2
+    # The home page and the section, read from the tree, and (once, to keep
+    # with it) the section's view restrictions: five queries the next visit
+    # does not make.
+    assert len(warm) == len(cold) - 5
 
 
 def test_a_visited_path_is_routed_from_the_cache_with_its_subpages(client):
@@ -128,8 +131,67 @@ def test_only_sections_and_paths_are_remembered(client, guide):
     urls = ("/no-such-section/", "/guides/no-such-guide/", guide.url, "/guides/")
     for url in urls:
         client.get(url)
-    remembered = {url: cache.get(home._route_key(url.strip("/").split("/"))) for url in urls}
+    remembered = {url: cache.get(route_key(home.pk, url.strip("/").split("/"))) for url in urls}
     assert remembered["/no-such-section/"] is None
     assert remembered["/guides/no-such-guide/"] is None
     assert remembered[guide.url] is None  # guides: many and long, never kept
     assert remembered["/guides/"] is not None
+
+
+def test_a_remembered_path_is_served_without_reading_view_restrictions(client):
+    path = LearningPathPageFactory(slug="sepsis", title="Recognising sepsis", steps=2)
+    client.get("/")
+    fetch(client, path.url)
+    again, warm = fetch(client, path.url)
+    assert again.status_code == 200
+    assert not [sql for sql in warm if "wagtailcore_pageviewrestriction" in sql]
+
+
+def test_a_view_restriction_added_or_removed_applies_at_the_next_request(client):
+    """Privacy set on a section, or on the page itself, in the admin: the
+    page remembered with no restriction is not served past it."""
+    path = LearningPathPageFactory(slug="sepsis", title="Recognising sepsis", steps=2)
+    assert client.get(path.url).status_code == 200
+    assert client.get(path.url).status_code == 200  # now from the cache
+    section = path.get_parent()
+    login = PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.LOGIN
+    )
+    private = client.get(path.url)
+    assert private.status_code == 302
+    assert "/login/" in private["Location"]
+    login.delete()
+    assert client.get(path.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=path, restriction_type=PageViewRestriction.PASSWORD, password="ward-round"
+    )
+    protected = client.get(path.url)
+    assert protected.status_code == 200
+    assert "Recognising sepsis" not in protected.content.decode()
+    assert 'name="password"' in protected.content.decode()
+
+
+def test_the_password_form_of_a_protected_page_still_lets_the_reader_in(client):
+    """Pages are served through cms.views.serve; Wagtail's own _util/
+    addresses (here the password check) are not taken for page addresses."""
+    path = LearningPathPageFactory(slug="sepsis", title="Recognising sepsis", steps=2)
+    client.get(path.url)
+    restriction = PageViewRestriction.objects.create(
+        page=path, restriction_type=PageViewRestriction.PASSWORD, password="ward-round"
+    )
+    assert "Recognising sepsis" not in client.get(path.url).content.decode()
+    answer = client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{path.pk}/",
+        {"password": "ward-round", "return_url": path.url},
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == path.url
+    assert "Recognising sepsis" in client.get(path.url).content.decode()
+
+
+def test_an_address_below_a_remembered_section_that_leads_nowhere_is_not_found(client, guide):
+    client.get("/guides/")
+    client.get("/guides/")
+    missing = client.get("/guides/no-such-guide/")
+    assert missing.status_code == 404
+    assert client.get(guide.url).status_code == 200

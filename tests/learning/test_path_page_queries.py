@@ -22,9 +22,9 @@ from .conftest import correct_answers
 
 pytestmark = pytest.mark.django_db
 
-# Asserted exactly: a change here is a decision, not an accident. 10 for the
+# Asserted exactly: a change here is a decision, not an accident. 7 for the
 # page and progress, the accrediting institution included (the route: the
-# home page, then the path from the cache: cms.models.routing). The steps, the
+# path from the cache with its view restrictions, cms.models.routing). The steps, the
 # disclosure block and whether credit is available now are kept in the cache
 # between changes (learning.compliance.snapshot): the first request after a
 # change reads the steps and works the answers out in one reading of the
@@ -38,8 +38,8 @@ pytestmark = pytest.mark.django_db
 # (curbside.security.AuthenticationBackend.get_user). With the database cache
 # of production settings, cache reads are queries too
 # (tests/learning/test_signed_in_queries.py).
-PATH_PAGE_QUERIES = 10
-PATH_PAGE_FIRST_QUERIES = 18  # the first request after any change they read
+PATH_PAGE_QUERIES = 7
+PATH_PAGE_FIRST_QUERIES = 15  # the first request after any change they read
 
 
 def path_with_progress(learner, steps, slug):

@@ -24,27 +24,26 @@ from tests.routing import remember_routes
 pytestmark = pytest.mark.django_db
 
 # Asserted exactly, with the database cache: a change here is a decision, not
-# an accident. Every signed-in page reads its session and user (2), its route
-# (the home page, then the page from the cache, cms.models.routing; then the
-# aliases and view restrictions of its ancestors: 4). The path page, 13:
-# those 6; the enrolment, its completions and attempts (3);
-# the site's root paths, read once for all the step links and the path's own
-# address (1); the steps with their guides' few columns and the compliance
-# answers from the cache (1: learning.compliance.snapshot); the header's
-# unread-notifications count and the site identity (2). The first request
-# after a change they read reads the steps (1) and works the answers out: the
-# people in control of content and their disclosures (contributors, authors,
-# people, disclosures, relationships), the institution and commercial support
-# (7), and stores them
+# an accident. Both requests read the session and user (2) and the route: the
+# path from the cache, with the view restrictions of it and its ancestors
+# (1, cms.models.routing). The path page, 10: those 3; the enrolment, its
+# completions and attempts (3); the site's root paths, read once for all the
+# step links and the path's own address (1); the steps with their guides' few
+# columns and the compliance answers from the cache (1:
+# learning.compliance.snapshot); the header's unread-notifications count and
+# the site identity (2). The first request after a change they read reads the
+# steps (1) and works the answers out: the people in control of content and
+# their disclosures (contributors, authors, people, disclosures,
+# relationships), the institution and commercial support (7), and stores them
 # (the database cache's culling count, look-up and write: 5 more).
-PATH_PAGE_QUERIES = 13
-PATH_PAGE_FIRST_QUERIES = 26
-# Mark complete, no page rendered: those 6; the enrolment, the step (its
+PATH_PAGE_QUERIES = 10
+PATH_PAGE_FIRST_QUERIES = 23
+# Mark complete, no page rendered: those 3; the enrolment, the step (its
 # guide's few columns) and its completion if any (3); for a new step the write
 # (here a savepoint, the INSERT and its release: 3); where next, the first step
 # not done (1), and the root paths for its address (1).
-MARK_COMPLETE_NEW_QUERIES = 14
-MARK_COMPLETE_REPEAT_QUERIES = 11
+MARK_COMPLETE_NEW_QUERIES = 11
+MARK_COMPLETE_REPEAT_QUERIES = 8
 DONE = {5: 2, 50: 25}  # steps done before the requests, by path length
 
 
