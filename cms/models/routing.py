@@ -93,10 +93,10 @@ class CachedRoutingMixin:
     The pages are tagged with a generation (``cms.generations``): a page of
     any type saved or deleted, published, unpublished or moved, an image, a
     site or a view restriction saved or deleted sets a new one, and every
-    page is read again from the tree. The pages between the home page and the one served must route
-    by slug alone, as Wagtail's default and ``SingleChildTypeRoutingMixin``
-    do: a page whose ``route`` looks at the request is reached only as the
-    last page of an address."""
+    page is read again from the tree. The pages between the home page and
+    the one served must route by slug alone, as Wagtail's default and
+    ``SingleChildTypeRoutingMixin`` do: a page whose ``route`` looks at the
+    request is reached only as the last page of an address."""
 
     def route(self, request, path_components):
         if not path_components:
