@@ -18,6 +18,6 @@ class CmsConfig(AppConfig):
         register_converter(IdConverter, "id")
         register_lookups()
         install()
-        # Pages kept in the cache by address: any change to pages, images or
-        # sites reads them again from the tree.
+        # Pages kept in the cache by address: any change to pages, images,
+        # sites or view restrictions reads them again from the tree.
         routing.connect()

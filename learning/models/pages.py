@@ -73,10 +73,10 @@ class PathIndexPage(RouteCachedMixin, SingleChildTypeRoutingMixin, Page):
         return context
 
 
+# Kept in the cache by address with its view restrictions (RouteCachedMixin,
+# cms.models.routing): the signed-in journey's pages (the path, "mark
+# complete", the post-test) read it without a query.
 class LearningPathPage(RouteCachedMixin, PublishGateMixin, RoutablePageMixin, Page):
-    # Kept in the cache by address (cms.models.routing): the signed-in journey's
-    # pages (the path, "mark complete", the post-test) read it without a query.
-
     summary = models.TextField(max_length=600)
     lead_image = lead_image_field()
     lead_image_alt = lead_image_alt_field()
