@@ -320,3 +320,95 @@ def test_postgres_rebuild_writes_the_rows_page_updates_write(small_batches, monk
     assert snapshot() == by_page
     results = engine.search(SearchQuery(text="handover", filters={"mentor": ("rosa-okafor",)}))
     assert results.total == 9
+
+
+@pytest.mark.django_db
+def test_rewriting_a_document_moves_only_the_facet_entries_that_changed():
+    """A guide moved to another topic counts under its new topic at once;
+    its other facet entries (type, audience, mentor) are the same rows as
+    before, and a rebuild over unchanged guides rewrites none of them
+    (writing.replace_facet_entries)."""
+    from cms.choices import Topic
+    from search.models import FacetEntry
+
+    guides = _guides(3)
+    engine = get_embedded_engine()
+    engine.index(all_documents())
+
+    def entries(page):
+        return dict(
+            FacetEntry.objects.filter(document__page_id=page.pk).values_list(
+                "facet_value__value", "id"
+            )
+        )
+
+    before = entries(guides[0])
+    assert {"clinical", "guide", "resident", "rosa-okafor"} <= set(before)
+    moved = guides[0]
+    moved.topic = Topic.CAREER
+    moved.save_revision().publish()
+    engine.index(documents_for([moved.pk])[0])
+
+    results = engine.search(SearchQuery(text="handover"))
+    topics = {v.value: v.count for f in results.facets if f.key == "topic" for v in f.values}
+    assert topics["career"] == 1 and topics["clinical"] == 2
+    after = entries(moved)
+    assert "clinical" not in after and "career" in after
+    for value in ("guide", "resident", "rosa-okafor"):
+        assert after[value] == before[value]
+
+    every = list(FacetEntry.objects.order_by("id").values_list("id", flat=True))
+    indexing.rebuild([engine])
+    assert list(FacetEntry.objects.order_by("id").values_list("id", flat=True)) == every
+    assert engine.search(SearchQuery(text="handover", filters={"topic": ("career",)})).total == 1
+
+
+@pytest.mark.django_db
+def test_rows_keep_every_value_as_written_new_or_rewritten():
+    """Rows go to PostgreSQL as one array a column (bulk.py): text with
+    quotes, braces, commas, backslashes or the word NULL, missing dates and
+    credits, and a document with no facet values read back exactly as
+    written, whether the row is new (a rebuild's insert) or rewritten in
+    place (its update); SQLite's plain statements the same."""
+    import datetime
+    import decimal
+
+    from search.engines import SearchDocument
+
+    def document(page_id, title, **fields):
+        values = {
+            "kind": "guide",
+            "url": f"/guides/odd-{page_id}/",
+            "summary": 'Say "NULL", {braces}, a, b',
+            "objectives": "C:\\path\\to\\notes; it's “quoted”",
+            "body": "NULL",
+        }
+        values.update(fields)
+        return SearchDocument(page_id=page_id, title=title, **values)
+
+    documents = [
+        document(
+            910001,
+            'The {"odd"} guide, NULL \\ and more',
+            credits=decimal.Decimal("1.25"),
+            release_date=datetime.date(2026, 2, 28),
+            topics=(("clinical", "Clinical judgment"),),
+        ),
+        document(910002, "NULL"),
+    ]
+    columns = ("title", "summary", "objectives", "body", "credits", "release_date")
+
+    def stored():
+        rows = IndexedDocument.objects.filter(page_id__in=[910001, 910002]).order_by("page_id")
+        return [tuple(getattr(row, c) for c in columns) for row in rows]
+
+    expected = [tuple(getattr(d, c) for c in columns) for d in documents]
+    engine = get_embedded_engine()
+    engine.rebuild(documents)  # new rows
+    assert stored() == expected
+    engine.rebuild(documents)  # the same rows, rewritten in place
+    assert stored() == expected
+    assert IndexedDocument.objects.filter(page_id__in=[910001, 910002]).count() == 2
+    found = engine.search(SearchQuery(text="odd guide", filters={"topic": ("clinical",)}))
+    assert [hit.page_id for hit in found.hits] == [910001]
+    assert found.hits[0].credits == decimal.Decimal("1.25")

@@ -7,11 +7,14 @@ import datetime
 from typing import Any
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Field
 
 from search.models import FacetValue as StoredFacetValue
 from search.models import IndexedDocument
 
 from ..base import Hit, SearchDocument
+from .bulk import insert_rows, insert_typed_rows, update_rows
 
 
 def row_values(document: SearchDocument) -> dict:
@@ -69,6 +72,56 @@ def upsert_statement() -> tuple[str, int, str]:
 
 def _columns() -> tuple[str, ...]:
     return _COLUMNS + ((_FACET_COLUMN,) if connection.vendor == "postgresql" else ())
+
+
+def _sql_type(column: str) -> str:
+    if column == _FACET_COLUMN:
+        return "integer[]"
+    field = IndexedDocument._meta.get_field(column)
+    assert isinstance(field, Field)
+    return field.db_type(connection) or "text"
+
+
+def write_document_rows(cursor: CursorWrapper, upserts: list[list[Any]]) -> dict[int, int]:
+    """Write these rows (upsert_params, in page order) and return {page id:
+    row id}. Callers hold a transaction.
+
+    On PostgreSQL the pages' rows are locked in page order first (as
+    ``locked_rows``), those there are updated in place (bulk.update_rows:
+    each tsvector parsed once, where the upsert parsed it twice) and only
+    new pages go through the upsert (a row another writer added in the
+    meantime is still replaced, not duplicated). On SQLite, whose full-text
+    entries are written apart, the upsert as it is."""
+    head, count, tail = upsert_statement()
+    page_ids = [row[0] for row in upserts]
+    if connection.vendor != "postgresql":
+        insert_rows(cursor, head, count, upserts, tail)
+        marks = ", ".join(["%s"] * len(page_ids))
+        cursor.execute(
+            f"SELECT page_id, id FROM search_indexeddocument WHERE page_id IN ({marks})",
+            page_ids,
+        )
+        return dict(cursor.fetchall())
+    cursor.execute(
+        "SELECT page_id, id FROM search_indexeddocument WHERE page_id = ANY(%s) "
+        "ORDER BY page_id FOR UPDATE",
+        [page_ids],
+    )
+    by_page: dict[int, int] = dict(cursor.fetchall())
+    typed = [(c, _sql_type(c)) for c in _columns()]
+    update_rows(
+        cursor,
+        "search_indexeddocument",
+        [("id", "bigint"), *typed[1:]],
+        [[by_page[row[0]], *row[1:]] for row in upserts if row[0] in by_page],
+    )
+    new = [row for row in upserts if row[0] not in by_page]
+    if new:
+        returned = insert_typed_rows(
+            cursor, "search_indexeddocument", typed, new, f"{tail} RETURNING page_id, id"
+        )
+        by_page.update(returned)
+    return by_page
 
 
 def prepared_now(now: datetime.datetime) -> Any:

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
-from .bulk import insert_integer_rows, insert_rows
+from .bulk import insert_integer_rows
 from .facet_matrix import mark_written, new_token
 from .rows import (
     facet_pairs,
@@ -25,7 +26,7 @@ from .rows import (
     locked_rows,
     prepared_now,
     upsert_params,
-    upsert_statement,
+    write_document_rows,
 )
 from .spelling import apply_term_changes, replace_terms, row_spelling_words, spelling_words
 
@@ -45,6 +46,40 @@ class PreparedRows:
     documents: list[SearchDocument]
     upserts: list[list[Any]]
     value_ids: dict[int, list[int]]
+
+
+def replace_facet_entries(cursor: CursorWrapper, wanted: dict[int, list[int]]) -> None:
+    """Make these documents' facet entries {row id: facet value ids}: the
+    entries a document no longer has are deleted and only new ones
+    inserted. A rewritten document keeps most or all of its values (a
+    rebuild: nearly every one), and each entry deleted and inserted again
+    cost an index entry on each side and a foreign-key check at commit."""
+    if not wanted:
+        return
+    marks = ", ".join(["%s"] * len(wanted))
+    cursor.execute(
+        "SELECT id, document_id, facet_value_id FROM search_facetentry "
+        f"WHERE document_id IN ({marks})",
+        list(wanted),
+    )
+    keep = {(document, value) for document, values in wanted.items() for value in values}
+    have: set[tuple[int, int]] = set()
+    stale: list[int] = []
+    for entry_id, document, value in cursor.fetchall():
+        if (document, value) in keep:
+            have.add((document, value))
+        else:
+            stale.append(entry_id)
+    for start in range(0, len(stale), 1000):
+        chunk = stale[start : start + 1000]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"DELETE FROM search_facetentry WHERE id IN ({marks})", chunk)
+    insert_integer_rows(
+        cursor,
+        "INSERT INTO search_facetentry (document_id, facet_value_id)",
+        2,
+        sorted(keep - have),
+    )
 
 
 class EmbeddedWriter(SearchEngine, abc.ABC):
@@ -198,27 +233,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         if not rows.documents:
             return {}
         with connection.cursor() as cursor:
-            head, columns, tail = upsert_statement()
-            insert_rows(cursor, head, columns, rows.upserts, tail)
-            page_ids = [d.page_id for d in rows.documents]
-            marks = ", ".join(["%s"] * len(page_ids))
-            cursor.execute(
-                f"SELECT page_id, id FROM search_indexeddocument WHERE page_id IN ({marks})",
-                page_ids,
-            )
-            by_page = dict(cursor.fetchall())
-            row_ids = list(by_page.values())
-            marks = ", ".join(["%s"] * len(row_ids))
-            cursor.execute(f"DELETE FROM search_facetentry WHERE document_id IN ({marks})", row_ids)
-            insert_integer_rows(
+            by_page = write_document_rows(cursor, rows.upserts)
+            replace_facet_entries(
                 cursor,
-                "INSERT INTO search_facetentry (document_id, facet_value_id)",
-                2,
-                [
-                    (by_page[page_id], value_id)
-                    for page_id, ids in rows.value_ids.items()
-                    for value_id in ids
-                ],
+                {by_page[page_id]: ids for page_id, ids in rows.value_ids.items()},
             )
         self._write_full_text([(by_page[d.page_id], d) for d in rows.documents])
         mark_written(rows.token)
