@@ -91,24 +91,28 @@ def guide_by_b(mentor_b):
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests (concurrency) run in the PostgreSQL pass of the
     suite (DATABASE_URL=postgres://...); on SQLite they are deselected, not
-    skipped, and the summary says so."""
+    skipped, and the summary says so. SQLite-only tests (in-memory SQLite)
+    are deselected in the PostgreSQL pass the same way."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
+    other = "sqlite" if connection.vendor == "postgresql" else "postgres"
     selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+        (deselected if item.get_closest_marker(other) else selected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
-        config._curbside_pg_deselected = len(deselected)
+        config._curbside_deselected = (other, len(deselected))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    count = getattr(config, "_curbside_pg_deselected", 0)
-    if count:
+    other, count = getattr(config, "_curbside_deselected", ("", 0))
+    if count and other == "postgres":
         terminalreporter.write_line(
             f"{count} PostgreSQL-only tests were deselected: run with DATABASE_URL=postgres://... "
             "(CI does)."
+        )
+    elif count:
+        terminalreporter.write_line(
+            f"{count} SQLite-only tests were deselected: run without DATABASE_URL (CI does)."
         )

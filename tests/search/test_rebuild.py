@@ -234,6 +234,7 @@ def test_prefetched_builds_here_inside_a_transaction():
         assert set(prefetch.prefetched(lambda: iter([os.getpid()]))) == {os.getpid()}
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_prefetched_builds_here_on_an_in_memory_sqlite_database():
     from search import prefetch
