@@ -261,6 +261,13 @@ def summarise_writes(writes, start, end):
             "p99_ms": percentile(during, 0.99),
             "max_ms": max(during, default=None),
             "over_100_ms": sum(1 for ms in during if ms > TARGET_WRITE_MS),
+            # When the slow ones began, in seconds from the rebuild's start
+            # (the batches, or the housekeeping at the end).
+            "over_100_ms_at_s": [
+                round(started - start, 1)
+                for started, ms in writes
+                if start <= started <= end and ms > TARGET_WRITE_MS
+            ],
         },
         "before": {
             "count": len(before),
@@ -382,6 +389,11 @@ def print_report(info, results):
             f"{w['count']} | {_ms(w['median_ms'])} | {_ms(w['p99_ms'])} | {_ms(w['max_ms'])} | "
             f"{w['over_100_ms']} |"
         )
+    for r in results:
+        slow = r["writes"]["during"].get("over_100_ms_at_s")
+        if slow:
+            took = r["rebuild"]["seconds"]
+            print(f"  {r['database']}: writes over 100 ms began at {slow} s of {took:.1f} s")
 
 
 def _ms(value):
