@@ -105,14 +105,13 @@ def pytest_collection_modifyitems(config, items):
         config._curbside_deselected = (other, len(deselected))
 
 
+DESELECTED = {
+    "postgres": "PostgreSQL-only tests were deselected: run with DATABASE_URL=postgres://...",
+    "sqlite": "SQLite-only tests were deselected: run without DATABASE_URL",
+}
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     other, count = getattr(config, "_curbside_deselected", ("", 0))
-    if count and other == "postgres":
-        terminalreporter.write_line(
-            f"{count} PostgreSQL-only tests were deselected: run with DATABASE_URL=postgres://... "
-            "(CI does)."
-        )
-    elif count:
-        terminalreporter.write_line(
-            f"{count} SQLite-only tests were deselected: run without DATABASE_URL (CI does)."
-        )
+    if count:
+        terminalreporter.write_line(f"{count} {DESELECTED[other]} (CI does).")
