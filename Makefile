@@ -90,11 +90,11 @@ lint: install ## Ruff, djhtml, Django's checks, the import contracts and mypy
 	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=curbside.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
-	$(BIN)/mypy search learning mentoring notifications
+	$(BIN)/mypy search learning mentoring notifications curbside/db_backends
 
 # Settings in pyproject.toml [tool.mypy]; django-stubs loads curbside.settings.test.
-typecheck: install ## Type-check the search, learning, mentoring and notifications packages with mypy
-	$(BIN)/mypy search learning mentoring notifications
+typecheck: install ## Type-check the search, learning, mentoring and notifications packages and the SQLite backend with mypy
+	$(BIN)/mypy search learning mentoring notifications curbside/db_backends
 
 format: install ## Format Python and templates
 	$(BIN)/ruff format .

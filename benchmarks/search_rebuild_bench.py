@@ -52,6 +52,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -141,9 +142,17 @@ def phase_writer(pause_ms, stop_path):
         started = time.time()
         begun = time.perf_counter()
         with transaction.atomic():
+            locked = time.perf_counter()  # SQLite's BEGIN IMMEDIATE has the write lock
             enrolment = Enrolment.objects.create(user_id=user_id, path_id=path_id)
             StepCompletion.objects.create(enrolment=enrolment, guide_id=guide_id, guide_title=title)
-        writes.append((started, (time.perf_counter() - begun) * 1000))
+            committing = time.perf_counter()
+        done = time.perf_counter()
+        # Start, then milliseconds: in all, waiting to begin, and committing
+        # (on SQLite, a commit that takes the WAL past wal_autocheckpoint
+        # pages also checkpoints).
+        writes.append(
+            (started, (done - begun) * 1000, (locked - begun) * 1000, (done - committing) * 1000)
+        )
         i += 1
         time.sleep(pause)
     return {"writes": writes, "exhausted": not stop.exists()}
@@ -161,9 +170,11 @@ def phase_rebuild():
     server_pid = _backend_pid()
     server_cpu = pid_cpu_seconds(server_pid)
     cpu, all_cpu = own_cpu(), own_cpu(children=True)
+    engine = get_embedded_engine()
+    holds = _time_holds()
     started = time.time()
     begun = time.perf_counter()
-    counts = rebuild([get_embedded_engine()])
+    counts = rebuild([engine])
     seconds = time.perf_counter() - begun
     cpu, all_cpu = own_cpu() - cpu, own_cpu(children=True) - all_cpu
     if server_cpu is not None:
@@ -180,7 +191,39 @@ def phase_rebuild():
         "ended": started + seconds,
         "load_before": load_before,
         "load_after": load_average(),
+        "batches": len(holds),
+        "batch_write_median_ms": median([ms for _, ms in holds]),
+        "batch_write_max_ms": max([ms for _, ms in holds], default=None),
+        # Transactions (batches, stale documents) that held the write lock
+        # over 50 ms, commit included: when they began (seconds from the
+        # start) and for how long (ms).
+        "batch_writes_over_50_ms": [
+            (round(at - started, 2), round(ms, 1)) for at, ms in holds if ms > 50
+        ],
     }
+
+
+def _time_holds():
+    """Time each transaction of the rebuild's batches, from inside it (SQLite's
+    write lock held) to the end of its commit (FTS5 writes its new segment,
+    and merges, then): [(epoch start, ms)]. Through the writing module's
+    ``transaction`` name, so the engine runs unchanged."""
+    import contextlib
+
+    from search.engines.embedded import writing
+
+    holds = []
+    real = writing.transaction
+
+    @contextlib.contextmanager
+    def timed_atomic(*args, **kwargs):
+        with real.atomic(*args, **kwargs):
+            at, began = time.time(), time.perf_counter()
+            yield
+        holds.append((at, (time.perf_counter() - began) * 1000))
+
+    writing.transaction = SimpleNamespace(atomic=timed_atomic)
+    return holds
 
 
 def _backend_pid():
@@ -252,9 +295,9 @@ def rebuild_with_writer(db_url, pause_ms):
 
 
 def summarise_writes(writes, start, end):
-    during_writes = [(started, ms) for started, ms in writes if start <= started <= end]
-    during = [ms for _, ms in during_writes]
-    before = [ms for started, ms in writes if started < start]
+    during_writes = [w for w in writes if start <= w[0] <= end]
+    during = [w[1] for w in during_writes]
+    before = [w[1] for w in writes if w[0] < start]
     return {
         "during": {
             "count": len(during),
@@ -265,8 +308,18 @@ def summarise_writes(writes, start, end):
             # When the slow ones began, in seconds from the rebuild's start
             # (the batches, or the housekeeping at the end).
             "over_100_ms_at_s": [
-                round(started - start, 1) for started, ms in during_writes if ms > TARGET_WRITE_MS
+                round(started - start, 1)
+                for started, ms, *_ in during_writes
+                if ms > TARGET_WRITE_MS
             ],
+            # The same writes: (ms in all, ms waiting to begin, ms committing).
+            "over_100_ms_parts": [
+                tuple(round(ms, 1) for ms in parts)
+                for _, *parts in during_writes
+                if parts[0] > TARGET_WRITE_MS
+            ],
+            "commit_over_20_ms": sum(1 for w in during_writes if len(w) > 3 and w[3] > 20),
+            "wait_over_50_ms": sum(1 for w in during_writes if len(w) > 2 and w[2] > 50),
         },
         "before": {
             "count": len(before),
@@ -392,7 +445,18 @@ def print_report(info, results):
         slow = r["writes"]["during"].get("over_100_ms_at_s")
         if slow:
             took = r["rebuild"]["seconds"]
+            parts = r["writes"]["during"]["over_100_ms_parts"]
             print(f"  {r['database']}: writes over 100 ms began at {slow} s of {took:.1f} s")
+            print(f"    (ms in all, waiting to begin, committing): {parts}")
+    for r in results:
+        rb, w = r["rebuild"], r["writes"]["during"]
+        print(
+            f"  {r['database']}: {rb['batches']} transactions, holding the lock "
+            f"{_ms(rb['batch_write_median_ms'])} ms median, {_ms(rb['batch_write_max_ms'])} max; "
+            f"over 50 ms at (s, ms) {rb['batch_writes_over_50_ms']}; learners' writes with a "
+            f"commit over 20 ms: {w['commit_over_20_ms']}, "
+            f"a wait over 50 ms: {w['wait_over_50_ms']}"
+        )
 
 
 def _ms(value):

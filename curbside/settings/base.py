@@ -195,6 +195,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one writer commits; IMMEDIATE takes the
     # write lock at the start of a transaction so concurrent writers queue
     # instead of failing with "database is locked" half-way through.
+    # Django's backend, but a transaction waits for the write lock in 2 ms
+    # steps instead of SQLite's backing-off ones (curbside/db_backends).
+    DATABASES["default"]["ENGINE"] = "curbside.db_backends.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

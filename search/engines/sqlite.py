@@ -53,6 +53,20 @@ class SqliteEngine(EmbeddedEngine):
     rebuild_transaction_s = 0.02
     rebuild_pause_share = 0.8
 
+    def _after_batch(self) -> None:
+        """Checkpoint the WAL now, while the write lock is free. SQLite runs
+        a checkpoint inside whichever commit finds the WAL at
+        wal_autocheckpoint pages (1,000) or more; during a rebuild most of
+        those pages are the rebuild's, and a learner's commit that happened
+        to cross the line copied them all into the database before it
+        returned. A passive checkpoint takes no lock a writer needs. Not
+        inside a transaction (the caller's: a test), nor in memory (no WAL)."""
+        in_memory = getattr(connection, "is_in_memory_db", lambda: False)
+        if connection.in_atomic_block or in_memory():
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
         if not rows:
             return
@@ -180,3 +194,4 @@ class SqliteEngine(EmbeddedEngine):
                 if cursor.fetchone()[0] - before < 2:
                     return
                 took = time.perf_counter() - began
+                self._after_batch()

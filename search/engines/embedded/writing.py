@@ -33,7 +33,7 @@ from .spelling import apply_term_changes, replace_terms, row_spelling_words, spe
 WRITE_BATCH = 200
 # A rebuild sizes its batches (documents per transaction) so that each
 # transaction takes about the engine's rebuild_transaction_s, within these.
-REBUILD_BATCH_FIRST, REBUILD_BATCH_MIN, REBUILD_BATCH_MAX = 50, 10, 2000
+REBUILD_BATCH_FIRST, REBUILD_BATCH_MIN, REBUILD_BATCH_MAX = 20, 10, 2000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +46,13 @@ class PreparedRows:
     documents: list[SearchDocument]
     upserts: list[list[Any]]
     value_ids: dict[int, list[int]]
+
+
+def _sleep_until(moment: float) -> None:
+    """Sleep until time.perf_counter() reaches ``moment`` (now if it has)."""
+    left = moment - time.perf_counter()
+    if left > 0:
+        time.sleep(left)
 
 
 def replace_facet_entries(cursor: CursorWrapper, wanted: dict[int, list[int]]) -> None:
@@ -91,12 +98,17 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
     rebuild_transaction_s = 0.02
     #: After each of a rebuild's transactions, leave the write lock free for
     #: this share of the transaction's time, so a writer waiting in SQLite's
-    #: busy handler (which sleeps between its tries) gets it.
+    #: busy handler (which sleeps between its tries) gets it. The rebuild
+    #: spends that spell on work that needs no lock (_after_batch, preparing
+    #: the next batch) and sleeps only for what is left of it.
     rebuild_pause_share = 0.5
 
     @abc.abstractmethod
     def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
         """Replace the full-text entries of these (row id, document) pairs."""
+
+    def _after_batch(self) -> None:
+        """Work after each of a rebuild's transactions, outside it."""
 
     def _after_rebuild(self) -> None:
         """Housekeeping once a rebuild has been written (optimise, analyse)."""
@@ -137,18 +149,21 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         facet_ids: dict[tuple[str, str], tuple[int, str]] = {}
         batch: list[SearchDocument] = []
         size = REBUILD_BATCH_FIRST
+        free_until = 0.0  # the write lock is left free until then
 
         def flush() -> None:
-            nonlocal size
+            nonlocal size, free_until
             prepared = self._prepare_rows(batch, facet_ids)  # before taking the lock
+            _sleep_until(free_until)
             with transaction.atomic():
                 # From here the transaction holds the write lock (SQLite's
                 # BEGIN IMMEDIATE may have waited for it: not counted).
                 began = time.perf_counter()
                 self._write_prepared(prepared)
-            took = max(time.perf_counter() - began, 1e-4)
-            if self.rebuild_pause_share:
-                time.sleep(min(took * self.rebuild_pause_share, 0.05))
+            ended = time.perf_counter()
+            took = max(ended - began, 1e-4)
+            free_until = ended + min(took * self.rebuild_pause_share, 0.05)
+            self._after_batch()
             fitting = len(batch) * self.rebuild_transaction_s / took
             size = int(min(REBUILD_BATCH_MAX, max(REBUILD_BATCH_MIN, (size + fitting) / 2)))
             for document in batch:
@@ -166,6 +181,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
                 flush()
         if batch:
             flush()
+        _sleep_until(free_until)
         self._remove_stale(seen)
         replace_terms(vocabulary)
         self._after_rebuild()
