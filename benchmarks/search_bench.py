@@ -45,7 +45,12 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    until --wagtail-seconds (BENCH_WAGTAIL_SECONDS, default 150) are spent: at
    least one round, at most --repeat. At 10,000 guides one round of Wagtail's
    takes minutes on SQLite, so 30 would not fit in the ~15 minutes the whole
-   script is meant to take on 2 cores.
+   script is meant to take on 2 cores;
+6. in the same process, completion: ``get_embedded_engine().suggest(prefix)``
+   for 19 prefixes (search_latency.PREFIXES: two letters to three words, and
+   part-words typed past a word's stem), once to warm up, then --repeat
+   rounds; the median and p95 over all of them, the slowest prefix, and any
+   prefix that had no suggestion.
 
 What one timed query does:
 
@@ -239,6 +244,7 @@ def bench_database(kind, db_url, options, server_pid=None):
         "load_average_1min_after_queries": load_average(),
         "latency": summarise(latency),
         "facet_copy": latency.get("facet_copy"),
+        "completion": latency.get("completion"),
         "total_s": time.perf_counter() - started,
     }
 

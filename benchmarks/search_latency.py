@@ -208,6 +208,7 @@ def phase_latency(repeat, wagtail_budget_s, server_pid):
     backend_cpu = backend_cpu_reader()
     engines = {"ours": run_rounds(ours, describe_ours, repeat, None, server_pid, backend_cpu)}
     facet_copy = {"first_search_ms": first_ms, **after_one_change()}
+    completion = time_completion(repeat)
     if wagtail_budget_s > 0:
         wagtail(QUERIES[-1])
         engines["wagtail"] = run_rounds(
@@ -219,7 +220,35 @@ def phase_latency(repeat, wagtail_budget_s, server_pid):
         "database_version": database_version(connection),
         "documents": IndexedDocument.objects.count(),
         "facet_copy": facet_copy,
+        "completion": completion,
     }
+
+
+# What a learner types into the search box, as completion sees it: two
+# letters to three words, and part-words typed past a word's stem
+# ("negotiat" of "negotiating", indexed by SQLite as "negoti").
+PREFIXES = (
+    "ca", "co", "re", "sep", "hyp", "neg", "stro", "conv", "pres", "diabet", "anticoag",
+    "chest pa", "rural pr", "goals of ca", "shared dec", "negotiat", "communicat",
+    "prescrib", "sepsi",
+)  # fmt: skip
+
+
+def time_completion(repeat):
+    """``get_embedded_engine().suggest(prefix)`` for each of PREFIXES once to
+    warm up, then ``repeat`` rounds: every timing (ms) and how many
+    suggestions each prefix had."""
+    from search.engines import get_embedded_engine
+
+    engine = get_embedded_engine()
+    found = {prefix: len(engine.suggest(prefix)) for prefix in PREFIXES}
+    timings = {prefix: [] for prefix in PREFIXES}
+    for _ in range(repeat):
+        for prefix in PREFIXES:
+            started = time.perf_counter()
+            engine.suggest(prefix)
+            timings[prefix].append((time.perf_counter() - started) * 1000)
+    return {"found": found, "timings_ms": timings}
 
 
 def after_one_change():

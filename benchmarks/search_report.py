@@ -2,7 +2,7 @@
 
 import statistics
 
-from benchmarks.harness.stats import percentile
+from benchmarks.harness.stats import median, percentile
 from benchmarks.search_latency import QUERIES
 
 TARGET_MEDIAN_MS = 15.0
@@ -100,6 +100,23 @@ def cpu_line(name, engine):
     return f"  {name} ({engine['rounds']} rounds, {engine['samples']} runs): " + ", ".join(parts)
 
 
+def completion_line(database, completion):
+    """Completion's median and p95 over every prefix and round, the slowest
+    prefix, and any prefix that completed to nothing."""
+    every = sorted(ms for timings in completion["timings_ms"].values() for ms in timings)
+    if not every:
+        return f"Completion, {database}: not timed."
+    slowest = max(completion["timings_ms"], key=lambda p: median(completion["timings_ms"][p]))
+    empty = [prefix for prefix, count in completion["found"].items() if not count]
+    return (
+        f"Completion, {database} ({len(completion['found'])} prefixes): median "
+        f"{median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms; slowest "
+        f"`{slowest}` {median(completion['timings_ms'][slowest]):.1f} ms; "
+        + (f"no suggestion for {empty}" if empty else "every prefix had suggestions")
+        + "."
+    )
+
+
 def print_report(info, results):
     print()
     print(
@@ -143,6 +160,10 @@ def print_report(info, results):
                 f"{copy['after_one_change_ms']:.1f} ms, then {copy['then_ms']:.1f} ms "
                 f"(`{QUERIES[0].text}`)."
             )
+    for result in results:
+        completion = result.get("completion")
+        if completion:
+            print(completion_line(result["database"], completion))
     print()
     print(
         "Full rebuild: `manage.py search_index rebuild` (embedded engine) and "

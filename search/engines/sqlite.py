@@ -5,6 +5,7 @@ queries for completion. See migration 0002 for the table."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 from django.db import connection
 
@@ -13,12 +14,16 @@ from search.query import Clause, ParsedQuery
 from .base import MARK_END, MARK_START, SearchDocument
 from .embedded.engine import EmbeddedEngine
 from .embedded.snippets import pick_snippet
+from .embedded.spelling import SPELLING_MIN
 
 # bm25 weights, in column order: title, summary, objectives, body, meta.
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 3.0)
 SNIPPET_TOKENS = 30
 # After a rebuild: at most MERGE_STEPS merges of MERGE_PAGES pages each.
 MERGE_STEPS, MERGE_PAGES = 200, 64
+# Completion also asks for up to this many whole words that start with the
+# typed part-word (_words_from).
+WHOLE_WORDS = 5
 
 
 def _phrase(words: tuple[str, ...]) -> str:
@@ -39,6 +44,22 @@ def fts_expression(parsed: ParsedQuery, any_words: bool = False) -> str:
         excluded = " OR ".join(_phrase((w,)) for w in parsed.excluded)
         expression = f"({expression}) NOT ({excluded})"
     return expression
+
+
+def _words_from(prefix: str) -> list[str]:
+    """The WHOLE_WORDS spelling terms (the index's words, as written) that
+    start with this prefix and are in the most documents; none for a prefix
+    shorter than SPELLING_MIN letters, the shortest spelling term."""
+    prefix = prefix.lower()
+    if len(prefix) < SPELLING_MIN or not prefix.isalpha():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM search_spellingterm WHERE term > %s AND term < %s "
+            "ORDER BY documents DESC, term LIMIT %s",
+            [prefix, prefix + "\U0010ffff", WHOLE_WORDS],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 class SqliteEngine(EmbeddedEngine):
@@ -166,13 +187,29 @@ class SqliteEngine(EmbeddedEngine):
             )
             return cursor.fetchall()
 
-    def _suggest_queries(self, typed: list[str], prefix: str) -> list[tuple[str, list]]:
-        words = " AND ".join([_phrase((w,)) for w in typed] + [_phrase((prefix,)) + " *"])
+    def _suggest_queries(self, typed: list[str], prefix: str) -> Iterator[tuple[str, list]]:
+        """Titles, then whole documents, with the typed words and the prefix.
+        FTS5 stems a typed prefix as if it were a word: "negotiat" stays
+        "negotiat", while "negotiating" was indexed as "negoti", so the
+        prefix alone misses it. Where one of these found too few, the same
+        query again with the commonest whole words of the index that start
+        with the prefix (spelling terms, each stemmed as the index stems
+        it); made only when asked for (_suggest_ids stops once it has
+        enough), so a prefix that completes plenty costs nothing more."""
         sql = (
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
             "ORDER BY bm25(search_fts, 10.0, 2.0, 1.0, 0.5, 1.0)"
         )
-        return [(sql, [f"title : ({words})"]), (sql, [words])]
+        before = " AND ".join([_phrase((w,)) for w in typed] + [""])
+        plain = f"{before}{_phrase((prefix,))} *"
+        yield sql, [f"title : ({plain})"]
+        whole = [_phrase((w,)) for w in _words_from(prefix)]
+        more = f"{before}({' OR '.join([_phrase((prefix,)) + ' *', *whole])})" if whole else ""
+        if more:
+            yield sql, [f"title : ({more})"]
+        yield sql, [plain]
+        if more:
+            yield sql, [more]
 
     def _after_rebuild(self) -> None:
         """Merge the FTS5 segments a rebuild leaves, a few pages per

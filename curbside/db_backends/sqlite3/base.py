@@ -6,8 +6,8 @@ another connection holds the lock, SQLite's own busy handler sleeps between
 tries for 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 and then 100 ms: a writer
 that has waited 78 ms tries next at 103 ms and then at 128 ms, however soon
 the lock came free. During a search rebuild, which holds the lock for about
-20 ms at a time and up to about 80 ms when FTS5 merges, that schedule alone
-turned an 80 ms hold into a learner's write waiting over 100 ms.
+20 ms at a time, 50-80 ms when FTS5 merges and now and then over 100 ms, that
+schedule turned an 80 ms hold into a learner's write waiting 103 ms.
 
 So a transaction's BEGIN tries again every POLL_S instead, for as long as
 the connection's busy timeout (OPTIONS "timeout") allows, and then fails

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -72,9 +73,10 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
         """Likely corrections: (term, document count)."""
 
     @abc.abstractmethod
-    def _suggest_queries(self, typed: list[str], prefix: str) -> list[tuple[str, list]]:
+    def _suggest_queries(self, typed: list[str], prefix: str) -> Iterable[tuple[str, list]]:
         """SELECTs of document ids, best first, each taking a LIMIT: titles
-        with every typed word (the last as a prefix), then anywhere."""
+        with every typed word (the last as a prefix), then anywhere. Taken
+        one at a time until there are enough ids."""
 
     def _suggest_ids(self, typed: list[str], prefix: str, limit: int) -> list[int]:
         ids: list[int] = []
