@@ -125,3 +125,11 @@ def test_errors_other_than_a_busy_lock_are_raised_at_once(database_file):
     db.connection.execute("ROLLBACK")
     assert busy_timeout(db) == 5000
     db.close()
+
+
+@pytest.mark.sqlite
+def test_a_sqlite_database_url_gets_this_backend():
+    # settings/base.py swaps it in for Django's whenever DATABASE_URL is SQLite.
+    from django.db import connections
+
+    assert isinstance(connections["default"], DatabaseWrapper)
