@@ -204,12 +204,13 @@ class SqliteEngine(EmbeddedEngine):
         plain = f"{before}{_phrase((prefix,))} *"
         yield sql, [f"title : ({plain})"]
         whole = [_phrase((w,)) for w in _words_from(prefix)]
-        more = f"{before}({' OR '.join([_phrase((prefix,)) + ' *', *whole])})" if whole else ""
-        if more:
-            yield sql, [f"title : ({more})"]
+        if not whole:
+            yield sql, [plain]
+            return
+        more = f"{before}({' OR '.join([_phrase((prefix,)) + ' *', *whole])})"
+        yield sql, [f"title : ({more})"]
         yield sql, [plain]
-        if more:
-            yield sql, [more]
+        yield sql, [more]
 
     def _after_rebuild(self) -> None:
         """Merge the FTS5 segments a rebuild leaves, a few pages per
