@@ -55,6 +55,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -196,35 +197,45 @@ def phase_rebuild():
         "load_before": load_before,
         "load_after": load_average(),
         "transactions": len(holds),
-        "hold_median_ms": median([ms for _, ms in holds]),
-        "hold_max_ms": max([ms for _, ms in holds], default=None),
+        "transactions_by_kind": dict(Counter(kind for _, _, kind in holds)),
+        "hold_median_ms": median([ms for _, ms, _ in holds]),
+        "hold_max_ms": max([ms for _, ms, _ in holds], default=None),
         # Transactions (batches, stale documents) that held the write lock
         # over 50 ms, commit included: when they began (seconds from the
-        # start) and for how long (ms).
-        "holds_over_50_ms": [(round(at - started, 2), round(ms, 1)) for at, ms in holds if ms > 50],
+        # start), for how long (ms) and the function that opened them.
+        "holds_over_50_ms": [
+            (round(at - started, 2), round(ms, 1), kind) for at, ms, kind in holds if ms > 50
+        ],
     }
 
 
 def _time_holds():
-    """Time each transaction of the rebuild's batches, from inside it (SQLite's
-    write lock held) to the end of its commit (FTS5 writes its new segment,
-    and merges, then): [(epoch start, ms)]. Through the writing module's
-    ``transaction`` name, so the engine runs unchanged."""
+    """Time each transaction of the rebuild (batches, merges between them,
+    stale documents, the swap of the full-text tables and emptying the old
+    one), from inside it (SQLite's write lock held) to the end of its commit
+    (FTS5 writes its new segment then): [(epoch start, ms, the function
+    that opened it)]. Through the ``transaction`` name of the modules that
+    open them, so the engine runs unchanged."""
     import contextlib
 
+    from django.db import transaction
+
+    from search.engines import sqlite, sqlite_tables
     from search.engines.embedded import writing
 
     holds = []
-    real = writing.transaction
+    real = transaction
 
     @contextlib.contextmanager
     def timed_atomic(*args, **kwargs):
+        kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
         with real.atomic(*args, **kwargs):
             at, began = time.time(), time.perf_counter()
             yield
-        holds.append((at, (time.perf_counter() - began) * 1000))
+        holds.append((at, (time.perf_counter() - began) * 1000, kind))
 
-    writing.transaction = SimpleNamespace(atomic=timed_atomic)
+    for module in (writing, sqlite, sqlite_tables):
+        module.transaction = SimpleNamespace(atomic=timed_atomic)
     return holds
 
 
@@ -448,7 +459,9 @@ def print_report(info, results):
         long = [hold for hold in rb["holds_over_50_ms"] if hold[1] > 100]
         # On SQLite each transaction holds the database's only write lock.
         print(
-            f"  {r['database']}: {rb['transactions']} transactions, {_ms(rb['hold_median_ms'])} "
+            f"  {r['database']}: {rb['transactions']} transactions "
+            f"({', '.join(f'{k} {n}' for k, n in rb.get('transactions_by_kind', {}).items())}), "
+            f"{_ms(rb['hold_median_ms'])} "
             f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
             f"{len(long)} over 100 ms{f' at (s, ms) {long}' if 0 < len(long) <= 10 else ''}; "
             f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']}, a wait "

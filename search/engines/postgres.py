@@ -24,6 +24,7 @@ from .embedded.facets import Filters
 from .embedded.marking import Marker, mark, query_lexemes, snippet
 from .embedded.rows import hits_from_rows
 from .embedded.snippets import pick_snippet
+from .embedded.writing import FreeSpells
 from .postgres_results import ALL_WORDS_ORDER, results_statement
 
 _LEXEME = re.compile(r"[^\W_]+")
@@ -207,7 +208,9 @@ class PostgresEngine(EmbeddedEngine):
 
     # The tsvector columns are generated from the row, so the document row
     # is the full-text entry.
-    def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
+    def _write_full_text(
+        self, rows: list[tuple[int, SearchDocument]], rebuilding: bool = False
+    ) -> None:
         pass
 
     def _match_sql(
@@ -313,6 +316,6 @@ class PostgresEngine(EmbeddedEngine):
             for column, config in (("title_vector", "simple"), ("search_vector", "english"))
         ]
 
-    def _after_rebuild(self) -> None:
+    def _after_rebuild(self, spells: FreeSpells) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_indexeddocument, search_facetentry, search_spellingterm")

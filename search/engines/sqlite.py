@@ -4,23 +4,46 @@ queries for completion. See migration 0002 for the table."""
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from django.db import connection
+from django.db import connection, transaction
 
 from search.query import Clause, ParsedQuery
 
-from .base import MARK_END, MARK_START, SearchDocument
+from .base import MARK_END, MARK_START, ProgressCallback, SearchDocument
 from .embedded.engine import EmbeddedEngine
 from .embedded.snippets import pick_snippet
 from .embedded.spelling import SPELLING_MIN
+from .embedded.writing import FreeSpells, no_collection
+from .sqlite_tables import (
+    NEXT,
+    OLD,
+    TABLE,
+    create_next,
+    discard,
+    one_rebuild_at_a_time,
+    swap,
+    table_exists,
+)
+
+logger = logging.getLogger(__name__)
 
 # bm25 weights, in column order: title, summary, objectives, body, meta.
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 3.0)
 SNIPPET_TOKENS = 30
-# After a rebuild: at most MERGE_STEPS merges of MERGE_PAGES pages each.
-MERGE_STEPS, MERGE_PAGES = 200, 64
+# Between a rebuild's batches, and after it: merges of FTS5 segments of
+# MERGE_PAGES pages each, a transaction each (median 5 ms, at most about 30
+# at 100,000 guides; sized to take the rebuild's 20 ms, larger steps ran
+# past 100 ms: docs/benchmarks.md, "tenth pass"); at most MERGE_STEPS of
+# them each time.
+MERGE_STEPS, MERGE_PAGES = 200, 256
+# After a merge step, or a chunk of the old table emptied, the write lock is
+# left free this long at most: a learner's write waiting for it tries every
+# 2 ms (the project's SQLite backend), so it gets in. A batch's spell is
+# longer, and spent preparing the next batch.
+SHORT_SPELL = 0.005
 # Completion also asks for up to this many whole words that start with the
 # typed part-word (_words_from).
 WHOLE_WORDS = 5
@@ -64,17 +87,16 @@ def _words_from(prefix: str) -> list[str]:
 
 class SqliteEngine(EmbeddedEngine):
     name = "sqlite-fts5"
-    # A rebuild holds SQLite's only write lock about 20 ms per transaction
-    # (the slowest, with FTS5 merging, about 50 ms), then leaves it free for
-    # 0.8 of that (at most 50 ms). A learner's write waiting meanwhile is in
-    # SQLite's busy handler, which retries after 1, 3, 8, 18, 33, 53 and 78
-    # ms: after a hold of 19 ms or more the free spell is longer than the
-    # gap to its next retry (15 ms after 18, 20 after 33, 25 after 53), so
-    # the learner gets in after about one hold, not several.
+    # A rebuild holds SQLite's only write lock about 20 ms per transaction,
+    # then leaves it free for 0.8 of that (at most 50 ms). A learner's write
+    # waiting meanwhile tries for the lock every 2 ms (the project's SQLite
+    # backend, curbside/db_backends/sqlite3), so it gets in after about one
+    # hold, not several. The rebuild writes a new full-text table and swaps
+    # it in at the end (sqlite_tables.py).
     rebuild_transaction_s = 0.02
     rebuild_pause_share = 0.8
 
-    def _after_batch(self) -> None:
+    def _after_transaction(self) -> None:
         """Checkpoint the WAL now, while the write lock is free. SQLite runs
         a checkpoint inside whichever commit finds the WAL at
         wal_autocheckpoint pages (1,000) or more; during a rebuild most of
@@ -88,16 +110,52 @@ class SqliteEngine(EmbeddedEngine):
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
-    def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
+    def rebuild(
+        self, documents: Iterable[SearchDocument], progress: ProgressCallback | None = None
+    ) -> int:
+        with one_rebuild_at_a_time():
+            return super().rebuild(documents, progress)
+
+    def _begin_rebuild(self, spells: FreeSpells) -> None:
+        """A new, empty full-text table for the rebuild to write; what an
+        earlier rebuild that stopped half way left is emptied first."""
+        discard(OLD, spells, self.rebuild_transaction_s, SHORT_SPELL)
+        discard(NEXT, spells, self.rebuild_transaction_s, SHORT_SPELL)
+        create_next()
+
+    def _between_batches(self, spells: FreeSpells) -> None:
+        """The new table merges nothing in its commits: its segments are
+        merged here instead, a transaction of MERGE_PAGES pages at a time."""
+        self._merge(NEXT, spells)
+
+    def _finish_rebuild(self, spells: FreeSpells) -> None:
+        swap()
+
+    def _abandon_rebuild(self, spells: FreeSpells) -> None:
+        try:
+            discard(NEXT, spells, self.rebuild_transaction_s, SHORT_SPELL)
+        except Exception:  # the rebuild's own error is the one to report
+            logger.exception("Could not remove the unfinished full-text table %s", NEXT)
+
+    def _write_full_text(
+        self, rows: list[tuple[int, SearchDocument]], rebuilding: bool = False
+    ) -> None:
+        """Into the table searches read, and into a rebuild's new table
+        while there is one; a rebuild's own batches into the new table only."""
         if not rows:
             return
+        both = [TABLE, NEXT] if not rebuilding and table_exists(NEXT) else [TABLE]
+        for table in [NEXT] if rebuilding else both:
+            self._write_entries(table, rows)
+
+    def _write_entries(self, table: str, rows: list[tuple[int, SearchDocument]]) -> None:
         marks = ", ".join(["%s"] * len(rows))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"DELETE FROM search_fts WHERE rowid IN ({marks})", [row_id for row_id, _ in rows]
+                f"DELETE FROM {table} WHERE rowid IN ({marks})", [row_id for row_id, _ in rows]
             )
             cursor.executemany(
-                "INSERT INTO search_fts (rowid, title, summary, objectives, body, meta) "
+                f"INSERT INTO {table} (rowid, title, summary, objectives, body, meta) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
                 [
                     (row_id, d.title, d.summary, d.objectives, d.body, d.meta_text)
@@ -212,24 +270,30 @@ class SqliteEngine(EmbeddedEngine):
         yield sql, [plain]
         yield sql, [more]
 
-    def _after_rebuild(self) -> None:
-        """Merge the FTS5 segments a rebuild leaves, a few pages per
-        transaction ('optimize' would hold the write lock for seconds), until
-        there is nothing left to merge or MERGE_STEPS steps are done; after
-        each, the write lock is left free as long as the step held it (see
-        rebuild_pause_share)."""
-        took = 0.0
-        with connection.cursor() as cursor:
-            for _ in range(MERGE_STEPS):
-                time.sleep(min(took, 0.05))
+    def _after_rebuild(self, spells: FreeSpells) -> None:
+        """Empty and drop the table searches read before the rebuild, then
+        merge what is left to merge of the one they read now ('optimize'
+        would hold the write lock for seconds)."""
+        discard(OLD, spells, self.rebuild_transaction_s, SHORT_SPELL)
+        self._merge(TABLE, spells)
+
+    def _merge(self, table: str, spells: FreeSpells) -> None:
+        """Merge the FTS5 segments of ``table``, a transaction at a time,
+        each waiting for the free spell and leaving a short one, until there
+        is nothing left to merge or MERGE_STEPS steps are done. FTS5 counts a
+        step's work in pages written: in a table rebuilt from empty no entry
+        cancels another out, so that bounds what a step reads too."""
+        for _ in range(MERGE_STEPS):
+            spells.wait()
+            with no_collection(), transaction.atomic(), connection.cursor() as cursor:
                 began = time.perf_counter()
                 cursor.execute("SELECT total_changes()")
                 before = cursor.fetchone()[0]
                 cursor.execute(
-                    "INSERT INTO search_fts (search_fts, rank) VALUES ('merge', %s)", [MERGE_PAGES]
+                    f"INSERT INTO {table} ({table}, rank) VALUES ('merge', %s)", [MERGE_PAGES]
                 )
                 cursor.execute("SELECT total_changes()")
-                if cursor.fetchone()[0] - before < 2:
-                    return
-                took = time.perf_counter() - began
-                self._after_batch()
+                merged = cursor.fetchone()[0] - before >= 2
+            spells.held(time.perf_counter() - began, SHORT_SPELL)
+            if not merged:
+                return

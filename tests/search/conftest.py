@@ -170,3 +170,13 @@ def corpus(db):
 def indexed(corpus, engine):
     engine.rebuild(all_documents())
     return corpus
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """A rebuild's batches of 4 documents, whatever they cost."""
+    from search.engines.embedded import writing
+
+    monkeypatch.setattr(writing, "REBUILD_BATCH_FIRST", 4)
+    monkeypatch.setattr(writing, "REBUILD_BATCH_MIN", 4)
+    monkeypatch.setattr(writing, "REBUILD_BATCH_MAX", 4)

@@ -16,7 +16,6 @@ import pytest
 from search import indexing
 from search.documents import all_documents, documents_for
 from search.engines import SearchQuery, get_embedded_engine
-from search.engines.embedded import writing
 from search.models import IndexedDocument, PendingIndexUpdate
 from tests.factories import GuidePageFactory, MentorFactory
 
@@ -56,14 +55,6 @@ def _guides(count):
         )
         for i in range(count)
     ]
-
-
-@pytest.fixture
-def small_batches(monkeypatch):
-    """Batches of 4 documents, whatever they cost."""
-    monkeypatch.setattr(writing, "REBUILD_BATCH_FIRST", 4)
-    monkeypatch.setattr(writing, "REBUILD_BATCH_MIN", 4)
-    monkeypatch.setattr(writing, "REBUILD_BATCH_MAX", 4)
 
 
 def _in_other_connection(action):

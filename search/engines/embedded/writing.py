@@ -4,10 +4,12 @@ the database's full-text entries (through _write_full_text)."""
 from __future__ import annotations
 
 import abc
+import contextlib
 import dataclasses
+import gc
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
@@ -55,6 +57,56 @@ def _sleep_until(moment: float) -> None:
         time.sleep(left)
 
 
+@contextlib.contextmanager
+def no_collection() -> Iterator[None]:
+    """No cyclic garbage collection inside: for a rebuild's transactions. A
+    full collection in a rebuild's process took 142 ms at 100,000 guides
+    (docs/benchmarks.md, "tenth pass"), and inside a transaction on SQLite
+    it holds the write lock all that time; it runs after instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class FreeSpells:
+    """A rebuild's pacing: after each of its transactions the write lock is
+    left free for ``share`` of the time the transaction held it (at most
+    ``longest``, 50 ms unless told), so a writer waiting for it gets in.
+    Work that needs no lock is done meanwhile: ``after_each`` (the engine's
+    _after_transaction), then whatever the caller does next; wait() sleeps
+    only for what is left of the spell. ``sizes`` keeps the sizes an engine
+    gives its own kinds of transaction (rows or pages each), from one to the
+    next."""
+
+    def __init__(self, share: float, after_each: Callable[[], None] | None = None) -> None:
+        self.share = share
+        self.after_each = after_each
+        self.until = 0.0
+        self.sizes: dict[str, int] = {}
+
+    def held(self, seconds: float, longest: float = 0.05) -> None:
+        """A transaction has just ended, after holding the lock ``seconds``."""
+        self.until = time.perf_counter() + min(seconds * self.share, longest)
+        if self.after_each:
+            self.after_each()
+
+    def wait(self) -> None:
+        """Before the next transaction: until the free spell is over."""
+        _sleep_until(self.until)
+
+    def resize(self, kind: str, size: int, took: float, aim: float, low: int, high: int) -> int:
+        """The next size for a kind of transaction that took ``took`` seconds
+        at ``size``: halfway to the size that would take ``aim``, within
+        ``low`` and ``high``; kept in ``sizes``."""
+        fitting = size * aim / max(took, 1e-4)
+        self.sizes[kind] = int(min(high, max(low, (size + fitting) / 2)))
+        return self.sizes[kind]
+
+
 def replace_facet_entries(cursor: CursorWrapper, wanted: dict[int, list[int]]) -> None:
     """Make these documents' facet entries {row id: facet value ids}: the
     entries a document no longer has are deleted and only new ones
@@ -99,18 +151,37 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
     #: After each of a rebuild's transactions, leave the write lock free for
     #: this share of the transaction's time, so a writer waiting in SQLite's
     #: busy handler (which sleeps between its tries) gets it. The rebuild
-    #: spends that spell on work that needs no lock (_after_batch, preparing
+    #: spends that spell on work that needs no lock (_after_transaction, preparing
     #: the next batch) and sleeps only for what is left of it.
     rebuild_pause_share = 0.5
 
     @abc.abstractmethod
-    def _write_full_text(self, rows: list[tuple[int, SearchDocument]]) -> None:
-        """Replace the full-text entries of these (row id, document) pairs."""
+    def _write_full_text(
+        self, rows: list[tuple[int, SearchDocument]], rebuilding: bool = False
+    ) -> None:
+        """Replace the full-text entries of these (row id, document) pairs;
+        ``rebuilding``: a rebuild's batch (see _begin_rebuild)."""
 
-    def _after_batch(self) -> None:
-        """Work after each of a rebuild's transactions, outside it."""
+    def _begin_rebuild(self, spells: FreeSpells) -> None:
+        """Before a rebuild's first batch (SQLite: a new full-text table)."""
 
-    def _after_rebuild(self) -> None:
+    def _after_transaction(self) -> None:
+        """Work after each of a rebuild's transactions, outside it, that
+        needs no write lock (done in the free spell that follows it)."""
+
+    def _between_batches(self, spells: FreeSpells) -> None:
+        """Transactions of the engine's own between a rebuild's batches, each
+        waiting for the free spell and leaving one (SQLite: merging)."""
+
+    def _finish_rebuild(self, spells: FreeSpells) -> None:
+        """Once every batch is written, before stale documents are removed
+        (SQLite: the new full-text table swapped in, where they have no
+        entries to delete)."""
+
+    def _abandon_rebuild(self, spells: FreeSpells) -> None:
+        """A rebuild failed half way: undo what _begin_rebuild made."""
+
+    def _after_rebuild(self, spells: FreeSpells) -> None:
         """Housekeeping once a rebuild has been written (optimise, analyse)."""
 
     def index(self, documents: Iterable[SearchDocument]) -> None:
@@ -143,27 +214,28 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         are no longer published and bring the spelling terms to the new
         counts, also in short transactions. Every published document stays
         searchable throughout; a page changed meanwhile is queued in the
-        outbox and rewritten after (search.indexing.rebuild)."""
+        outbox and rewritten after (search.indexing.rebuild). On SQLite the
+        full-text entries go into a new table, swapped in once every batch
+        is written (sqlite_tables.py)."""
         seen: set[int] = set()
         vocabulary: Counter[str] = Counter()
         facet_ids: dict[tuple[str, str], tuple[int, str]] = {}
         batch: list[SearchDocument] = []
         size = REBUILD_BATCH_FIRST
-        free_until = 0.0  # the write lock is left free until then
+        spells = FreeSpells(self.rebuild_pause_share, self._after_transaction)
 
         def flush() -> None:
-            nonlocal size, free_until
+            nonlocal size
             prepared = self._prepare_rows(batch, facet_ids)  # before taking the lock
-            _sleep_until(free_until)
-            with transaction.atomic():
+            spells.wait()
+            with no_collection(), transaction.atomic():
                 # From here the transaction holds the write lock (SQLite's
                 # BEGIN IMMEDIATE may have waited for it: not counted).
                 began = time.perf_counter()
-                self._write_prepared(prepared)
-            ended = time.perf_counter()
-            took = max(ended - began, 1e-4)
-            free_until = ended + min(took * self.rebuild_pause_share, 0.05)
-            self._after_batch()
+                self._write_prepared(prepared, rebuilding=True)
+            took = max(time.perf_counter() - began, 1e-4)
+            spells.held(took)
+            self._between_batches(spells)
             fitting = len(batch) * self.rebuild_transaction_s / took
             size = int(min(REBUILD_BATCH_MAX, max(REBUILD_BATCH_MIN, (size + fitting) / 2)))
             for document in batch:
@@ -172,19 +244,25 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
                 progress(len(batch))
             batch.clear()
 
-        for document in documents:
-            if document.page_id in seen:
-                continue
-            seen.add(document.page_id)  # once, even within a batch (bulk.py)
-            batch.append(document)
-            if len(batch) >= size:
+        self._begin_rebuild(spells)
+        try:
+            for document in documents:
+                if document.page_id in seen:
+                    continue
+                seen.add(document.page_id)  # once, even within a batch (bulk.py)
+                batch.append(document)
+                if len(batch) >= size:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
-        _sleep_until(free_until)
+            spells.wait()
+        except Exception:
+            self._abandon_rebuild(spells)
+            raise
+        self._finish_rebuild(spells)
         self._remove_stale(seen)
         replace_terms(vocabulary)
-        self._after_rebuild()
+        self._after_rebuild(spells)
         return len(seen)
 
     def _remove_stale(self, seen: set[int]) -> None:
@@ -243,9 +321,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             value_ids,
         )
 
-    def _write_prepared(self, rows: PreparedRows) -> dict[int, int]:
+    def _write_prepared(self, rows: PreparedRows, rebuilding: bool = False) -> dict[int, int]:
         """Write prepared rows, each table's together (bulk.py), and set the
-        index token the rows are stamped with (facet_matrix)."""
+        index token the rows are stamped with (facet_matrix); ``rebuilding``:
+        a rebuild's batch."""
         if not rows.documents:
             return {}
         with connection.cursor() as cursor:
@@ -254,7 +333,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
                 cursor,
                 {by_page[page_id]: ids for page_id, ids in rows.value_ids.items()},
             )
-        self._write_full_text([(by_page[d.page_id], d) for d in rows.documents])
+        self._write_full_text([(by_page[d.page_id], d) for d in rows.documents], rebuilding)
         mark_written(rows.token)
         return by_page
 

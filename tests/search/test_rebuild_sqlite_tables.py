@@ -1,0 +1,219 @@
+"""A SQLite rebuild writes a new full-text table beside the one searches read
+and swaps it in at the end (search/engines/sqlite_tables.py). What a reader
+or an editor would notice: searches answer from the old table until the
+swap; a page published or withdrawn during the rebuild is as published or
+withdrawn afterwards; a rebuild that fails leaves searches as they were;
+emptying the old table lets other connections write between its chunks.
+"""
+
+import gc
+import io
+
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+import pytest
+
+from search import indexing
+from search.documents import all_documents, documents_for
+from search.engines import get_embedded_engine, sqlite_tables
+from search.engines.embedded.writing import FreeSpells, no_collection
+from search.models import IndexedDocument, PendingIndexUpdate
+
+from .test_rebuild import _guides, _in_other_connection, found
+
+pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _tables():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name IN ('search_fts', 'search_fts_next', "
+            "'search_fts_old', 'search_fts_follow_delete', 'search_fts_next_follow_delete') "
+            "ORDER BY name"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _entries(table="search_fts"):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (a fixed name)
+        return cursor.fetchone()[0]
+
+
+def _automerge():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT v FROM search_fts_config WHERE k = 'automerge'")
+        row = cursor.fetchone()
+        return None if row is None else int(row[0])
+
+
+def _document(page):
+    page.refresh_from_db()
+    documents, gone = documents_for({page.pk})
+    assert not gone
+    return documents
+
+
+def test_a_rebuild_swaps_in_one_table_that_merges_in_its_commits_again(small_batches):
+    guides = _guides(10)
+    indexing.rebuild([get_embedded_engine()])
+    assert _tables() == ["search_fts", "search_fts_follow_delete"]
+    assert _automerge() == sqlite_tables.AUTOMERGE
+    assert _entries() == IndexedDocument.objects.count()
+    assert len(found("handover checklist")) == 10
+    # A document row deleted takes its entries with it (the trigger names
+    # the table searches read now).
+    IndexedDocument.objects.filter(page_id=guides[0].pk).delete()
+    assert _entries() == IndexedDocument.objects.count()
+
+
+def test_searches_answer_from_the_old_table_until_the_swap(small_batches):
+    _guides(10)
+    get_embedded_engine().rebuild(all_documents())
+    during = []
+
+    def between_batches(engine, count):
+        during.append((_tables(), len(found("handover checklist"))))
+
+    indexing.rebuild([get_embedded_engine()], progress=between_batches)
+    assert len(during) >= 3
+    assert all("search_fts_next" in tables and hits == 10 for tables, hits in during)
+
+
+def test_a_page_changed_during_a_rebuild_is_changed_in_the_table_swapped_in(small_batches):
+    """The page's document is rewritten by the rebuild first, then indexed
+    again (as the outbox task does on publish) while the rebuild goes on:
+    both tables take the change."""
+    guides = _guides(12)
+    first = guides[0]
+    changed = []
+
+    def between_batches(engine, count):
+        if not changed:
+            first.title = "Handover in the emergency department"
+            first.save_revision().publish()
+            engine.index(_document(first))
+            changed.append(first.pk)
+
+    indexing.rebuild([get_embedded_engine()], progress=between_batches)
+    assert changed
+    assert found("emergency department handover") == ["Handover in the emergency department"]
+    assert "Handover checklist 0" not in found("handover checklist")
+
+
+def test_a_page_withdrawn_during_a_rebuild_is_not_found_afterwards(small_batches):
+    guides = _guides(12)
+    removed = []
+
+    def between_batches(engine, count):
+        if not removed:
+            engine.remove([guides[0].pk])
+            removed.append(guides[0].pk)
+
+    indexing.rebuild([get_embedded_engine()], progress=between_batches)
+    assert removed
+    assert "Handover checklist 0" not in found("handover checklist")
+    assert _entries() == IndexedDocument.objects.count()
+
+
+def test_a_rebuild_that_fails_half_way_leaves_searches_as_they_were(small_batches):
+    _guides(10)
+    engine = get_embedded_engine()
+    engine.rebuild(all_documents())
+
+    def failing():
+        for number, document in enumerate(all_documents()):
+            if number == 6:
+                raise RuntimeError("the document builder stopped")
+            yield document
+
+    with pytest.raises(RuntimeError, match="builder stopped"):
+        engine.rebuild(failing())
+    assert _tables() == ["search_fts", "search_fts_follow_delete"]
+    assert len(found("handover checklist")) == 10
+
+
+def test_a_rebuild_empties_what_an_interrupted_one_left(small_batches):
+    guides = _guides(6)
+    engine = get_embedded_engine()
+    engine.rebuild(all_documents())
+    # A rebuild stopped half way (its process killed): the new table and
+    # its trigger stay, and a publish meanwhile is written to both tables.
+    sqlite_tables.create_next()
+    engine.index(_document(guides[1]))
+    assert _entries("search_fts_next") == 1
+    with connection.cursor() as cursor:  # and an old table not yet emptied
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE search_fts_old USING fts5("  # noqa: S608
+            f"{sqlite_tables.COLUMNS}, {sqlite_tables.OPTIONS})"
+        )
+    indexing.rebuild([engine])
+    assert _tables() == ["search_fts", "search_fts_follow_delete"]
+    assert len(found("handover checklist")) == 6
+
+
+def test_emptying_the_old_table_lets_other_connections_write_between_chunks(monkeypatch):
+    _guides(8)
+    engine = get_embedded_engine()
+    engine.rebuild(all_documents())
+    sqlite_tables.create_next()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO search_fts_next (rowid, title, summary, objectives, body, meta) "
+            "SELECT rowid, title, summary, objectives, body, meta FROM search_fts"
+        )
+    sqlite_tables.swap()
+    monkeypatch.setattr(sqlite_tables, "DISCARD_FIRST", 3)
+    monkeypatch.setattr(sqlite_tables, "DISCARD_MIN", 3)
+    monkeypatch.setattr(sqlite_tables, "DISCARD_MAX", 3)
+    seen_by_other = []
+
+    def write_and_count():
+        PendingIndexUpdate.objects.create(
+            page_id=10**9 + len(seen_by_other), requested_at=timezone.now()
+        )
+        return _entries("search_fts_old_content")
+
+    class Watching(FreeSpells):
+        def wait(self):
+            assert not connection.in_atomic_block
+            # Another connection writes (as a learner's "mark complete"
+            # would) and counts the old table's documents left.
+            seen_by_other.append(_in_other_connection(write_and_count))
+
+    sqlite_tables.discard(sqlite_tables.OLD, Watching(0.8), 0.02, 0.005)
+    assert "search_fts_old" not in _tables()
+    lefts = [n for n in seen_by_other if n]
+    assert lefts == sorted(lefts, reverse=True) and len(set(lefts)) >= 3
+    assert len(found("handover checklist")) == 8
+
+
+def test_no_garbage_collection_while_a_rebuild_holds_a_transaction():
+    assert gc.isenabled()
+    with no_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_collection():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_a_second_rebuild_on_the_same_database_is_refused_while_one_runs(monkeypatch, tmp_path):
+    """Two at once would each empty the other's new table. The lock is a
+    file beside the database; the in-memory test database has no file, so
+    the test names one."""
+    lock = tmp_path / "curbside.sqlite3-rebuild-lock"
+    monkeypatch.setattr(sqlite_tables, "lock_path", lambda: str(lock))
+    _guides(3)
+    running = pytest.raises(CommandError, match="another rebuild of the search index is running")
+    with sqlite_tables.one_rebuild_at_a_time(), running:
+        call_command("search_index", "rebuild", "--embedded-only", stdout=io.StringIO())
+    # Free again once the first has ended.
+    call_command("search_index", "rebuild", "--embedded-only", stdout=io.StringIO())
+    assert len(found("handover checklist")) == 3
