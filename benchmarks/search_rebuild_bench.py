@@ -200,8 +200,8 @@ def phase_rebuild():
         "transactions_by_kind": dict(Counter(kind for _, _, kind in holds)),
         "hold_median_ms": median([ms for _, ms, _ in holds]),
         "hold_max_ms": max([ms for _, ms, _ in holds], default=None),
-        # Transactions (batches, stale documents) that held the write lock
-        # over 50 ms, commit included: when they began (seconds from the
+        # Transactions of the rebuild that held the write lock over 50 ms,
+        # commit included: when they began (seconds from the
         # start), for how long (ms) and the function that opened them.
         "holds_over_50_ms": [
             (round(at - started, 2), round(ms, 1), kind) for at, ms, kind in holds if ms > 50
@@ -211,8 +211,8 @@ def phase_rebuild():
 
 def _time_holds():
     """Time each transaction of the rebuild (batches, merges between them,
-    stale documents, the swap of the full-text tables and emptying the old
-    one), from inside it (SQLite's write lock held) to the end of its commit
+    the swap of the full-text tables, stale documents, spelling terms and
+    emptying the old table), from inside it (SQLite's write lock held) to the end of its commit
     (FTS5 writes its new segment then): [(epoch start, ms, the function
     that opened it)]. Through the ``transaction`` name of the modules that
     open them, so the engine runs unchanged."""
@@ -221,7 +221,7 @@ def _time_holds():
     from django.db import transaction
 
     from search.engines import sqlite, sqlite_tables
-    from search.engines.embedded import writing
+    from search.engines.embedded import spelling, writing
 
     holds = []
     real = transaction
@@ -234,7 +234,7 @@ def _time_holds():
             yield
         holds.append((at, (time.perf_counter() - began) * 1000, kind))
 
-    for module in (writing, sqlite, sqlite_tables):
+    for module in (writing, spelling, sqlite, sqlite_tables):
         module.transaction = SimpleNamespace(atomic=timed_atomic)
     return holds
 

@@ -144,8 +144,13 @@ class SqliteEngine(EmbeddedEngine):
         while there is one; a rebuild's own batches into the new table only."""
         if not rows:
             return
-        both = [TABLE, NEXT] if not rebuilding and table_exists(NEXT) else [TABLE]
-        for table in [NEXT] if rebuilding else both:
+        if rebuilding:
+            tables = [NEXT]
+        elif table_exists(NEXT):
+            tables = [TABLE, NEXT]
+        else:
+            tables = [TABLE]
+        for table in tables:
             self._write_entries(table, rows)
 
     def _write_entries(self, table: str, rows: list[tuple[int, SearchDocument]]) -> None:

@@ -149,10 +149,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
     #: the database's only write lock for that long.
     rebuild_transaction_s = 0.02
     #: After each of a rebuild's transactions, leave the write lock free for
-    #: this share of the transaction's time, so a writer waiting in SQLite's
-    #: busy handler (which sleeps between its tries) gets it. The rebuild
-    #: spends that spell on work that needs no lock (_after_transaction, preparing
-    #: the next batch) and sleeps only for what is left of it.
+    #: this share of the transaction's time (FreeSpells), so a writer waiting
+    #: for it gets it. The rebuild spends that spell on work that needs no
+    #: lock (_after_transaction, preparing the next batch) and sleeps only
+    #: for what is left of it.
     rebuild_pause_share = 0.5
 
     @abc.abstractmethod
