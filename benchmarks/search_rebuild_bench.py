@@ -197,14 +197,17 @@ def phase_rebuild():
         "load_before": load_before,
         "load_after": load_average(),
         "transactions": len(holds),
-        "transactions_by_kind": dict(Counter(kind for _, _, kind in holds)),
-        "hold_median_ms": median([ms for _, ms, _ in holds]),
-        "hold_max_ms": max([ms for _, ms, _ in holds], default=None),
+        "transactions_by_kind": dict(Counter(hold[2] for hold in holds)),
+        "hold_median_ms": median([hold[1] for hold in holds]),
+        "hold_max_ms": max([hold[1] for hold in holds], default=None),
         # Transactions of the rebuild that held the write lock over 50 ms,
-        # commit included: when they began (seconds from the
-        # start), for how long (ms) and the function that opened them.
+        # commit included: when they began (seconds from the start), for
+        # how long (ms), the function that opened them and the commit's
+        # part (ms).
         "holds_over_50_ms": [
-            (round(at - started, 2), round(ms, 1), kind) for at, ms, kind in holds if ms > 50
+            (round(at - started, 2), round(ms, 1), kind, round(commit, 1))
+            for at, ms, kind, commit in holds
+            if ms > 50
         ],
     }
 
@@ -214,7 +217,7 @@ def _time_holds():
     the swap of the full-text tables, stale documents, spelling terms and
     emptying the old table), from inside it (SQLite's write lock held) to the end of its commit
     (FTS5 writes its new segment then): [(epoch start, ms, the function
-    that opened it)]. Through the ``transaction`` name of the modules that
+    that opened it, ms of it in the commit)]. Through the ``transaction`` name of the modules that
     open them, so the engine runs unchanged."""
     import contextlib
 
@@ -229,10 +232,13 @@ def _time_holds():
     @contextlib.contextmanager
     def timed_atomic(*args, **kwargs):
         kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
-        with real.atomic(*args, **kwargs):
+        atomic = real.atomic(*args, **kwargs)
+        with atomic:
             at, began = time.time(), time.perf_counter()
             yield
-        holds.append((at, (time.perf_counter() - began) * 1000, kind))
+            committing = time.perf_counter()
+        ended = time.perf_counter()
+        holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000))
 
     for module in (writing, spelling, sqlite, sqlite_tables):
         module.transaction = SimpleNamespace(atomic=timed_atomic)
