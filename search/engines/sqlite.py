@@ -23,6 +23,7 @@ from .sqlite_tables import (
     TABLE,
     create_next,
     discard,
+    in_memory,
     one_rebuild_at_a_time,
     swap,
     table_exists,
@@ -104,7 +105,6 @@ class SqliteEngine(EmbeddedEngine):
         to cross the line copied them all into the database before it
         returned. A passive checkpoint takes no lock a writer needs. Not
         inside a transaction (the caller's: a test), nor in memory (no WAL)."""
-        in_memory = getattr(connection, "is_in_memory_db", lambda: False)
         if connection.in_atomic_block or in_memory():
             return
         with connection.cursor() as cursor:

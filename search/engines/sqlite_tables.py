@@ -62,10 +62,14 @@ class RebuildRunning(EngineUnavailable):
     """Another rebuild of the index is running on this database."""
 
 
+def in_memory() -> bool:
+    """Is this connection's SQLite database in memory (no file, no WAL)?"""
+    return bool(getattr(connection, "is_in_memory_db", lambda: True)())
+
+
 def lock_path() -> str | None:
     """The rebuild's lock file, beside the database's -wal and -shm files;
     None for an in-memory database."""
-    in_memory = getattr(connection, "is_in_memory_db", lambda: True)
     return None if in_memory() else f"{connection.settings_dict['NAME']}-rebuild-lock"
 
 

@@ -236,8 +236,8 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             took = max(time.perf_counter() - began, 1e-4)
             spells.held(took)
             self._between_batches(spells)
-            fitting = len(batch) * self.rebuild_transaction_s / took
-            size = int(min(REBUILD_BATCH_MAX, max(REBUILD_BATCH_MIN, (size + fitting) / 2)))
+            aim, low, high = self.rebuild_transaction_s, REBUILD_BATCH_MIN, REBUILD_BATCH_MAX
+            size = spells.resize("batch", size, took, aim, low, high)
             for document in batch:
                 vocabulary.update(spelling_words(document))
             if progress:
