@@ -198,6 +198,11 @@ def phase_rebuild():
         "load_after": load_average(),
         "transactions": len(holds),
         "transactions_by_kind": dict(Counter(hold[2] for hold in holds)),
+        # The longest hold of each kind, ms.
+        "hold_max_ms_by_kind": {
+            kind: round(max(hold[1] for hold in holds if hold[2] == kind), 1)
+            for kind in dict.fromkeys(hold[2] for hold in holds)
+        },
         "hold_median_ms": median([hold[1] for hold in holds]),
         "hold_max_ms": max([hold[1] for hold in holds], default=None),
         # Transactions of the rebuild that held the write lock over 50 ms,
@@ -463,10 +468,12 @@ def print_report(info, results):
     for r in results:
         rb, w = r["rebuild"], r["writes"]["during"]
         long = [hold for hold in rb["holds_over_50_ms"] if hold[1] > 100]
+        longest = ", ".join(f"{k} {ms}" for k, ms in rb.get("hold_max_ms_by_kind", {}).items())
         # On SQLite each transaction holds the database's only write lock.
         print(
             f"  {r['database']}: {rb['transactions']} transactions "
-            f"({', '.join(f'{k} {n}' for k, n in rb.get('transactions_by_kind', {}).items())}), "
+            f"({', '.join(f'{k} {n}' for k, n in rb.get('transactions_by_kind', {}).items())}; "
+            f"longest, ms: {longest}), "
             f"{_ms(rb['hold_median_ms'])} "
             f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
             f"{len(long)} over 100 ms{f' at (s, ms) {long}' if 0 < len(long) <= 10 else ''}; "

@@ -1,6 +1,7 @@
 """The embedded engine on SQLite: FTS5 with porter stemming, bm25 ranking
 with the title weighted above the body, snippet() highlights and prefix
-queries for completion. See migration 0002 for the table."""
+queries for completion. Searches read the view ``search_fts`` over one of
+two FTS5 tables (migrations 0002 and 0008, sqlite_tables.py)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,18 @@ from django.db import connection, transaction
 
 from search.query import Clause, ParsedQuery
 
-from .base import MARK_END, MARK_START, ProgressCallback, SearchDocument
+from .base import MARK_END, MARK_START, EngineUnavailable, ProgressCallback, SearchDocument
 from .embedded.engine import EmbeddedEngine
 from .embedded.snippets import pick_snippet
 from .embedded.spelling import SPELLING_MIN
 from .embedded.writing import FreeSpells, no_collection
 from .sqlite_tables import (
-    NEXT,
-    OLD,
-    TABLE,
     create_next,
     discard,
     in_memory,
     one_rebuild_at_a_time,
     swap,
-    table_exists,
+    tables,
 )
 
 logger = logging.getLogger(__name__)
@@ -118,24 +116,24 @@ class SqliteEngine(EmbeddedEngine):
 
     def _begin_rebuild(self, spells: FreeSpells) -> None:
         """A new, empty full-text table for the rebuild to write; what an
-        earlier rebuild that stopped half way left is emptied first."""
-        discard(OLD, spells, self.rebuild_transaction_s, SHORT_SPELL)
-        discard(NEXT, spells, self.rebuild_transaction_s, SHORT_SPELL)
+        earlier rebuild that stopped half way left (its new table, or the
+        old one not yet emptied) is emptied first."""
+        discard(tables().other, spells, self.rebuild_transaction_s, SHORT_SPELL)
         create_next()
 
     def _between_batches(self, spells: FreeSpells) -> None:
         """The new table merges nothing in its commits: its segments are
         merged here instead, a transaction of MERGE_PAGES pages at a time."""
-        self._merge(NEXT, spells)
+        self._merge(tables().other, spells)
 
     def _finish_rebuild(self, spells: FreeSpells) -> None:
         swap()
 
     def _abandon_rebuild(self, spells: FreeSpells) -> None:
         try:
-            discard(NEXT, spells, self.rebuild_transaction_s, SHORT_SPELL)
+            discard(tables().other, spells, self.rebuild_transaction_s, SHORT_SPELL)
         except Exception:  # the rebuild's own error is the one to report
-            logger.exception("Could not remove the unfinished full-text table %s", NEXT)
+            logger.exception("Could not remove the rebuild's unfinished full-text table")
 
     def _write_full_text(
         self, rows: list[tuple[int, SearchDocument]], rebuilding: bool = False
@@ -144,13 +142,10 @@ class SqliteEngine(EmbeddedEngine):
         while there is one; a rebuild's own batches into the new table only."""
         if not rows:
             return
-        if rebuilding:
-            tables = [NEXT]
-        elif table_exists(NEXT):
-            tables = [TABLE, NEXT]
-        else:
-            tables = [TABLE]
-        for table in tables:
+        now = tables()
+        if rebuilding and not now.rebuilding:
+            raise EngineUnavailable("the rebuild's full-text table has gone")
+        for table in [now.other] if rebuilding else now.written:
             self._write_entries(table, rows)
 
     def _write_entries(self, table: str, rows: list[tuple[int, SearchDocument]]) -> None:
@@ -279,8 +274,9 @@ class SqliteEngine(EmbeddedEngine):
         """Empty and drop the table searches read before the rebuild, then
         merge what is left to merge of the one they read now ('optimize'
         would hold the write lock for seconds)."""
-        discard(OLD, spells, self.rebuild_transaction_s, SHORT_SPELL)
-        self._merge(TABLE, spells)
+        now = tables()
+        discard(now.other, spells, self.rebuild_transaction_s, SHORT_SPELL)
+        self._merge(now.live, spells)
 
     def _merge(self, table: str, spells: FreeSpells) -> None:
         """Merge the FTS5 segments of ``table``, a transaction at a time,

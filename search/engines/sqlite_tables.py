@@ -1,12 +1,13 @@
-"""The SQLite engine's full-text table during a rebuild: a new FTS5 table
-written beside the one searches read, swapped in at the end.
+"""The SQLite engine's full-text tables: two FTS5 tables, one of them live,
+and a view named ``search_fts`` that every search reads, over the live one.
 
-A rebuild writes every document's full-text entries into ``search_fts_next``
-while searches go on reading ``search_fts``; at the end one short
-transaction swaps the two, and the old table is emptied a chunk per
-transaction before it is dropped. Rewriting the entries in place instead
-held SQLite's only write lock for up to 200 ms at a time, so a learner's
-write could wait that long (docs/benchmarks.md, "tenth pass"):
+A rebuild writes every document's full-text entries into the other table
+while searches go on reading the live one through the view; at the end one
+short transaction points the view at the rebuilt table, and the table it
+pointed at before is emptied a chunk per transaction and dropped. Rewriting
+the entries in place instead held SQLite's only write lock for up to 200 ms
+at a time, so a learner's write could wait that long (docs/benchmarks.md,
+"tenth pass"):
 
 - an entry rewritten in place is a delete marker for the old one plus the
   new one; FTS5 merges segments until it has written so many *output*
@@ -21,12 +22,20 @@ The new table starts empty (nothing cancels out), merges nothing in its
 commits (``automerge`` 0 while it is written) and is merged instead a few
 pages per transaction between batches (SqliteEngine._between_batches).
 
-While the new table exists, every other write of full-text entries (a page
-published during the rebuild) goes to both tables, and deleting a document
-row deletes its entries from both (a second trigger). A rebuild that stops
-half way leaves the new table behind, still kept up to date; the next
-rebuild empties it and starts again. One rebuild runs at a time
-(one_rebuild_at_a_time).
+The swap redefines the view and two triggers; it renames nothing. Renaming
+the two FTS5 tables (and with them their ten shadow tables) held the lock
+55-77 ms, as SQLite parses the whole schema for every rename ("eleventh
+pass"). FTS5 queries through the view as through the table: the view's
+column named like the view stands for the table's own hidden column, so
+``search_fts MATCH``, ``bm25(search_fts)``, ``highlight(search_fts, ...)``
+and ``snippet(search_fts, ...)`` read the live table.
+
+While a rebuild's table exists (its trigger, NEXT_TRIGGER, marks it), every
+other write of full-text entries (a page published during the rebuild)
+goes to both tables, and deleting a document row deletes its entries from
+both. A rebuild that stops half way leaves its table behind, still kept up
+to date; the next rebuild empties it and starts again. One rebuild runs at
+a time (one_rebuild_at_a_time).
 
 Shadow tables (``<name>_data`` and the like) are FTS5's own, documented in
 SQLite's FTS5 documentation; they are written here only to empty a table
@@ -36,7 +45,9 @@ nothing reads any more.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
+import re
 import time
 from collections.abc import Iterator
 
@@ -45,21 +56,72 @@ from django.db import connection, transaction
 from .base import EngineUnavailable
 from .embedded.writing import FreeSpells, no_collection
 
-TABLE, NEXT, OLD = "search_fts", "search_fts_next", "search_fts_old"
-# As migrations 0002 and 0007 made the table searches read.
+# The view searches read (migration 0008), and the two tables it can show.
+VIEW, TABLES = "search_fts", ("search_fts_a", "search_fts_b")
+# As migrations 0002 and 0007 made the full-text table.
 COLUMNS = "title, summary, objectives, body, meta"
 OPTIONS = "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2'"
 # FTS5's default: merge a level once it holds this many segments.
 AUTOMERGE = 4
-# Migration 0002's trigger: a document row's entries go with the row.
+# A document row's entries go with the row: from the live table (migration
+# 0002's trigger, remade at every swap), and from a rebuild's table.
 TRIGGER, NEXT_TRIGGER = "search_fts_follow_delete", "search_fts_next_follow_delete"
 # Rows of a shadow table deleted per transaction, to begin with; then sized
 # to take about the rebuild's transaction time.
 DISCARD_FIRST, DISCARD_MIN, DISCARD_MAX = 200, 50, 20000
+_VIEW_SOURCE = re.compile(r"\bFROM\s+(search_fts_[ab])\b")
 
 
 class RebuildRunning(EngineUnavailable):
     """Another rebuild of the index is running on this database."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Tables:
+    """Which table the view shows, and whether a rebuild is writing the other."""
+
+    live: str
+    rebuilding: bool
+
+    @property
+    def other(self) -> str:
+        return TABLES[1] if self.live == TABLES[0] else TABLES[0]
+
+    @property
+    def written(self) -> list[str]:
+        """The tables an ordinary write of full-text entries goes to."""
+        return [self.live, self.other] if self.rebuilding else [self.live]
+
+
+def tables() -> Tables:
+    """Read from the schema in one statement: inside the caller's write
+    transaction this is the state the write sees, as a swap is a write."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name IN (%s, %s)", [VIEW, NEXT_TRIGGER]
+        )
+        found = dict(cursor.fetchall())
+    source = _VIEW_SOURCE.search(found.get(VIEW) or "")
+    if source is None:
+        raise EngineUnavailable(
+            f"the full-text view {VIEW} is missing or not as migration 0008 made it; "
+            "run manage.py migrate"
+        )
+    return Tables(live=source.group(1), rebuilding=NEXT_TRIGGER in found)
+
+
+def view_sql(table: str) -> str:
+    return (
+        f"CREATE VIEW {VIEW} (rowid, {COLUMNS}, {VIEW}) AS "
+        f"SELECT rowid, {COLUMNS}, {table} FROM {table}"
+    )
+
+
+def trigger_sql(trigger: str, table: str) -> str:
+    return (
+        f"CREATE TRIGGER {trigger} AFTER DELETE ON search_indexeddocument "
+        f"BEGIN DELETE FROM {table} WHERE rowid = old.id; END"
+    )
 
 
 def in_memory() -> bool:
@@ -103,47 +165,50 @@ def table_exists(name: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def _trigger_sql(trigger: str, table: str) -> str:
-    return (
-        f"CREATE TRIGGER {trigger} AFTER DELETE ON search_indexeddocument "
-        f"BEGIN DELETE FROM {table} WHERE rowid = old.id; END"
-    )
-
-
-def create_next() -> None:
-    """The empty table a rebuild writes, merging nothing in its commits, and
-    the trigger that deletes a removed document's entries from it."""
+def create_next() -> str:
+    """The empty table a rebuild writes (the one the view does not show),
+    merging nothing in its commits, and the trigger that deletes a removed
+    document's entries from it and marks it as a rebuild's. Its name."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE VIRTUAL TABLE {NEXT} USING fts5({COLUMNS}, {OPTIONS})")
-        cursor.execute(f"INSERT INTO {NEXT} ({NEXT}, rank) VALUES ('automerge', 0)")
-        cursor.execute(_trigger_sql(NEXT_TRIGGER, NEXT))
+        name = tables().other
+        cursor.execute(f"CREATE VIRTUAL TABLE {name} USING fts5({COLUMNS}, {OPTIONS})")
+        cursor.execute(f"INSERT INTO {name} ({name}, rank) VALUES ('automerge', 0)")
+        cursor.execute(trigger_sql(NEXT_TRIGGER, name))
+    return name
 
 
-def swap() -> None:
-    """Make the rebuilt table the one searches read, in one transaction
-    (renaming FTS5 tables renames their shadow tables: no entry is copied).
-    The old table becomes OLD, for discard()."""
+def swap() -> str:
+    """Point the view, and the live table's trigger, at the rebuilt table,
+    in one transaction that renames nothing; it merges in its commits again.
+    The name of the table the view showed before, for discard()."""
     with transaction.atomic(), connection.cursor() as cursor:
-        # Renaming a table rewrites the triggers that name it; these are
-        # dropped first and the one searches need made again.
-        cursor.execute(f"DROP TRIGGER IF EXISTS {NEXT_TRIGGER}")
+        now = tables()
+        if not now.rebuilding:
+            raise EngineUnavailable("no rebuilt full-text table to swap in")
+        rebuilt = now.other
+        cursor.execute(f"DROP TRIGGER {NEXT_TRIGGER}")
         cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
-        cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {OLD}")
-        cursor.execute(f"ALTER TABLE {NEXT} RENAME TO {TABLE}")
-        cursor.execute(_trigger_sql(TRIGGER, TABLE))
-        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('automerge', %s)", [AUTOMERGE])
+        cursor.execute(f"DROP VIEW {VIEW}")
+        cursor.execute(view_sql(rebuilt))
+        cursor.execute(trigger_sql(TRIGGER, rebuilt))
+        cursor.execute(
+            f"INSERT INTO {rebuilt} ({rebuilt}, rank) VALUES ('automerge', %s)", [AUTOMERGE]
+        )
+    return now.live
 
 
 def discard(name: str, spells: FreeSpells, transaction_s: float, spell_s: float) -> None:
-    """Empty the FTS5 table ``name`` a chunk of rows per transaction, each
-    about ``transaction_s`` long and each followed by a free spell of at
-    most ``spell_s``, then drop it. Dropping a full table at once would free every page in one
-    transaction."""
+    """Empty the FTS5 table ``name`` (never the live one) a chunk of rows per
+    transaction, each about ``transaction_s`` long and each followed by a
+    free spell of at most ``spell_s``, then drop it. Dropping a full table
+    at once would free every page in one transaction. A rebuild's table
+    stops taking writes first (its trigger goes)."""
     if not table_exists(name):
         return
-    if name == NEXT:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {NEXT_TRIGGER}")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if name == tables().live:
+            raise ValueError(f"{name} is the full-text table searches read")
+        cursor.execute(f"DROP TRIGGER IF EXISTS {NEXT_TRIGGER}")
     # Rows 1 and 10 of _data (the column averages and the index's structure)
     # stay: FTS5 reads them to open the table, and DROP TABLE opens it.
     for shadow, key, where in (

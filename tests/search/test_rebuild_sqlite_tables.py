@@ -1,13 +1,16 @@
 """A SQLite rebuild writes a new full-text table beside the one searches read
-and swaps it in at the end (search/engines/sqlite_tables.py). What a reader
-or an editor would notice: searches answer from the old table until the
-swap; a page published or withdrawn during the rebuild is as published or
-withdrawn afterwards; a rebuild that fails leaves searches as they were;
-emptying the old table lets other connections write between its chunks.
+(through the view ``search_fts``) and points the view at it at the end
+(search/engines/sqlite_tables.py). What a reader or an editor would notice:
+searches answer from the old table until the swap; a page published or
+withdrawn during the rebuild is as published or withdrawn afterwards; a
+rebuild that fails leaves searches as they were; emptying the old table
+lets other connections write between its chunks; a database indexed before
+the view (migration 0008) keeps its entries.
 """
 
 import gc
 import io
+import re
 
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -27,13 +30,30 @@ pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True, serial
 
 
 def _tables():
+    """The full-text view, tables and triggers, as (type, name, table the
+    view reads or the trigger deletes from)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE name IN ('search_fts', 'search_fts_next', "
-            "'search_fts_old', 'search_fts_follow_delete', 'search_fts_next_follow_delete') "
-            "ORDER BY name"
+            "SELECT type, name, sql FROM sqlite_master WHERE name IN ('search_fts', "
+            "'search_fts_a', 'search_fts_b', 'search_fts_next', 'search_fts_old', "
+            "'search_fts_follow_delete', 'search_fts_next_follow_delete') ORDER BY name"
         )
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [
+        (kind, name, name if kind == "table" else re.findall(r"FROM (\w+)", sql)[-1])
+        for kind, name, sql in rows
+    ]
+
+
+def _settled():
+    """What a finished rebuild leaves: the view and the delete trigger on
+    one table, and no other."""
+    live = sqlite_tables.tables().live
+    return [
+        ("view", "search_fts", live),
+        ("table", live, live),
+        ("trigger", "search_fts_follow_delete", live),
+    ]
 
 
 def _entries(table="search_fts"):
@@ -43,8 +63,9 @@ def _entries(table="search_fts"):
 
 
 def _automerge():
+    live = sqlite_tables.tables().live
     with connection.cursor() as cursor:
-        cursor.execute("SELECT v FROM search_fts_config WHERE k = 'automerge'")
+        cursor.execute(f"SELECT v FROM {live}_config WHERE k = 'automerge'")  # noqa: S608
         row = cursor.fetchone()
         return None if row is None else int(row[0])
 
@@ -58,8 +79,11 @@ def _document(page):
 
 def test_a_rebuild_swaps_in_one_table_that_merges_in_its_commits_again(small_batches):
     guides = _guides(10)
+    before = sqlite_tables.tables().live
     indexing.rebuild([get_embedded_engine()])
-    assert _tables() == ["search_fts", "search_fts_follow_delete"]
+    # The view now shows the other table; the one it showed has gone.
+    assert sqlite_tables.tables().live != before
+    assert _tables() == _settled()
     assert _automerge() == sqlite_tables.AUTOMERGE
     assert _entries() == IndexedDocument.objects.count()
     assert len(found("handover checklist")) == 10
@@ -77,9 +101,13 @@ def test_searches_answer_from_the_old_table_until_the_swap(small_batches):
     def between_batches(engine, count):
         during.append((_tables(), len(found("handover checklist"))))
 
+    live = sqlite_tables.tables().live
     indexing.rebuild([get_embedded_engine()], progress=between_batches)
     assert len(during) >= 3
-    assert all("search_fts_next" in tables and hits == 10 for tables, hits in during)
+    for schema, hits in during:
+        assert ("view", "search_fts", live) in schema and hits == 10
+        rebuilt = sqlite_tables.Tables(live, rebuilding=True).other
+        assert ("trigger", "search_fts_next_follow_delete", rebuilt) in schema
 
 
 def test_a_page_changed_during_a_rebuild_is_changed_in_the_table_swapped_in(small_batches):
@@ -129,28 +157,33 @@ def test_a_rebuild_that_fails_half_way_leaves_searches_as_they_were(small_batche
                 raise RuntimeError("the document builder stopped")
             yield document
 
+    live = sqlite_tables.tables().live
     with pytest.raises(RuntimeError, match="builder stopped"):
         engine.rebuild(failing())
-    assert _tables() == ["search_fts", "search_fts_follow_delete"]
+    assert sqlite_tables.tables().live == live
+    assert _tables() == _settled()
     assert len(found("handover checklist")) == 10
 
 
-def test_a_rebuild_empties_what_an_interrupted_one_left(small_batches):
+@pytest.mark.parametrize("stopped", ["while writing", "after the swap, while emptying"])
+def test_a_rebuild_empties_what_an_interrupted_one_left(small_batches, stopped):
     guides = _guides(6)
     engine = get_embedded_engine()
     engine.rebuild(all_documents())
-    # A rebuild stopped half way (its process killed): the new table and
-    # its trigger stay, and a publish meanwhile is written to both tables.
-    sqlite_tables.create_next()
+    # A rebuild stopped half way (its process killed): its table and its
+    # trigger stay, and a publish meanwhile is written to both tables.
+    left = sqlite_tables.create_next()
     engine.index(_document(guides[1]))
-    assert _entries("search_fts_next") == 1
-    with connection.cursor() as cursor:  # and an old table not yet emptied
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE search_fts_old USING fts5("  # noqa: S608
-            f"{sqlite_tables.COLUMNS}, {sqlite_tables.OPTIONS})"
-        )
+    assert _entries(left) == 1
+    if stopped != "while writing":
+        # Stopped after a swap, while emptying the old table: no trigger,
+        # no more writes.
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER search_fts_next_follow_delete")
+        engine.index(_document(guides[2]))
+        assert _entries(left) == 1
     indexing.rebuild([engine])
-    assert _tables() == ["search_fts", "search_fts_follow_delete"]
+    assert _tables() == _settled()
     assert len(found("handover checklist")) == 6
 
 
@@ -158,13 +191,14 @@ def test_emptying_the_old_table_lets_other_connections_write_between_chunks(monk
     _guides(8)
     engine = get_embedded_engine()
     engine.rebuild(all_documents())
-    sqlite_tables.create_next()
+    rebuilt = sqlite_tables.create_next()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO search_fts_next (rowid, title, summary, objectives, body, meta) "
+            f"INSERT INTO {rebuilt} (rowid, title, summary, objectives, body, meta) "  # noqa: S608
             "SELECT rowid, title, summary, objectives, body, meta FROM search_fts"
         )
-    sqlite_tables.swap()
+    old = sqlite_tables.swap()
+    assert sqlite_tables.tables().live == rebuilt != old
     monkeypatch.setattr(sqlite_tables, "DISCARD_FIRST", 3)
     monkeypatch.setattr(sqlite_tables, "DISCARD_MIN", 3)
     monkeypatch.setattr(sqlite_tables, "DISCARD_MAX", 3)
@@ -174,7 +208,7 @@ def test_emptying_the_old_table_lets_other_connections_write_between_chunks(monk
         PendingIndexUpdate.objects.create(
             page_id=10**9 + len(seen_by_other), requested_at=timezone.now()
         )
-        return _entries("search_fts_old_content")
+        return _entries(f"{old}_content")
 
     class Watching(FreeSpells):
         def wait(self):
@@ -183,11 +217,38 @@ def test_emptying_the_old_table_lets_other_connections_write_between_chunks(monk
             # would) and counts the old table's documents left.
             seen_by_other.append(_in_other_connection(write_and_count))
 
-    sqlite_tables.discard(sqlite_tables.OLD, Watching(0.8), 0.02, 0.005)
-    assert "search_fts_old" not in _tables()
+    sqlite_tables.discard(old, Watching(0.8), 0.02, 0.005)
+    assert _tables() == _settled()
     lefts = [n for n in seen_by_other if n]
     assert lefts == sorted(lefts, reverse=True) and len(set(lefts)) >= 3
     assert len(found("handover checklist")) == 8
+
+
+def test_the_table_searches_read_is_never_emptied():
+    _guides(2)
+    get_embedded_engine().rebuild(all_documents())
+    live = sqlite_tables.tables().live
+    with pytest.raises(ValueError, match="searches read"):
+        sqlite_tables.discard(live, FreeSpells(0.8), 0.02, 0.005)
+    assert len(found("handover checklist")) == 2
+
+
+def test_an_index_written_before_the_view_keeps_its_entries():
+    """Migration 0008 on a database indexed by the code before it: the
+    table is renamed, not rebuilt, and searches find what they found."""
+    _guides(4)
+    get_embedded_engine().rebuild(all_documents())
+    call_command("migrate", "search", "0007", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type FROM sqlite_master WHERE name = 'search_fts'")
+        assert cursor.fetchone() == ("table",)
+    assert _entries() == 4
+    call_command("migrate", "search", verbosity=0)
+    assert sqlite_tables.tables().live == "search_fts_a"
+    assert _tables() == _settled()
+    assert len(found("handover checklist")) == 4
+    IndexedDocument.objects.all().delete()  # the trigger follows the table
+    assert _entries() == 0
 
 
 def test_no_garbage_collection_while_a_rebuild_holds_a_transaction():
