@@ -12,7 +12,9 @@ database) or fork is not available, the items are made here instead.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import queue
 import threading
 import traceback
@@ -25,6 +27,12 @@ from django.db import connection, connections
 T = TypeVar("T")
 CHUNK = 100
 DEPTH = 8  # chunks waiting in the builder process at most
+# The builder process runs this much nicer than the rebuild: where the
+# processors are short (2 cores: the rebuild's writer, the builder, learners'
+# requests), the writer, which may hold SQLite's only write lock, and the
+# requests get a processor first, and a lock holder is less often paused
+# with the lock held.
+BUILDER_NICENESS = 10
 # Connections the builder process inherited from its parent: kept referenced
 # and never closed there (closing one would end the parent's session).
 _INHERITED: list[Any] = []
@@ -85,6 +93,8 @@ def _produce(make: Callable[[], Iterator[Any]], writer: Connection) -> None:
     error), sent by a thread so that building goes on while a chunk waits
     for the reader."""
     _use_own_connections()
+    with contextlib.suppress(OSError):  # nowhere to lower it from: run as is
+        os.nice(BUILDER_NICENESS)
     chunks: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=DEPTH)
     stopped = threading.Event()
 
