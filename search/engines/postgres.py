@@ -43,14 +43,20 @@ HIT_FIELDS = (
     "credits",
     "release_date",
 )
-# Completion of a prefix this short, with no word typed before it, matches
-# a large share of all titles (two letters: about 23,000 of 100,000), and
-# ranking them by ts_rank read every one's row (p95 110-126 ms at 100,000
-# guides, docs/benchmarks.md). Titles that begin with it come first, in
-# alphabetical order from an index (migration 0009); then the newest titles
-# with a word that begins with it, from the release-date index; nothing is
-# ranked, so a few rows are read.
-SHORT_PREFIX = 3
+# Completion reads a few rows, not every match: a prefix matches a large
+# share of all titles (two letters: about 23,000 of 100,000 guides), and
+# ranking them by ts_rank read each one's row (p95 187-207 ms at 100,000
+# guides, docs/benchmarks.md, "eleventh pass"). Titles that begin with what
+# was typed come first, alphabetically, from an index (migration 0009);
+# then the newest titles with every typed word (the last as a prefix), from
+# the release-date index; then, when titles gave too few, the newest
+# RANKED_DOCUMENTS documents with the words anywhere, ranked by ts_rank
+# (ranking every one took 77 ms for "prescrib"; the newest 200, 12 ms).
+RANKED_DOCUMENTS = 200
+# What LIKE would read as a pattern, escaped with a backslash (its default
+# escape). Typed words hold letters, digits and apostrophes only
+# (query.words); this guards against a change there.
+_LIKE_SPECIAL = re.compile(r"([\\%_])")
 
 
 def _phrase_texts(words: tuple[str, ...]) -> list[str]:
@@ -315,29 +321,26 @@ class PostgresEngine(EmbeddedEngine):
         query = _prefix_tsquery(typed, prefix)
         if not query:
             return []
-        start = prefix.lower()
-        if not typed and len(start) <= SHORT_PREFIX and _LEXEME.fullmatch(start):
-            # Letters and digits only: nothing LIKE would read as a pattern.
-            return [
-                (
-                    'SELECT id FROM search_indexeddocument WHERE lower(title) COLLATE "C" LIKE %s '
-                    'ORDER BY lower(title) COLLATE "C", id',
-                    [f"{start}%"],
-                ),
-                (
-                    "SELECT id FROM search_indexeddocument "
-                    "WHERE title_vector @@ to_tsquery('simple', %s) "
-                    "ORDER BY release_date DESC, id DESC",
-                    [query],
-                ),
-            ]
+        begins = _LIKE_SPECIAL.sub(r"\\\1", " ".join([*typed, prefix]).lower())
         return [
             (
-                f"SELECT id FROM search_indexeddocument, to_tsquery('{config}', %s) q "
-                f"WHERE {column} @@ q ORDER BY ts_rank({column}, q) DESC, id",
+                'SELECT id FROM search_indexeddocument WHERE lower(title) COLLATE "C" LIKE %s '
+                'ORDER BY lower(title) COLLATE "C", id',
+                [f"{begins}%"],
+            ),
+            (
+                "SELECT id FROM search_indexeddocument "
+                "WHERE title_vector @@ to_tsquery('simple', %s) "
+                "ORDER BY release_date DESC, id DESC",
                 [query],
-            )
-            for column, config in (("title_vector", "simple"), ("search_vector", "english"))
+            ),
+            (
+                "SELECT id FROM (SELECT id, search_vector FROM search_indexeddocument "
+                "WHERE search_vector @@ to_tsquery('english', %s) "
+                "ORDER BY release_date DESC, id DESC LIMIT %s) newest, "
+                "to_tsquery('english', %s) q ORDER BY ts_rank(search_vector, q) DESC, id",
+                [query, RANKED_DOCUMENTS, query],
+            ),
         ]
 
     def _after_rebuild(self, spells: FreeSpells) -> None:

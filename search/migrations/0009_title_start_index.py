@@ -1,12 +1,12 @@
 """PostgreSQL: an index of titles by how they begin, lower-cased, in byte
-order, for completing a prefix of up to three letters typed on its own.
+order, for completion.
 
-Such a prefix matches a large share of all titles (two letters: about
-23,000 of 100,000 guides); ranking them all read every matching row, 110-126
-ms at the 95th percentile. With this index, titles that begin with the
-prefix are read in order, a few rows (search/engines/postgres.py,
-SHORT_PREFIX). ``COLLATE "C"`` lets ``LIKE 'pre%'`` use the index whatever
-the database's collation. Nothing to do on SQLite.
+A prefix matches a large share of all titles (two letters: about 23,000 of
+100,000 guides); ranking them all read every matching row, 178-207 ms at the
+95th percentile. With this index, the titles that begin with what was typed
+are read in order, a few rows (search/engines/postgres.py,
+_suggest_queries). ``COLLATE "C"`` lets ``LIKE 'shared dec%'`` use the index
+whatever the database's collation. Nothing to do on SQLite.
 """
 
 from django.db import migrations
