@@ -36,7 +36,10 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    for each write, the wait to begin (SQLite: for the write lock) and the
    commit are timed apart; and how long each of the rebuild's transactions
    took from inside it to the end of its commit (on SQLite it holds the
-   write lock all that time; FTS5 writes and merges in the commit).
+   write lock all that time; FTS5 writes and merges in the commit), with
+   the longest of each kind, and for each over 50 ms the process's CPU
+   time, disk reads, preemptions, blocking system calls and time waiting
+   for a processor during it.
 
 The 1-minute load average is recorded before and after each rebuild: the
 machine is shared, so a high load means slower figures. Raw results go to
@@ -49,7 +52,9 @@ Exit status: 0 when the run completed (targets met or not), 2 when setup failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -207,11 +212,13 @@ def phase_rebuild():
         "hold_max_ms": max([hold[1] for hold in holds], default=None),
         # Transactions of the rebuild that held the write lock over 50 ms,
         # commit included: when they began (seconds from the start), for
-        # how long (ms), the function that opened them and the commit's
-        # part (ms).
+        # how long (ms), the function that opened them, the commit's part
+        # (ms), and during it this process's CPU (ms), disk reads (KiB),
+        # involuntary and voluntary context switches and time waiting for
+        # a processor (ms) (_own_counters).
         "holds_over_50_ms": [
-            (round(at - started, 2), round(ms, 1), kind, round(commit, 1))
-            for at, ms, kind, commit in holds
+            (round(at - started, 2), round(ms, 1), kind, round(commit, 1), *map(round, rest))
+            for at, ms, kind, commit, *rest in holds
             if ms > 50
         ],
     }
@@ -239,15 +246,40 @@ def _time_holds():
         kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
         atomic = real.atomic(*args, **kwargs)
         with atomic:
-            at, began = time.time(), time.perf_counter()
+            at, began, before = time.time(), time.perf_counter(), _own_counters()
             yield
             committing = time.perf_counter()
         ended = time.perf_counter()
-        holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000))
+        spent = [after - start for after, start in zip(_own_counters(), before, strict=True)]
+        holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000, *spent))
 
     for module in (writing, spelling, sqlite, sqlite_tables):
         module.transaction = SimpleNamespace(atomic=timed_atomic)
     return holds
+
+
+def _own_counters():
+    """This process's CPU time (ms), bytes read from the disk (KiB, not the
+    page cache), involuntary context switches (preempted while runnable),
+    voluntary ones (blocked: waiting in a system call) and time waiting for
+    a processor (ms), to tell a long hold's causes apart: its own work, the
+    disk, waiting for a processor, or waiting in the kernel (the rest)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    read = queued = 0
+    with contextlib.suppress(OSError), open("/proc/self/io") as io:
+        for line in io:
+            if line.startswith("read_bytes:"):
+                read = int(line.split()[1])
+    # The main thread's time runnable but waiting for a processor, ns.
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/schedstat") as stat:
+        queued = int(stat.read().split()[1])
+    return (
+        (usage.ru_utime + usage.ru_stime) * 1000,
+        read / 1024,
+        usage.ru_nivcsw,
+        usage.ru_nvcsw,
+        queued / 1e6,
+    )
 
 
 def _backend_pid():
@@ -476,10 +508,17 @@ def print_report(info, results):
             f"longest, ms: {longest}), "
             f"{_ms(rb['hold_median_ms'])} "
             f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
-            f"{len(long)} over 100 ms{f' at (s, ms) {long}' if 0 < len(long) <= 10 else ''}; "
+            f"{len(long)} over 100 ms; "
             f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']}, a wait "
             f"over 50 ms: {w['wait_over_50_ms']}"
         )
+        if 0 < len(rb["holds_over_50_ms"]) <= 12:
+            print(
+                "    holds over 50 ms (s from the start, ms, kind, ms of it the commit, "
+                "then during it: ms of this process's CPU, KiB read from the disk, "
+                "times preempted, times blocked, ms waiting for a processor): "
+                f"{rb['holds_over_50_ms']}"
+            )
         if w["over_100_ms_at_s"]:
             print(
                 f"    writes over 100 ms began at {w['over_100_ms_at_s']} s of "

@@ -45,7 +45,7 @@ HIT_FIELDS = (
 )
 # Completion reads a few rows, not every match: a prefix matches a large
 # share of all titles (two letters: about 23,000 of 100,000 guides), and
-# ranking them by ts_rank read each one's row (p95 187-207 ms at 100,000
+# ranking them by ts_rank read each one's row (p95 178-207 ms at 100,000
 # guides, docs/benchmarks.md, "eleventh pass"). Titles that begin with what
 # was typed come first, alphabetically, from an index (migration 0009);
 # then the newest titles with every typed word (the last as a prefix), from

@@ -2,7 +2,7 @@
 titles that begin with what was typed first, alphabetically, then the
 newest titles with every typed word (the last as a prefix). Ranking every
 title with such a word read each one's row (two letters matched about
-23,000 of 100,000 guides: p95 187-207 ms); the plans below are read at
+23,000 of 100,000 guides: p95 178-207 ms); the plans below are read at
 20,000 documents, where the planner chooses as it does at scale."""
 
 import datetime
