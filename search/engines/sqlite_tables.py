@@ -24,7 +24,7 @@ pages per transaction between batches (SqliteEngine._between_batches).
 
 The swap redefines the view and two triggers; it renames nothing. Renaming
 the two FTS5 tables (and with them their ten shadow tables) held the lock
-55-77 ms, as SQLite parses the whole schema for every rename ("eleventh
+55-144 ms, as SQLite parses the whole schema for every rename ("eleventh
 pass"). FTS5 queries through the view as through the table: the view's
 column named like the view stands for the table's own hidden column, so
 ``search_fts MATCH``, ``bm25(search_fts)``, ``highlight(search_fts, ...)``

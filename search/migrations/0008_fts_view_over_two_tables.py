@@ -3,7 +3,7 @@
 points the view at it.
 
 The rebuild used to swap its new table in by renaming both tables, one
-transaction that held SQLite's write lock 55-77 ms at 100,000 guides: SQLite
+transaction that held SQLite's write lock 55-144 ms at 100,000 guides: SQLite
 parses the whole schema (about 470 entries) for each table it renames, and
 renaming an FTS5 table renames its five shadow tables too. Redefining a
 view and two triggers takes about a millisecond (docs/benchmarks.md,
