@@ -21,6 +21,7 @@ from .embedded.writing import FreeSpells, no_collection
 from .sqlite_tables import (
     create_next,
     discard,
+    fts_command,
     in_memory,
     one_rebuild_at_a_time,
     swap,
@@ -290,9 +291,7 @@ class SqliteEngine(EmbeddedEngine):
                 began = time.perf_counter()
                 cursor.execute("SELECT total_changes()")
                 before = cursor.fetchone()[0]
-                cursor.execute(
-                    f"INSERT INTO {table} ({table}, rank) VALUES ('merge', %s)", [MERGE_PAGES]
-                )
+                fts_command(cursor, table, "merge", MERGE_PAGES)
                 cursor.execute("SELECT total_changes()")
                 merged = cursor.fetchone()[0] - before >= 2
             spells.held(time.perf_counter() - began, SHORT_SPELL)

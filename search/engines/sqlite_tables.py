@@ -50,6 +50,7 @@ import fcntl
 import re
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -124,6 +125,12 @@ def trigger_sql(trigger: str, table: str) -> str:
     )
 
 
+def fts_command(cursor: Any, table: str, command: str, value: int) -> None:
+    """One of FTS5's special INSERT commands ('automerge', 'merge') on
+    ``table``, as SQLite's FTS5 documentation writes them."""
+    cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES (%s, %s)", [command, value])
+
+
 def in_memory() -> bool:
     """Is this connection's SQLite database in memory (no file, no WAL)?"""
     return bool(getattr(connection, "is_in_memory_db", lambda: True)())
@@ -172,7 +179,7 @@ def create_next() -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         name = tables().other
         cursor.execute(f"CREATE VIRTUAL TABLE {name} USING fts5({COLUMNS}, {OPTIONS})")
-        cursor.execute(f"INSERT INTO {name} ({name}, rank) VALUES ('automerge', 0)")
+        fts_command(cursor, name, "automerge", 0)
         cursor.execute(trigger_sql(NEXT_TRIGGER, name))
     return name
 
@@ -191,9 +198,7 @@ def swap() -> str:
         cursor.execute(f"DROP VIEW {VIEW}")
         cursor.execute(view_sql(rebuilt))
         cursor.execute(trigger_sql(TRIGGER, rebuilt))
-        cursor.execute(
-            f"INSERT INTO {rebuilt} ({rebuilt}, rank) VALUES ('automerge', %s)", [AUTOMERGE]
-        )
+        fts_command(cursor, rebuilt, "automerge", AUTOMERGE)
     return now.live
 
 
