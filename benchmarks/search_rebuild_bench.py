@@ -209,6 +209,9 @@ def phase_rebuild():
             for kind in dict.fromkeys(hold[2] for hold in holds)
         },
         "hold_median_ms": median([hold[1] for hold in holds]),
+        # The commits alone, ms: the longest, and how many took over 25 ms.
+        "commit_max_ms": round(max([hold[3] for hold in holds], default=0), 1),
+        "commits_over_25_ms": sum(hold[3] > 25 for hold in holds),
         "hold_max_ms": max([hold[1] for hold in holds], default=None),
         # Transactions of the rebuild that held the write lock over 50 ms,
         # commit included: when they began (seconds from the start), for
@@ -508,7 +511,8 @@ def print_report(info, results):
             f"longest, ms: {longest}), "
             f"{_ms(rb['hold_median_ms'])} "
             f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
-            f"{len(long)} over 100 ms; "
+            f"{len(long)} over 100 ms; its commits: {rb.get('commits_over_25_ms', '-')} "
+            f"over 25 ms, longest {_ms(rb.get('commit_max_ms'))} ms; "
             f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']}, a wait "
             f"over 50 ms: {w['wait_over_50_ms']}"
         )

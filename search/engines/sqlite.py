@@ -19,6 +19,7 @@ from .embedded.snippets import pick_snippet
 from .embedded.spelling import SPELLING_MIN
 from .embedded.writing import FreeSpells, no_collection
 from .sqlite_tables import (
+    checkpoints_outside_commits,
     create_next,
     discard,
     fts_command,
@@ -102,8 +103,12 @@ class SqliteEngine(EmbeddedEngine):
         wal_autocheckpoint pages (1,000) or more; during a rebuild most of
         those pages are the rebuild's, and a learner's commit that happened
         to cross the line copied them all into the database before it
-        returned. A passive checkpoint takes no lock a writer needs. Not
-        inside a transaction (the caller's: a test), nor in memory (no WAL)."""
+        returned. The rebuild's own commits run none
+        (checkpoints_outside_commits): a checkpoint's sync can stall in
+        the kernel for 100-160 ms, and those commits ran up to 127 ms
+        (docs/benchmarks.md, "twelfth pass").
+        A passive checkpoint takes no lock a writer needs. Not inside a
+        transaction (the caller's: a test), nor in memory (no WAL)."""
         if connection.in_atomic_block or in_memory():
             return
         with connection.cursor() as cursor:
@@ -112,7 +117,7 @@ class SqliteEngine(EmbeddedEngine):
     def rebuild(
         self, documents: Iterable[SearchDocument], progress: ProgressCallback | None = None
     ) -> int:
-        with one_rebuild_at_a_time():
+        with one_rebuild_at_a_time(), checkpoints_outside_commits():
             return super().rebuild(documents, progress)
 
     def _begin_rebuild(self, spells: FreeSpells) -> None:

@@ -166,6 +166,29 @@ def one_rebuild_at_a_time() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def checkpoints_outside_commits() -> Iterator[None]:
+    """No automatic checkpoint in this connection's commits while it lasts:
+    the rebuild checkpoints after each transaction itself, with the write
+    lock free (SqliteEngine._after_transaction). Left on, a commit that
+    takes the WAL to wal_autocheckpoint pages (1,000) copies them into the
+    database and syncs both files before it returns; SQLite frees the
+    write lock first, but the rebuild's next transaction waits for it all
+    the same. The setting is the connection's own; it is put back after."""
+    if in_memory():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (pages,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+
 def table_exists(name: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [name])

@@ -278,3 +278,36 @@ def test_a_second_rebuild_on_the_same_database_is_refused_while_one_runs(monkeyp
     # Free again once the first has ended.
     call_command("search_index", "rebuild", "--embedded-only", stdout=io.StringIO())
     assert len(found("handover checklist")) == 3
+
+
+def _autocheckpoint():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        return cursor.fetchone()[0]
+
+
+def test_a_rebuild_commits_without_checkpointing_and_puts_the_setting_back(monkeypatch):
+    """The rebuild checkpoints after each of its transactions, with the
+    write lock free; a checkpoint inside its commits (wal_autocheckpoint)
+    would copy and sync the WAL before the next transaction could begin
+    (docs/benchmarks.md, "twelfth pass"). The test database is in memory
+    (no WAL; SQLite keeps the setting all the same), so the engine is told
+    it has a file."""
+    monkeypatch.setattr(sqlite_tables, "in_memory", lambda: False)
+    _guides(3)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint = 777")
+    during = []
+    get_embedded_engine().rebuild(all_documents(), lambda *_: during.append(_autocheckpoint()))
+    assert during and set(during) == {0}
+    assert _autocheckpoint() == 777
+    assert len(found("handover checklist")) == 3
+
+    def fail(documents):
+        yield from documents
+        raise RuntimeError("the page store went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        get_embedded_engine().rebuild(fail(all_documents()))
+    assert _autocheckpoint() == 777
+    assert len(found("handover checklist")) == 3
