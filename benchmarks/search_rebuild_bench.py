@@ -37,9 +37,10 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    commit are timed apart; and how long each of the rebuild's transactions
    took from inside it to the end of its commit (on SQLite it holds the
    write lock all that time; FTS5 writes and merges in the commit), with
-   the longest of each kind, and for each over 50 ms the process's CPU
-   time, disk reads, preemptions, blocking system calls and time waiting
-   for a processor during it.
+   the longest of each kind, the commits alone (how many over 25 ms, the
+   longest), and for each over 50 ms the process's CPU time, disk reads,
+   preemptions, blocking system calls and time waiting for a processor
+   during it.
 
 The 1-minute load average is recorded before and after each rebuild: the
 machine is shared, so a high load means slower figures. Raw results go to
