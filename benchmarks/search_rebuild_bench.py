@@ -38,9 +38,10 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    took from inside it to the end of its commit (on SQLite it holds the
    write lock all that time; FTS5 writes and merges in the commit), with
    the longest of each kind, the commits alone (how many over 25 ms, the
-   longest), and for each over 50 ms the process's CPU time, disk reads,
-   preemptions, blocking system calls and time waiting for a processor
-   during it.
+   longest), on SQLite the log's size in pages after each checkpoint the
+   rebuild makes between its transactions, and for each over 50 ms the
+   process's CPU time, disk reads, preemptions, blocking system calls and
+   time waiting for a processor during it.
 
 The 1-minute load average is recorded before and after each rebuild: the
 machine is shared, so a high load means slower figures. Raw results go to
@@ -183,6 +184,7 @@ def phase_rebuild():
     cpu, all_cpu = own_cpu(), own_cpu(children=True)
     engine = get_embedded_engine()
     holds = _time_holds()
+    log_pages = _log_pages(engine)
     started = time.time()
     begun = time.perf_counter()
     counts = rebuild([engine])
@@ -210,6 +212,15 @@ def phase_rebuild():
             for kind in dict.fromkeys(hold[2] for hold in holds)
         },
         "hold_median_ms": median([hold[1] for hold in holds]),
+        # SQLite: pages in the WAL after each of the rebuild's checkpoints
+        # (median, max, how many at 1,000 or more: a learner committing then
+        # checkpoints), and checkpoints that could not copy every page.
+        "log_pages": {
+            "median": median([p for p, _ in log_pages]) if log_pages else None,
+            "max": max([p for p, _ in log_pages], default=None),
+            "at_1000_or_more": sum(p >= 1000 for p, _ in log_pages),
+            "incomplete": sum(c < p for p, c in log_pages),
+        },
         # The commits alone, ms: the longest, and how many took over 25 ms.
         "commit_max_ms": round(max([hold[3] for hold in holds], default=0), 1),
         "commits_over_25_ms": sum(hold[3] > 25 for hold in holds),
@@ -260,6 +271,29 @@ def _time_holds():
     for module in (writing, spelling, sqlite, sqlite_tables):
         module.transaction = SimpleNamespace(atomic=timed_atomic)
     return holds
+
+
+def _log_pages(engine):
+    """[(pages in the WAL, pages of them checkpointed)] after each checkpoint
+    the rebuild makes between its transactions (SQLite). Read by asking for
+    a passive checkpoint again: nothing left to copy, so it only reports."""
+    from django.db import connection
+
+    found = []
+    if connection.vendor != "sqlite":
+        return found
+    real = type(engine)._after_transaction
+
+    def after(self):
+        real(self)
+        if not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                _, pages, copied = cursor.fetchone()
+                found.append((pages, copied))
+
+    type(engine)._after_transaction = after
+    return found
 
 
 def _own_counters():
@@ -512,7 +546,8 @@ def print_report(info, results):
             f"longest, ms: {longest}), "
             f"{_ms(rb['hold_median_ms'])} "
             f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
-            f"{len(long)} over 100 ms; its commits: {rb.get('commits_over_25_ms', '-')} "
+            f"{len(long)} over 100 ms; the log after its checkpoints, pages: "
+            f"{rb.get('log_pages')}; its commits: {rb.get('commits_over_25_ms', '-')} "
             f"over 25 ms, longest {_ms(rb.get('commit_max_ms'))} ms; "
             f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']}, a wait "
             f"over 50 ms: {w['wait_over_50_ms']}"
