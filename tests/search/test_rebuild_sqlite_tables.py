@@ -286,14 +286,15 @@ def _autocheckpoint():
         return cursor.fetchone()[0]
 
 
-def test_a_rebuild_commits_without_checkpointing_and_puts_the_setting_back(monkeypatch):
+def test_a_rebuild_commits_without_checkpointing_and_puts_the_setting_back(monkeypatch, tmp_path):
     """The rebuild checkpoints after each of its transactions, with the
     write lock free; a checkpoint inside its commits (wal_autocheckpoint)
     would copy and sync the WAL before the next transaction could begin
     (docs/benchmarks.md, "twelfth pass"). The test database is in memory
     (no WAL; SQLite keeps the setting all the same), so the engine is told
-    it has a file."""
+    it has a file, and its rebuild lock is one in a temporary folder."""
     monkeypatch.setattr(sqlite_tables, "in_memory", lambda: False)
+    monkeypatch.setattr(sqlite_tables, "lock_path", lambda: str(tmp_path / "db-rebuild-lock"))
     _guides(3)
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint = 777")
