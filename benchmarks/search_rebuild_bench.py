@@ -287,13 +287,16 @@ def _log_pages(engine):
     found = []
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return found
-    index = f"{connection.settings_dict['NAME']}-shm"
+    # Opened once (the connection makes it), read in place after each
+    # transaction; the process's end closes it.
+    connection.ensure_connection()
+    index = os.open(f"{connection.settings_dict['NAME']}-shm", os.O_RDONLY)
     real = type(engine)._after_transaction
 
     def after(self):
         real(self)
-        with contextlib.suppress(OSError, struct.error), open(index, "rb") as shm:
-            header = shm.read(100)
+        with contextlib.suppress(OSError, struct.error):
+            header = os.pread(index, 100, 0)
             found.append(
                 (struct.unpack_from("=I", header, 16)[0], struct.unpack_from("=I", header, 96)[0])
             )
