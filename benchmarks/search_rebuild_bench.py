@@ -146,6 +146,7 @@ def phase_writer(pause_ms, stop_path):
         step = PathStep.objects.filter(page=path).select_related("guide").first()
         if step:
             steps.append((path.pk, step.guide_id, step.guide.title))
+    log_size = _wal_frames_reader()
     writes = []
     i = 0
     Path(f"{stop_path}.ready").touch()
@@ -159,12 +160,20 @@ def phase_writer(pause_ms, stop_path):
             enrolment = Enrolment.objects.create(user_id=user_id, path_id=path_id)
             StepCompletion.objects.create(enrolment=enrolment, guide_id=guide_id, guide_title=title)
             committing = time.perf_counter()
+            frames = log_size()
         done = time.perf_counter()
         # Start, then milliseconds: in all, waiting to begin, and committing
         # (on SQLite, a commit that takes the WAL past wal_autocheckpoint
-        # pages also checkpoints).
+        # pages also checkpoints), then the WAL's pages just before the
+        # commit (SQLite; else None).
         writes.append(
-            (started, (done - begun) * 1000, (locked - begun) * 1000, (done - committing) * 1000)
+            (
+                started,
+                (done - begun) * 1000,
+                (locked - begun) * 1000,
+                (done - committing) * 1000,
+                frames,
+            )
         )
         i += 1
         time.sleep(pause)
@@ -185,7 +194,7 @@ def phase_rebuild():
     cpu, all_cpu = own_cpu(), own_cpu(children=True)
     engine = get_embedded_engine()
     holds = _time_holds()
-    log_pages = _log_pages(engine)
+    log_pages = _log_pages(engine, holds)
     started = time.time()
     begun = time.perf_counter()
     counts = rebuild([engine])
@@ -217,10 +226,19 @@ def phase_rebuild():
         # (median, max, how many at 1,000 or more: a learner committing then
         # checkpoints), and checkpoints that could not copy every page.
         "log_pages": {
-            "median": median([p for p, _ in log_pages]) if log_pages else None,
-            "max": max([p for p, _ in log_pages], default=None),
-            "at_1000_or_more": sum(p >= 1000 for p, _ in log_pages),
-            "incomplete": sum(c < p for p, c in log_pages),
+            "median": median([p for p, *_ in log_pages]) if log_pages else None,
+            "max": max([p for p, *_ in log_pages], default=None),
+            "at_1000_or_more": sum(p >= 1000 for p, *_ in log_pages),
+            "incomplete": sum(c < p for p, c, *_ in log_pages),
+            # The largest after each kind of transaction.
+            "max_by_kind": {
+                kind: max(p for p, _, _, k in log_pages if k == kind)
+                for kind in dict.fromkeys(k for *_, k in log_pages)
+            },
+            # When the WAL first reached 10,000 pages (s from the start).
+            "first_at_10000_s": next(
+                (round(at - started, 1) for p, _, at, _ in log_pages if p >= 10_000), None
+            ),
         },
         # The commits alone, ms: the longest, and how many took over 25 ms.
         "commit_max_ms": round(max([hold[3] for hold in holds], default=0), 1),
@@ -274,9 +292,29 @@ def _time_holds():
     return holds
 
 
-def _log_pages(engine):
-    """[(pages in the WAL, pages of them copied into the database)] after
-    each checkpoint the rebuild makes between its transactions (SQLite),
+def _wal_frames_reader():
+    """A function giving the pages now in the WAL (mxFrame, read from the
+    -shm file's header without a lock), or None when not on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return lambda: None
+    connection.ensure_connection()
+    index = os.open(f"{connection.settings_dict['NAME']}-shm", os.O_RDONLY)
+
+    def frames():
+        try:
+            return struct.unpack_from("=I", os.pread(index, 100, 0), 16)[0]
+        except (OSError, struct.error):
+            return None
+
+    return frames
+
+
+def _log_pages(engine, holds):
+    """[(pages in the WAL, pages of them copied into the database, epoch
+    seconds, the kind of the transaction just ended)] after each checkpoint
+    the rebuild makes between its transactions (SQLite),
     read from the WAL index's header in the -shm file (mxFrame at byte 16,
     nBackfill at byte 96, in the machine's byte order): a read that takes
     no lock and changes nothing. (Asking SQLite for another passive
@@ -298,7 +336,12 @@ def _log_pages(engine):
         with contextlib.suppress(OSError, struct.error):
             header = os.pread(index, 100, 0)
             found.append(
-                (struct.unpack_from("=I", header, 16)[0], struct.unpack_from("=I", header, 96)[0])
+                (
+                    struct.unpack_from("=I", header, 16)[0],
+                    struct.unpack_from("=I", header, 96)[0],
+                    time.time(),
+                    holds[-1][2] if holds else None,
+                )
             )
 
     type(engine)._after_transaction = after
@@ -415,13 +458,24 @@ def summarise_writes(writes, start, end):
                 for started, ms, *_ in during_writes
                 if ms > TARGET_WRITE_MS
             ],
-            # The same writes: (ms in all, ms waiting to begin, ms committing).
+            # The same writes: (ms in all, ms waiting to begin, ms committing,
+            # the WAL's pages before the commit).
             "over_100_ms_parts": [
-                tuple(round(ms, 1) for ms in parts)
+                (*(round(ms, 1) for ms in parts[:3]), parts[3])
                 for _, *parts in during_writes
                 if parts[0] > TARGET_WRITE_MS
             ],
             "commit_over_20_ms": sum(1 for w in during_writes if len(w) > 3 and w[3] > 20),
+            # SQLite: commits that found the WAL at wal_autocheckpoint pages
+            # (1,000) or more, so checkpointed; how many, how many of them
+            # took over 20 ms, and how many of the others did.
+            "commits_checkpointing": sum(1 for w in during_writes if (w[4] or 0) >= 1000),
+            "checkpointing_over_20_ms": sum(
+                1 for w in during_writes if (w[4] or 0) >= 1000 and w[3] > 20
+            ),
+            "not_checkpointing_over_20_ms": sum(
+                1 for w in during_writes if w[4] is not None and w[4] < 1000 and w[3] > 20
+            ),
             "wait_over_50_ms": sum(1 for w in during_writes if len(w) > 2 and w[2] > 50),
         },
         "before": {
@@ -558,7 +612,10 @@ def print_report(info, results):
             f"{len(long)} over 100 ms; the log after its checkpoints, pages: "
             f"{rb.get('log_pages')}; its commits: {rb.get('commits_over_25_ms', '-')} "
             f"over 25 ms, longest {_ms(rb.get('commit_max_ms'))} ms; "
-            f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']}, a wait "
+            f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']} (of the "
+            f"{w.get('commits_checkpointing', '-')} that checkpointed: "
+            f"{w.get('checkpointing_over_20_ms', '-')}; of the others: "
+            f"{w.get('not_checkpointing_over_20_ms', '-')}), a wait "
             f"over 50 ms: {w['wait_over_50_ms']}"
         )
         if 0 < len(rb["holds_over_50_ms"]) <= 12:
@@ -571,7 +628,8 @@ def print_report(info, results):
         if w["over_100_ms_at_s"]:
             print(
                 f"    writes over 100 ms began at {w['over_100_ms_at_s']} s of "
-                f"{rb['seconds']:.1f} s; (ms in all, waiting to begin, committing): "
+                f"{rb['seconds']:.1f} s; (ms in all, waiting to begin, committing, "
+                "WAL pages before the commit): "
                 f"{w['over_100_ms_parts']}"
             )
 

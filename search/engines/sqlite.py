@@ -106,8 +106,22 @@ class SqliteEngine(EmbeddedEngine):
         returned. The rebuild's own commits run none
         (checkpoints_outside_commits): a checkpoint's sync can stall in
         the kernel for 100-160 ms, and those commits ran up to 127 ms
-        (docs/benchmarks.md, "twelfth pass").
-        A passive checkpoint takes no lock a writer needs. Not inside a
+        (docs/benchmarks.md, "twelfth pass")."""
+        self._checkpoint()
+
+    def _before_transaction(self) -> None:
+        """Checkpoint again at the end of the free spell: what learners
+        wrote during it. SQLite starts the WAL over from its beginning only
+        when a transaction begins with every page of it already copied; a
+        learner's write in the spell left pages uncopied, the WAL went on
+        growing (to 190,148 pages in one rebuild), and most learners' commits
+        then ran a checkpoint of their own (docs/benchmarks.md, "thirteenth
+        pass"). Copying only what learners wrote, it is short."""
+        self._checkpoint()
+
+    @staticmethod
+    def _checkpoint() -> None:
+        """A passive checkpoint: it takes no lock a writer needs. Not inside a
         transaction (the caller's: a test), nor in memory (no WAL)."""
         if connection.in_atomic_block or in_memory():
             return

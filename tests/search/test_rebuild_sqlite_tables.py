@@ -8,9 +8,12 @@ lets other connections write between its chunks; a database indexed before
 the view (migration 0008) keeps its entries.
 """
 
+import contextlib
 import gc
 import io
 import re
+import sys
+from types import SimpleNamespace
 
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -312,3 +315,50 @@ def test_a_rebuild_commits_without_checkpointing_and_puts_the_setting_back(monke
         get_embedded_engine().rebuild(fail(all_documents()))
     assert _autocheckpoint() == 777
     assert len(found("handover checklist")) == 3
+
+
+def test_before_each_transaction_the_rebuild_checkpoints_what_others_wrote_meanwhile(
+    small_batches, monkeypatch
+):
+    """A checkpoint at the end of every free spell, just before the next
+    transaction begins, as well as one right after each transaction: SQLite
+    starts the WAL over only when a transaction begins with all of it
+    copied, and a learner's write in the spell left some uncopied, so the
+    WAL grew through a whole rebuild (to 190,148 pages in one) and learners'
+    commits checkpointed it (docs/benchmarks.md, "thirteenth pass"). The
+    test database is in memory (no WAL): the order of checkpoints and
+    transactions is what is checked."""
+    from search.engines import sqlite as sqlite_engine
+    from search.engines.embedded import writing
+
+    _guides(12)
+    events = []
+    real = writing.transaction
+
+    @contextlib.contextmanager
+    def atomic(*args, **kwargs):
+        kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
+        with real.atomic(*args, **kwargs):
+            events.append(kind)
+            yield
+
+    for module in (writing, sqlite_engine, sqlite_tables):
+        monkeypatch.setattr(module, "transaction", SimpleNamespace(atomic=atomic))
+    monkeypatch.setattr(sqlite_engine, "in_memory", lambda: False)
+    with sqlite_engine.connection.execute_wrapper(_record_checkpoints(events)):
+        get_embedded_engine().rebuild(all_documents())
+    paced = [i for i, kind in enumerate(events) if kind in ("flush", "_merge")]
+    assert len([i for i in paced if events[i] == "flush"]) == 3  # 12 guides, 4 a batch
+    for i in paced:
+        assert events[i - 1] == "checkpoint", events[i - 1 : i + 1]
+        assert events[i + 1] == "checkpoint", events[i : i + 2]
+    assert _entries() == IndexedDocument.objects.count() >= 12
+
+
+def _record_checkpoints(events):
+    def record(execute, sql, params, many, context):
+        if sql.startswith("PRAGMA wal_checkpoint"):
+            events.append("checkpoint")
+        return execute(sql, params, many, context)
+
+    return record

@@ -78,13 +78,20 @@ class FreeSpells:
     ``longest``, 50 ms unless told), so a writer waiting for it gets in.
     Work that needs no lock is done meanwhile: ``after_each`` (the engine's
     _after_transaction), then whatever the caller does next; wait() sleeps
-    only for what is left of the spell. ``sizes`` keeps the sizes an engine
+    only for what is left of the spell, then runs ``before_each`` (the
+    engine's _before_transaction). ``sizes`` keeps the sizes an engine
     gives its own kinds of transaction (rows or pages each), from one to the
     next."""
 
-    def __init__(self, share: float, after_each: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        share: float,
+        after_each: Callable[[], None] | None = None,
+        before_each: Callable[[], None] | None = None,
+    ) -> None:
         self.share = share
         self.after_each = after_each
+        self.before_each = before_each
         self.until = 0.0
         self.sizes: dict[str, int] = {}
 
@@ -97,6 +104,8 @@ class FreeSpells:
     def wait(self) -> None:
         """Before the next transaction: until the free spell is over."""
         _sleep_until(self.until)
+        if self.before_each:
+            self.before_each()
 
     def resize(self, kind: str, size: int, took: float, aim: float, low: int, high: int) -> int:
         """The next size for a kind of transaction that took ``took`` seconds
@@ -169,6 +178,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         """Work after each of a rebuild's transactions, outside it, that
         needs no write lock (done in the free spell that follows it)."""
 
+    def _before_transaction(self) -> None:
+        """Work just before each of a rebuild's transactions, at the end of
+        the free spell, that needs no write lock."""
+
     def _between_batches(self, spells: FreeSpells) -> None:
         """Transactions of the engine's own between a rebuild's batches, each
         waiting for the free spell and leaving one (SQLite: merging)."""
@@ -222,7 +235,9 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         facet_ids: dict[tuple[str, str], tuple[int, str]] = {}
         batch: list[SearchDocument] = []
         size = REBUILD_BATCH_FIRST
-        spells = FreeSpells(self.rebuild_pause_share, self._after_transaction)
+        spells = FreeSpells(
+            self.rebuild_pause_share, self._after_transaction, self._before_transaction
+        )
 
         def flush() -> None:
             nonlocal size
