@@ -39,9 +39,13 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    write lock all that time; FTS5 writes and merges in the commit), with
    the longest of each kind, the commits alone (how many over 25 ms, the
    longest), on SQLite the log's size in pages after each checkpoint the
-   rebuild makes between its transactions, and for each over 50 ms the
-   process's CPU time, disk reads, preemptions, blocking system calls and
-   time waiting for a processor during it.
+   rebuild makes between its transactions (the largest after each kind of
+   transaction) and the -wal file's size at the end, and for each over
+   50 ms the process's CPU time, disk reads, preemptions, blocking system
+   calls and time waiting for a processor during it; for learners' writes,
+   on SQLite, how many commits found the log at 1,000 pages or more (so
+   ran a checkpoint), and for each write over 50 ms the same counters for
+   the writer's process.
 
 The 1-minute load average is recorded before and after each rebuild: the
 machine is shared, so a high load means slower figures. Raw results go to
@@ -154,6 +158,7 @@ def phase_writer(pause_ms, stop_path):
         user_id = users[i % len(users)]
         path_id, guide_id, title = steps[(i // len(users)) % len(steps)]
         started = time.time()
+        before = _own_counters()
         begun = time.perf_counter()
         with transaction.atomic():
             locked = time.perf_counter()  # SQLite's BEGIN IMMEDIATE has the write lock
@@ -162,17 +167,26 @@ def phase_writer(pause_ms, stop_path):
             committing = time.perf_counter()
             frames = log_size()
         done = time.perf_counter()
+        took = (done - begun) * 1000
+        # For a write over 50 ms, what this process did meanwhile (as for the
+        # rebuild's long holds: _own_counters).
+        spent = (
+            [round(a - b) for a, b in zip(_own_counters(), before, strict=True)]
+            if took > 50
+            else None
+        )
         # Start, then milliseconds: in all, waiting to begin, and committing
         # (on SQLite, a commit that takes the WAL past wal_autocheckpoint
         # pages also checkpoints), then the WAL's pages just before the
-        # commit (SQLite; else None).
+        # commit (SQLite; else None), and the counters.
         writes.append(
             (
                 started,
-                (done - begun) * 1000,
+                took,
                 (locked - begun) * 1000,
                 (done - committing) * 1000,
                 frames,
+                spent,
             )
         )
         i += 1
@@ -199,6 +213,7 @@ def phase_rebuild():
     begun = time.perf_counter()
     counts = rebuild([engine])
     seconds = time.perf_counter() - begun
+    wal_file_mb = _wal_file_mb()
     cpu, all_cpu = own_cpu() - cpu, own_cpu(children=True) - all_cpu
     if server_cpu is not None:
         server_cpu = (pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
@@ -240,6 +255,10 @@ def phase_rebuild():
                 (round(at - started, 1) for p, _, at, _ in log_pages if p >= 10_000), None
             ),
         },
+        # SQLite: the -wal file's size once the rebuild has ended, MB. SQLite
+        # reuses the file from its start but does not shrink it while a
+        # connection is open (journal_size_limit is -1).
+        "wal_file_mb": wal_file_mb,
         # The commits alone, ms: the longest, and how many took over 25 ms.
         "commit_max_ms": round(max([hold[3] for hold in holds], default=0), 1),
         "commits_over_25_ms": sum(hold[3] > 25 for hold in holds),
@@ -290,6 +309,16 @@ def _time_holds():
     for module in (writing, spelling, sqlite, sqlite_tables):
         module.transaction = SimpleNamespace(atomic=timed_atomic)
     return holds
+
+
+def _wal_file_mb():
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return None
+    with contextlib.suppress(OSError):
+        return round(os.path.getsize(f"{connection.settings_dict['NAME']}-wal") / 2**20, 1)
+    return None
 
 
 def _wal_frames_reader():
@@ -459,9 +488,9 @@ def summarise_writes(writes, start, end):
                 if ms > TARGET_WRITE_MS
             ],
             # The same writes: (ms in all, ms waiting to begin, ms committing,
-            # the WAL's pages before the commit).
+            # the WAL's pages before the commit, the writer's counters).
             "over_100_ms_parts": [
-                (*(round(ms, 1) for ms in parts[:3]), parts[3])
+                (*(round(ms, 1) for ms in parts[:3]), *parts[3:])
                 for _, *parts in during_writes
                 if parts[0] > TARGET_WRITE_MS
             ],
@@ -610,7 +639,8 @@ def print_report(info, results):
             f"{_ms(rb['hold_median_ms'])} "
             f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
             f"{len(long)} over 100 ms; the log after its checkpoints, pages: "
-            f"{rb.get('log_pages')}; its commits: {rb.get('commits_over_25_ms', '-')} "
+            f"{rb.get('log_pages')}, the -wal file {rb.get('wal_file_mb', '-')} MB; "
+            f"its commits: {rb.get('commits_over_25_ms', '-')} "
             f"over 25 ms, longest {_ms(rb.get('commit_max_ms'))} ms; "
             f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']} (of the "
             f"{w.get('commits_checkpointing', '-')} that checkpointed: "
@@ -629,7 +659,8 @@ def print_report(info, results):
             print(
                 f"    writes over 100 ms began at {w['over_100_ms_at_s']} s of "
                 f"{rb['seconds']:.1f} s; (ms in all, waiting to begin, committing, "
-                "WAL pages before the commit): "
+                "WAL pages before the commit, then the writer's CPU ms, KiB read, times "
+                "preempted, times blocked, ms waiting for a processor): "
                 f"{w['over_100_ms_parts']}"
             )
 

@@ -104,19 +104,21 @@ class SqliteEngine(EmbeddedEngine):
         those pages are the rebuild's, and a learner's commit that happened
         to cross the line copied them all into the database before it
         returned. The rebuild's own commits run none
-        (checkpoints_outside_commits): a checkpoint's sync can stall in
-        the kernel for 100-160 ms, and those commits ran up to 127 ms
-        (docs/benchmarks.md, "twelfth pass")."""
+        (checkpoints_outside_commits): a checkpoint's sync stalled in the
+        kernel for up to 163 ms on the benchmarks' host, and those commits
+        ran up to 127 ms (docs/benchmarks.md, "twelfth pass")."""
         self._checkpoint()
 
     def _before_transaction(self) -> None:
         """Checkpoint again at the end of the free spell: what learners
         wrote during it. SQLite starts the WAL over from its beginning only
         when a transaction begins with every page of it already copied; a
-        learner's write in the spell left pages uncopied, the WAL went on
-        growing (to 190,148 pages in one rebuild), and most learners' commits
-        then ran a checkpoint of their own (docs/benchmarks.md, "thirteenth
-        pass"). Copying only what learners wrote, it is short."""
+        learner's write in the spell left pages uncopied, so the WAL went
+        on growing (to 113,200-190,197 pages in a rebuild over an existing
+        index), and a quarter of learners' commits found it at 1,000 pages
+        or more and ran a checkpoint of their own, in their own request
+        (docs/benchmarks.md, "thirteenth pass"). This one copies only what
+        learners wrote since the last."""
         self._checkpoint()
 
     @staticmethod

@@ -324,7 +324,7 @@ def test_before_each_transaction_the_rebuild_checkpoints_what_others_wrote_meanw
     transaction begins, as well as one right after each transaction: SQLite
     starts the WAL over only when a transaction begins with all of it
     copied, and a learner's write in the spell left some uncopied, so the
-    WAL grew through a whole rebuild (to 190,148 pages in one) and learners'
+    WAL grew through a whole rebuild (to 190,197 pages in one) and learners'
     commits checkpointed it (docs/benchmarks.md, "thirteenth pass"). The
     test database is in memory (no WAL): the order of checkpoints and
     transactions is what is checked."""
