@@ -639,7 +639,7 @@ def print_report(info, results):
             f"{_ms(rb['hold_median_ms'])} "
             f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
             f"{len(long)} over 100 ms; the log after its checkpoints, pages: "
-            f"{rb.get('log_pages')}, the -wal file {rb.get('wal_file_mb', '-')} MB; "
+            f"{rb.get('log_pages')}, the -wal file {_ms(rb.get('wal_file_mb'))} MB; "
             f"its commits: {rb.get('commits_over_25_ms', '-')} "
             f"over 25 ms, longest {_ms(rb.get('commit_max_ms'))} ms; "
             f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']} (of the "
