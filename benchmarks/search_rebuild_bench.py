@@ -150,7 +150,7 @@ def phase_writer(pause_ms, stop_path):
         step = PathStep.objects.filter(page=path).select_related("guide").first()
         if step:
             steps.append((path.pk, step.guide_id, step.guide.title))
-    log_size = _wal_frames_reader()
+    header = _wal_header_reader() or (lambda: None)
     writes = []
     i = 0
     Path(f"{stop_path}.ready").touch()
@@ -165,7 +165,7 @@ def phase_writer(pause_ms, stop_path):
             enrolment = Enrolment.objects.create(user_id=user_id, path_id=path_id)
             StepCompletion.objects.create(enrolment=enrolment, guide_id=guide_id, guide_title=title)
             committing = time.perf_counter()
-            frames = log_size()
+            frames = (header() or (None,))[0]
         done = time.perf_counter()
         took = (done - begun) * 1000
         # For a write over 50 ms, what this process did meanwhile (as for the
@@ -311,67 +311,64 @@ def _time_holds():
     return holds
 
 
-def _wal_file_mb():
+def _sqlite_file():
+    """The SQLite database file of this process's connection (opened), or
+    None for another database or an in-memory one."""
     from django.db import connection
 
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return None
-    with contextlib.suppress(OSError):
-        return round(os.path.getsize(f"{connection.settings_dict['NAME']}-wal") / 2**20, 1)
+    connection.ensure_connection()  # it makes the -wal and -shm files
+    return connection.settings_dict["NAME"]
+
+
+def _wal_file_mb():
+    name = _sqlite_file()
+    if name is not None:
+        with contextlib.suppress(OSError):
+            return round(os.path.getsize(f"{name}-wal") / 2**20, 1)
     return None
 
 
-def _wal_frames_reader():
-    """A function giving the pages now in the WAL (mxFrame, read from the
-    -shm file's header without a lock), or None when not on SQLite."""
-    from django.db import connection
+def _wal_header_reader():
+    """A function giving (pages in the WAL, pages of them copied into the
+    database) from the WAL index's header in the -shm file (mxFrame at byte
+    16, nBackfill at byte 96, in the machine's byte order), or None: a read
+    that takes no lock and changes nothing. The file is opened once and
+    read in place; the process's end closes it. None for the whole function
+    where there is no WAL."""
+    name = _sqlite_file()
+    if name is None:
+        return None
+    index = os.open(f"{name}-shm", os.O_RDONLY)
 
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        return lambda: None
-    connection.ensure_connection()
-    index = os.open(f"{connection.settings_dict['NAME']}-shm", os.O_RDONLY)
-
-    def frames():
+    def header():
         try:
-            return struct.unpack_from("=I", os.pread(index, 100, 0), 16)[0]
+            data = os.pread(index, 100, 0)
+            return struct.unpack_from("=I", data, 16)[0], struct.unpack_from("=I", data, 96)[0]
         except (OSError, struct.error):
             return None
 
-    return frames
+    return header
 
 
 def _log_pages(engine, holds):
     """[(pages in the WAL, pages of them copied into the database, epoch
     seconds, the kind of the transaction just ended)] after each checkpoint
-    the rebuild makes between its transactions (SQLite),
-    read from the WAL index's header in the -shm file (mxFrame at byte 16,
-    nBackfill at byte 96, in the machine's byte order): a read that takes
-    no lock and changes nothing. (Asking SQLite for another passive
-    checkpoint instead, as the first version did, made the rebuild sync
-    again after each transaction.)"""
-    from django.db import connection
-
+    the rebuild makes between its transactions (SQLite), from the -shm
+    header (_wal_header_reader). (Asking SQLite for another passive
+    checkpoint instead, as a first version did, made the rebuild sync again
+    after each transaction.)"""
     found = []
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    header = _wal_header_reader()
+    if header is None:
         return found
-    # Opened once (the connection makes it), read in place after each
-    # transaction; the process's end closes it.
-    connection.ensure_connection()
-    index = os.open(f"{connection.settings_dict['NAME']}-shm", os.O_RDONLY)
     real = type(engine)._after_transaction
 
     def after(self):
         real(self)
-        with contextlib.suppress(OSError, struct.error):
-            header = os.pread(index, 100, 0)
-            found.append(
-                (
-                    struct.unpack_from("=I", header, 16)[0],
-                    struct.unpack_from("=I", header, 96)[0],
-                    time.time(),
-                    holds[-1][2] if holds else None,
-                )
-            )
+        if (pages := header()) is not None:
+            found.append((*pages, time.time(), holds[-1][2] if holds else None))
 
     type(engine)._after_transaction = after
     return found
@@ -471,6 +468,8 @@ def rebuild_with_writer(db_url, pause_ms):
 
 def summarise_writes(writes, start, end):
     during_writes = [w for w in writes if start <= w[0] <= end]
+    # SQLite: commits that found the WAL at wal_autocheckpoint pages or more.
+    checkpointing = [w for w in during_writes if w[4] is not None and w[4] >= 1000]
     during = [w[1] for w in during_writes]
     before = [w[1] for w in writes if w[0] < start]
     return {
@@ -498,10 +497,8 @@ def summarise_writes(writes, start, end):
             # SQLite: commits that found the WAL at wal_autocheckpoint pages
             # (1,000) or more, so checkpointed; how many, how many of them
             # took over 20 ms, and how many of the others did.
-            "commits_checkpointing": sum(1 for w in during_writes if (w[4] or 0) >= 1000),
-            "checkpointing_over_20_ms": sum(
-                1 for w in during_writes if (w[4] or 0) >= 1000 and w[3] > 20
-            ),
+            "commits_checkpointing": len(checkpointing),
+            "checkpointing_over_20_ms": sum(1 for w in checkpointing if w[3] > 20),
             "not_checkpointing_over_20_ms": sum(
                 1 for w in during_writes if w[4] is not None and w[4] < 1000 and w[3] > 20
             ),
