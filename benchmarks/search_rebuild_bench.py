@@ -28,9 +28,10 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    and on PostgreSQL the server CPU is that of the rebuild's connection
    (not the builder's, which only reads);
 4. with ``--again``, does steps 2-3 once more: a rebuild over the index the
-   first one wrote (every document rewritten in place), as ``search_index
-   rebuild`` runs on a site already indexed; the first rebuild writes into
-   an index holding only the demo's documents;
+   first one wrote, as ``search_index rebuild`` runs on a site already
+   indexed (on SQLite every document is written again; on PostgreSQL only
+   rows whose document changed are, and here none has); the first rebuild
+   writes into an index holding only the demo's documents;
 5. stops the writer and reports the latency of the writes that started
    during the rebuild (count, median, p99, max) and of those before it;
    for each write, the wait to begin (SQLite: for the write lock) and the

@@ -9,8 +9,9 @@ then two or three TOAST index look-ups: ranking the 2,763 documents matching
 in the row. The rows grow to about 3 kB; the body and the other long texts
 still go out of line as before.
 
-Existing rows move when they are next written: `search_index rebuild`
-rewrites every document. Nothing to do on SQLite.
+Existing rows move when they are next written (a rebuild writes only the
+rows whose document changed), or at once with `VACUUM FULL
+search_indexeddocument`. Nothing to do on SQLite.
 """
 
 from django.db import migrations

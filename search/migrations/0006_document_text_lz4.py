@@ -8,9 +8,10 @@ server's CPU. LZ4 compresses several times faster and reads back faster
 too (the ten rows of a results page). The search vector is not changed:
 it hardly compresses and stays in the row uncompressed (migration 0003).
 
-Values already stored keep their compression until they are next written
-(`search_index rebuild`). Nothing to do on SQLite, or on a server without
-LZ4 (the setting's allowed values say so), where pglz stays.
+Values already stored keep their compression until their row is next
+written, when its document changes (a rebuild leaves unchanged rows as
+they are). Nothing to do on SQLite, or on a server without LZ4 (the
+setting's allowed values say so), where pglz stays.
 """
 
 from django.db import migrations

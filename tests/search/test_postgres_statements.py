@@ -9,6 +9,7 @@ guides (docs/benchmarks.md); later the rows were a statement of their own.
 The first search after the index changed reads the changed documents' facet
 entries first (three statements more)."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -64,10 +65,23 @@ def test_a_browse_by_facet_is_one_statement(engine, django_assert_num_queries):
 def test_the_first_search_after_a_change_reads_the_changed_entries(
     engine, django_assert_num_queries
 ):
-    engine.rebuild(all_documents())
+    documents = list(all_documents())
+    documents[0] = dataclasses.replace(documents[0], title=f"{documents[0].title}, revised")
+    engine.rebuild(documents)
     with django_assert_num_queries(5):
         engine.search(SearchQuery("first"))
     with django_assert_num_queries(2):
+        engine.search(SearchQuery("first"))
+
+
+def test_a_rebuild_that_changed_nothing_leaves_the_facet_entries_unread(
+    engine, django_assert_num_queries
+):
+    # The rebuild wrote no row (test_rebuild_unchanged.py): the next search
+    # reads the stamps and the facet values' names, finds no stamp changed
+    # and reads no facet entries (one statement fewer than after a change).
+    engine.rebuild(all_documents())
+    with django_assert_num_queries(4):
         engine.search(SearchQuery("first"))
 
 

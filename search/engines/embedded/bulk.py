@@ -91,11 +91,18 @@ def insert_typed_rows(
 
 
 def update_rows(
-    cursor: CursorWrapper, table: str, columns: Columns, rows: Sequence[Sequence[Any]]
+    cursor: CursorWrapper,
+    table: str,
+    columns: Columns,
+    rows: Sequence[Sequence[Any]],
+    compared: Sequence[str] = (),
 ) -> None:
     """PostgreSQL: ``UPDATE table SET c = v.c, ... FROM unnest(...) v WHERE
     table.key = v.key`` for these rows; `columns` are (name, SQL type)
     pairs, the key first, and each row gives their values in that order.
+    With `compared` (names of some of the columns), a row whose values of
+    those columns are all the same already is left as it is: no new row
+    version, no index entries, no stored generated columns computed.
 
     Why not INSERT ... ON CONFLICT DO UPDATE for rows known to exist: that
     computes a table's stored generated columns twice, once for the row it
@@ -104,11 +111,15 @@ def update_rows(
     key = columns[0][0]
     for part in _chunks(rows, len(columns)):
         source, params, selected = _unnest(columns, part)
-        assignments = ", ".join(
-            f"{name} = {value}" for (name, _), value in zip(columns[1:], selected[1:], strict=True)
-        )
+        pairs = list(zip((name for name, _ in columns[1:]), selected[1:], strict=True))
+        assignments = ", ".join(f"{name} = {value}" for name, value in pairs)
+        changed = ""
+        if compared:
+            olds = ", ".join(f"t.{name}" for name, _ in pairs if name in compared)
+            news = ", ".join(value for name, value in pairs if name in compared)
+            changed = f" AND ({olds}) IS DISTINCT FROM ({news})"
         cursor.execute(
-            f"UPDATE {table} AS t SET {assignments} FROM {source} WHERE t.{key} = v.{key}",
+            f"UPDATE {table} AS t SET {assignments} FROM {source} WHERE t.{key} = v.{key}{changed}",
             params,
         )
 
