@@ -2,9 +2,10 @@
 (search/engines/embedded/rows.py, write_document_rows). Rewriting an
 unchanged row left a dead row version and a second set of GIN entries
 behind: a rebuild of 100,000 unchanged guides doubled the table and made
-searches slower until VACUUM (docs/benchmarks.md, "fourteenth pass"). A
-changed document, even one whose only change is a facet value, is still
-written, and the other processes' copies of the facet entries see it."""
+searches slower, much slower until VACUUM (docs/benchmarks.md, "fourteenth
+pass"). A changed document, even one whose only change is a facet value,
+is still written with a new stamp, so the copy of the facet entries each
+process keeps (facet_matrix.py) reads its entries again."""
 
 import dataclasses
 import datetime
