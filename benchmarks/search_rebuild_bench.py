@@ -43,7 +43,9 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    rebuild makes between its transactions (the largest after each kind of
    transaction) and the -wal file's size at the end, and for each over
    50 ms the process's CPU time, disk reads, preemptions, blocking system
-   calls and time waiting for a processor during it; for learners' writes,
+   calls, time waiting for a processor and page faults read from the disk
+   during it, and the machine's steal time (the host running something
+   else); for learners' writes,
    on SQLite, how many commits found the log at 1,000 pages or more (so
    ran a checkpoint), and for each write over 50 ms the same counters for
    the writer's process.
@@ -268,8 +270,9 @@ def phase_rebuild():
         # commit included: when they began (seconds from the start), for
         # how long (ms), the function that opened them, the commit's part
         # (ms), and during it this process's CPU (ms), disk reads (KiB),
-        # involuntary and voluntary context switches and time waiting for
-        # a processor (ms) (_own_counters).
+        # involuntary and voluntary context switches, time waiting for a
+        # processor (ms), page faults read from the disk and the machine's
+        # steal time (ms) (_own_counters).
         "holds_over_50_ms": [
             (round(at - started, 2), round(ms, 1), kind, round(commit, 1), *map(round, rest))
             for at, ms, kind, commit, *rest in holds
@@ -378,11 +381,14 @@ def _log_pages(engine, holds):
 def _own_counters():
     """This process's CPU time (ms), bytes read from the disk (KiB, not the
     page cache), involuntary context switches (preempted while runnable),
-    voluntary ones (blocked: waiting in a system call) and time waiting for
-    a processor (ms), to tell a long hold's causes apart: its own work, the
-    disk, waiting for a processor, or waiting in the kernel (the rest)."""
+    voluntary ones (blocked: waiting in a system call), time waiting for a
+    processor (ms), page faults that read from the disk, and the machine's
+    steal time (ms, both processors: time the host ran something else
+    while this machine's processors had work), to tell a long hold's causes
+    apart: its own work, the disk, waiting for a processor, the host, or
+    waiting in the kernel (the rest)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    read = queued = 0
+    read = queued = steal = 0
     with contextlib.suppress(OSError), open("/proc/self/io") as io:
         for line in io:
             if line.startswith("read_bytes:"):
@@ -390,13 +396,22 @@ def _own_counters():
     # The main thread's time runnable but waiting for a processor, ns.
     with contextlib.suppress(OSError, ValueError), open("/proc/self/schedstat") as stat:
         queued = int(stat.read().split()[1])
+    # The first line: "cpu user nice system idle iowait irq softirq steal ...",
+    # in clock ticks.
+    with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/stat") as stat:
+        steal = int(stat.readline().split()[8])
     return (
         (usage.ru_utime + usage.ru_stime) * 1000,
         read / 1024,
         usage.ru_nivcsw,
         usage.ru_nvcsw,
         queued / 1e6,
+        usage.ru_majflt,
+        steal * 1000 / _TICKS,
     )
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _backend_pid():
@@ -650,7 +665,8 @@ def print_report(info, results):
             print(
                 "    holds over 50 ms (s from the start, ms, kind, ms of it the commit, "
                 "then during it: ms of this process's CPU, KiB read from the disk, "
-                "times preempted, times blocked, ms waiting for a processor): "
+                "times preempted, times blocked, ms waiting for a processor, page faults "
+                "read from the disk, ms of the machine's steal time): "
                 f"{rb['holds_over_50_ms']}"
             )
         if w["over_100_ms_at_s"]:
@@ -658,7 +674,8 @@ def print_report(info, results):
                 f"    writes over 100 ms began at {w['over_100_ms_at_s']} s of "
                 f"{rb['seconds']:.1f} s; (ms in all, waiting to begin, committing, "
                 "WAL pages before the commit, then the writer's CPU ms, KiB read, times "
-                "preempted, times blocked, ms waiting for a processor): "
+                "preempted, times blocked, ms waiting for a processor, page faults read "
+                "from the disk, ms of the machine's steal time): "
                 f"{w['over_100_ms_parts']}"
             )
 
