@@ -45,10 +45,11 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    50 ms the process's CPU time, disk reads, preemptions, blocking system
    calls, time waiting for a processor and page faults read from the disk
    during it, and the machine's steal time (the host running something
-   else); for learners' writes,
+   else), and from 50 ms on, every 20 ms, the system call and kernel stack
+   the process was in (benchmarks/harness/stalls.py); for learners' writes,
    on SQLite, how many commits found the log at 1,000 pages or more (so
-   ran a checkpoint), and for each write over 50 ms the same counters for
-   the writer's process.
+   ran a checkpoint), and for each write over 50 ms the same counters and
+   samples for the writer's process.
 
 The 1-minute load average is recorded before and after each rebuild: the
 machine is shared, so a high load means slower figures. Raw results go to
@@ -98,6 +99,7 @@ from benchmarks.harness.processes import (
     production_env,
     run_child,
 )
+from benchmarks.harness.stalls import StallSampler
 from benchmarks.harness.stats import load_average, machine_info, median, percentile
 
 HERE = Path(__file__).resolve().parent
@@ -154,6 +156,7 @@ def phase_writer(pause_ms, stop_path):
         if step:
             steps.append((path.pk, step.guide_id, step.guide.title))
     header = _wal_header_reader() or (lambda: None)
+    stalls = StallSampler()
     writes = []
     i = 0
     Path(f"{stop_path}.ready").touch()
@@ -162,6 +165,7 @@ def phase_writer(pause_ms, stop_path):
         path_id, guide_id, title = steps[(i // len(users)) % len(steps)]
         started = time.time()
         before = _own_counters()
+        stalls.begin()
         begun = time.perf_counter()
         with transaction.atomic():
             locked = time.perf_counter()  # SQLite's BEGIN IMMEDIATE has the write lock
@@ -170,6 +174,7 @@ def phase_writer(pause_ms, stop_path):
             committing = time.perf_counter()
             frames = (header() or (None,))[0]
         done = time.perf_counter()
+        where = stalls.end()
         took = (done - begun) * 1000
         # For a write over 50 ms, what this process did meanwhile (as for the
         # rebuild's long holds: _own_counters).
@@ -181,7 +186,8 @@ def phase_writer(pause_ms, stop_path):
         # Start, then milliseconds: in all, waiting to begin, and committing
         # (on SQLite, a commit that takes the WAL past wal_autocheckpoint
         # pages also checkpoints), then the WAL's pages just before the
-        # commit (SQLite; else None), and the counters.
+        # commit (SQLite; else None), the counters, and where the process
+        # was from 50 ms on (harness/stalls.py).
         writes.append(
             (
                 started,
@@ -190,6 +196,7 @@ def phase_writer(pause_ms, stop_path):
                 (done - committing) * 1000,
                 frames,
                 spent,
+                where if took > 50 else None,
             )
         )
         i += 1
@@ -273,9 +280,10 @@ def phase_rebuild():
         # involuntary and voluntary context switches, time waiting for a
         # processor (ms), page faults read from the disk and the machine's
         # steal time (ms) (_own_counters).
+        # Then where this process was from 50 ms on (harness/stalls.py).
         "holds_over_50_ms": [
-            (round(at - started, 2), round(ms, 1), kind, round(commit, 1), *map(round, rest))
-            for at, ms, kind, commit, *rest in holds
+            (round(at - started, 2), round(ms, 1), kind, round(commit, 1), *map(round, used), where)
+            for at, ms, kind, commit, used, where in holds
             if ms > 50
         ],
     }
@@ -297,6 +305,7 @@ def _time_holds():
 
     holds = []
     real = transaction
+    stalls = StallSampler()
 
     @contextlib.contextmanager
     def timed_atomic(*args, **kwargs):
@@ -304,11 +313,14 @@ def _time_holds():
         atomic = real.atomic(*args, **kwargs)
         with atomic:
             at, began, before = time.time(), time.perf_counter(), _own_counters()
+            stalls.begin()
             yield
             committing = time.perf_counter()
         ended = time.perf_counter()
+        where = stalls.end()
         spent = [after - start for after, start in zip(_own_counters(), before, strict=True)]
-        holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000, *spent))
+        ms = (ended - began) * 1000
+        holds.append((at, ms, kind, (ended - committing) * 1000, spent, where if ms > 50 else None))
 
     for module in (writing, spelling, sqlite, sqlite_tables):
         module.transaction = SimpleNamespace(atomic=timed_atomic)
@@ -503,11 +515,18 @@ def summarise_writes(writes, start, end):
                 if ms > TARGET_WRITE_MS
             ],
             # The same writes: (ms in all, ms waiting to begin, ms committing,
-            # the WAL's pages before the commit, the writer's counters).
+            # the WAL's pages before the commit, the writer's counters, where
+            # the writer was from 50 ms on).
             "over_100_ms_parts": [
                 (*(round(ms, 1) for ms in parts[:3]), *parts[3:])
                 for _, *parts in during_writes
                 if parts[0] > TARGET_WRITE_MS
+            ],
+            # The same for every write over 50 ms, with when it began.
+            "over_50_ms_parts": [
+                (round(started - start, 1), *(round(ms, 1) for ms in parts[:3]), *parts[3:])
+                for started, *parts in during_writes
+                if parts[0] > 50
             ],
             "commit_over_20_ms": sum(1 for w in during_writes if len(w) > 3 and w[3] > 20),
             # SQLite: commits that found the WAL at wal_autocheckpoint pages
