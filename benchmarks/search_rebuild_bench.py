@@ -196,7 +196,7 @@ def phase_writer(pause_ms, stop_path):
                 (done - committing) * 1000,
                 frames,
                 spent,
-                where if took > 50 else None,
+                where,
             )
         )
         i += 1
@@ -319,8 +319,7 @@ def _time_holds():
         ended = time.perf_counter()
         where = stalls.end()
         spent = [after - start for after, start in zip(_own_counters(), before, strict=True)]
-        ms = (ended - began) * 1000
-        holds.append((at, ms, kind, (ended - committing) * 1000, spent, where if ms > 50 else None))
+        holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000, spent, where))
 
     for module in (writing, spelling, sqlite, sqlite_tables):
         module.transaction = SimpleNamespace(atomic=timed_atomic)

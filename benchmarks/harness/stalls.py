@@ -80,7 +80,8 @@ class StallSampler:
                 number = int(fields[0])
                 call = _SYSCALLS.get(number, str(number))
                 if len(fields) > 1:
-                    call += f"({int(fields[1], 16)})"  # the first argument: a file descriptor
+                    # The first argument: for a read, write or sync, the file descriptor.
+                    call += f"({int(fields[1], 16)})"
             elif fields:
                 call = fields[0]
             with open(f"{base}/stack") as f:
