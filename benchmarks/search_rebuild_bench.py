@@ -25,12 +25,15 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    indexed over that time. Its CPU time is the rebuild process's plus the
    document builder process's it forks (search/prefetch.py;
    ``rebuild_main_process_cpu_s`` in the raw results is the first alone),
-   and on PostgreSQL the server CPU is that of the rebuild's connection
-   (not the builder's, which only reads);
+   and on PostgreSQL the server CPU is that of the rebuild's connections
+   (its own, and the one its batches are written on, from a thread of its
+   own: search/engines/embedded/batch_writer.py; not the builder's, which
+   only reads);
 4. with ``--again``, does steps 2-3 once more: a rebuild over the index the
    first one wrote, as ``search_index rebuild`` runs on a site already
    indexed (on SQLite every document is written again; on PostgreSQL only
-   rows whose document changed are, and here none has); the first rebuild
+   rows whose document changed are, and here none has, unless ``--changed``
+   made every row differ first: the worst case); the first rebuild
    writes into an index holding only the demo's documents;
 5. stops the writer and reports the latency of the writes that started
    during the rebuild (count, median, p99, max) and of those before it;
@@ -217,7 +220,8 @@ def phase_rebuild():
     server_cpu = pid_cpu_seconds(server_pid)
     cpu, all_cpu = own_cpu(), own_cpu(children=True)
     engine = get_embedded_engine()
-    holds = _time_holds()
+    backends = {}
+    holds = _time_holds(backends)
     log_pages = _log_pages(engine, holds)
     started = time.time()
     begun = time.perf_counter()
@@ -227,6 +231,13 @@ def phase_rebuild():
     cpu, all_cpu = own_cpu() - cpu, own_cpu(children=True) - all_cpu
     if server_cpu is not None:
         server_cpu = (pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
+        # And the connection the batches were written on, when another
+        # (its process has ended: its CPU as of its last transaction).
+        server_cpu += sum(
+            (last or 0) - (first or 0)
+            for pid, (first, last) in backends.items()
+            if pid != server_pid
+        )
     return {
         "documents": sum(counts.values()),
         # The rebuild's own process, and that plus its document builder process.
@@ -289,7 +300,26 @@ def phase_rebuild():
     }
 
 
-def _time_holds():
+def _thread_backend(backends):
+    """This thread's PostgreSQL server process (None on SQLite), noted in
+    `backends` ({pid: [its CPU seconds when first seen, when last seen]})
+    the first time: a PostgreSQL rebuild writes its batches on a thread of
+    its own, with its own connection (search/engines/embedded/batch_writer.py),
+    closed before the rebuild ends."""
+    pid = _backend_pid()
+    if pid is not None and pid not in backends:
+        cpu = pid_cpu_seconds(pid)
+        backends[pid] = [cpu, cpu]
+    return pid
+
+
+def _backend_cpu_seen(backends, pid):
+    """Note a rebuild connection's server CPU after one of its transactions."""
+    if pid is not None:
+        backends[pid][1] = pid_cpu_seconds(pid) or backends[pid][1]
+
+
+def _time_holds(backends):
     """Time each transaction of the rebuild (batches, merges between them,
     the swap of the full-text tables, stale documents, spelling terms and
     emptying the old table), from inside it (SQLite's write lock held) to the end of its commit
@@ -311,12 +341,14 @@ def _time_holds():
     def timed_atomic(*args, **kwargs):
         kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
         atomic = real.atomic(*args, **kwargs)
+        pid = _thread_backend(backends)
         with atomic:
             at, began, before = time.time(), time.perf_counter(), _own_counters()
             stalls.begin()
             yield
             committing = time.perf_counter()
         ended = time.perf_counter()
+        _backend_cpu_seen(backends, pid)
         where = stalls.end()
         spent = [after - start for after, start in zip(_own_counters(), before, strict=True)]
         holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000, spent, where))
@@ -551,7 +583,12 @@ def bench_database(kind, db_url, prepared, args):
     and with --again a second one over the index the first wrote, as
     ``search_index rebuild`` runs on a site already indexed."""
     results = []
-    for label in (kind, f"{kind}, over the index")[: 2 if args.again else 1]:
+    again = f"{kind}, over the index" + (", every guide changed" if args.changed else "")
+    for label in (kind, again)[: 2 if args.again else 1]:
+        if label == again and args.changed and kind == "postgresql":
+            print("  every row made to differ from its guide, then VACUUM (ANALYZE)...", flush=True)
+            query(db_url, "UPDATE search_indexeddocument SET facet_ids = '{}'")
+            query(db_url, "VACUUM (ANALYZE) search_indexeddocument")
         print(f"\n== {label}", flush=True)
         load_start = load_average()
         rebuilt, written = rebuild_with_writer(db_url, args.pause_ms)
@@ -627,6 +664,13 @@ def parse_args(argv):
         "--again",
         action="store_true",
         help="then rebuild a second time, over the index the first rebuild wrote",
+    )
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="with --again, on PostgreSQL: first make every stored row differ from its guide "
+        "(its facet value ids emptied, then VACUUM), so the second rebuild rewrites every row, "
+        "as after every guide changed",
     )
     parser.add_argument(
         "--no-vacuum",

@@ -51,6 +51,9 @@ class StallSampler:
         threading.Thread(target=self._run, name="stall-sampler", daemon=True).start()
 
     def begin(self) -> None:
+        """Sample the calling thread (a PostgreSQL rebuild writes its
+        batches on a thread of its own) from now on."""
+        self.tid = threading.get_native_id()
         self._samples = []
         self._began = time.perf_counter()
 

@@ -22,9 +22,9 @@ from .embedded.engine import RELEVANCE_ORDER, EmbeddedEngine, ResultPage
 from .embedded.facet_matrix import counts, parse_ids
 from .embedded.facets import Filters
 from .embedded.marking import Marker, mark, query_lexemes, snippet
+from .embedded.pacing import FreeSpells
 from .embedded.rows import hits_from_rows
 from .embedded.snippets import pick_snippet
-from .embedded.writing import FreeSpells
 from .postgres_results import ALL_WORDS_ORDER, results_statement
 
 _LEXEME = re.compile(r"[^\W_]+")
@@ -219,6 +219,9 @@ class PostgresEngine(EmbeddedEngine):
     # transactions are only cheaper.
     rebuild_transaction_s = 0.5
     rebuild_pause_share = 0.0
+    # Two batches written side by side while the next is prepared: the
+    # server's parsing of the texts is most of a rebuild.
+    rebuild_writer_threads = 2
 
     # The tsvector columns are generated from the row, so the document row
     # is the full-text entry.

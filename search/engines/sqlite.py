@@ -15,9 +15,9 @@ from search.query import Clause, ParsedQuery
 
 from .base import MARK_END, MARK_START, EngineUnavailable, ProgressCallback, SearchDocument
 from .embedded.engine import EmbeddedEngine
+from .embedded.pacing import FreeSpells, no_collection
 from .embedded.snippets import pick_snippet
 from .embedded.spelling import SPELLING_MIN
-from .embedded.writing import FreeSpells, no_collection
 from .sqlite_tables import (
     checkpoints_outside_commits,
     create_next,

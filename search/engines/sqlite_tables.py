@@ -55,7 +55,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from .base import EngineUnavailable
-from .embedded.writing import FreeSpells, no_collection
+from .embedded.pacing import FreeSpells, no_collection
 
 # The view searches read (migration 0008), and the two tables it can show.
 VIEW, TABLES = "search_fts", ("search_fts_a", "search_fts_b")

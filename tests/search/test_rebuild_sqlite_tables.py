@@ -24,7 +24,7 @@ import pytest
 from search import indexing
 from search.documents import all_documents, documents_for
 from search.engines import get_embedded_engine, sqlite_tables
-from search.engines.embedded.writing import FreeSpells, no_collection
+from search.engines.embedded.pacing import FreeSpells, no_collection
 from search.models import IndexedDocument, PendingIndexUpdate
 
 from .test_rebuild import _guides, _in_other_connection, found

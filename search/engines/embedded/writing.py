@@ -4,12 +4,10 @@ the database's full-text entries (through _write_full_text)."""
 from __future__ import annotations
 
 import abc
-import contextlib
 import dataclasses
-import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -20,8 +18,10 @@ from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
 from ..base import ProgressCallback, SearchDocument, SearchEngine
+from .batch_writer import BatchWriter
 from .bulk import insert_integer_rows
 from .facet_matrix import mark_written, new_token
+from .pacing import FreeSpells, no_collection
 from .rows import (
     facet_pairs,
     facet_value_ids,
@@ -48,72 +48,6 @@ class PreparedRows:
     documents: list[SearchDocument]
     upserts: list[list[Any]]
     value_ids: dict[int, list[int]]
-
-
-def _sleep_until(moment: float) -> None:
-    """Sleep until time.perf_counter() reaches ``moment`` (now if it has)."""
-    left = moment - time.perf_counter()
-    if left > 0:
-        time.sleep(left)
-
-
-@contextlib.contextmanager
-def no_collection() -> Iterator[None]:
-    """No cyclic garbage collection inside: for a rebuild's transactions. A
-    full collection in a rebuild's process took 142 ms at 100,000 guides
-    (docs/benchmarks.md, "tenth pass"), and inside a transaction on SQLite
-    it holds the write lock all that time; it runs after instead."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-class FreeSpells:
-    """A rebuild's pacing: after each of its transactions the write lock is
-    left free for ``share`` of the time the transaction held it (at most
-    ``longest``, 50 ms unless told), so a writer waiting for it gets in.
-    Work that needs no lock is done meanwhile: ``after_each`` (the engine's
-    _after_transaction), then whatever the caller does next; wait() sleeps
-    only for what is left of the spell, then runs ``before_each`` (the
-    engine's _before_transaction). ``sizes`` keeps the sizes an engine
-    gives its own kinds of transaction (rows or pages each), from one to the
-    next."""
-
-    def __init__(
-        self,
-        share: float,
-        after_each: Callable[[], None] | None = None,
-        before_each: Callable[[], None] | None = None,
-    ) -> None:
-        self.share = share
-        self.after_each = after_each
-        self.before_each = before_each
-        self.until = 0.0
-        self.sizes: dict[str, int] = {}
-
-    def held(self, seconds: float, longest: float = 0.05) -> None:
-        """A transaction has just ended, after holding the lock ``seconds``."""
-        self.until = time.perf_counter() + min(seconds * self.share, longest)
-        if self.after_each:
-            self.after_each()
-
-    def wait(self) -> None:
-        """Before the next transaction: until the free spell is over."""
-        _sleep_until(self.until)
-        if self.before_each:
-            self.before_each()
-
-    def resize(self, kind: str, size: int, took: float, aim: float, low: int, high: int) -> int:
-        """The next size for a kind of transaction that took ``took`` seconds
-        at ``size``: halfway to the size that would take ``aim``, within
-        ``low`` and ``high``; kept in ``sizes``."""
-        fitting = size * aim / max(took, 1e-4)
-        self.sizes[kind] = int(min(high, max(low, (size + fitting) / 2)))
-        return self.sizes[kind]
 
 
 def replace_facet_entries(cursor: CursorWrapper, wanted: dict[int, list[int]]) -> None:
@@ -163,6 +97,11 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
     #: lock (_after_transaction, preparing the next batch) and sleeps only
     #: for what is left of it.
     rebuild_pause_share = 0.5
+    #: Write a rebuild's batches on this many threads of their own, each
+    #: with its connection, while the next is prepared (batch_writer.py);
+    #: 0: on the caller's. For a database that does most of the work itself
+    #: and where a second connection waits for no lock.
+    rebuild_writer_threads = 0
 
     @abc.abstractmethod
     def _write_full_text(
@@ -239,38 +178,61 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             self.rebuild_pause_share, self._after_transaction, self._before_transaction
         )
 
-        def flush() -> None:
-            nonlocal size
-            prepared = self._prepare_rows(batch, facet_ids)  # before taking the lock
-            spells.wait()
+        def flush(prepared: PreparedRows) -> float:
+            """One batch, one transaction; the seconds it took."""
             with no_collection(), transaction.atomic():
                 # From here the transaction holds the write lock (SQLite's
                 # BEGIN IMMEDIATE may have waited for it: not counted).
                 began = time.perf_counter()
                 self._write_prepared(prepared, rebuilding=True)
-            took = max(time.perf_counter() - began, 1e-4)
+            return max(time.perf_counter() - began, 1e-4)
+
+        writer = (
+            BatchWriter(flush, self.rebuild_writer_threads) if self._writes_on_a_thread() else None
+        )
+
+        def written(count: int, took: float) -> None:
+            nonlocal size
             spells.held(took)
             self._between_batches(spells)
             aim, low, high = self.rebuild_transaction_s, REBUILD_BATCH_MIN, REBUILD_BATCH_MAX
             size = spells.resize("batch", size, took, aim, low, high)
+            if progress:
+                progress(count)
+
+        def hand_over() -> None:
+            prepared = self._prepare_rows(batch, facet_ids)  # before taking the lock
             for document in batch:
                 vocabulary.update(spelling_words(document))
-            if progress:
-                progress(len(batch))
+            if writer is None:
+                spells.wait()
+                written(len(batch), flush(prepared))
+            else:
+                # The batches before were written while this one was read and
+                # prepared; one is reported (progress) when it has committed.
+                while writer.full() and (done := writer.finish()):
+                    written(*done)
+                writer.submit(prepared, len(batch))
             batch.clear()
 
         self._begin_rebuild(spells)
         try:
-            for document in documents:
-                if document.page_id in seen:
-                    continue
-                seen.add(document.page_id)  # once, even within a batch (bulk.py)
-                batch.append(document)
-                if len(batch) >= size:
-                    flush()
-            if batch:
-                flush()
-            spells.wait()
+            try:
+                for document in documents:
+                    if document.page_id in seen:
+                        continue
+                    seen.add(document.page_id)  # once, even within a batch (bulk.py)
+                    batch.append(document)
+                    if len(batch) >= size:
+                        hand_over()
+                if batch:
+                    hand_over()
+                while writer is not None and (done := writer.finish()):
+                    written(*done)
+                spells.wait()
+            finally:
+                if writer is not None:
+                    writer.close()
         except Exception:
             self._abandon_rebuild(spells)
             raise
@@ -279,6 +241,12 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         replace_terms(vocabulary)
         self._after_rebuild(spells)
         return len(seen)
+
+    def _writes_on_a_thread(self) -> bool:
+        """Whether a rebuild writes its batches on threads of their own
+        (batch_writer.py): where the engine says so and another connection
+        sees what this one does (not inside a transaction)."""
+        return self.rebuild_writer_threads > 0 and not connection.in_atomic_block
 
     def _remove_stale(self, seen: set[int]) -> None:
         """Delete documents of pages the rebuild did not write, a chunk per
