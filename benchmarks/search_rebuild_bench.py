@@ -73,6 +73,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -300,17 +301,21 @@ def phase_rebuild():
     }
 
 
+_THREAD = threading.local()
+
+
 def _thread_backend(backends):
-    """This thread's PostgreSQL server process (None on SQLite), noted in
-    `backends` ({pid: [its CPU seconds when first seen, when last seen]})
-    the first time: a PostgreSQL rebuild writes its batches on a thread of
-    its own, with its own connection (search/engines/embedded/batch_writer.py),
-    closed before the rebuild ends."""
-    pid = _backend_pid()
-    if pid is not None and pid not in backends:
-        cpu = pid_cpu_seconds(pid)
-        backends[pid] = [cpu, cpu]
-    return pid
+    """This thread's PostgreSQL server process (None on SQLite), asked once
+    per thread and noted in `backends` ({pid: [its CPU seconds when first
+    seen, when last seen]}): a PostgreSQL rebuild writes its batches on
+    threads of their own, each with its own connection
+    (search/engines/embedded/batch_writer.py), closed before it ends."""
+    if not hasattr(_THREAD, "pid"):
+        _THREAD.pid = _backend_pid()
+        if _THREAD.pid is not None:
+            cpu = pid_cpu_seconds(_THREAD.pid)
+            backends[_THREAD.pid] = [cpu, cpu]
+    return _THREAD.pid
 
 
 def _backend_cpu_seen(backends, pid):
