@@ -29,6 +29,10 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    (its own, and the one its batches are written on, from a thread of its
    own: search/engines/embedded/batch_writer.py; not the builder's, which
    only reads);
+   With ``--learner-alone SECONDS``, first the writer writes that long with
+   no rebuild running, reported as the rebuilds' writes are: what the
+   machine alone does to a learner's write (on this shared host, a commit
+   can wait in the kernel with nothing else running);
 4. with ``--again``, does steps 2-3 once more: a rebuild over the index the
    first one wrote, as ``search_index rebuild`` runs on a site already
    indexed (on SQLite every document is written again; on PostgreSQL only
@@ -65,19 +69,14 @@ Exit status: 0 when the run completed (targets met or not), 2 when setup failed.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import resource
 import shutil
 import signal
-import struct
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -103,8 +102,17 @@ from benchmarks.harness.processes import (
     production_env,
     run_child,
 )
+from benchmarks.harness.rebuild_probes import (
+    backend_pid,
+    log_pages,
+    own_counters,
+    time_holds,
+    wal_file_mb,
+    wal_header_reader,
+)
 from benchmarks.harness.stalls import StallSampler
-from benchmarks.harness.stats import load_average, machine_info, median, percentile
+from benchmarks.harness.stats import load_average, machine_info, median
+from benchmarks.search_rebuild_report import print_report, summarise_writes
 
 HERE = Path(__file__).resolve().parent
 RESULTS_PATH = BENCH_DIR / "search_rebuild.json"
@@ -115,7 +123,6 @@ WARM_UP_S = 3.0
 PG_PORT = 54332
 PG_DATABASE = "curbside_rebuild_bench"
 TARGET_DOCS_PER_S = 1000
-TARGET_WRITE_MS = 100
 
 
 def bench_env(db_url):
@@ -159,7 +166,7 @@ def phase_writer(pause_ms, stop_path):
         step = PathStep.objects.filter(page=path).select_related("guide").first()
         if step:
             steps.append((path.pk, step.guide_id, step.guide.title))
-    header = _wal_header_reader() or (lambda: None)
+    header = wal_header_reader() or (lambda: None)
     stalls = StallSampler()
     writes = []
     i = 0
@@ -168,7 +175,7 @@ def phase_writer(pause_ms, stop_path):
         user_id = users[i % len(users)]
         path_id, guide_id, title = steps[(i // len(users)) % len(steps)]
         started = time.time()
-        before = _own_counters()
+        before = own_counters()
         stalls.begin()
         begun = time.perf_counter()
         with transaction.atomic():
@@ -181,9 +188,9 @@ def phase_writer(pause_ms, stop_path):
         where = stalls.end()
         took = (done - begun) * 1000
         # For a write over 50 ms, what this process did meanwhile (as for the
-        # rebuild's long holds: _own_counters).
+        # rebuild's long holds: own_counters).
         spent = (
-            [round(a - b) for a, b in zip(_own_counters(), before, strict=True)]
+            [round(a - b) for a, b in zip(own_counters(), before, strict=True)]
             if took > 50
             else None
         )
@@ -217,18 +224,18 @@ def phase_rebuild():
     from search.models import IndexedDocument
 
     load_before = load_average()
-    server_pid = _backend_pid()
+    server_pid = backend_pid()
     server_cpu = pid_cpu_seconds(server_pid)
     cpu, all_cpu = own_cpu(), own_cpu(children=True)
     engine = get_embedded_engine()
     backends = {}
-    holds = _time_holds(backends)
-    log_pages = _log_pages(engine, holds)
+    holds = time_holds(backends)
+    log_sizes = log_pages(engine, holds)
     started = time.time()
     begun = time.perf_counter()
     counts = rebuild([engine])
     seconds = time.perf_counter() - begun
-    wal_file_mb = _wal_file_mb()
+    wal_mb = wal_file_mb()
     cpu, all_cpu = own_cpu() - cpu, own_cpu(children=True) - all_cpu
     if server_cpu is not None:
         server_cpu = (pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
@@ -263,24 +270,24 @@ def phase_rebuild():
         # (median, max, how many at 1,000 or more: a learner committing then
         # checkpoints), and checkpoints that could not copy every page.
         "log_pages": {
-            "median": median([p for p, *_ in log_pages]) if log_pages else None,
-            "max": max([p for p, *_ in log_pages], default=None),
-            "at_1000_or_more": sum(p >= 1000 for p, *_ in log_pages),
-            "incomplete": sum(c < p for p, c, *_ in log_pages),
+            "median": median([p for p, *_ in log_sizes]) if log_sizes else None,
+            "max": max([p for p, *_ in log_sizes], default=None),
+            "at_1000_or_more": sum(p >= 1000 for p, *_ in log_sizes),
+            "incomplete": sum(c < p for p, c, *_ in log_sizes),
             # The largest after each kind of transaction.
             "max_by_kind": {
-                kind: max(p for p, _, _, k in log_pages if k == kind)
-                for kind in dict.fromkeys(k for *_, k in log_pages)
+                kind: max(p for p, _, _, k in log_sizes if k == kind)
+                for kind in dict.fromkeys(k for *_, k in log_sizes)
             },
             # When the WAL first reached 10,000 pages (s from the start).
             "first_at_10000_s": next(
-                (round(at - started, 1) for p, _, at, _ in log_pages if p >= 10_000), None
+                (round(at - started, 1) for p, _, at, _ in log_sizes if p >= 10_000), None
             ),
         },
         # SQLite: the -wal file's size once the rebuild has ended, MB. SQLite
         # reuses the file from its start but does not shrink it while a
         # connection is open (journal_size_limit is -1).
-        "wal_file_mb": wal_file_mb,
+        "wal_file_mb": wal_mb,
         # The commits alone, ms: the longest, and how many took over 25 ms.
         "commit_max_ms": round(max([hold[3] for hold in holds], default=0), 1),
         "commits_over_25_ms": sum(hold[3] > 25 for hold in holds),
@@ -291,7 +298,7 @@ def phase_rebuild():
         # (ms), and during it this process's CPU (ms), disk reads (KiB),
         # involuntary and voluntary context switches, time waiting for a
         # processor (ms), page faults read from the disk and the machine's
-        # steal time (ms) (_own_counters).
+        # steal time (ms) (own_counters).
         # Then where this process was from 50 ms on (harness/stalls.py).
         "holds_over_50_ms": [
             (round(at - started, 2), round(ms, 1), kind, round(commit, 1), *map(round, used), where)
@@ -299,178 +306,6 @@ def phase_rebuild():
             if ms > 50
         ],
     }
-
-
-_THREAD = threading.local()
-
-
-def _thread_backend(backends):
-    """This thread's PostgreSQL server process (None on SQLite), asked once
-    per thread and noted in `backends` ({pid: [its CPU seconds when first
-    seen, when last seen]}): a PostgreSQL rebuild writes its batches on
-    threads of their own, each with its own connection
-    (search/engines/embedded/batch_writer.py), closed before it ends."""
-    if not hasattr(_THREAD, "pid"):
-        _THREAD.pid = _backend_pid()
-        if _THREAD.pid is not None:
-            cpu = pid_cpu_seconds(_THREAD.pid)
-            backends[_THREAD.pid] = [cpu, cpu]
-    return _THREAD.pid
-
-
-def _backend_cpu_seen(backends, pid):
-    """Note a rebuild connection's server CPU after one of its transactions."""
-    if pid is not None:
-        backends[pid][1] = pid_cpu_seconds(pid) or backends[pid][1]
-
-
-def _time_holds(backends):
-    """Time each transaction of the rebuild (batches, merges between them,
-    the swap of the full-text tables, stale documents, spelling terms and
-    emptying the old table), from inside it (SQLite's write lock held) to the end of its commit
-    (FTS5 writes its new segment then): [(epoch start, ms, the function
-    that opened it, ms of it in the commit)]. Through the ``transaction`` name of the modules that
-    open them, so the engine runs unchanged."""
-    import contextlib
-
-    from django.db import transaction
-
-    from search.engines import sqlite, sqlite_tables
-    from search.engines.embedded import spelling, writing
-
-    holds = []
-    real = transaction
-    stalls = StallSampler()
-
-    @contextlib.contextmanager
-    def timed_atomic(*args, **kwargs):
-        kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
-        atomic = real.atomic(*args, **kwargs)
-        pid = _thread_backend(backends)
-        with atomic:
-            at, began, before = time.time(), time.perf_counter(), _own_counters()
-            stalls.begin()
-            yield
-            committing = time.perf_counter()
-        ended = time.perf_counter()
-        _backend_cpu_seen(backends, pid)
-        where = stalls.end()
-        spent = [after - start for after, start in zip(_own_counters(), before, strict=True)]
-        holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000, spent, where))
-
-    for module in (writing, spelling, sqlite, sqlite_tables):
-        module.transaction = SimpleNamespace(atomic=timed_atomic)
-    return holds
-
-
-def _sqlite_file():
-    """The SQLite database file of this process's connection (opened), or
-    None for another database or an in-memory one."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        return None
-    connection.ensure_connection()  # it makes the -wal and -shm files
-    return connection.settings_dict["NAME"]
-
-
-def _wal_file_mb():
-    name = _sqlite_file()
-    if name is not None:
-        with contextlib.suppress(OSError):
-            return round(os.path.getsize(f"{name}-wal") / 2**20, 1)
-    return None
-
-
-def _wal_header_reader():
-    """A function giving (pages in the WAL, pages of them copied into the
-    database) from the WAL index's header in the -shm file (mxFrame at byte
-    16, nBackfill at byte 96, in the machine's byte order), or None: a read
-    that takes no lock and changes nothing. The file is opened once and
-    read in place; the process's end closes it. None for the whole function
-    where there is no WAL."""
-    name = _sqlite_file()
-    if name is None:
-        return None
-    index = os.open(f"{name}-shm", os.O_RDONLY)
-
-    def header():
-        try:
-            data = os.pread(index, 100, 0)
-            return struct.unpack_from("=I", data, 16)[0], struct.unpack_from("=I", data, 96)[0]
-        except (OSError, struct.error):
-            return None
-
-    return header
-
-
-def _log_pages(engine, holds):
-    """[(pages in the WAL, pages of them copied into the database, epoch
-    seconds, the kind of the transaction just ended)] after each checkpoint
-    the rebuild makes between its transactions (SQLite), from the -shm
-    header (_wal_header_reader). (Asking SQLite for another passive
-    checkpoint instead, as a first version did, made the rebuild sync again
-    after each transaction.)"""
-    found = []
-    header = _wal_header_reader()
-    if header is None:
-        return found
-    real = type(engine)._after_transaction
-
-    def after(self):
-        real(self)
-        if (pages := header()) is not None:
-            found.append((*pages, time.time(), holds[-1][2] if holds else None))
-
-    type(engine)._after_transaction = after
-    return found
-
-
-def _own_counters():
-    """This process's CPU time (ms), bytes read from the disk (KiB, not the
-    page cache), involuntary context switches (preempted while runnable),
-    voluntary ones (blocked: waiting in a system call), time waiting for a
-    processor (ms), page faults that read from the disk, and the machine's
-    steal time (ms, both processors: time the host ran something else
-    while this machine's processors had work), to tell a long hold's causes
-    apart: its own work, the disk, waiting for a processor, the host, or
-    waiting in the kernel (the rest)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    read = queued = steal = 0
-    with contextlib.suppress(OSError), open("/proc/self/io") as io:
-        for line in io:
-            if line.startswith("read_bytes:"):
-                read = int(line.split()[1])
-    # The main thread's time runnable but waiting for a processor, ns.
-    with contextlib.suppress(OSError, ValueError), open("/proc/self/schedstat") as stat:
-        queued = int(stat.read().split()[1])
-    # The first line: "cpu user nice system idle iowait irq softirq steal ...",
-    # in clock ticks.
-    with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/stat") as stat:
-        steal = int(stat.readline().split()[8])
-    return (
-        (usage.ru_utime + usage.ru_stime) * 1000,
-        read / 1024,
-        usage.ru_nivcsw,
-        usage.ru_nvcsw,
-        queued / 1e6,
-        usage.ru_majflt,
-        steal * 1000 / _TICKS,
-    )
-
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _backend_pid():
-    """This connection's PostgreSQL server process (on this machine), or None."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
 
 
 # The parent -----------------------------------------------------------------------
@@ -485,8 +320,10 @@ def prepare(db_url, guides):
     run_child(__file__, "learners", env, WRITER_USERS)
 
 
-def rebuild_with_writer(db_url, pause_ms):
-    """Start the writer, let it write WARM_UP_S, rebuild, stop it."""
+def rebuild_with_writer(db_url, pause_ms, alone_s=None):
+    """Start the writer, let it write WARM_UP_S, rebuild, stop it. With
+    ``alone_s``, no rebuild: the writer writes that many seconds more with
+    nothing else running, what the machine alone does to its writes."""
     env = bench_env(db_url)
     manage(["migrate", "--noinput"], env)  # a reused database gets this version's migrations
     stop_path = BENCH_DIR / f"rebuild-writer-{os.getpid()}.stop"
@@ -507,13 +344,21 @@ def rebuild_with_writer(db_url, pause_ms):
                 raise BenchError(f"the writer did not start:\n{writer.communicate()[1]}")
             time.sleep(0.1)
         time.sleep(WARM_UP_S)
-        print("  rebuilding...", end=" ", flush=True)
-        rebuilt = run_child(__file__, "rebuild", env)
-        print(
-            f"{rebuilt['documents']:,} documents in {rebuilt['seconds']:.1f} s "
-            f"({rebuilt['documents'] / rebuilt['seconds']:,.0f}/s)",
-            flush=True,
-        )
+        if alone_s is None:
+            print("  rebuilding...", end=" ", flush=True)
+            rebuilt = run_child(__file__, "rebuild", env)
+            print(
+                f"{rebuilt['documents']:,} documents in {rebuilt['seconds']:.1f} s "
+                f"({rebuilt['documents'] / rebuilt['seconds']:,.0f}/s)",
+                flush=True,
+            )
+        else:
+            print(f"  the learner writing alone for {alone_s:.0f} s...", flush=True)
+            rebuilt = {"load_before": load_average(), "started": time.time()}
+            time.sleep(alone_s)
+            rebuilt["ended"] = time.time()
+            rebuilt["seconds"] = rebuilt["ended"] - rebuilt["started"]
+            rebuilt["load_after"] = load_average()
         time.sleep(1.0)
         stop_path.touch()
         out, err = writer.communicate(timeout=120)
@@ -530,64 +375,17 @@ def rebuild_with_writer(db_url, pause_ms):
     return rebuilt, written
 
 
-def summarise_writes(writes, start, end):
-    during_writes = [w for w in writes if start <= w[0] <= end]
-    # SQLite: commits that found the WAL at wal_autocheckpoint pages or more.
-    checkpointing = [w for w in during_writes if w[4] is not None and w[4] >= 1000]
-    during = [w[1] for w in during_writes]
-    before = [w[1] for w in writes if w[0] < start]
-    return {
-        "during": {
-            "count": len(during),
-            "median_ms": median(during),
-            "p99_ms": percentile(during, 0.99),
-            "max_ms": max(during, default=None),
-            "over_100_ms": sum(1 for ms in during if ms > TARGET_WRITE_MS),
-            # When the slow ones began, in seconds from the rebuild's start
-            # (the batches, or the housekeeping at the end).
-            "over_100_ms_at_s": [
-                round(started - start, 1)
-                for started, ms, *_ in during_writes
-                if ms > TARGET_WRITE_MS
-            ],
-            # The same writes: (ms in all, ms waiting to begin, ms committing,
-            # the WAL's pages before the commit, the writer's counters, where
-            # the writer was from 50 ms on).
-            "over_100_ms_parts": [
-                (*(round(ms, 1) for ms in parts[:3]), *parts[3:])
-                for _, *parts in during_writes
-                if parts[0] > TARGET_WRITE_MS
-            ],
-            # The same for every write over 50 ms, with when it began.
-            "over_50_ms_parts": [
-                (round(started - start, 1), *(round(ms, 1) for ms in parts[:3]), *parts[3:])
-                for started, *parts in during_writes
-                if parts[0] > 50
-            ],
-            "commit_over_20_ms": sum(1 for w in during_writes if len(w) > 3 and w[3] > 20),
-            # SQLite: commits that found the WAL at wal_autocheckpoint pages
-            # (1,000) or more, so checkpointed; how many, how many of them
-            # took over 20 ms, and how many of the others did.
-            "commits_checkpointing": len(checkpointing),
-            "checkpointing_over_20_ms": sum(1 for w in checkpointing if w[3] > 20),
-            "not_checkpointing_over_20_ms": sum(
-                1 for w in during_writes if w[4] is not None and w[4] < 1000 and w[3] > 20
-            ),
-            "wait_over_50_ms": sum(1 for w in during_writes if len(w) > 2 and w[2] > 50),
-        },
-        "before": {
-            "count": len(before),
-            "median_ms": median(before),
-            "max_ms": max(before, default=None),
-        },
-    }
-
-
 def bench_database(kind, db_url, prepared, args):
     """The rebuild into the fresh index (only the demo's documents in it),
     and with --again a second one over the index the first wrote, as
     ``search_index rebuild`` runs on a site already indexed."""
     results = []
+    if args.learner_alone:
+        label = f"{kind}, the learner alone"
+        print(f"\n== {label}", flush=True)
+        alone, written = rebuild_with_writer(db_url, args.pause_ms, args.learner_alone)
+        writes = summarise_writes(written["writes"], alone["started"], alone["ended"])
+        results.append({"database": label, "alone": alone, "writes": writes})
     again = f"{kind}, over the index" + (", every guide changed" if args.changed else "")
     for label in (kind, again)[: 2 if args.again else 1]:
         if label == again and args.changed and kind == "postgresql":
@@ -678,6 +476,13 @@ def parse_args(argv):
         "as after every guide changed",
     )
     parser.add_argument(
+        "--learner-alone",
+        type=float,
+        metavar="SECONDS",
+        help="first let the learner write for SECONDS with no rebuild running, and report "
+        "those writes the same way: what the machine alone does to them",
+    )
+    parser.add_argument(
         "--no-vacuum",
         action="store_true",
         help="rebuild PostgreSQL right after its bulk load, without VACUUM (ANALYZE)",
@@ -686,69 +491,6 @@ def parse_args(argv):
     if args.guides < 1:
         parser.error("--guides must be at least 1")
     return args
-
-
-def print_report(info, results):
-    print(
-        f"\nSearch rebuild, {info['guides']:,} generated guides, {info['date']}, "
-        f"{info['nproc']} CPUs"
-    )
-    print(
-        "\n| database | documents | rebuild s | docs/s | CPU s (rebuild / server) | "
-        "load before / after | writes during | median ms | p99 ms | max ms | over 100 ms |"
-    )
-    print("|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|")
-    for r in results:
-        rb, w = r["rebuild"], r["writes"]["during"]
-        print(
-            f"| {r['database']} | {rb['documents']:,} | {rb['seconds']:.1f} | "
-            f"{r['documents_per_s']:,.0f} | {_ms(rb.get('rebuild_process_cpu_s'))} / "
-            f"{_ms(rb.get('database_server_cpu_s'))} | {rb['load_before']} / {rb['load_after']} | "
-            f"{w['count']} | {_ms(w['median_ms'])} | {_ms(w['p99_ms'])} | {_ms(w['max_ms'])} | "
-            f"{w['over_100_ms']} |"
-        )
-    for r in results:
-        rb, w = r["rebuild"], r["writes"]["during"]
-        long = [hold for hold in rb["holds_over_50_ms"] if hold[1] > 100]
-        longest = ", ".join(f"{k} {ms}" for k, ms in rb.get("hold_max_ms_by_kind", {}).items())
-        # On SQLite each transaction holds the database's only write lock.
-        print(
-            f"  {r['database']}: {rb['transactions']} transactions "
-            f"({', '.join(f'{k} {n}' for k, n in rb.get('transactions_by_kind', {}).items())}; "
-            f"longest, ms: {longest}), "
-            f"{_ms(rb['hold_median_ms'])} "
-            f"ms median, {_ms(rb['hold_max_ms'])} max, {len(rb['holds_over_50_ms'])} over 50 ms, "
-            f"{len(long)} over 100 ms; the log after its checkpoints, pages: "
-            f"{rb.get('log_pages')}, the -wal file {_ms(rb.get('wal_file_mb'))} MB; "
-            f"its commits: {rb.get('commits_over_25_ms', '-')} "
-            f"over 25 ms, longest {_ms(rb.get('commit_max_ms'))} ms; "
-            f"learners' writes with a commit over 20 ms: {w['commit_over_20_ms']} (of the "
-            f"{w.get('commits_checkpointing', '-')} that checkpointed: "
-            f"{w.get('checkpointing_over_20_ms', '-')}; of the others: "
-            f"{w.get('not_checkpointing_over_20_ms', '-')}), a wait "
-            f"over 50 ms: {w['wait_over_50_ms']}"
-        )
-        if 0 < len(rb["holds_over_50_ms"]) <= 12:
-            print(
-                "    holds over 50 ms (s from the start, ms, kind, ms of it the commit, "
-                "then during it: ms of this process's CPU, KiB read from the disk, "
-                "times preempted, times blocked, ms waiting for a processor, page faults "
-                "read from the disk, ms of the machine's steal time): "
-                f"{rb['holds_over_50_ms']}"
-            )
-        if w["over_100_ms_at_s"]:
-            print(
-                f"    writes over 100 ms began at {w['over_100_ms_at_s']} s of "
-                f"{rb['seconds']:.1f} s; (ms in all, waiting to begin, committing, "
-                "WAL pages before the commit, then the writer's CPU ms, KiB read, times "
-                "preempted, times blocked, ms waiting for a processor, page faults read "
-                "from the disk, ms of the machine's steal time): "
-                f"{w['over_100_ms_parts']}"
-            )
-
-
-def _ms(value):
-    return "-" if value is None else f"{value:.1f}"
 
 
 def main(argv=None):
