@@ -76,18 +76,14 @@ def print_report(info, results):
             alone, w = r["alone"], r["writes"]["during"]
             print(
                 f"| {r['database']} | - | {alone['seconds']:.1f} (no rebuild) | - | - | "
-                f"{alone['load_before']} / {alone['load_after']} | {w['count']} | "
-                f"{_ms(w['median_ms'])} | {_ms(w['p99_ms'])} | {_ms(w['max_ms'])} | "
-                f"{w['over_100_ms']} |"
+                f"{_load_and_writes(alone, w)}"
             )
             continue
         rb, w = r["rebuild"], r["writes"]["during"]
         print(
             f"| {r['database']} | {rb['documents']:,} | {rb['seconds']:.1f} | "
             f"{r['documents_per_s']:,.0f} | {_ms(rb.get('rebuild_process_cpu_s'))} / "
-            f"{_ms(rb.get('database_server_cpu_s'))} | {rb['load_before']} / {rb['load_after']} | "
-            f"{w['count']} | {_ms(w['median_ms'])} | {_ms(w['p99_ms'])} | {_ms(w['max_ms'])} | "
-            f"{w['over_100_ms']} |"
+            f"{_ms(rb.get('database_server_cpu_s'))} | {_load_and_writes(rb, w)}"
         )
     for r in results:
         if "alone" in r:
@@ -122,6 +118,16 @@ def print_report(info, results):
                 f"{rb['holds_over_50_ms']}"
             )
         _print_slow_writes(w, rb["seconds"])
+
+
+def _load_and_writes(window, w):
+    """A table row's last cells: the load average before and after, then
+    the learners' writes in that window."""
+    return (
+        f"{window['load_before']} / {window['load_after']} | {w['count']} | "
+        f"{_ms(w['median_ms'])} | {_ms(w['p99_ms'])} | {_ms(w['max_ms'])} | "
+        f"{w['over_100_ms']} |"
+    )
 
 
 def _print_slow_writes(w, seconds):

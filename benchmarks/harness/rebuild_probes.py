@@ -48,8 +48,6 @@ def time_holds(backends):
     (FTS5 writes its new segment then): [(epoch start, ms, the function
     that opened it, ms of it in the commit)]. Through the ``transaction`` name of the modules that
     open them, so the engine runs unchanged."""
-    import contextlib
-
     from django.db import transaction
 
     from search.engines import sqlite, sqlite_tables
