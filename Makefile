@@ -13,7 +13,7 @@ WORKER_ID ?= $(shell hostname)-1
 BACKUP_DIR ?= var/backups
 
 .DEFAULT_GOAL := help
-.PHONY: help install run static serve worker migrate seed backup restore compliance scaled-demo test fuzz lint typecheck format bench clean
+.PHONY: help install run static serve worker migrate seed backup restore compliance scaled-demo test test-separate-index fuzz lint typecheck format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -25,8 +25,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project (only when pyproject.toml changed)
 
-migrate: install ## Apply database migrations (and create the cache table when CACHE_URL=db://)
+migrate: install ## Apply database migrations (the search index's database too when SEARCH_DATABASE_URL is set; the cache table when CACHE_URL=db://)
 	$(BIN)/python manage.py migrate --noinput
+	@if [ -n "$$SEARCH_DATABASE_URL" ]; then $(BIN)/python manage.py migrate --noinput --database search; fi
 	$(BIN)/python manage.py createcachetable
 
 seed: migrate ## Load the demo content and demo users (idempotent)
@@ -71,6 +72,15 @@ scaled-demo: install ## Start the scaled shape on loopback (docs/scaled-setup.md
 
 test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The search and learning suites with the search index in a SQLite database
+# of its own (search/database.py); the tests marked separate_index run only
+# here. SEPARATE_INDEX_PATHS=tests runs the whole suite that way. The test
+# databases are in memory, so the file named is never written.
+SEPARATE_INDEX_PATHS ?= tests/search tests/learning
+test-separate-index: install ## The search and learning tests on SQLite with the search index in a database of its own (SEARCH_DATABASE_URL)
+	env -u DATABASE_URL SEARCH_DATABASE_URL=sqlite:///$(CURDIR)/var/test-search-index.sqlite3 \
+		$(BIN)/python -m pytest $(SEPARATE_INDEX_PATHS) $(PYTEST_ARGS)
 
 # Property-based tests only (hypothesis marks them), randomised and FUZZ_FACTOR
 # times longer than in make test; failures are kept in var/hypothesis.

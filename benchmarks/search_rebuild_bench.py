@@ -29,6 +29,9 @@ For each database kind (SQLite always; PostgreSQL when BENCH_DATABASE_URL or
    (its own, and the one its batches are written on, from a thread of its
    own: search/engines/embedded/batch_writer.py; not the builder's, which
    only reads);
+   With ``--separate-index`` (SQLite), the index is in a file of its own
+   (SEARCH_DATABASE_URL), empty at the start: the rebuild writes there and
+   the learner's writes go to the site's file;
    With ``--learner-alone SECONDS``, first the writer writes that long with
    no rebuild running, reported as the rebuilds' writes are: what the
    machine alone does to a learner's write (on this shared host, a commit
@@ -125,9 +128,16 @@ PG_DATABASE = "curbside_rebuild_bench"
 TARGET_DOCS_PER_S = 1000
 
 
+# With --separate-index: the SEARCH_DATABASE_URL of the index's own SQLite file.
+SEPARATE_INDEX = {"url": None}
+
+
 def bench_env(db_url):
     env = production_env(db_url)
     env.pop("ELASTICSEARCH_URL", None)
+    env.pop("SEARCH_DATABASE_URL", None)
+    if SEPARATE_INDEX["url"] and db_url.startswith("sqlite"):
+        env["SEARCH_DATABASE_URL"] = SEPARATE_INDEX["url"]
     return env
 
 
@@ -235,7 +245,7 @@ def phase_rebuild():
     begun = time.perf_counter()
     counts = rebuild([engine])
     seconds = time.perf_counter() - begun
-    wal_mb = wal_file_mb()
+    wal_mb = wal_file_mb(index=True)
     cpu, all_cpu = own_cpu() - cpu, own_cpu(children=True) - all_cpu
     if server_cpu is not None:
         server_cpu = (pid_cpu_seconds(server_pid) or server_cpu) - server_cpu
@@ -326,6 +336,8 @@ def rebuild_with_writer(db_url, pause_ms, alone_s=None):
     nothing else running, what the machine alone does to its writes."""
     env = bench_env(db_url)
     manage(["migrate", "--noinput"], env)  # a reused database gets this version's migrations
+    if "SEARCH_DATABASE_URL" in env:
+        manage(["migrate", "--noinput", "--database", "search"], env)
     stop_path = BENCH_DIR / f"rebuild-writer-{os.getpid()}.stop"
     for path in (stop_path, Path(f"{stop_path}.ready")):
         path.unlink(missing_ok=True)
@@ -483,6 +495,13 @@ def parse_args(argv):
         "those writes the same way: what the machine alone does to them",
     )
     parser.add_argument(
+        "--separate-index",
+        action="store_true",
+        help="SQLite: the search index in a file of its own (SEARCH_DATABASE_URL, "
+        "search/database.py), empty at the start, so the rebuild never holds the lock "
+        "learners' writes take",
+    )
+    parser.add_argument(
         "--no-vacuum",
         action="store_true",
         help="rebuild PostgreSQL right after its bulk load, without VACUUM (ANALYZE)",
@@ -500,7 +519,12 @@ def main(argv=None):
     try:
         if not args.no_sqlite:
             url, prepared = sqlite_database(args.guides, args.reuse)
-            results.extend(bench_database("sqlite", url, prepared, args))
+            kind = "sqlite"
+            if args.separate_index:
+                # An empty file each run: the first rebuild fills it.
+                SEPARATE_INDEX["url"] = fresh_sqlite_url(BENCH_DIR / "search_rebuild_index.sqlite3")
+                kind = "sqlite, index in its own file"
+            results.extend(bench_database(kind, url, prepared, args))
         if args.no_postgres:
             pass
         elif args.postgres_url:

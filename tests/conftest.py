@@ -28,6 +28,30 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
+def _both_databases(items):
+    """With the search index in a database of its own (SEARCH_DATABASE_URL,
+    search/database.py), every test that uses the database may use both: a
+    page published in a test is indexed there. Unset, nothing changes."""
+    from django.conf import settings
+    from django.test import TransactionTestCase
+
+    from search.database import SEARCH_DB_ALIAS
+
+    if SEARCH_DB_ALIAS not in settings.DATABASES:
+        return
+    for item in items:
+        cls = getattr(item, "cls", None)
+        if cls is not None and issubclass(cls, TransactionTestCase):
+            cls.databases = "__all__"
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is None and "_django_db_helper" not in getattr(item, "fixturenames", ()):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        kwargs["databases"] = "__all__"
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: primary keys and revision ids
@@ -92,26 +116,40 @@ def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests (concurrency) run in the PostgreSQL pass of the
     suite (DATABASE_URL=postgres://...); on SQLite they are deselected, not
     skipped, and the summary says so. SQLite-only tests (in-memory SQLite)
-    are deselected in the PostgreSQL pass the same way."""
+    are deselected in the PostgreSQL pass the same way, and tests of the
+    search index in its own database without SEARCH_DATABASE_URL."""
     from django.db import connection
+
+    from search.database import separate_index
 
     other = "sqlite" if connection.vendor == "postgresql" else "postgres"
     selected, deselected = [], []
+    counts = dict.fromkeys(DESELECTED, 0)
     for item in items:
-        (deselected if item.get_closest_marker(other) else selected).append(item)
+        unmet = other if item.get_closest_marker(other) else None
+        if unmet is None and item.get_closest_marker("separate_index") and not separate_index():
+            unmet = "separate_index"
+        if unmet:
+            counts[unmet] += 1
+            deselected.append(item)
+        else:
+            selected.append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
-        config._curbside_deselected = (other, len(deselected))
+        config._curbside_deselected = counts
+    _both_databases(items)
 
 
 DESELECTED = {
     "postgres": "PostgreSQL-only tests were deselected: run with DATABASE_URL=postgres://...",
     "sqlite": "SQLite-only tests were deselected: run without DATABASE_URL",
+    "separate_index": "tests of the search index in its own database were deselected: "
+    "run with SEARCH_DATABASE_URL=sqlite:///... (make test-separate-index)",
 }
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    other, count = getattr(config, "_curbside_deselected", ("", 0))
-    if count:
-        terminalreporter.write_line(f"{count} {DESELECTED[other]} (CI does).")
+    for reason, count in getattr(config, "_curbside_deselected", {}).items():
+        if count:
+            terminalreporter.write_line(f"{count} {DESELECTED[reason]} (CI does).")

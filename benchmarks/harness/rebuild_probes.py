@@ -13,7 +13,6 @@ import struct
 import sys
 import threading
 import time
-from types import SimpleNamespace
 
 from .processes import pid_cpu_seconds
 from .stalls import StallSampler
@@ -46,21 +45,21 @@ def time_holds(backends):
     the swap of the full-text tables, stale documents, spelling terms and
     emptying the old table), from inside it (SQLite's write lock held) to the end of its commit
     (FTS5 writes its new segment then): [(epoch start, ms, the function
-    that opened it, ms of it in the commit)]. Through the ``transaction`` name of the modules that
-    open them, so the engine runs unchanged."""
-    from django.db import transaction
-
+    that opened it, ms of it in the commit)]. Through the ``atomic_index``
+    name of the modules that open them (search/database.py), so the engine
+    runs unchanged."""
+    from search.database import atomic_index
     from search.engines import sqlite, sqlite_tables
     from search.engines.embedded import spelling, writing
 
     holds = []
-    real = transaction
+    real = atomic_index
     stalls = StallSampler()
 
     @contextlib.contextmanager
     def timed_atomic(*args, **kwargs):
         kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
-        atomic = real.atomic(*args, **kwargs)
+        atomic = real(*args, **kwargs)
         pid = thread_backend(backends)
         with atomic:
             at, began, before = time.time(), time.perf_counter(), own_counters()
@@ -74,37 +73,42 @@ def time_holds(backends):
         holds.append((at, (ended - began) * 1000, kind, (ended - committing) * 1000, spent, where))
 
     for module in (writing, spelling, sqlite, sqlite_tables):
-        module.transaction = SimpleNamespace(atomic=timed_atomic)
+        module.atomic_index = timed_atomic
     return holds
 
 
-def sqlite_file():
+def sqlite_file(index=False):
     """The SQLite database file of this process's connection (opened), or
-    None for another database or an in-memory one."""
-    from django.db import connection
+    None for another database or an in-memory one. ``index``: the search
+    index's database (the same unless SEARCH_DATABASE_URL gives it its own:
+    search/database.py), else the site's."""
+    from django.db import connection as site
 
+    from search.database import index_db
+
+    connection = index_db if index else site
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return None
     connection.ensure_connection()  # it makes the -wal and -shm files
     return connection.settings_dict["NAME"]
 
 
-def wal_file_mb():
-    name = sqlite_file()
+def wal_file_mb(index=False):
+    name = sqlite_file(index)
     if name is not None:
         with contextlib.suppress(OSError):
             return round(os.path.getsize(f"{name}-wal") / 2**20, 1)
     return None
 
 
-def wal_header_reader():
+def wal_header_reader(index=False):
     """A function giving (pages in the WAL, pages of them copied into the
     database) from the WAL index's header in the -shm file (mxFrame at byte
     16, nBackfill at byte 96, in the machine's byte order), or None: a read
     that takes no lock and changes nothing. The file is opened once and
     read in place; the process's end closes it. None for the whole function
     where there is no WAL."""
-    name = sqlite_file()
+    name = sqlite_file(index)
     if name is None:
         return None
     index = os.open(f"{name}-shm", os.O_RDONLY)
@@ -127,7 +131,7 @@ def log_pages(engine, holds):
     checkpoint instead, as a first version did, made the rebuild sync again
     after each transaction.)"""
     found = []
-    header = wal_header_reader()
+    header = wal_header_reader(index=True)
     if header is None:
         return found
     real = type(engine)._after_transaction
@@ -178,11 +182,12 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def backend_pid():
-    """This connection's PostgreSQL server process (on this machine), or None."""
-    from django.db import connection
+    """This thread's connection to the index's database: its PostgreSQL
+    server process (on this machine), or None."""
+    from search.database import index_db
 
-    if connection.vendor != "postgresql":
+    if index_db.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return cursor.fetchone()[0]

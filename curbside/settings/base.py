@@ -190,21 +190,32 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Connections persist (DATABASE_CONN_MAX_AGE) with sync workers.
-    # WAL lets readers carry on while one writer commits; IMMEDIATE takes the
-    # write lock at the start of a transaction so concurrent writers queue
-    # instead of failing with "database is locked" half-way through.
-    # Django's backend, but a transaction waits for the write lock in 2 ms
-    # steps instead of SQLite's backing-off ones (curbside/db_backends).
-    DATABASES["default"]["ENGINE"] = "curbside.db_backends.sqlite3"
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
-    }
+# The search index in a database of its own (search/database.py): unset, it
+# shares the site's database. Meant for SQLite, whose one write lock per file
+# would otherwise make learners' writes wait while a rebuild writes the index.
+if env_str("SEARCH_DATABASE_URL"):
+    DATABASES["search"] = dj_database_url.config(
+        "SEARCH_DATABASE_URL",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+DATABASE_ROUTERS = ["search.database.IndexRouter"]
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        # Connections persist (DATABASE_CONN_MAX_AGE) with sync workers.
+        # WAL lets readers carry on while one writer commits; IMMEDIATE takes
+        # the write lock at the start of a transaction so concurrent writers
+        # queue instead of failing with "database is locked" half-way through.
+        # Django's backend, but a transaction waits for the write lock in 2 ms
+        # steps instead of SQLite's backing-off ones (curbside/db_backends).
+        _database["ENGINE"] = "curbside.db_backends.sqlite3"
+        _database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,11 +1,13 @@
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
-if DATABASES["default"]["ENGINE"] == "curbside.db_backends.sqlite3":
-    # The test database in memory, Django's default for SQLite, said outright:
-    # pytest-django knows SQLite by Django's own engine name, and would give
-    # each xdist worker a file named after the database's path instead.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "curbside.db_backends.sqlite3":
+        # The test database in memory, Django's default for SQLite, said
+        # outright: pytest-django knows SQLite by Django's own engine name,
+        # and would give each xdist worker a file named after the database's
+        # path instead.
+        _database.setdefault("TEST", {})["NAME"] = ":memory:"
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105

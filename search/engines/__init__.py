@@ -13,7 +13,8 @@ import functools
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection
+
+from search.database import index_db
 
 from .base import (
     FACET_KEYS,
@@ -55,7 +56,7 @@ __all__ = [
 
 
 def get_embedded_engine() -> SearchEngine:
-    if connection.vendor == "postgresql":
+    if index_db.vendor == "postgresql":
         from .postgres import PostgresEngine
 
         return PostgresEngine()

@@ -12,8 +12,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection
-
+from search.database import index_db
 from search.models import IndexedDocument
 from search.query import Clause, ParsedQuery
 
@@ -171,7 +170,7 @@ def word_lexemes(words: Iterable[str]) -> dict[str, frozenset[str]]:
     """{word: its lexemes} as the 'english' configuration makes them
     ("patient's": {"patient"}; "the": none), signs dropped as query_lexemes
     drops them. One statement; a page's candidate words are a few dozen."""
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(
             "SELECT w, tsvector_to_array(to_tsvector('english', w)) FROM unnest(%s::text[]) AS w",
             [list(words)],
@@ -255,7 +254,7 @@ class PostgresEngine(EmbeddedEngine):
             q, columns = (q_sql, q_params), HIT_FIELDS + TEXT_FIELDS
         order = RELEVANCE_ORDER if any_words else ALL_WORDS_ORDER
         statement, params = results_statement(q, score, filters, query, columns, order)
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(statement, params)
             ids, token, rows_json, *found = cursor.fetchone()
         matches = parse_ids(found[0]) if found else None
@@ -285,7 +284,7 @@ class PostgresEngine(EmbeddedEngine):
         read with its page, in _hits): their texts and the query's lexemes
         in one statement."""
         expression, params = marks_tsquery(parsed)
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 "SELECT d.id, d.title, d.body, d.objectives, d.summary, q.query::text "
                 f"FROM search_indexeddocument d, (SELECT {expression} AS query) q "
@@ -303,7 +302,7 @@ class PostgresEngine(EmbeddedEngine):
         find the first: every document for a misspelled word, 100-120 ms at
         100,000 guides, once a GIN pending list made the index look dearer
         (search_bench.py). The index finds no word for nothing."""
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 "WITH m AS MATERIALIZED (SELECT 1 FROM search_indexeddocument "
                 "WHERE search_vector @@ plainto_tsquery('english', %s)) SELECT 1 FROM m LIMIT 1",
@@ -312,7 +311,7 @@ class PostgresEngine(EmbeddedEngine):
             return cursor.fetchone() is not None
 
     def _spelling_candidates(self, word: str) -> list[tuple[str, int]]:
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 "SELECT term, documents FROM search_spellingterm WHERE term %% %s "
                 "ORDER BY similarity(term, %s) DESC, documents DESC LIMIT 20",
@@ -347,5 +346,5 @@ class PostgresEngine(EmbeddedEngine):
         ]
 
     def _after_rebuild(self, spells: FreeSpells) -> None:
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute("ANALYZE search_indexeddocument, search_facetentry, search_spellingterm")

@@ -9,8 +9,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 
-from django.db import connection, transaction
-
+from search.database import atomic_index, index_db
 from search.query import Clause, ParsedQuery
 
 from .base import MARK_END, MARK_START, EngineUnavailable, ProgressCallback, SearchDocument
@@ -77,7 +76,7 @@ def _words_from(prefix: str) -> list[str]:
     prefix = prefix.lower()
     if len(prefix) < SPELLING_MIN or not prefix.isalpha():
         return []
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(
             "SELECT term FROM search_spellingterm WHERE term > %s AND term < %s "
             "ORDER BY documents DESC, term LIMIT %s",
@@ -125,9 +124,9 @@ class SqliteEngine(EmbeddedEngine):
     def _checkpoint() -> None:
         """A passive checkpoint: it takes no lock a writer needs. Not inside a
         transaction (the caller's: a test), nor in memory (no WAL)."""
-        if connection.in_atomic_block or in_memory():
+        if index_db.in_atomic_block or in_memory():
             return
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def rebuild(
@@ -172,7 +171,7 @@ class SqliteEngine(EmbeddedEngine):
 
     def _write_entries(self, table: str, rows: list[tuple[int, SearchDocument]]) -> None:
         marks = ", ".join(["%s"] * len(rows))
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {table} WHERE rowid IN ({marks})", [row_id for row_id, _ in rows]
             )
@@ -234,7 +233,7 @@ class SqliteEngine(EmbeddedEngine):
         params: list[str | int] = [MARK_START, MARK_END] * 2
         params += [SNIPPET_TOKENS, MARK_START, MARK_END, SNIPPET_TOKENS, MARK_START, MARK_END]
         params += [fts_expression(parsed, any_words), *ids]
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid, highlight(search_fts, 0, %s, %s), "
                 "snippet(search_fts, 3, %s, %s, '…', %s), "
@@ -249,7 +248,7 @@ class SqliteEngine(EmbeddedEngine):
             return result
 
     def _word_in_index(self, word: str) -> bool:
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1", [_phrase((word,))]
             )
@@ -259,7 +258,7 @@ class SqliteEngine(EmbeddedEngine):
         # Same first two letters, length within two: a few hundred terms at
         # most, compared in Python.
         start = word[:2]
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 "SELECT term, documents FROM search_spellingterm "
                 "WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
@@ -308,7 +307,7 @@ class SqliteEngine(EmbeddedEngine):
         cancels another out, so that bounds what a step reads too."""
         for _ in range(MERGE_STEPS):
             spells.wait()
-            with no_collection(), transaction.atomic(), connection.cursor() as cursor:
+            with no_collection(), atomic_index(), index_db.cursor() as cursor:
                 began = time.perf_counter()
                 cursor.execute("SELECT total_changes()")
                 before = cursor.fetchone()[0]

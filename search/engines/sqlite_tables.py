@@ -52,7 +52,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import connection, transaction
+from search.database import atomic_index, index_db, migrate_command
 
 from .base import EngineUnavailable
 from .embedded.pacing import FreeSpells, no_collection
@@ -97,7 +97,7 @@ class Tables:
 def tables() -> Tables:
     """Read from the schema in one statement: inside the caller's write
     transaction this is the state the write sees, as a swap is a write."""
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE name IN (%s, %s)", [VIEW, NEXT_TRIGGER]
         )
@@ -106,7 +106,7 @@ def tables() -> Tables:
     if source is None:
         raise EngineUnavailable(
             f"the full-text view {VIEW} is missing or not as migration 0008 made it; "
-            "run manage.py migrate"
+            f"run {migrate_command()}"
         )
     return Tables(live=source.group(1), rebuilding=NEXT_TRIGGER in found)
 
@@ -133,13 +133,13 @@ def fts_command(cursor: Any, table: str, command: str, value: int) -> None:
 
 def in_memory() -> bool:
     """Is this connection's SQLite database in memory (no file, no WAL)?"""
-    return bool(getattr(connection, "is_in_memory_db", lambda: True)())
+    return bool(getattr(index_db, "is_in_memory_db", lambda: True)())
 
 
 def lock_path() -> str | None:
     """The rebuild's lock file, beside the database's -wal and -shm files;
     None for an in-memory database."""
-    return None if in_memory() else f"{connection.settings_dict['NAME']}-rebuild-lock"
+    return None if in_memory() else f"{index_db.settings_dict['NAME']}-rebuild-lock"
 
 
 @contextlib.contextmanager
@@ -178,19 +178,19 @@ def checkpoints_outside_commits() -> Iterator[None]:
     if in_memory():
         yield
         return
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         (pages,) = cursor.fetchone()
         cursor.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
 
 def table_exists(name: str) -> bool:
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [name])
         return cursor.fetchone() is not None
 
@@ -199,7 +199,7 @@ def create_next() -> str:
     """The empty table a rebuild writes (the one the view does not show),
     merging nothing in its commits, and the trigger that deletes a removed
     document's entries from it and marks it as a rebuild's. Its name."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with atomic_index(), index_db.cursor() as cursor:
         name = tables().other
         cursor.execute(f"CREATE VIRTUAL TABLE {name} USING fts5({COLUMNS}, {OPTIONS})")
         fts_command(cursor, name, "automerge", 0)
@@ -211,7 +211,7 @@ def swap() -> str:
     """Point the view, and the live table's trigger, at the rebuilt table,
     in one transaction that renames nothing; it merges in its commits again.
     The name of the table the view showed before, for discard()."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with atomic_index(), index_db.cursor() as cursor:
         now = tables()
         if not now.rebuilding:
             raise EngineUnavailable("no rebuilt full-text table to swap in")
@@ -233,7 +233,7 @@ def discard(name: str, spells: FreeSpells, transaction_s: float, spell_s: float)
     stops taking writes first (its trigger goes)."""
     if not table_exists(name):
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with atomic_index(), index_db.cursor() as cursor:
         if name == tables().live:
             raise ValueError(f"{name} is the full-text table searches read")
         cursor.execute(f"DROP TRIGGER IF EXISTS {NEXT_TRIGGER}")
@@ -246,7 +246,7 @@ def discard(name: str, spells: FreeSpells, transaction_s: float, spell_s: float)
         (f"{name}_idx", "segid, term", "1"),
     ):
         _empty(shadow, key, where, spells, transaction_s, spell_s)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with atomic_index(), index_db.cursor() as cursor:
         cursor.execute(f"DROP TABLE {name}")
 
 
@@ -258,7 +258,7 @@ def _empty(
     size = spells.sizes.get(table, DISCARD_FIRST)  # rows differ in size between tables
     while True:
         spells.wait()
-        with no_collection(), transaction.atomic(), connection.cursor() as cursor:
+        with no_collection(), atomic_index(), index_db.cursor() as cursor:
             began = time.perf_counter()
             cursor.execute(
                 f"DELETE FROM {table} WHERE ({key}) IN "

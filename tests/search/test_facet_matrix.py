@@ -8,10 +8,9 @@ removed, a mentor renamed, a write rolled back."""
 
 import itertools
 
-from django.db import transaction
-
 import pytest
 
+from search.database import atomic_index
 from search.documents import all_documents, documents_for
 from search.engines import FACET_KEYS, SearchQuery, get_embedded_engine
 from search.engines.embedded import facet_matrix
@@ -143,7 +142,7 @@ def test_a_write_rolled_back_is_never_counted(engine, corpus):
     before = engine.search(SearchQuery(""))
     guide = GuidePageFactory(title="Locum tenens basics", slug="locum-basics", topic="career")
     documents, _ = documents_for([guide.pk])
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), atomic_index():
         engine.index(documents)
         inside = engine.search(SearchQuery(""))
         assert inside.total == before.total + 1

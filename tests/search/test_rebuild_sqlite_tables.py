@@ -13,15 +13,14 @@ import gc
 import io
 import re
 import sys
-from types import SimpleNamespace
 
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 import pytest
 
 from search import indexing
+from search.database import index_alias, index_db
 from search.documents import all_documents, documents_for
 from search.engines import get_embedded_engine, sqlite_tables
 from search.engines.embedded.pacing import FreeSpells, no_collection
@@ -35,7 +34,7 @@ pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True, serial
 def _tables():
     """The full-text view, tables and triggers, as (type, name, table the
     view reads or the trigger deletes from)."""
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE name IN ('search_fts', "
             "'search_fts_a', 'search_fts_b', 'search_fts_next', 'search_fts_old', "
@@ -60,14 +59,14 @@ def _settled():
 
 
 def _entries(table="search_fts"):
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (a fixed name)
         return cursor.fetchone()[0]
 
 
 def _automerge():
     live = sqlite_tables.tables().live
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(f"SELECT v FROM {live}_config WHERE k = 'automerge'")  # noqa: S608
         row = cursor.fetchone()
         return None if row is None else int(row[0])
@@ -181,7 +180,7 @@ def test_a_rebuild_empties_what_an_interrupted_one_left(small_batches, stopped):
     if stopped != "while writing":
         # Stopped after a swap, while emptying the old table: no trigger,
         # no more writes.
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute("DROP TRIGGER search_fts_next_follow_delete")
         engine.index(_document(guides[2]))
         assert _entries(left) == 1
@@ -195,7 +194,7 @@ def test_emptying_the_old_table_lets_other_connections_write_between_chunks(monk
     engine = get_embedded_engine()
     engine.rebuild(all_documents())
     rebuilt = sqlite_tables.create_next()
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {rebuilt} (rowid, title, summary, objectives, body, meta) "  # noqa: S608
             "SELECT rowid, title, summary, objectives, body, meta FROM search_fts"
@@ -215,7 +214,7 @@ def test_emptying_the_old_table_lets_other_connections_write_between_chunks(monk
 
     class Watching(FreeSpells):
         def wait(self):
-            assert not connection.in_atomic_block
+            assert not index_db.in_atomic_block
             # Another connection writes (as a learner's "mark complete"
             # would) and counts the old table's documents left.
             seen_by_other.append(_in_other_connection(write_and_count))
@@ -241,12 +240,12 @@ def test_an_index_written_before_the_view_keeps_its_entries():
     table is renamed, not rebuilt, and searches find what they found."""
     _guides(4)
     get_embedded_engine().rebuild(all_documents())
-    call_command("migrate", "search", "0007", verbosity=0)
-    with connection.cursor() as cursor:
+    call_command("migrate", "search", "0007", database=index_alias(), verbosity=0)
+    with index_db.cursor() as cursor:
         cursor.execute("SELECT type FROM sqlite_master WHERE name = 'search_fts'")
         assert cursor.fetchone() == ("table",)
     assert _entries() == 4
-    call_command("migrate", "search", verbosity=0)
+    call_command("migrate", "search", database=index_alias(), verbosity=0)
     assert sqlite_tables.tables().live == "search_fts_a"
     assert _tables() == _settled()
     assert len(found("handover checklist")) == 4
@@ -284,7 +283,7 @@ def test_a_second_rebuild_on_the_same_database_is_refused_while_one_runs(monkeyp
 
 
 def _autocheckpoint():
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         return cursor.fetchone()[0]
 
@@ -299,7 +298,7 @@ def test_a_rebuild_commits_without_checkpointing_and_puts_the_setting_back(monke
     monkeypatch.setattr(sqlite_tables, "in_memory", lambda: False)
     monkeypatch.setattr(sqlite_tables, "lock_path", lambda: str(tmp_path / "db-rebuild-lock"))
     _guides(3)
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint = 777")
     during = []
     get_embedded_engine().rebuild(all_documents(), lambda *_: during.append(_autocheckpoint()))
@@ -333,19 +332,19 @@ def test_before_each_transaction_the_rebuild_checkpoints_what_others_wrote_meanw
 
     _guides(12)
     events = []
-    real = writing.transaction
+    real = writing.atomic_index
 
     @contextlib.contextmanager
     def atomic(*args, **kwargs):
         kind = sys._getframe(2).f_code.co_name  # past contextlib's __enter__
-        with real.atomic(*args, **kwargs):
+        with real(*args, **kwargs):
             events.append(kind)
             yield
 
     for module in (writing, sqlite_engine, sqlite_tables):
-        monkeypatch.setattr(module, "transaction", SimpleNamespace(atomic=atomic))
+        monkeypatch.setattr(module, "atomic_index", atomic)
     monkeypatch.setattr(sqlite_engine, "in_memory", lambda: False)
-    with sqlite_engine.connection.execute_wrapper(_record_checkpoints(events)):
+    with sqlite_engine.index_db.execute_wrapper(_record_checkpoints(events)):
         get_embedded_engine().rebuild(all_documents())
     paced = [i for i, kind in enumerate(events) if kind in ("flush", "_merge")]
     assert len([i for i in paced if events[i] == "flush"]) == 3  # 12 guides, 4 a batch

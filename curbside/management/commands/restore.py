@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from curbside.backups import BackupError, check_archive, restore_backup
+from search.database import separate_index
 
 
 class Command(BaseCommand):
@@ -48,7 +49,15 @@ class Command(BaseCommand):
                     "run `make migrate` now."
                 )
             )
-        self.stdout.write(
-            "If ELASTICSEARCH_URL is set, rebuild the index: manage.py search_index rebuild."
-        )
+        if separate_index():
+            self.stdout.write(
+                self.style.WARNING(
+                    "The search index has a database of its own (SEARCH_DATABASE_URL), "
+                    "which backups leave out: rebuild it now: manage.py search_index rebuild."
+                )
+            )
+        else:
+            self.stdout.write(
+                "If ELASTICSEARCH_URL is set, rebuild the index: manage.py search_index rebuild."
+            )
         self.stdout.write(self.style.SUCCESS("Restore complete."))

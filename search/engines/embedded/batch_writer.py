@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from django.db import connection
+from search.database import index_db
 
 T = TypeVar("T")
 
@@ -83,7 +83,7 @@ class BatchWriter(Generic[T]):
 
         def close_connection() -> None:
             try:
-                connection.close()
+                index_db.close()
             finally:
                 barrier.wait(timeout=60)
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
+
+from search.database import index_db
 
 # Values per statement at most (rows times columns).
 PARAMETERS_PER_STATEMENT = 1600
@@ -131,7 +132,7 @@ def insert_integer_rows(
     statement of one array per column, however many rows."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
+    if index_db.vendor != "postgresql":
         insert_rows(cursor, head, columns, rows)
         return
     arrays = ", ".join(["%s::bigint[]"] * columns)

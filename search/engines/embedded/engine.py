@@ -8,8 +8,7 @@ import abc
 import dataclasses
 from collections.abc import Iterable
 
-from django.db import connection
-
+from search.database import index_db
 from search.models import IndexedDocument
 from search.query import ParsedQuery, parse, words
 
@@ -80,7 +79,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
 
     def _suggest_ids(self, typed: list[str], prefix: str, limit: int) -> list[int]:
         ids: list[int] = []
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             for sql, params in self._suggest_queries(typed, prefix):
                 cursor.execute(f"{sql} LIMIT %s", [*params, limit])
                 ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
@@ -132,7 +131,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
         from the ids of every match (facet_matrix). PostgreSQL reads both in
         one statement (postgres.py)."""
         ids = self._page_ids(parsed, any_words, filters, query)
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             if parsed.is_empty:
                 cursor.execute(f"SELECT {INDEX_STATE_SQL}")
                 token, matches = cursor.fetchone()[0], None
@@ -167,7 +166,7 @@ class EmbeddedEngine(EmbeddedWriter, abc.ABC):
                 scored, params = self._match_sql(parsed, any_words)
                 page_sql, order = f"SELECT m.id FROM ({scored}) m", RELEVANCE_ORDER
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 f"{page_sql}{where} ORDER BY {order} LIMIT %s OFFSET %s",
                 params + filter_params + [query.per_page, query.offset],

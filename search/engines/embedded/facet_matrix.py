@@ -34,10 +34,11 @@ import secrets
 import threading
 from collections.abc import Iterable
 
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 import numpy as np
+
+from search.database import index_db
 
 from ..base import FACETS, Facet
 from .facets import Filters, GroupCounts, facets_from_counts
@@ -56,7 +57,7 @@ def new_token() -> int:
 
 def mark_written(token: int) -> None:
     """Record, in the writing transaction, that the index changed."""
-    with connection.cursor() as cursor:
+    with index_db.cursor() as cursor:
         cursor.execute(
             "INSERT INTO search_indexstate (id, token) VALUES (1, %s) "
             "ON CONFLICT (id) DO UPDATE SET token = excluded.token",
@@ -69,7 +70,7 @@ INDEX_STATE_SQL = "(SELECT token FROM search_indexstate WHERE id = 1)"
 
 def id_list_sql(column: str) -> str:
     """An aggregate of `column` as one comma-separated string."""
-    if connection.vendor == "postgresql":
+    if index_db.vendor == "postgresql":
         return f"string_agg(({column})::text, ',')"
     return f"group_concat({column})"
 
@@ -195,7 +196,7 @@ class FacetMatrix:
     def updated(self) -> FacetMatrix:
         """A copy as of the index's current token, re-reading the entries of
         the documents it has not read, or read with another stamp."""
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             cursor.execute(
                 f"SELECT {INDEX_STATE_SQL}, {id_list_sql('id')}, {id_list_sql('stamp')} "
                 "FROM search_indexeddocument"
@@ -269,7 +270,7 @@ _matrices: dict[tuple[str, str], FacetMatrix] = {}
 
 
 def _key() -> tuple[str, str]:
-    return (connection.alias, str(connection.settings_dict.get("NAME")))
+    return (index_db.alias, str(index_db.settings_dict.get("NAME")))
 
 
 def current(token: int | None) -> FacetMatrix:

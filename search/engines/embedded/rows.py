@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Field
 
+from search.database import index_db
 from search.models import FacetValue as StoredFacetValue
 from search.models import IndexedDocument
 
@@ -74,7 +74,7 @@ def upsert_statement() -> tuple[str, int, str]:
 
 
 def _columns() -> tuple[str, ...]:
-    return _COLUMNS + ((_FACET_COLUMN,) if connection.vendor == "postgresql" else ())
+    return _COLUMNS + ((_FACET_COLUMN,) if index_db.vendor == "postgresql" else ())
 
 
 def _sql_type(column: str) -> str:
@@ -82,7 +82,7 @@ def _sql_type(column: str) -> str:
         return "integer[]"
     field = IndexedDocument._meta.get_field(column)
     assert isinstance(field, Field)
-    return field.db_type(connection) or "text"
+    return field.db_type(index_db) or "text"
 
 
 def write_document_rows(cursor: CursorWrapper, upserts: list[list[Any]]) -> dict[int, int]:
@@ -105,7 +105,7 @@ def write_document_rows(cursor: CursorWrapper, upserts: list[list[Any]]) -> dict
     ids, the upsert as it is."""
     head, count, tail = upsert_statement()
     page_ids = [row[0] for row in upserts]
-    if connection.vendor != "postgresql":
+    if index_db.vendor != "postgresql":
         insert_rows(cursor, head, count, upserts, tail)
         marks = ", ".join(["%s"] * len(page_ids))
         cursor.execute(
@@ -138,7 +138,7 @@ def write_document_rows(cursor: CursorWrapper, upserts: list[list[Any]]) -> dict
 
 def prepared_now(now: datetime.datetime) -> Any:
     """``indexed_at`` as the ORM would send it to this database."""
-    return IndexedDocument._meta.get_field("indexed_at").get_db_prep_save(now, connection)
+    return IndexedDocument._meta.get_field("indexed_at").get_db_prep_save(now, index_db)
 
 
 def upsert_params(
@@ -157,7 +157,7 @@ def upsert_params(
     }
     if document.credits is not None:
         field = IndexedDocument._meta.get_field("credits")
-        values["credits"] = field.get_db_prep_save(document.credits, connection)
+        values["credits"] = field.get_db_prep_save(document.credits, index_db)
     return [values[c] for c in _columns()]
 
 

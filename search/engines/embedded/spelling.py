@@ -8,9 +8,9 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import connection, transaction
 from django.db.models import F
 
+from search.database import atomic_index, index_db
 from search.models import IndexedDocument, SpellingTerm
 from search.query import ParsedQuery, words
 
@@ -78,10 +78,10 @@ def replace_terms(vocabulary: Counter[str]) -> None:
     new = sorted(t for t in vocabulary if t not in existing)
     changed = sorted(t for t, n in vocabulary.items() if t in existing and existing[t] != n)
     for start in range(0, len(gone), TERM_CHUNK):
-        with transaction.atomic():
+        with atomic_index():
             SpellingTerm.objects.filter(term__in=gone[start : start + TERM_CHUNK]).delete()
     for start in range(0, len(new), TERM_CHUNK):
-        with transaction.atomic():
+        with atomic_index():
             SpellingTerm.objects.bulk_create(
                 [
                     SpellingTerm(term=t, documents=vocabulary[t])
@@ -90,7 +90,7 @@ def replace_terms(vocabulary: Counter[str]) -> None:
                 ignore_conflicts=True,
             )
     for start in range(0, len(changed), TERM_CHUNK):
-        with transaction.atomic(), connection.cursor() as cursor:
+        with atomic_index(), index_db.cursor() as cursor:
             cursor.executemany(
                 "UPDATE search_spellingterm SET documents = %s WHERE term = %s",
                 [(vocabulary[t], t) for t in changed[start : start + TERM_CHUNK]],

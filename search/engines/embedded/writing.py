@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from search.database import atomic_index, index_db
 from search.models import FacetEntry, IndexedDocument
 from search.models import FacetValue as StoredFacetValue
 
@@ -139,14 +139,14 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
     def index(self, documents: Iterable[SearchDocument]) -> None:
         documents = list({d.page_id: d for d in documents}.values())
         for start in range(0, len(documents), WRITE_BATCH):
-            with transaction.atomic():
+            with atomic_index():
                 self._upsert(documents[start : start + WRITE_BATCH], track_terms=True)
 
     def remove(self, page_ids: Iterable[int]) -> None:
         page_ids = list(set(page_ids))
         if not page_ids:
             return
-        with transaction.atomic():
+        with atomic_index():
             rows = list(IndexedDocument.objects.select_for_update().filter(page_id__in=page_ids))
             if not rows:
                 return
@@ -180,7 +180,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
 
         def flush(prepared: PreparedRows) -> float:
             """One batch, one transaction; the seconds it took."""
-            with no_collection(), transaction.atomic():
+            with no_collection(), atomic_index():
                 # From here the transaction holds the write lock (SQLite's
                 # BEGIN IMMEDIATE may have waited for it: not counted).
                 began = time.perf_counter()
@@ -246,7 +246,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         """Whether a rebuild writes its batches on threads of their own
         (batch_writer.py): where the engine says so and another connection
         sees what this one does (not inside a transaction)."""
-        return self.rebuild_writer_threads > 0 and not connection.in_atomic_block
+        return self.rebuild_writer_threads > 0 and not index_db.in_atomic_block
 
     def _remove_stale(self, seen: set[int]) -> None:
         """Delete documents of pages the rebuild did not write, a chunk per
@@ -257,10 +257,10 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
             if page_id not in seen
         ]
         for start in range(0, len(stale), 500):
-            with transaction.atomic():
+            with atomic_index():
                 IndexedDocument.objects.filter(id__in=stale[start : start + 500]).delete()
                 mark_written(new_token())
-        with transaction.atomic():
+        with atomic_index():
             StoredFacetValue.objects.exclude(
                 pk__in=FacetEntry.objects.values("facet_value_id")
             ).delete()
@@ -310,7 +310,7 @@ class EmbeddedWriter(SearchEngine, abc.ABC):
         a rebuild's batch."""
         if not rows.documents:
             return {}
-        with connection.cursor() as cursor:
+        with index_db.cursor() as cursor:
             by_page = write_document_rows(cursor, rows.upserts)
             replace_facet_entries(
                 cursor,
