@@ -1,6 +1,7 @@
-"""System checks: a configured search engine that cannot be reached, and a
+"""System checks: a configured search engine that cannot be reached, a
 PostgreSQL server whose shared buffers are too small for the embedded
-engine's search table.
+engine's search table, a SQLite site whose index shares its database (with
+--deploy), and an index database of its own without its tables.
 
 Warnings, not errors: the site keeps serving, but whoever runs `manage.py
 check` (or starts the server, or runs `migrate`) should know."""
@@ -10,9 +11,10 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core.checks import CheckMessage, Tags, Warning, register
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from .database import SEARCH_DB_ALIAS, index_db, separate_index
 from .engines import get_external_engine
 
 
@@ -104,3 +106,58 @@ def postgres_buffers_hold_search(
             )
         )
     return messages
+
+
+@register("search", deploy=True)
+def sqlite_index_has_its_own_file(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """search.W003 (--deploy): the site runs on SQLite and the index shares
+    its file. SQLite has one write lock a file: while the index is rebuilt,
+    each learner's write waits for the rebuild's transaction in progress
+    (at 100,000 guides usually under 60 ms; over 100 ms twice in 142
+    rebuilds: docs/search.md)."""
+    site = connections[DEFAULT_DB_ALIAS]
+    if site.vendor != "sqlite" or separate_index():
+        return []
+    return [
+        Warning(
+            "The search index shares the site's SQLite database: while it is rebuilt, "
+            "learners' writes wait for the rebuild's transactions.",
+            hint="Give the index a file of its own: set SEARCH_DATABASE_URL (for example "
+            "sqlite:////srv/curbside/search.sqlite3), then run `make migrate` and "
+            "`manage.py search_index rebuild`; see docs/search.md, "
+            '"The index in a SQLite file of its own".',
+            id="search.W003",
+        )
+    ]
+
+
+@register(Tags.database, "search")
+def index_database_migrated(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    """search.W004 (with --database, and in `migrate`): the index has a
+    database of its own (SEARCH_DATABASE_URL) and it has no index tables,
+    as when only `manage.py migrate` ran. Checked whenever the site's
+    database or the index's is, so a plain `migrate` says so."""
+    wanted = {DEFAULT_DB_ALIAS, SEARCH_DB_ALIAS}
+    if not separate_index() or not wanted & set(databases or ()):
+        return []
+    from .models import IndexedDocument
+
+    with index_db.cursor() as cursor:
+        tables = index_db.introspection.table_names(cursor)
+    if IndexedDocument._meta.db_table in tables:
+        return []
+    return [
+        Warning(
+            "The search index's own database (SEARCH_DATABASE_URL) has no index tables: "
+            "searches and index updates fail until it has them (updates stay queued).",
+            hint="Run `manage.py migrate --database search` (`make migrate` runs both), "
+            "then `manage.py search_index rebuild`.",
+            id="search.W004",
+        )
+    ]

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.transaction import Atomic
 from django.utils.connection import ConnectionProxy
@@ -49,6 +49,15 @@ def index_alias() -> str:
 def separate_index() -> bool:
     """Is the index in a database of its own?"""
     return index_alias() != DEFAULT_DB_ALIAS
+
+
+def index_database_errors() -> tuple[type[Exception], ...]:
+    """What reading or writing the index raises when its own database is
+    away (its file gone, its tables missing): callers catch it to say so and
+    keep the update queued. Nothing when the index shares the site's
+    database: an error there is the site's too, and its transaction must
+    not carry on as if nothing happened."""
+    return (DatabaseError,) if separate_index() else ()
 
 
 def migrate_command() -> str:

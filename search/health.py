@@ -5,11 +5,15 @@ With ELASTICSEARCH_URL set, the cluster must answer and the search alias must
 exist; when it does not, the site falls back to the embedded engine, so the
 check fails (the site is "degraded"), it never takes the server down. Queued
 index updates (PendingIndexUpdate) are reported too: they pile up while
-Elasticsearch is away and drain when it is back.
+Elasticsearch is away and drain when it is back. With the index in a
+database of its own (SEARCH_DATABASE_URL), that database must answer and
+hold the index's tables; when it does not, searches fail and updates stay
+queued, so the check fails too ("degraded").
 """
 
 from typing import Any
 
+from .database import index_db, separate_index
 from .engines import get_embedded_engine, get_external_engine
 from .models import PendingIndexUpdate
 
@@ -20,6 +24,9 @@ def check_search() -> dict[str, Any]:
         "engine": engine.name if engine else get_embedded_engine().name,
         "queued_updates": PendingIndexUpdate.objects.count(),
     }
+    if separate_index():
+        _index_database_answers()
+        details["index_database"] = f"{index_db.vendor}, its own"
     if engine is None:
         return details
     problems = engine.problems()
@@ -32,6 +39,17 @@ def check_search() -> dict[str, Any]:
             fallback=get_embedded_engine().name,
         )
     return details
+
+
+def _index_database_answers() -> None:
+    try:
+        with index_db.cursor() as cursor:
+            cursor.execute("SELECT token FROM search_indexstate")
+            cursor.fetchone()
+    except Exception:
+        # Do not keep a broken connection for the next request.
+        index_db.close_if_unusable_or_obsolete()
+        raise
 
 
 CHECKS = {"search": check_search}

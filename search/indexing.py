@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from .database import index_database_errors
 from .documents import INDEXED_MODELS, all_documents, documents_for, published_ids
 from .engines import EngineUnavailable, SearchEngine, get_engines
 from .engines.base import ProgressCallback, SearchDocument
@@ -47,9 +48,15 @@ def _indexable_or_indexed(page_ids: set[int]) -> set[int]:
     wanted = set(
         Page.objects.filter(pk__in=page_ids, content_type__in=types).values_list("pk", flat=True)
     )
-    wanted |= set(
-        IndexedDocument.objects.filter(page_id__in=page_ids).values_list("page_id", flat=True)
-    )
+    try:
+        wanted |= set(
+            IndexedDocument.objects.filter(page_id__in=page_ids).values_list("page_id", flat=True)
+        )
+    except index_database_errors() as error:
+        # The index's own database is away: queue them all (an update of a
+        # page that was never indexed removes nothing), never fail the change.
+        logger.error("The search index cannot be read; every changed page is queued: %s", error)
+        wanted |= page_ids
     return wanted
 
 
@@ -91,13 +98,14 @@ def apply_updates(page_ids: list[int], engines: list[SearchEngine]) -> list[str]
     message per engine that could not take it."""
     documents, gone = documents_for(page_ids)
     errors = []
+    unavailable: tuple[type[Exception], ...] = (EngineUnavailable, *index_database_errors())
     for engine in engines:
         try:
             if documents:
                 engine.index(documents)
             if gone:
                 engine.remove(gone)
-        except EngineUnavailable as error:
+        except unavailable as error:
             errors.append(f"{engine.name}: {error}")
     return errors
 

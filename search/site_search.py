@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from .database import index_database_errors
 from .engines import (
     EngineUnavailable,
     SearchEngine,
@@ -25,6 +26,10 @@ FALLBACK_NOTICE = (
     "Search is running in a reduced mode at the moment: results come from a "
     "simpler index and may be ordered differently."
 )
+UNAVAILABLE_NOTICE = (
+    "Search is not available at the moment. Please try again in a few minutes; "
+    "the guides and paths themselves are all still there."
+)
 # After a failure, don't try the external engine again for this long: every
 # request would otherwise wait for a connection timeout.
 OUTAGE_SECONDS = 30
@@ -35,6 +40,13 @@ _OUTAGE_KEY = "search:external-engine-down"
 class Answer:
     results: SearchResults
     notice: str = ""
+    # The embedded index could not be read (its own database is away).
+    unavailable: bool = False
+
+
+def _index_errors() -> tuple[type[Exception], ...]:
+    """What reading the embedded index may raise when it is away."""
+    return (EngineUnavailable, *index_database_errors())
 
 
 def _external_for_reading() -> tuple[SearchEngine | None, bool]:
@@ -46,7 +58,9 @@ def _external_for_reading() -> tuple[SearchEngine | None, bool]:
 
 def search(query: SearchQuery) -> Answer:
     """Results for the search page. Never raises EngineUnavailable: with the
-    external engine down, the embedded engine answers and `notice` says so."""
+    external engine down, the embedded engine answers and `notice` says so;
+    with the embedded index unreadable too, no results, `unavailable` and a
+    notice that says so."""
     external, known_down = _external_for_reading()
     if external is not None and not known_down:
         try:
@@ -56,7 +70,12 @@ def search(query: SearchQuery) -> Answer:
                 "Search engine %s unavailable, using the embedded engine: %s", external.name, error
             )
             cache.set(_OUTAGE_KEY, True, OUTAGE_SECONDS)
-    results = get_embedded_engine().search(query)
+    try:
+        results = get_embedded_engine().search(query)
+    except _index_errors() as error:
+        logger.error("The embedded search index cannot be read: %s", error)
+        empty = SearchResults(query=query, hits=(), total=0, facets=())
+        return Answer(empty, UNAVAILABLE_NOTICE, unavailable=True)
     return Answer(results, FALLBACK_NOTICE if external is not None else "")
 
 
@@ -69,4 +88,8 @@ def suggest(text: str, limit: int = 8) -> list[Suggestion]:
         except EngineUnavailable as error:
             logger.error("Search engine %s unavailable for suggestions: %s", external.name, error)
             cache.set(_OUTAGE_KEY, True, OUTAGE_SECONDS)
-    return get_embedded_engine().suggest(text, limit)
+    try:
+        return get_embedded_engine().suggest(text, limit)
+    except _index_errors() as error:
+        logger.error("The embedded search index cannot be read for suggestions: %s", error)
+        return []

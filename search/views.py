@@ -8,7 +8,7 @@ import re
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
@@ -131,7 +131,13 @@ def search(request: HttpRequest) -> HttpResponse:
             filtered=bool(form.filters),
             clear_filters_params=form.params(filters=False),
             suggestion_params=form.params(q=results.suggestion) if results.suggestion else None,
+            unavailable=answer.unavailable,
         )
+        if answer.unavailable:
+            # A normal page that says so; never kept by a cache.
+            response = render(request, "search/search.html", context, status=503)
+            add_never_cache_headers(response)
+            return response
     return render(request, "search/search.html", context)
 
 

@@ -69,9 +69,41 @@ def test_check_deploy_reports_nothing(tmp_path):
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="curbside.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        SEARCH_DATABASE_URL=f"sqlite:///{tmp_path / 'search.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_check_deploy_warns_when_the_search_index_shares_the_sqlite_database(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy"],
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="curbside.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "search.W003" in output
+    assert "set SEARCH_DATABASE_URL" in output
+    assert "identified 1 issue" in output
+
+
+def test_migrate_says_when_the_search_index_database_has_no_tables(tmp_path):
+    env = {
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "curbside.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "SEARCH_DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}",
+    }
+    check = ["manage.py", "check", "--database", "default"]
+    missing = run(check, **env)
+    assert "search.W004" in missing.stdout + missing.stderr
+    assert "manage.py migrate --database search" in missing.stdout + missing.stderr
+    migrated = run(["manage.py", "migrate", "--database", "search", "-v", "0"], **env)
+    assert migrated.returncode == 0, migrated.stderr
+    again = run(check, **env)
+    assert "search.W004" not in again.stdout + again.stderr, again.stderr
 
 
 def test_check_deploy_warns_when_https_is_switched_off_for_loopback(tmp_path):

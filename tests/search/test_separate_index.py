@@ -7,14 +7,17 @@ databases with separate write locks, as the two files are in production.
 The benchmark measures the files themselves (docs/benchmarks.md).
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections
+import contextlib
+import json
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 import pytest
 
 from learning.journey import progress
 from learning.models import StepCompletion
 from search import indexing
-from search.database import SEARCH_DB_ALIAS, index_db
+from search.database import SEARCH_DB_ALIAS, atomic_index, index_alias, index_db
 from search.documents import all_documents
 from search.engines import get_embedded_engine
 from search.engines.embedded import writing
@@ -24,6 +27,18 @@ from tests.factories import GuidePageFactory, LearnerFactory, LearningPathPageFa
 from .test_rebuild import _in_other_connection, found
 
 pytestmark = pytest.mark.separate_index
+TOKEN = "monitoring-token-0123456789abcdef"
+
+
+@contextlib.contextmanager
+def _index_table_gone(table):
+    """The index's table renamed, as if its database had lost it; put back
+    afterwards (the rename is rolled back with the savepoint around it)."""
+    with atomic_index():
+        with index_db.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_gone")
+        yield
+        transaction.set_rollback(True, using=index_alias())
 
 
 def _tables(alias):
@@ -86,3 +101,66 @@ def test_a_learner_marks_a_step_complete_while_a_rebuild_holds_the_index_write_l
     get_embedded_engine().rebuild(all_documents())
     assert during == [(302, 1)]
     assert len(found("sepsis")) >= 1
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_index_database_and_degrades_without_its_tables(client, settings):
+    from curbside import health
+
+    settings.HEALTHZ_TOKEN = TOKEN
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    health.forget_cached_result()
+    body = json.loads(client.get("/healthz", headers=bearer).content)
+    assert body["status"] == "ok"
+    assert body["checks"]["search"]["index_database"] == "sqlite, its own"
+    with _index_table_gone("search_indexstate"):
+        health.forget_cached_result()
+        response = client.get("/healthz", headers=bearer)
+        body = json.loads(response.content)
+    health.forget_cached_result()
+    assert response.status_code == 200  # the site's own database answers
+    assert body["status"] == "degraded"
+    assert body["checks"]["search"]["ok"] is False
+    assert body["checks"]["search"]["error"] == "OperationalError"  # no such table
+
+
+@pytest.mark.django_db
+def test_search_says_it_is_unavailable_when_the_index_database_is_not_readable(client):
+    guide = GuidePageFactory(title="Handover checklist for night float", slug="night-handover")
+    guide.save_revision().publish()
+    indexing.process_pending()
+    assert "checklist for night float" in client.get("/search/?q=handover").text
+    with _index_table_gone("search_indexeddocument"):
+        response = client.get("/search/?q=handover")
+        suggestions = client.get("/search/suggest/?q=hando")
+    page = response.text
+    assert response.status_code == 503
+    assert "no-store" in response["Cache-Control"]
+    assert "Search is not available right now" in page
+    assert "Please try again in a few minutes" in page
+    assert "0 results" not in page
+    assert suggestions.status_code == 200
+    assert suggestions.json()["suggestions"] == []
+    # Nothing was lost: the guide is found again once the index is back.
+    assert "checklist for night float" in client.get("/search/?q=handover").text
+
+
+@pytest.mark.django_db
+def test_publishing_while_the_index_database_is_unreadable_loses_no_update(
+    django_capture_on_commit_callbacks,
+):
+    guide = GuidePageFactory(title="Handover checklist for night float", slug="night-handover")
+    with (
+        _index_table_gone("search_indexeddocument"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        guide.save_revision().publish()  # the task runs and cannot write
+    guide.refresh_from_db()
+    assert guide.live  # the publish itself went through
+    queued = PendingIndexUpdate.objects.get(page_id=guide.pk)
+    assert queued.attempts == 1
+    assert "search_indexeddocument" in queued.last_error
+    assert found("night float handover") == []
+    result = indexing.process_pending()  # the next run, with the index back
+    assert (result.indexed, result.remaining) == (1, 0)
+    assert found("night float handover") == [guide.title]
