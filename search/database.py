@@ -15,7 +15,7 @@ A rebuild writes the index in short transactions, but while one of them
 holds the lock every learner's write waits, and a commit that the host
 pauses (a busy machine) makes them wait longer. With the index in its own
 file the rebuild never holds the site's lock (docs/search.md, "The index in
-its own SQLite file"). PostgreSQL has no such lock and needs no second
+a SQLite file of its own"). PostgreSQL has no such lock and needs no second
 database.
 
 Code that reads or writes the index uses ``index_db`` (a connection like
