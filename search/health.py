@@ -15,7 +15,7 @@ from typing import Any
 
 from .database import index_db, separate_index
 from .engines import get_embedded_engine, get_external_engine
-from .models import PendingIndexUpdate
+from .models import IndexState, PendingIndexUpdate
 
 
 def check_search() -> dict[str, Any]:
@@ -25,7 +25,9 @@ def check_search() -> dict[str, Any]:
         "queued_updates": PendingIndexUpdate.objects.count(),
     }
     if separate_index():
-        _index_database_answers()
+        # Raises when the index's database does not answer or lacks its
+        # tables (a broken connection is closed at the request's end).
+        IndexState.objects.exists()
         details["index_database"] = f"{index_db.vendor}, its own"
     if engine is None:
         return details
@@ -39,17 +41,6 @@ def check_search() -> dict[str, Any]:
             fallback=get_embedded_engine().name,
         )
     return details
-
-
-def _index_database_answers() -> None:
-    try:
-        with index_db.cursor() as cursor:
-            cursor.execute("SELECT token FROM search_indexstate")
-            cursor.fetchone()
-    except Exception:
-        # Do not keep a broken connection for the next request.
-        index_db.close_if_unusable_or_obsolete()
-        raise
 
 
 CHECKS = {"search": check_search}

@@ -63,25 +63,25 @@ def test_refuses_debug():
     assert "DJANGO_DEBUG is on" in result.stderr
 
 
+def check_deploy(tmp_path, **env_vars):
+    """`manage.py check --deploy` with production settings on SQLite."""
+    env = {
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "curbside.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        **env_vars,
+    }
+    return run(["manage.py", "check", "--deploy"], **env)
+
+
 def test_check_deploy_reports_nothing(tmp_path):
-    result = run(
-        ["manage.py", "check", "--deploy"],
-        SECRET_KEY=GOOD_KEY,
-        ALLOWED_HOSTS="curbside.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        SEARCH_DATABASE_URL=f"sqlite:///{tmp_path / 'search.sqlite3'}",
-    )
+    result = check_deploy(tmp_path, SEARCH_DATABASE_URL=f"sqlite:///{tmp_path / 'search.sqlite3'}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
 def test_check_deploy_warns_when_the_search_index_shares_the_sqlite_database(tmp_path):
-    result = run(
-        ["manage.py", "check", "--deploy"],
-        SECRET_KEY=GOOD_KEY,
-        ALLOWED_HOSTS="curbside.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-    )
+    result = check_deploy(tmp_path)
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     assert "search.W003" in output
@@ -108,11 +108,9 @@ def test_migrate_says_when_the_search_index_database_has_no_tables(tmp_path):
 
 def test_check_deploy_warns_when_https_is_switched_off_for_loopback(tmp_path):
     # The plain-HTTP switches `make bench` uses are honoured, and reported.
-    result = run(
-        ["manage.py", "check", "--deploy"],
-        SECRET_KEY=GOOD_KEY,
+    result = check_deploy(
+        tmp_path,
         ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
