@@ -28,7 +28,7 @@ from wagtail.models import Page
 
 from .database import index_database_errors
 from .documents import INDEXED_MODELS, all_documents, documents_for, published_ids
-from .engines import EngineUnavailable, SearchEngine, get_engines
+from .engines import EngineUnavailable, SearchEngine, get_engines, unavailable_errors
 from .engines.base import ProgressCallback, SearchDocument
 from .engines.embedded.spelling import spelling_words
 from .events import index_update_requested
@@ -98,7 +98,7 @@ def apply_updates(page_ids: list[int], engines: list[SearchEngine]) -> list[str]
     message per engine that could not take it."""
     documents, gone = documents_for(page_ids)
     errors = []
-    unavailable: tuple[type[Exception], ...] = (EngineUnavailable, *index_database_errors())
+    unavailable = unavailable_errors()
     for engine in engines:
         try:
             if documents:

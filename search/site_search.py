@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from .database import index_database_errors
 from .engines import (
     EngineUnavailable,
     SearchEngine,
@@ -18,6 +17,7 @@ from .engines import (
     Suggestion,
     get_embedded_engine,
     get_external_engine,
+    unavailable_errors,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,11 +44,6 @@ class Answer:
     unavailable: bool = False
 
 
-def _index_errors() -> tuple[type[Exception], ...]:
-    """What reading the embedded index may raise when it is away."""
-    return (EngineUnavailable, *index_database_errors())
-
-
 def _external_for_reading() -> tuple[SearchEngine | None, bool]:
     engine = get_external_engine()
     if engine is None or cache.get(_OUTAGE_KEY):
@@ -72,7 +67,7 @@ def search(query: SearchQuery) -> Answer:
             cache.set(_OUTAGE_KEY, True, OUTAGE_SECONDS)
     try:
         results = get_embedded_engine().search(query)
-    except _index_errors() as error:
+    except unavailable_errors() as error:
         logger.error("The embedded search index cannot be read: %s", error)
         empty = SearchResults(query=query, hits=(), total=0, facets=())
         return Answer(empty, UNAVAILABLE_NOTICE, unavailable=True)
@@ -90,6 +85,6 @@ def suggest(text: str, limit: int = 8) -> list[Suggestion]:
             cache.set(_OUTAGE_KEY, True, OUTAGE_SECONDS)
     try:
         return get_embedded_engine().suggest(text, limit)
-    except _index_errors() as error:
+    except unavailable_errors() as error:
         logger.error("The embedded search index cannot be read for suggestions: %s", error)
         return []

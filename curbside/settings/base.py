@@ -7,6 +7,8 @@ variables; see README.md, "Configuration".
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 import dj_database_url
 
 from curbside.settings.storage import media_storage
@@ -199,6 +201,20 @@ if env_str("SEARCH_DATABASE_URL"):
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
+    _engines = {DATABASES[alias]["ENGINE"] for alias in ("default", "search")}
+    if _engines != {"django.db.backends.sqlite3"}:
+        # PostgreSQL locks rows, not the database: a rebuild never makes a
+        # learner's write wait there, and only SQLite is tested split.
+        raise ImproperlyConfigured(
+            "SEARCH_DATABASE_URL is for a site on SQLite, with the index in a SQLite file "
+            "of its own; on PostgreSQL the index stays in DATABASE_URL: unset "
+            "SEARCH_DATABASE_URL."
+        )
+    if Path(DATABASES["search"]["NAME"]).resolve() == Path(DATABASES["default"]["NAME"]).resolve():
+        raise ImproperlyConfigured(
+            "SEARCH_DATABASE_URL names the site's own SQLite file; give the index "
+            "a file of its own (for example search.sqlite3 beside it), or unset it."
+        )
 DATABASE_ROUTERS = ["search.database.IndexRouter"]
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.sqlite3":
@@ -459,8 +475,6 @@ if env_str("CLOUDFRONT_DISTRIBUTION_ID", ""):
 # logged it. REQUEST_LOG_LEVEL=INFO adds one line per request (production).
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,

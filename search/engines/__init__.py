@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from search.database import index_db
+from search.database import index_database_errors, index_db
 
 from .base import (
     FACET_KEYS,
@@ -52,7 +52,15 @@ __all__ = [
     "get_embedded_engine",
     "get_engine",
     "get_engines",
+    "unavailable_errors",
 ]
+
+
+def unavailable_errors() -> tuple[type[Exception], ...]:
+    """What an engine raises when it cannot be reached, the embedded index's
+    own database among them when it has one: callers say so and keep the
+    update queued, or show the search page's notice."""
+    return (EngineUnavailable, *index_database_errors())
 
 
 def get_embedded_engine() -> SearchEngine:

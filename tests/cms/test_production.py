@@ -106,6 +106,27 @@ def test_migrate_says_when_the_search_index_database_has_no_tables(tmp_path):
     assert "search.W004" not in again.stdout + again.stderr, again.stderr
 
 
+@pytest.mark.parametrize(
+    "search_url, refusal",
+    [
+        ("postgres://curbside@127.0.0.1:5432/search", "on PostgreSQL the index stays in"),
+        ("sqlite:///{tmp}/deploy.sqlite3", "names the site's own SQLite file"),
+    ],
+    ids=["postgresql", "the-same-file"],
+)
+def test_refuses_a_search_database_that_is_not_a_sqlite_file_of_its_own(
+    tmp_path, search_url, refusal
+):
+    # Refused when the settings load: no server starts, nothing is
+    # migrated, and the message says what to change. Nothing connects to
+    # the PostgreSQL URL named.
+    result = check_deploy(tmp_path, SEARCH_DATABASE_URL=search_url.format(tmp=tmp_path))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert refusal in result.stderr
+    assert not (tmp_path / "deploy.sqlite3").exists()
+
+
 def test_check_deploy_warns_when_https_is_switched_off_for_loopback(tmp_path):
     # The plain-HTTP switches `make bench` uses are honoured, and reported.
     result = check_deploy(
