@@ -166,16 +166,48 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     return sql, params, f"{score}, {matched} AS matched, -({rarity}) AS rarity"
 
 
+# Words whose lexemes this process has looked up. PostgreSQL's 'english'
+# configuration gives a word the same lexemes every time, and the words
+# looked up are those of result texts that begin like a query's word: the
+# guides' own vocabulary, a few dozen words a page. Most pages then need no
+# look-up at all, one statement fewer (about 1 ms of a 14-16 ms search at
+# 100,000 guides, docs/benchmarks.md, "eighteenth pass"). Emptied when full.
+LEXEME_CACHE_WORDS = 50_000
+_lexemes_of: dict[str, frozenset[str]] = {}
+
+
+def forget_word_lexemes() -> None:
+    """Empty this process's word-to-lexemes cache (tests that count
+    statements start from it empty)."""
+    _lexemes_of.clear()
+
+
 def word_lexemes(words: Iterable[str]) -> dict[str, frozenset[str]]:
     """{word: its lexemes} as the 'english' configuration makes them
     ("patient's": {"patient"}; "the": none), signs dropped as query_lexemes
-    drops them. One statement; a page's candidate words are a few dozen."""
-    with index_db.cursor() as cursor:
-        cursor.execute(
-            "SELECT w, tsvector_to_array(to_tsvector('english', w)) FROM unnest(%s::text[]) AS w",
-            [list(words)],
-        )
-        return {word: frozenset(x.lstrip("-") for x in found) for word, found in cursor.fetchall()}
+    drops them. Words this process has not met yet are looked up in one
+    statement."""
+    known: dict[str, frozenset[str]] = {}
+    missing: list[str] = []
+    for word in set(words):
+        lexemes = _lexemes_of.get(word)  # one read: another thread may empty it
+        if lexemes is None:
+            missing.append(word)
+        else:
+            known[word] = lexemes
+    if missing:
+        with index_db.cursor() as cursor:
+            cursor.execute(
+                "SELECT w, tsvector_to_array(to_tsvector('english', w)) "
+                "FROM unnest(%s::text[]) AS w",
+                [missing],
+            )
+            found = {w: frozenset(x.lstrip("-") for x in lexemes) for w, lexemes in cursor}
+        if len(_lexemes_of) + len(found) > LEXEME_CACHE_WORDS:
+            _lexemes_of.clear()
+        _lexemes_of.update(found)
+        known.update(found)
+    return known
 
 
 def _highlighted(

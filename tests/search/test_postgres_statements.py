@@ -2,8 +2,9 @@
 page, its rows, the ids of every match (found once; the total and the facet
 counts come from them, search/engines/embedded/facet_matrix.py) and the
 query's lexemes, and one for the lexemes of the rows' words that could
-match, to mark them (search/engines/embedded/marking.py). A browse marks
-nothing: one statement. Before, each facet group repeated the match, and a
+match, to mark them (search/engines/embedded/marking.py), which the process
+keeps: a search whose rows hold only words it has met is one statement. A
+browse marks nothing: one statement. Before, each facet group repeated the match, and a
 filter the planner misjudged made a search take 75 ms or more at 10,000
 guides (docs/benchmarks.md); later the rows were a statement of their own.
 The first search after the index changed reads the changed documents' facet
@@ -16,6 +17,7 @@ import pytest
 
 from search.documents import all_documents
 from search.engines import MARK_END, MARK_START, SearchQuery, get_embedded_engine
+from search.engines.postgres import forget_word_lexemes
 from search.models import IndexedDocument
 from search.query import parse
 
@@ -27,6 +29,7 @@ def engine(corpus):
     engine = get_embedded_engine()
     engine.rebuild(all_documents())
     engine.search(SearchQuery("care"))  # brings this process's facet entries up to date
+    forget_word_lexemes()  # whatever other tests searched for
     return engine
 
 
@@ -54,6 +57,37 @@ def test_a_filtered_search_is_two_statements_with_every_facet(engine, django_ass
     assert {f.key for f in results.facets} >= {"type", "topic", "mentor", "credit"}
 
 
+def test_words_met_before_are_not_looked_up_again(engine, django_assert_num_queries):
+    query = SearchQuery("screening")
+    with django_assert_num_queries(2):
+        first = engine.search(query)
+    with django_assert_num_queries(1):
+        again = engine.search(query)
+    assert first.hits and again.hits == first.hits
+    assert any(MARK_START in hit.snippet for hit in again.hits)
+    # A word of the same rows that is new to the process is looked up.
+    with django_assert_num_queries(2):
+        other = engine.search(SearchQuery("sepsis"))
+    assert any(f"{MARK_START}Sepsis{MARK_END}" in hit.title_highlight for hit in other.hits)
+
+
+def test_the_lexeme_cache_is_emptied_when_full_and_marks_stay_right(engine, monkeypatch):
+    from search.engines import postgres
+
+    expected = engine.search(SearchQuery("sepsis screening"))
+    monkeypatch.setattr(postgres, "LEXEME_CACHE_WORDS", 2)
+    forget_word_lexemes()
+    postgres.word_lexemes(["alarm", "tools"])
+    marked = engine.search(SearchQuery("sepsis screening"))
+    # The search's words did not fit beside the two: the cache started over.
+    assert "alarm" not in postgres._lexemes_of and "sepsis" in postgres._lexemes_of
+    assert marked.hits == expected.hits
+    assert postgres.word_lexemes(["screening", "the"]) == {
+        "screening": frozenset({"screen"}),
+        "the": frozenset(),
+    }
+
+
 def test_a_browse_by_facet_is_one_statement(engine, django_assert_num_queries):
     with django_assert_num_queries(1):
         results = engine.search(SearchQuery("", filters={"topic": ("career",)}))
@@ -70,7 +104,7 @@ def test_the_first_search_after_a_change_reads_the_changed_entries(
     engine.rebuild(documents)
     with django_assert_num_queries(5):
         engine.search(SearchQuery("first"))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # its words' lexemes known now
         engine.search(SearchQuery("first"))
 
 
