@@ -1,0 +1,109 @@
+"""Where a certificate's render goes: the same certificate rendered with
+parts of its page left out or laid out another way, CPU time in this
+process (median of --runs), to see which part of the page WeasyPrint spends
+its time on. A probe for deciding the next change, not a target: the
+variants are not certificates anyone may be given.
+
+    .venv/bin/python benchmarks/certificate_layout_probe.py [--runs 25]
+
+It reads the first certificate of the database certificate_bench.py builds
+(var/bench/certs.sqlite3; run that first).
+"""
+
+import argparse
+import io
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import BENCH_DIR, BenchError
+from benchmarks.harness.stats import load_average
+
+DB_PATH = BENCH_DIR / "certs.sqlite3"
+FACTS = r'<table class="facts">.*?</table>'
+
+
+def _variants(html: str, css: str) -> dict[str, tuple[str, str]]:
+    """{name: (html, css)}: the page as it is and the probes."""
+    facts = re.search(FACTS, html, flags=re.S)
+    if facts is None:
+        raise BenchError("The certificate's page has no facts table any more.")
+    cells = re.findall(r"<td>(.*?)</td>", facts.group(0), flags=re.S)
+    as_blocks = html.replace(
+        facts.group(0),
+        '<div class="facts">' + "".join(f'<div class="fact">{c}</div>' for c in cells) + "</div>",
+    )
+    facts_css = '.facts { margin: 7mm 0 5mm; font-family: "DejaVu Sans"; font-size: 9.5pt; }\n'
+    return {
+        "the page as it is": (html, css),
+        "without the facts table": (re.sub(FACTS, "", html, flags=re.S), css),
+        "the facts table with table-layout: fixed": (
+            html,
+            css + "\n.facts { table-layout: fixed; width: 230mm; }\n",
+        ),
+        "the facts as inline blocks": (
+            as_blocks,
+            css + facts_css + ".facts .fact { display: inline-block; vertical-align: top; "
+            "padding: 0 9mm 0 0; }\n",
+        ),
+        "the facts as inline blocks 55 mm wide": (
+            as_blocks,
+            css + facts_css + ".facts .fact { display: inline-block; vertical-align: top; "
+            "width: 55mm; }\n",
+        ),
+        "without the statements": (
+            re.sub(r'<div class="statements">.*?</div>', "", html, flags=re.S),
+            css,
+        ),
+        "without letter-spacing": (html, re.sub(r"letter-spacing: [.\d]+em;", "", css)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=25)
+    options = parser.parse_args()
+    if not DB_PATH.exists():
+        raise BenchError(f"{DB_PATH} is missing: run benchmarks/certificate_bench.py first.")
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curbside.settings.dev")
+    import django
+
+    django.setup()
+    from django.template.loader import render_to_string
+
+    import weasyprint
+
+    from learning.certificates import rendering
+    from learning.models import Certificate
+
+    certificate = Certificate.objects.select_related("institution").order_by("pk").first()
+    if certificate is None:
+        raise BenchError(f"{DB_PATH} has no certificate: run benchmarks/certificate_bench.py.")
+    html = rendering.certificate_html(certificate)
+    css = render_to_string("learning/certificates/certificate.css", {"paper": "letter"})
+    fonts = rendering._fonts()
+    print(f"load average {load_average()}, median CPU ms of {options.runs} renders each")
+    for name, (page, sheet) in _variants(html, css).items():
+        stylesheet = weasyprint.CSS(string=sheet, font_config=fonts)
+
+        def render(page: str = page, stylesheet: weasyprint.CSS = stylesheet) -> None:
+            document = rendering.CertificateHTML(string=page, base_url=None)
+            document.write_pdf(io.BytesIO(), stylesheets=[stylesheet], font_config=fonts)
+
+        render()
+        times = []
+        for _ in range(options.runs):
+            started = time.process_time()
+            render()
+            times.append((time.process_time() - started) * 1000)
+        print(f"  {name}: {statistics.median(times):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
