@@ -70,8 +70,18 @@ compliance: install ## Daily compliance check of live credit paths: record chang
 scaled-demo: install ## Start the scaled shape on loopback (docs/scaled-setup.md), check it works, stop it
 	bash docs/scaled-demo.sh
 
-test: install ## Install and run the whole test suite (DATABASE_URL selects the database)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# `make test` runs the suite in TEST_PROCESSES processes (pytest-xdist; 0 runs
+# it in this one), each test module whole in one process (tests/conftest.py),
+# then the tests marked serial on their own. PYTEST_ARGS goes to both runs; a
+# run it leaves with nothing to select is not a failure (pytest's exit code 5).
+TEST_PROCESSES ?= 2
+define run_tests
+	$(1) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup -m "not serial" $(2) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(1) $(BIN)/python -m pytest -p no:xdist -m serial $(2) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+endef
+
+test: install ## Install and run the whole test suite (DATABASE_URL selects the database; TEST_PROCESSES, 2)
+	$(call run_tests,,)
 
 # The search and learning suites with the search index in a SQLite database
 # of its own (search/database.py); the tests marked separate_index run only
@@ -79,8 +89,7 @@ test: install ## Install and run the whole test suite (DATABASE_URL selects the 
 # databases are in memory, so the file named is never written.
 SEPARATE_INDEX_PATHS ?= tests/search tests/learning
 test-separate-index: install ## The search and learning tests on SQLite with the search index in a database of its own (SEARCH_DATABASE_URL)
-	env -u DATABASE_URL SEARCH_DATABASE_URL=sqlite:///$(CURDIR)/var/test-search-index.sqlite3 \
-		$(BIN)/python -m pytest $(SEPARATE_INDEX_PATHS) $(PYTEST_ARGS)
+	$(call run_tests,env -u DATABASE_URL SEARCH_DATABASE_URL=sqlite:///$(CURDIR)/var/test-search-index.sqlite3,$(SEPARATE_INDEX_PATHS))
 
 # Property-based tests only (hypothesis marks them), randomised and FUZZ_FACTOR
 # times longer than in make test; failures are kept in var/hypothesis.

@@ -138,7 +138,37 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
         config._curbside_deselected = counts
+        if hasattr(config, "workerinput"):  # an xdist worker: tell the controller
+            config.workeroutput["curbside_deselected"] = counts
     _both_databases(items)
+    if hasattr(config, "workerinput"):
+        _xdist_groups(items)
+
+
+# `make test` runs the suite in several processes (pytest-xdist, --dist
+# loadgroup). Each test module stays whole in one process, as it would run
+# alone; the modules that share a server outside the test database (the
+# Elasticsearch emulator's indexes, the S3 server, the task workers of
+# tests/scaled) stay together in one process. Tests marked serial run after the
+# rest, in one process of their own (the Makefile's second pytest run).
+SHARED_SERVERS = {"tests/search/": "search-servers", "tests/scaled/": "scaled-servers"}
+
+
+def _xdist_groups(items):
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        shared = (g for prefix, g in SHARED_SERVERS.items() if module.startswith(prefix))
+        group = next(shared, module)
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller of an xdist run adds up what its workers deselected."""
+    counts = getattr(node, "workeroutput", {}).get("curbside_deselected")
+    if counts:
+        # Every worker collects the whole suite: the counts are the same in each.
+        node.config._curbside_deselected = counts
 
 
 DESELECTED = {

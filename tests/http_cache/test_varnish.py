@@ -16,7 +16,11 @@ from tests.factories.paths import LearningPathPageFactory
 
 from .varnish import Varnish
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # It times a purge to the second: not while other tests load the machine.
+    pytest.mark.serial,
+]
 
 GUIDE = "/guides/anas-guide/"
 

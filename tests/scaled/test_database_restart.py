@@ -34,6 +34,8 @@ from .test_workers import (
 )
 
 pytestmark = [
+    # It stops the cluster every other test uses: never alongside them.
+    pytest.mark.serial,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
