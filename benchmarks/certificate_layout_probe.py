@@ -56,6 +56,20 @@ def _variants(html: str, css: str) -> dict[str, tuple[str, str]]:
             css + facts_css + ".facts .fact { display: inline-block; vertical-align: top; "
             "width: 55mm; }\n",
         ),
+        "the facts as blocks of fixed width, placed absolutely": (
+            as_blocks,
+            css
+            + facts_css.replace("{ ", "{ position: relative; height: 11mm; ", 1)
+            + ".facts .fact { position: absolute; top: 0; width: 60mm; }\n"
+            + "".join(
+                f".facts .fact:nth-child({i + 1}) {{ left: {left}mm; }}\n"
+                for i, left in enumerate((0, 45, 110, 160))
+            ),
+        ),
+        "the facts as a flex row": (
+            as_blocks,
+            css + facts_css + ".facts { display: flex; } .facts .fact { padding: 0 9mm 0 0; }\n",
+        ),
         "without the statements": (
             re.sub(r'<div class="statements">.*?</div>', "", html, flags=re.S),
             css,

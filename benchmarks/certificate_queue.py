@@ -6,6 +6,7 @@ start of the enqueue to the moment every certificate exists with its PDF ready.
 
     .venv/bin/python benchmarks/certificate_bench.py --worker
     BENCH_WORKER_CERTIFICATES=10000 .venv/bin/python benchmarks/certificate_bench.py --worker
+    BENCH_WORKER_PROCESSES=3 .venv/bin/python benchmarks/certificate_bench.py --worker
 
 PostgreSQL (several workers need it): a throw-away cluster on
 BENCH_CERT_PG_PORT (54346; fsync off, as CI runs it), or the database
@@ -52,7 +53,8 @@ MEDIA = BENCH_DIR / "certs-queue-media"
 LOGS = BENCH_DIR / "certs-queue-logs"
 RESULTS_PATH = BENCH_DIR / "results-certificate-queue.json"
 PREFIX = "queue-"
-WORKERS = 2
+# Worker processes (2: one a core; BENCH_WORKER_PROCESSES to try more).
+WORKERS = env_number("BENCH_WORKER_PROCESSES", 2)
 SAMPLE = 20
 TARGET = 35
 # How long to wait, once every PDF is ready, for the rest of the queue (e-mails).
