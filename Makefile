@@ -74,6 +74,7 @@ scaled-demo: install ## Start the scaled shape on loopback (docs/scaled-setup.md
 # it in this one), each test module whole in one process (tests/conftest.py),
 # then the tests marked serial on their own. PYTEST_ARGS goes to both runs; a
 # run it leaves with nothing to select is not a failure (pytest's exit code 5).
+# A -m in PYTEST_ARGS replaces the serial split: with one, TEST_PROCESSES=0.
 TEST_PROCESSES ?= 2
 define run_tests
 	$(1) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup -m "not serial" $(2) $(PYTEST_ARGS) || [ $$? -eq 5 ]

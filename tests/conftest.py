@@ -164,7 +164,7 @@ def _xdist_groups(items):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    """The controller of an xdist run adds up what its workers deselected."""
+    """The controller of an xdist run reports what its workers deselected."""
     counts = getattr(node, "workeroutput", {}).get("curbside_deselected")
     if counts:
         # Every worker collects the whole suite: the counts are the same in each.
