@@ -39,6 +39,16 @@ def _variants(html: str, css: str) -> dict[str, tuple[str, str]]:
         '<div class="facts">' + "".join(f'<div class="fact">{c}</div>' for c in cells) + "</div>",
     )
     facts_css = '.facts { margin: 7mm 0 5mm; font-family: "DejaVu Sans"; font-size: 9.5pt; }\n'
+
+    def blocks(rules: str) -> tuple[str, str]:
+        """The facts as four blocks (no table), laid out by ``rules``."""
+        return as_blocks, css + facts_css + rules
+
+    inline = ".facts .fact { display: inline-block; vertical-align: top; "
+    placed = "".join(
+        f".facts .fact:nth-child({i + 1}) {{ left: {left}mm; }}\n"
+        for i, left in enumerate((0, 45, 110, 160))
+    )
     return {
         "the page as it is": (html, css),
         "without the facts table": (re.sub(FACTS, "", html, flags=re.S), css),
@@ -46,29 +56,14 @@ def _variants(html: str, css: str) -> dict[str, tuple[str, str]]:
             html,
             css + "\n.facts { table-layout: fixed; width: 230mm; }\n",
         ),
-        "the facts as inline blocks": (
-            as_blocks,
-            css + facts_css + ".facts .fact { display: inline-block; vertical-align: top; "
-            "padding: 0 9mm 0 0; }\n",
+        "the facts as inline blocks": blocks(inline + "padding: 0 9mm 0 0; }\n"),
+        "the facts as inline blocks 55 mm wide": blocks(inline + "width: 55mm; }\n"),
+        "the facts as blocks of fixed width, placed absolutely": blocks(
+            ".facts { position: relative; height: 11mm; }\n"
+            ".facts .fact { position: absolute; top: 0; width: 60mm; }\n" + placed
         ),
-        "the facts as inline blocks 55 mm wide": (
-            as_blocks,
-            css + facts_css + ".facts .fact { display: inline-block; vertical-align: top; "
-            "width: 55mm; }\n",
-        ),
-        "the facts as blocks of fixed width, placed absolutely": (
-            as_blocks,
-            css
-            + facts_css.replace("{ ", "{ position: relative; height: 11mm; ", 1)
-            + ".facts .fact { position: absolute; top: 0; width: 60mm; }\n"
-            + "".join(
-                f".facts .fact:nth-child({i + 1}) {{ left: {left}mm; }}\n"
-                for i, left in enumerate((0, 45, 110, 160))
-            ),
-        ),
-        "the facts as a flex row": (
-            as_blocks,
-            css + facts_css + ".facts { display: flex; } .facts .fact { padding: 0 9mm 0 0; }\n",
+        "the facts as a flex row": blocks(
+            ".facts { display: flex; } .facts .fact { padding: 0 9mm 0 0; }\n"
         ),
         "without the statements": (
             re.sub(r'<div class="statements">.*?</div>', "", html, flags=re.S),

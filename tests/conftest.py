@@ -123,6 +123,7 @@ def pytest_collection_modifyitems(config, items):
     from search.database import separate_index
 
     other = "sqlite" if connection.vendor == "postgresql" else "postgres"
+    xdist_worker = hasattr(config, "workerinput")
     selected, deselected = [], []
     counts = dict.fromkeys(DESELECTED, 0)
     for item in items:
@@ -138,10 +139,10 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
         config._curbside_deselected = counts
-        if hasattr(config, "workerinput"):  # an xdist worker: tell the controller
+        if xdist_worker:  # tell the controller
             config.workeroutput["curbside_deselected"] = counts
     _both_databases(items)
-    if hasattr(config, "workerinput"):
+    if xdist_worker:
         _xdist_groups(items)
 
 
