@@ -129,7 +129,7 @@ def test_errors_other_than_a_busy_lock_are_raised_at_once(database_file):
 
 @pytest.mark.sqlite
 def test_a_sqlite_database_url_gets_this_backend():
-    # settings/base.py swaps it in for Django's whenever DATABASE_URL is SQLite.
+    # settings/databases.py swaps it in for Django's whenever DATABASE_URL is SQLite.
     from django.db import connections
 
     assert isinstance(connections["default"], DatabaseWrapper)

@@ -9,11 +9,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-import dj_database_url
-
 from curbside.settings.storage import media_storage
 
+# Settings kept in modules of their own, by concern: the accounts (allauth,
+# two-factor, sessions, passwords) and the security headers (CSP,
+# Permissions-Policy).
+from .accounts import *  # noqa: F403
+from .databases import database_config
 from .env import cache_config, env_bool, env_int, env_list, env_str
+from .headers import *  # noqa: F403
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -101,67 +105,6 @@ MIDDLEWARE = [
     "curbside.middleware.PublishRefusedMiddleware",
 ]
 
-# Content Security Policy (django-csp, curbside.headers), in every settings module
-# so tests see the header too. The public site allows no inline script and no
-# inline style; the Wagtail admin gets CONTENT_SECURITY_POLICY_ADMIN (see
-# docs/deploy.md). An absolute MEDIA_URL's origin is added to img-src/media-src.
-_SELF, _NONE = "'self'", "'none'"
-# Guides embed YouTube and Vimeo videos (cms.blocks.VideoBlock).
-_VIDEO_FRAMES = [
-    "https://www.youtube.com",
-    "https://www.youtube-nocookie.com",
-    "https://player.vimeo.com",
-]
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [_SELF],
-        "script-src": [_SELF],
-        "style-src": [_SELF],
-        "img-src": [_SELF, "data:"],
-        "media-src": [_SELF],
-        "font-src": [_SELF],
-        "connect-src": [_SELF],
-        "frame-src": [_SELF, *_VIDEO_FRAMES],
-        "frame-ancestors": [_NONE],
-        "form-action": [_SELF],
-        "base-uri": [_SELF],
-        "object-src": [_NONE],
-    }
-}
-CONTENT_SECURITY_POLICY_ADMIN = {
-    "DIRECTIVES": {
-        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-        # Wagtail's admin templates and scripts use inline style attributes
-        # and a few inline scripts (checked with Chromium, tests/browser/test_csp.py).
-        "script-src": [_SELF, "'unsafe-inline'"],
-        "style-src": [_SELF, "'unsafe-inline'"],
-        # blob: image previews while uploading. (No Gravatar: editors' email
-        # hashes are not sent to a third party; see WAGTAIL_GRAVATAR_PROVIDER_URL.)
-        "img-src": [_SELF, "data:", "blob:"],
-        # Page previews are shown in an iframe of the admin itself.
-        "frame-ancestors": [_SELF],
-    }
-}
-# Browser features Curbside never uses (Permissions-Policy header).
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "browsing-topics",
-        "camera",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-    )
-}
-
-# One backend: allauth's log-in by username or email (with Django's permission
-# checks), at one password hash per attempt whether or not the account exists.
-AUTHENTICATION_BACKENDS = ["curbside.security.AuthenticationBackend"]
-
 ROOT_URLCONF = "curbside.urls"
 WSGI_APPLICATION = "curbside.wsgi.application"
 
@@ -184,69 +127,12 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, SQLite in the project folder by default.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-# The search index in a database of its own (search/database.py): unset, it
-# shares the site's database. Meant for SQLite, whose one write lock per file
-# would otherwise make learners' writes wait while a rebuild writes the index.
-if env_str("SEARCH_DATABASE_URL"):
-    DATABASES["search"] = dj_database_url.config(
-        "SEARCH_DATABASE_URL",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-    _engines = {DATABASES[alias]["ENGINE"] for alias in ("default", "search")}
-    if _engines != {"django.db.backends.sqlite3"}:
-        # PostgreSQL locks rows, not the database: a rebuild never makes a
-        # learner's write wait there, and only SQLite is tested split.
-        raise ImproperlyConfigured(
-            "SEARCH_DATABASE_URL is for a site on SQLite, with the index in a SQLite file "
-            "of its own; on PostgreSQL the index stays in DATABASE_URL: unset "
-            "SEARCH_DATABASE_URL."
-        )
-    if Path(DATABASES["search"]["NAME"]).resolve() == Path(DATABASES["default"]["NAME"]).resolve():
-        raise ImproperlyConfigured(
-            "SEARCH_DATABASE_URL names the site's own SQLite file; give the index "
-            "a file of its own (for example search.sqlite3 beside it), or unset it."
-        )
+# Databases: DATABASE_URL, SQLite in the project folder by default; the
+# search index's own SQLite file with SEARCH_DATABASE_URL (databases.py).
+DATABASES = database_config(BASE_DIR)
 DATABASE_ROUTERS = ["search.database.IndexRouter"]
-for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.sqlite3":
-        # Connections persist (DATABASE_CONN_MAX_AGE) with sync workers.
-        # WAL lets readers carry on while one writer commits; IMMEDIATE takes
-        # the write lock at the start of a transaction so concurrent writers
-        # queue instead of failing with "database is locked" half-way through.
-        # Django's backend, but a transaction waits for the write lock in 2 ms
-        # steps instead of SQLite's backing-off ones (curbside/db_backends).
-        _database["ENGINE"] = "curbside.db_backends.sqlite3"
-        _database["OPTIONS"] = {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            ),
-        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# Length over composition rules (NIST SP 800-63B): at least 12 characters, not
-# a common password, not like the username, name or email, not all digits. No
-# "one digit, one symbol" rules. See docs/accounts-security.md.
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -317,90 +203,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Curbside <no-reply@curbside.example>")
-
-# Accounts (django-allauth): sign-up, log-in, log-out, password reset.
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/me/"
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-ACCOUNT_LOGIN_METHODS = {"email", "username"}
-# No account enumeration (docs/accounts-security.md): sign-up asks for an email
-# address and a password only (a username is made from the address; demo and
-# staff users may still log in by username), and an address must be confirmed
-# before the first log-in, so signing up with an address that has an account
-# looks exactly like a new sign-up ("confirm your address"; the owner gets an
-# "you already have an account" email instead). Failed log-ins say the same
-# and cost the same for known and unknown accounts (curbside.security).
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
-ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-# Security notices by email (password changed or reset, email changed, 2FA
-# switched on or off).
-ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_ADAPTER = "curbside.security.AccountAdapter"
-# The site's wording on the log-in and sign-up forms (templates/account/).
-ACCOUNT_FORMS = {
-    "login": "curbside.account_forms.LoginForm",
-    "signup": "curbside.account_forms.SignupForm",
-}
-# Rate limits (allauth; "amount/period/per", per = ip, key or user; the key is
-# the email or username tried). Shared between processes through the default
-# cache (CACHE_URL). Hospitals put many doctors behind one address, so the
-# per-address limits leave room for a busy ward; the per-account limits stop
-# guessing one account's password. 429 answers render templates/429.html.
-ACCOUNT_RATE_LIMITS = {
-    # Every log-in POST, and failed log-ins (a 6th failure for one account in 5
-    # minutes, or an 11th from one address in a minute, answers 429). Failed
-    # two-factor codes count against the same per-account limit.
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "5/m/ip,30/h/ip",
-    # Reset emails: per address, and at most 5 an hour to one mailbox.
-    "reset_password": "20/m/ip,5/h/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
-    "manage_email": "10/m/user",
-    "reauthenticate": "10/m/user",
-    "confirm_email": "1/3m/key",
-}
-# Behind a load balancer every request comes from its address: set
-# TRUSTED_PROXY_COUNT to the number of proxies in front of the app that append
-# to X-Forwarded-For, so limits apply per client (also learning.ratelimit).
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-
-# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
-# recovery codes. Offered to everyone at /accounts/2fa/; required for
-# superusers, CME reviewers and institution staff before they use the admin
-# (curbside.security.AdminSecurityMiddleware).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_ADAPTER = "curbside.security.MFAAdapter"
-MFA_TOTP_ISSUER = "Curbside"
-# No "trust this browser for 14 days": clinicians share workstations.
-MFA_TRUST_ENABLED = False
-# Changing 2FA, the password or the email asks for the password (or a code)
-# again when the last authentication is older than 5 minutes.
-ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-
-# Sessions: a log-in lasts at most 8 hours (one clinical shift). Without
-# "remember me" (unticked by default) the cookie also ends when the browser
-# closes, for shared hospital workstations; with it, it survives a browser
-# restart within those 8 hours. See docs/accounts-security.md.
-ACCOUNT_SESSION_REMEMBER = None
-SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = False
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-
-# Wagtail's log-in forms (admin and private pages) and its admin password
-# reset are replaced by allauth's, so rate limits and 2FA always apply
-# (curbside/urls.py sends /admin/login/ and /_util/login/ to /accounts/login/).
-WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
-WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
