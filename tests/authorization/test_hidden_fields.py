@@ -18,10 +18,13 @@ import pytest
 
 from cms.models import Institution, Mentor
 from learning.models import LearningPathPage
+from tests.formdata import as_post, form_fields
+from tests.learning.test_path_editing import path_form_data
 
-from .formdata import as_post, form_fields
-from .learning.test_path_editing import path_form_data
-from .test_authorization_matrix import EXPECTED, ROLES, ROWS, expected_answer, world  # noqa: F401
+from .answers import expected_answer
+from .axes import ROLES
+from .rows import ROWS
+from .table import EXPECTED
 
 
 def mentor_state(ids):
@@ -111,7 +114,7 @@ CASES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "role", "mode"), CASES, ids=["-".join(c) for c in CASES])
-def test_hidden_fields_are_refused(client, world, key, role, mode):  # noqa: F811
+def test_hidden_fields_are_refused(client, world, key, role, mode):
     state, hostile, granted, setup, browser_post = EDIT_FORMS[key]
     ids, users = world.ids, world.users
     url = ROWS[key].url.format(**ids)
