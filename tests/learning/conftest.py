@@ -1,7 +1,21 @@
-import pytest
+import datetime
 
+from django.utils import timezone
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from learning.boards import ConsentScope
+from learning.journey import progress, services
 from learning.journey.questions import evaluation_questions, post_test_questions
-from learning.models import Certificate, Degree
+from learning.models import (
+    BoardCertification,
+    Certificate,
+    CertificatePolicy,
+    Degree,
+    StateLicence,
+)
+from learning.reporting.consent import set_consent
 from tests.factories import (
     LearnerFactory,
     LearningPathPageFactory,
@@ -72,3 +86,72 @@ def evaluation_post_data(path):
             data[f"q-{q.id}"] = "yes"
             data[f"q-{q.id}-how"] = "Screen earlier."
     return data
+
+
+# --- Privacy (test_privacy_*.py) -------------------------------------------------------
+# test_report_scale.py has a ``certified`` fixture of its own, which replaces
+# this one in that module.
+
+
+@pytest.fixture
+def certified(learner, path, django_capture_on_commit_callbacks):
+    """``learner`` with an NPI, a licence, a board ID and consents, a verified
+    e-mail address, one certificate, one path in progress and one claim
+    awaiting approval."""
+    profile = learner.learner_profile
+    profile.npi = "1234567893"
+    profile.birth_month, profile.birth_day = 4, 12
+    profile.save()
+    StateLicence.objects.create(profile=profile, state="OH", number="35.123456")
+    BoardCertification.objects.create(profile=profile, board="ABIM", board_id="778778")
+    set_consent(profile, ConsentScope.PARS, given=True)
+    set_consent(profile, ConsentScope.BOARD, "ABIM", given=True)
+    # The factory recorded the confirmed address (curbside.security.confirm_email).
+    assert EmailAddress.objects.filter(user=learner, verified=True, primary=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(learner, path)
+    in_progress = LearningPathPageFactory(title="Breaking bad news", slug="bad-news", steps=2)
+    services.enrol(learner, in_progress)
+    services.complete_step(learner, in_progress, progress.path_steps(in_progress)[0].guide_id)
+    awaiting = LearningPathPageFactory(
+        title="Negotiating a contract",
+        slug="contract",
+        steps=1,
+        certificate_policy=CertificatePolicy.AFTER_APPROVAL,
+    )
+    complete(learner, awaiting)
+    return Certificate.objects.get(user=learner)
+
+
+@pytest.fixture
+def others_certificate(other_learner, path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(other_learner, path)
+    return Certificate.objects.get(user=other_learner)
+
+
+# --- Reminders (test_reminders_*.py) ---------------------------------------------------
+
+
+@pytest.fixture
+def start():
+    """When the learners last did something: long enough ago that every
+    scan below (start + a few weeks) is still in the past."""
+    return timezone.now().replace(microsecond=0) - datetime.timedelta(days=60)
+
+
+@pytest.fixture
+def maya(db):
+    return LearnerFactory(
+        username="maya",
+        email="maya@example.org",
+        first_name="Maya",
+        profile__full_name="Maya R. Chen",
+        profile__first_name="Maya",
+        profile__time_zone="America/Chicago",
+    )
+
+
+@pytest.fixture
+def sepsis(db):
+    return LearningPathPageFactory(title="Recognising sepsis", slug="sepsis", steps=3)
