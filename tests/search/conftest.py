@@ -1,5 +1,7 @@
 """Fixtures for the search tests: a small corpus of real pages, and the
-engines to run the contract suite against.
+engines to run the contract suite against; the Elasticsearch server and its
+index names for the Elasticsearch engine's own tests (es_url, es_prefix); the
+guides the search page's tests search (library).
 
 The embedded engine of the database under test always runs (SQLite FTS5 in
 the SQLite pass, PostgreSQL full-text search in the PostgreSQL pass). The
@@ -10,6 +12,7 @@ analysis that only a real cluster does faithfully: for Elasticsearch they run
 only with ELASTICSEARCH_REAL=1 (see docs/search.md).
 """
 
+import datetime
 import decimal
 import json
 import os
@@ -19,9 +22,11 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
+from cms.models import Topic
 from search.documents import all_documents
 from search.engines import get_embedded_engine
-from tests.factories import GuidePageFactory, LearningPathPageFactory, MentorFactory
+from tests.factories import GuidePageFactory, LearningPathPageFactory, MentorFactory, body_json
+from tests.search.search_page import reindex
 
 ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ES_REAL = os.environ.get("ELASTICSEARCH_REAL") == "1"
@@ -53,6 +58,30 @@ def elasticsearch_engine():
     return ElasticsearchEngine(
         url=ES_URL, index=f"curbside-test-{uuid.uuid4().hex[:10]}", timeout=10
     )
+
+
+@pytest.fixture(scope="module")
+def es_prefix():
+    """The prefix of the names of the Elasticsearch indexes a module creates
+    (its own in each module, so one module's clean-up leaves the others')."""
+    return f"curbside-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="module")
+def es_url(es_prefix):
+    """The server to test against (tests using it are deselected without one)."""
+    from search.engines.elasticsearch import ElasticsearchEngine
+
+    probe = ElasticsearchEngine(ES_URL, es_prefix, timeout=10)
+    problems = [p for p in probe.problems() if "does not exist" not in p]
+    if problems:
+        pytest.fail(f"ELASTICSEARCH_URL is set but unusable: {problems[0]}")
+    yield ES_URL
+    # Every index this module created, by explicit name (wildcard deletes are
+    # refused by default on Elasticsearch 8).
+    names = list(probe.client.indices.get(index=f"{es_prefix}*", expand_wildcards="all").body)
+    if names:
+        probe.client.indices.delete(index=",".join(names))
 
 
 @pytest.fixture(params=["embedded", "elasticsearch"])
@@ -180,3 +209,54 @@ def small_batches(monkeypatch):
     monkeypatch.setattr(writing, "REBUILD_BATCH_FIRST", 4)
     monkeypatch.setattr(writing, "REBUILD_BATCH_MIN", 4)
     monkeypatch.setattr(writing, "REBUILD_BATCH_MAX", 4)
+
+
+@pytest.fixture
+def library(mentor_a, mentor_b):
+    today = datetime.date.today()
+    guides = {
+        "sepsis": GuidePageFactory(
+            title="Recognising sepsis in the emergency department",
+            slug="sepsis-ed",
+            summary="Early signs of sepsis and when to escalate.",
+            topic=Topic.CLINICAL,
+            audience_level="resident",
+            authors=[mentor_a],
+            specialties=["Emergency medicine"],
+            body=body_json(["Lactate, blood cultures and antibiotics within the first hour."]),
+            release_date=today - datetime.timedelta(days=30),
+        ),
+        "child-sepsis": GuidePageFactory(
+            title="Sepsis in children: the quiet deterioration",
+            slug="sepsis-children",
+            summary="Why sepsis in children is easy to miss.",
+            topic=Topic.CLINICAL,
+            audience_level="student",
+            authors=[mentor_b],
+            specialties=["Pediatrics"],
+            body=body_json(["Tachycardia persists when sepsis is missed in children."]),
+            release_date=today - datetime.timedelta(days=2),
+        ),
+        "contract": GuidePageFactory(
+            title="Negotiating your first contract",
+            slug="first-contract",
+            summary="What to ask for before you sign your first job offer.",
+            topic=Topic.CAREER,
+            audience_level="early_career",
+            authors=[mentor_b],
+            specialties=["Internal medicine"],
+            body=body_json(["Salary, call schedule and non-compete clauses."]),
+        ),
+        "family": GuidePageFactory(
+            title="Leading a difficult conversation with a family",
+            slug="family-conversation",
+            summary="Preparing for and running a family meeting in the ICU.",
+            topic=Topic.CLINICAL,
+            audience_level="experienced",
+            authors=[mentor_a],
+            specialties=["Palliative care"],
+            body=body_json(["Ask what they already understand before you explain."]),
+        ),
+    }
+    reindex()
+    return guides
