@@ -26,10 +26,47 @@ from benchmarks.harness.stats import load_average
 
 DB_PATH = BENCH_DIR / "certs.sqlite3"
 FACTS = r'<table class="facts">.*?</table>'
+# The parts of the page that are the same on every certificate of a path and
+# institution: the frame, the provider, the title, "This certifies that", the
+# activity line, the accreditation and credit designation statements (the
+# first two paragraphs of the statements) and the signature.
+SAME_FOR_A_PATH = (
+    r'<div class="frame"></div>',
+    r'<div class="provider">.*?</div>',
+    r"<h1>.*?</h1>",
+    r'<p class="lead">.*?</p>',
+    r'<p class="activity">.*?</p>',
+    r'(<div class="statements">\s*)<p>.*?</p>\s*<p>.*?</p>',
+    r'<div class="signature">.*?</div>\s*</div>',
+)
+# Certificates in one document, for the per-document share of a render.
+IN_ONE_DOCUMENT = 10
 
 
-def _variants(html: str, css: str) -> dict[str, tuple[str, str]]:
-    """{name: (html, css)}: the page as it is and the probes."""
+def _learner_parts_only(html: str) -> str:
+    """The page with only what differs from one learner to the next (the
+    name, the facts, the MOC statements, the verification link and QR code):
+    what a renderer that drew the rest once per path would still draw."""
+    for pattern in SAME_FOR_A_PATH:
+        html, found = re.subn(pattern, r"\1" if "(" in pattern else "", html, count=1, flags=re.S)
+        if not found:
+            raise BenchError(f"The certificate's page no longer matches {pattern!r}.")
+    return html
+
+
+def _in_one_document(html: str, count: int) -> str:
+    """``count`` copies of the certificate, a page each, in one document."""
+    body = re.search(r"<body>(.*)</body>", html, flags=re.S)
+    if body is None:
+        raise BenchError("The certificate's page has no body.")
+    page = '<div style="position: relative; height: 100vh; break-after: page">{}</div>'
+    pages = "".join(page.format(body.group(1)) for _ in range(count))
+    return html[: body.start(1)] + pages + html[body.end(1) :]
+
+
+def _variants(html: str, css: str) -> dict[str, tuple[str, str, int]]:
+    """{name: (html, css, certificates in it)}: the page as it is and the
+    probes."""
     facts = re.search(FACTS, html, flags=re.S)
     if facts is None:
         raise BenchError("The certificate's page has no facts table any more.")
@@ -49,7 +86,7 @@ def _variants(html: str, css: str) -> dict[str, tuple[str, str]]:
         f".facts .fact:nth-child({i + 1}) {{ left: {left}mm; }}\n"
         for i, left in enumerate((0, 45, 110, 160))
     )
-    return {
+    one_each = {
         "the page as it is": (html, css),
         "without the facts table": (re.sub(FACTS, "", html, flags=re.S), css),
         "the facts table with table-layout: fixed": (
@@ -70,6 +107,17 @@ def _variants(html: str, css: str) -> dict[str, tuple[str, str]]:
             css,
         ),
         "without letter-spacing": (html, re.sub(r"letter-spacing: [.\d]+em;", "", css)),
+        "only the learner's parts (the rest drawn once per path)": (
+            _learner_parts_only(html),
+            css,
+        ),
+    }
+    return {name: (page, sheet, 1) for name, (page, sheet) in one_each.items()} | {
+        f"{IN_ONE_DOCUMENT} certificates in one document, per certificate": (
+            _in_one_document(html, IN_ONE_DOCUMENT),
+            css,
+            IN_ONE_DOCUMENT,
+        ),
     }
 
 
@@ -98,7 +146,7 @@ def main() -> None:
     css = render_to_string("learning/certificates/certificate.css", {"paper": "letter"})
     fonts = rendering._fonts()
     print(f"load average {load_average()}, median CPU ms of {options.runs} renders each")
-    for name, (page, sheet) in _variants(html, css).items():
+    for name, (page, sheet, certificates) in _variants(html, css).items():
         stylesheet = weasyprint.CSS(string=sheet, font_config=fonts)
 
         def render(page: str = page, stylesheet: weasyprint.CSS = stylesheet) -> None:
@@ -110,7 +158,7 @@ def main() -> None:
         for _ in range(options.runs):
             started = time.process_time()
             render()
-            times.append((time.process_time() - started) * 1000)
+            times.append((time.process_time() - started) * 1000 / certificates)
         print(f"  {name}: {statistics.median(times):.1f} ms")
 
 
