@@ -4,7 +4,7 @@ process (median of --runs), to see which part of the page WeasyPrint spends
 its time on. A probe for deciding the next change, not a target: the
 variants are not certificates anyone may be given.
 
-    .venv/bin/python benchmarks/certificate_layout_probe.py [--runs 25]
+    .venv/bin/python benchmarks/certificate_layout_probe.py [--runs 25] [--overlay]
 
 It reads the first certificate of the database certificate_bench.py builds
 (var/bench/certs.sqlite3; run that first).
@@ -17,7 +17,9 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -124,6 +126,11 @@ def _variants(html: str, css: str) -> dict[str, tuple[str, str, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument(
+        "--overlay",
+        action="store_true",
+        help="also time laying the learner's parts over a page drawn once (pypdf, pikepdf)",
+    )
     options = parser.parse_args()
     if not DB_PATH.exists():
         raise BenchError(f"{DB_PATH} is missing: run benchmarks/certificate_bench.py first.")
@@ -148,18 +155,68 @@ def main() -> None:
     print(f"load average {load_average()}, median CPU ms of {options.runs} renders each")
     for name, (page, sheet, certificates) in _variants(html, css).items():
         stylesheet = weasyprint.CSS(string=sheet, font_config=fonts)
+        ms = _median_cpu_ms(lambda p=page, s=stylesheet: _pdf(p, s), options.runs) / certificates
+        print(f"  {name}: {ms:.1f} ms")
+    if options.overlay:
+        stylesheet = weasyprint.CSS(string=css, font_config=fonts)
+        page = _pdf(html, stylesheet)  # stands in for the parts drawn once per path
+        learner = _pdf(_learner_parts_only(html), stylesheet)
+        print("laying the learner's parts over a page drawn once (median CPU ms):")
+        for name, ms in _overlay_costs(page, learner, options.runs):
+            print(f"  {name}: {ms}")
 
-        def render(page: str = page, stylesheet: weasyprint.CSS = stylesheet) -> None:
-            document = rendering.CertificateHTML(string=page, base_url=None)
-            document.write_pdf(io.BytesIO(), stylesheets=[stylesheet], font_config=fonts)
 
-        render()
-        times = []
-        for _ in range(options.runs):
-            started = time.process_time()
-            render()
-            times.append((time.process_time() - started) * 1000 / certificates)
-        print(f"  {name}: {statistics.median(times):.1f} ms")
+def _pdf(page: str, stylesheet: Any) -> bytes:
+    """The PDF of ``page`` as the certificate renderer draws it."""
+    from learning.certificates import rendering
+
+    buffer = io.BytesIO()
+    document = rendering.CertificateHTML(string=page, base_url=None)
+    document.write_pdf(buffer, stylesheets=[stylesheet], font_config=rendering._fonts())
+    return buffer.getvalue()
+
+
+def _median_cpu_ms(run: Callable[[], object], runs: int) -> float:
+    """The median CPU ms of ``runs`` calls, after one to warm up."""
+    run()
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        run()
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
+def _overlay_costs(page: bytes, learner: bytes, runs: int) -> list[tuple[str, str]]:
+    """What laying one PDF page over another costs: with pypdf (a project
+    dependency, pure Python) and with pikepdf (qpdf, C++; not a project
+    dependency: measured only when installed)."""
+    import pypdf
+
+    def with_pypdf() -> bytes:
+        writer = pypdf.PdfWriter(clone_from=io.BytesIO(page))
+        writer.pages[0].merge_page(pypdf.PdfReader(io.BytesIO(learner)).pages[0])
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    costs = [("pypdf", f"{_median_cpu_ms(with_pypdf, runs):.1f} ms, {len(with_pypdf()):,} bytes")]
+    try:
+        import pikepdf
+    except ImportError:
+        return [*costs, ("pikepdf", "not installed (.venv/bin/pip install pikepdf to measure)")]
+
+    def with_pikepdf() -> bytes:
+        base, top = pikepdf.open(io.BytesIO(page)), pikepdf.open(io.BytesIO(learner))
+        form = base.copy_foreign(top.pages[0].as_form_xobject())
+        name = base.pages[0].add_resource(form, pikepdf.Name.XObject)
+        base.pages[0].contents_add(pikepdf.Stream(base, b"q " + bytes(name) + b" Do Q"))
+        buffer = io.BytesIO()
+        base.save(buffer)
+        return buffer.getvalue()
+
+    made = len(with_pikepdf())
+    return [*costs, ("pikepdf", f"{_median_cpu_ms(with_pikepdf, runs):.1f} ms, {made:,} bytes")]
 
 
 if __name__ == "__main__":
