@@ -14,19 +14,18 @@ import argparse
 import io
 import os
 import re
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import BENCH_DIR, BenchError
-from benchmarks.harness.stats import load_average
+from benchmarks.harness.stats import load_average, median_ms
 
 DB_PATH = BENCH_DIR / "certs.sqlite3"
+CPU = time.process_time  # this process's CPU time, not the wall clock
 FACTS = r'<table class="facts">.*?</table>'
 # The parts of the page that are the same on every certificate of a path and
 # institution: the frame, the provider, the title, "This certifies that", the
@@ -155,7 +154,7 @@ def main() -> None:
     print(f"load average {load_average()}, median CPU ms of {options.runs} renders each")
     for name, (page, sheet, certificates) in _variants(html, css).items():
         stylesheet = weasyprint.CSS(string=sheet, font_config=fonts)
-        ms = _median_cpu_ms(lambda p=page, s=stylesheet: _pdf(p, s), options.runs) / certificates
+        ms = median_ms(lambda p=page, s=stylesheet: _pdf(p, s), options.runs, CPU) / certificates
         print(f"  {name}: {ms:.1f} ms")
     if options.overlay:
         stylesheet = weasyprint.CSS(string=css, font_config=fonts)
@@ -176,17 +175,6 @@ def _pdf(page: str, stylesheet: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _median_cpu_ms(run: Callable[[], object], runs: int) -> float:
-    """The median CPU ms of ``runs`` calls, after one to warm up."""
-    run()
-    times = []
-    for _ in range(runs):
-        started = time.process_time()
-        run()
-        times.append((time.process_time() - started) * 1000)
-    return statistics.median(times)
-
-
 def _overlay_costs(page: bytes, learner: bytes, runs: int) -> list[tuple[str, str]]:
     """What laying one PDF page over another costs: with pypdf (a project
     dependency, pure Python) and with pikepdf (qpdf, C++; not a project
@@ -200,7 +188,7 @@ def _overlay_costs(page: bytes, learner: bytes, runs: int) -> list[tuple[str, st
         writer.write(buffer)
         return buffer.getvalue()
 
-    costs = [("pypdf", f"{_median_cpu_ms(with_pypdf, runs):.1f} ms, {len(with_pypdf()):,} bytes")]
+    costs = [("pypdf", f"{median_ms(with_pypdf, runs, CPU):.1f} ms, {len(with_pypdf()):,} bytes")]
     try:
         import pikepdf
     except ImportError:
@@ -216,7 +204,7 @@ def _overlay_costs(page: bytes, learner: bytes, runs: int) -> list[tuple[str, st
         return buffer.getvalue()
 
     made = len(with_pikepdf())
-    return [*costs, ("pikepdf", f"{_median_cpu_ms(with_pikepdf, runs):.1f} ms, {made:,} bytes")]
+    return [*costs, ("pikepdf", f"{median_ms(with_pikepdf, runs, CPU):.1f} ms, {made:,} bytes")]
 
 
 if __name__ == "__main__":

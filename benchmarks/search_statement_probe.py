@@ -26,13 +26,12 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import BenchError
-from benchmarks.harness.stats import load_average
+from benchmarks.harness.stats import load_average, median_ms
 
 QUERY_TEXTS = ("sepsis", "burnout", "IMG visa")
 RANK = "-ts_rank(t.search_vector, q.words)"
@@ -59,16 +58,6 @@ PARTS = {
         PAGE + " SELECT ARRAY(SELECT id FROM page), (SELECT string_agg(m.id::text, ',') FROM m)",
     ),
 }
-
-
-def median_ms(run, runs):
-    run()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def captured_statement(bench_query):

@@ -5,6 +5,8 @@ import math
 import os
 import platform
 import statistics
+import time
+from collections.abc import Callable
 
 
 def percentile(values, fraction):
@@ -19,6 +21,19 @@ def percentile(values, fraction):
 def median(values):
     """The median, or None when there are no values."""
     return statistics.median(values) if values else None
+
+
+def median_ms(run: Callable[[], object], runs: int, clock=time.perf_counter) -> float:
+    """The median ms of ``runs`` calls of ``run`` by ``clock`` (the wall
+    clock, or ``time.process_time`` for this process's CPU), after one call
+    to warm up."""
+    run()
+    times = []
+    for _ in range(runs):
+        started = clock()
+        run()
+        times.append((clock() - started) * 1000)
+    return statistics.median(times)
 
 
 def usable_cpus():
