@@ -215,9 +215,13 @@ def test_reloading_a_result_records_no_attempt_and_likert_labels_stay_whole(
         expect(page.get_by_text("Your answer: Right; Also right")).to_be_visible()
 
         page.get_by_role("link", name="Continue to the evaluation").click()
+        # Count only once the evaluation has loaded (the click returns before
+        # the navigation ends; CI once counted the result page's none).
+        expect(page).to_have_url(base + "evaluation/")
+        labels = page.locator(".rating label")
+        expect(labels).to_have_count(5)
         for size in (DESKTOP, PHONE):
             page.set_viewport_size(size)
-            labels = page.locator(".rating label")
             assert labels.count() == 5
             for index in range(5):
                 assert labels.nth(index).evaluate(one_line) == 1, (size, index)
