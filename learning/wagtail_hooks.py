@@ -1,24 +1,13 @@
-from django.http import HttpRequest
-from django.urls import URLPattern, path, reverse
+"""Registers learning's admin screens, permission policies and hooks with
+Wagtail (nothing else here)."""
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from learning.certificates.admin_views import CertificateActionView, IssueCertificatesView
-from learning.reporting.urls import admin_urls as reporting_admin_urls
-from learning.reports.views import (
-    PathLearnersView,
-    PathReportView,
-    ReportsView,
-    path_report_export,
-    summary_export,
-)
-
+from . import admin_menu
 from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, register_log_actions
 from .compliance.entries import control_entries, controlled_models, paths_controlled_by
 from .http_cache import learning_dependents
-from .journey.extension_admin import ExtensionsView
 from .journey.extensions import register_log_actions as register_extension_log_actions
 from .journey.guide_paths import guide_paths_context
 from .journey.home import home_page_context
@@ -31,7 +20,7 @@ from .models import (
     StepCompletion,
     TestAttempt,
 )
-from .permissions import ReadOnlyRecordPolicy, refuse_deleting_records, staff_may_act
+from .permissions import ReadOnlyRecordPolicy, refuse_deleting_records
 from .viewsets import LearnerRecordsGroup
 
 for record_model in (
@@ -65,54 +54,10 @@ def register_learner_records() -> LearnerRecordsGroup:
     return LearnerRecordsGroup()
 
 
-@hooks.register("register_admin_urls")
-def certificate_admin_urls() -> list[URLPattern]:
-    return [
-        path(
-            "certificates/issue/",
-            IssueCertificatesView.as_view(),
-            name="learning_issue_certificates",
-        ),
-        path(
-            "certificates/<id:pk>/revoke/",
-            CertificateActionView.as_view(action="revoke"),
-            name="learning_revoke_certificate",
-        ),
-        path(
-            "certificates/<id:pk>/reissue/",
-            CertificateActionView.as_view(action="reissue"),
-            name="learning_reissue_certificate",
-        ),
-        path("cme-reports/", ReportsView.as_view(), name="learning_reports"),
-        path("cme-reports/extensions/", ExtensionsView.as_view(), name="learning_claim_extensions"),
-        path("cme-reports/<id:pk>/", PathReportView.as_view(), name="learning_path_report"),
-        path(
-            "cme-reports/<id:pk>/learners/",
-            PathLearnersView.as_view(),
-            name="learning_path_learners",
-        ),
-        path("cme-reports/<id:pk>/report.csv", path_report_export, name="learning_path_report_csv"),
-        path("cme-reports/summary.csv", summary_export, name="learning_reports_export"),
-        *reporting_admin_urls,  # report batches to PARS (learning.reporting.urls)
-    ]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return staff_may_act(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def issue_certificates_menu_item() -> MenuItem:
-    return StaffMenuItem(
-        "Issue certificates", reverse("learning_issue_certificates"), icon_name="success", order=900
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def reports_menu_item() -> MenuItem:
-    return StaffMenuItem("CME reports", reverse("learning_reports"), icon_name="table", order=901)
-
+# The CME office's screens and their menu items (learning.admin_menu).
+hooks.register("register_admin_urls", admin_menu.admin_urls)
+hooks.register("register_admin_menu_item", admin_menu.issue_certificates_menu_item)
+hooks.register("register_admin_menu_item", admin_menu.reports_menu_item)
 
 hooks.register("before_bulk_action", refuse_bulk_publish)
 hooks.register("after_copy_page", explain_draft_copy)
