@@ -2,13 +2,13 @@ from django.urls import path
 
 from .certificates import external_views
 from .certificates import views as certificate_views
-from .journey import views
+from .journey.views import learner as learner_views
 from .privacy import views as privacy_views
 from .reporting import views_learner as reporting_views
 
 urlpatterns = [
-    path("me/", views.dashboard, name="learner_dashboard"),
-    path("me/profile/", views.profile, name="learner_profile"),
+    path("me/", learner_views.dashboard, name="learner_dashboard"),
+    path("me/profile/", learner_views.profile, name="learner_profile"),
     path("me/profile/reporting/", reporting_views.reporting, name="learner_reporting"),
     path("me/privacy/", privacy_views.privacy_page, name="learner_privacy"),
     path("me/privacy/export.json", privacy_views.export, name="learner_privacy_export"),

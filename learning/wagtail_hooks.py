@@ -11,7 +11,7 @@ from .http_cache import learning_dependents
 from .journey.extensions import register_log_actions as register_extension_log_actions
 from .journey.guide_paths import guide_paths_context
 from .journey.home import home_page_context
-from .journey.views import catalogue_context, guide_step_context
+from .journey.views.path_page import catalogue_context, guide_step_context
 from .models import (
     Certificate,
     CertificateEvent,

@@ -13,49 +13,49 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 
 from learning.models import LearningPathPage
 
-from . import views
+from .views import path_page, stages
 
 
 @path("")
 def overview(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
-    return views.path_overview(request, page)
+    return path_page.path_overview(request, page)
 
 
 @path("enrol/", name="enrol")
 def enrol_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
-    return views.enrol(request, page)
+    return path_page.enrol(request, page)
 
 
 @path("continue/", name="continue")
 def continue_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
-    return views.continue_path(request, page)
+    return path_page.continue_path(request, page)
 
 
 @re_path(r"^steps/(?P<guide_id>[0-9]{1,12})/complete/$", name="complete_step")
 def complete_step_route(
     page: LearningPathPage, request: HttpRequest, guide_id: str
 ) -> HttpResponse:
-    return views.complete_step(request, page, int(guide_id))
+    return path_page.complete_step(request, page, int(guide_id))
 
 
 @path("test/", name="post_test")
 def post_test_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
-    return views.post_test(request, page)
+    return stages.post_test(request, page)
 
 
 @path("test/result/", name="post_test_result")
 def post_test_result_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
-    return views.post_test_result(request, page)
+    return stages.post_test_result(request, page)
 
 
 @path("evaluation/", name="evaluation")
 def evaluation_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
-    return views.evaluation(request, page)
+    return stages.evaluation(request, page)
 
 
 @path("claim/", name="claim")
 def claim_route(page: LearningPathPage, request: HttpRequest) -> HttpResponse:
-    return views.claim(request, page)
+    return stages.claim(request, page)
 
 
 # Wagtail tries a page's routes in the order they were declared above.

@@ -66,7 +66,7 @@ class PathIndexPage(RouteCachedMixin, SingleChildTypeRoutingMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        # The journey adds the catalogue (learning.journey.views.catalogue_context)
+        # The journey adds the catalogue (learning.journey.views.path_page.catalogue_context)
         # without this model importing it.
         for provide in hooks.get_hooks("path_index_page_context"):
             context.update(provide(request, self) or {})

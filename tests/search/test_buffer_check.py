@@ -14,7 +14,7 @@ from search import checks
 from search.documents import all_documents
 from search.engines import get_embedded_engine
 
-from .test_rebuild import _guides
+from .rebuild_helpers import _guides
 
 UNITS = {"kB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
 

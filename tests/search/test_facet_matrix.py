@@ -16,7 +16,7 @@ from search.engines import FACET_KEYS, SearchQuery, get_embedded_engine
 from search.engines.embedded import facet_matrix
 from tests.factories import GuidePageFactory, MentorFactory
 from tests.search.conftest import body
-from tests.search.test_rebuild import _in_other_connection
+from tests.search.rebuild_helpers import _in_other_connection
 
 
 @pytest.fixture

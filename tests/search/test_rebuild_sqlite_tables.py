@@ -26,7 +26,7 @@ from search.engines import get_embedded_engine, sqlite_tables
 from search.engines.embedded.pacing import FreeSpells, no_collection
 from search.models import IndexedDocument, PendingIndexUpdate
 
-from .test_rebuild import _guides, _in_other_connection, found
+from .rebuild_helpers import _guides, _in_other_connection, found
 
 pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -19,7 +19,7 @@ from search.engines.embedded import writing
 from search.engines.embedded.batch_writer import BatchWriter
 from search.models import IndexedDocument
 
-from .test_rebuild import _guides, _in_other_connection, _sessions, found
+from .rebuild_helpers import _guides, _in_other_connection, _sessions, found
 
 
 def _writer_threads():

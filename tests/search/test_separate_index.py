@@ -24,7 +24,7 @@ from search.engines.embedded import writing
 from search.models import IndexedDocument, PendingIndexUpdate
 from tests.factories import GuidePageFactory, LearnerFactory, LearningPathPageFactory
 
-from .test_rebuild import _in_other_connection, found
+from .rebuild_helpers import _in_other_connection, found
 
 pytestmark = pytest.mark.separate_index
 TOKEN = "monitoring-token-0123456789abcdef"
