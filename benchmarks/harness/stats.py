@@ -5,6 +5,7 @@ import math
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
@@ -63,12 +64,27 @@ def utc_now():
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def interpreter() -> str:
+    """The Python that runs the benchmark: its version, file, and whether
+    libpython is a shared library loaded beside it (this machine's pyenv
+    build) or linked into it (Debian's python3.11). Two builds of one
+    version run the same code at different speeds (docs/benchmarks.md,
+    "Twenty-first pass"), so figures name the build."""
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            shared = "libpython" in maps.read()
+    except OSError:
+        return f"{platform.python_version()} ({os.path.realpath(sys.executable)})"
+    libpython = "libpython shared" if shared else "libpython linked in"
+    return f"{platform.python_version()} ({os.path.realpath(sys.executable)}, {libpython})"
+
+
 def machine_info():
     """Date, CPUs, Python and the load average: what every result file starts with."""
     return {
         "date": utc_now(),
         "nproc": usable_cpus(),
-        "python": platform.python_version(),
+        "python": interpreter(),
     }
 
 
