@@ -1,7 +1,7 @@
 """What follows a path's steps: the post-test (its questions and answers,
 then the recorded attempt reviewed question by question), the evaluation and
 the credit claim. Each lets the learner in only once at that point of the
-path (_stage_guard)."""
+path (_progress_at)."""
 
 from typing import Any
 
@@ -46,15 +46,25 @@ def _stage_guard(
     return None
 
 
+def _progress_at(
+    request: HttpRequest, path: LearningPathPage, wanted: Stage
+) -> PathProgress | HttpResponse:
+    """The signed-in learner's progress on ``path`` when they have reached
+    ``wanted``; otherwise where to send them (sign in, enrol, or the point of
+    the path they are at)."""
+    if response := _login_first(request):
+        return response
+    progress = journey_progress.get_progress(request.user, path)
+    return _stage_guard(request, path, progress, wanted) or progress
+
+
 def post_test(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     """The questions (GET) and their answers (POST). A recorded attempt is
     shown by a redirect to ``test/result/`` (post/redirect/get), so reloading
     the result never submits the answers again."""
-    if response := _login_first(request):
-        return response
-    progress = journey_progress.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, Stage.TEST):
-        return response
+    progress = _progress_at(request, path, Stage.TEST)
+    if isinstance(progress, HttpResponse):
+        return progress
     if progress.passed:
         return redirect(path.route_url("post_test_result"))
     questions = post_test_questions(path)
@@ -77,11 +87,9 @@ def post_test(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
 def post_test_result(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     """The learner's latest recorded attempt (the passing one once passed),
     question by question: a GET that writes nothing."""
-    if response := _login_first(request):
-        return response
-    progress = journey_progress.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, Stage.TEST):
-        return response
+    progress = _progress_at(request, path, Stage.TEST)
+    if isinstance(progress, HttpResponse):
+        return progress
     attempt = progress.passed_attempt or (progress.attempts[-1] if progress.attempts else None)
     if attempt is None:
         return redirect(path.route_url("post_test"))
@@ -99,11 +107,9 @@ def post_test_result(request: HttpRequest, path: LearningPathPage) -> HttpRespon
 
 
 def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    progress = journey_progress.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, Stage.EVALUATION):
-        return response
+    progress = _progress_at(request, path, Stage.EVALUATION)
+    if isinstance(progress, HttpResponse):
+        return progress
     if progress.evaluation_done:
         return redirect(path.route_url("claim") if not progress.completed else path.url)
     questions = evaluation_questions(path)
@@ -132,11 +138,9 @@ def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
 
 
 def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    progress = journey_progress.get_progress(request.user, path)
-    if response := _stage_guard(request, path, progress, Stage.CLAIM):
-        return response
+    progress = _progress_at(request, path, Stage.CLAIM)
+    if isinstance(progress, HttpResponse):
+        return progress
     if progress.completed:
         return redirect(path.url)
     profile = LearnerProfile.objects.filter(user=_learner(request)).first()
