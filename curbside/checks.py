@@ -66,3 +66,19 @@ def check_cache_table(app_configs, databases=None, **kwargs):
                     )
                 )
     return errors
+
+
+@register()
+def check_certificate_renderer(app_configs, **kwargs):
+    """curbside.E005: CERTIFICATE_RENDERER names a renderer that exists."""
+    from learning.certificates.rendering import Renderer
+
+    if settings.CERTIFICATE_RENDERER not in set(Renderer):
+        return [
+            Error(
+                f"CERTIFICATE_RENDERER is {settings.CERTIFICATE_RENDERER!r}.",
+                hint="Use 'layered' (the default) or 'flow'; see docs/certificates.md.",
+                id="curbside.E005",
+            )
+        ]
+    return []

@@ -214,6 +214,10 @@ WAGTAIL_SITE_NAME = "Curbside"
 # notification emails use WAGTAILADMIN_BASE_URL, by default the same address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", PUBLIC_BASE_URL).rstrip("/")
+# How certificates are drawn (learning.certificates.rendering): "layered" (the
+# page that is the same for a path drawn once, the learner's parts over it) or
+# "flow" (WeasyPrint lays out every certificate whole).
+CERTIFICATE_RENDERER = env_str("CERTIFICATE_RENDERER", "layered")
 # Development only: links built while answering a request (emails sent from a
 # view, for one) use the address that request came to, so a server on another
 # port or host links to itself (cms.site_url).

@@ -1,25 +1,38 @@
 """The certificate as a PDF: an HTML template with print CSS, rendered by
-WeasyPrint. Everything printed comes from the certificate's own snapshot."""
+WeasyPrint. Everything printed comes from the certificate's own snapshot.
+
+Two renderers draw the same page (``CERTIFICATE_RENDERER``):
+
+- *layered* (the default): WeasyPrint draws what is the same for every
+  learner of a path once per process, and the learner's parts are drawn over
+  it (layered.py); a certificate whose learner's parts cannot be drawn that
+  way falls back to the flow renderer;
+- *flow*: WeasyPrint lays out the whole page for each certificate."""
 
 from __future__ import annotations
 
 import base64
 import functools
+import html as html_lib
 import io
+import re
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.html import escape
 
 import qrcode
 import weasyprint
 from PIL import Image
 from weasyprint.text.fonts import FontConfiguration
 
-from cms.credits import format_credits
+from cms.credits import ama_pra_html, credit_name_html, format_credits
 
-from . import font_subsets
+from . import font_subsets, layered
 from .codes import grouped
 from .kinds import (
     AMA_PRA_TITLE,
@@ -34,6 +47,12 @@ if TYPE_CHECKING:
 
     from learning.models import Certificate
 
+
+class Renderer(StrEnum):
+    LAYERED = "layered"
+    FLOW = "flow"
+
+
 # Each font subset made once per process (the same bytes: font_subsets).
 font_subsets.install()
 
@@ -44,6 +63,22 @@ QR_MASK_PATTERN = 0
 def verification_url(certificate: Certificate) -> str:
     path = reverse("certificate_verify_code", args=(certificate.verification_code,))
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def qr_image(url: str) -> Image.Image:
+    """The QR code as a 1-bit image, one pixel a module. The mask pattern is
+    fixed (QR_MASK_PATTERN) rather than chosen by trying all eight: any mask
+    is valid and readers decode them all; trying them cost more than the rest
+    of the code's making."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK_PATTERN
+    )
+    code.add_data(url)
+    code.make(fit=True)
+    modules = code.get_matrix()
+    image = Image.new("1", (len(modules), len(modules)), 1)
+    image.putdata([0 if dark else 1 for row in modules for dark in row])
+    return image
 
 
 def qr_png(url: str) -> str:
@@ -108,23 +143,79 @@ def kind_context(certificate: Certificate) -> dict[str, object]:
     }
 
 
-def certificate_html(certificate: Certificate, paper: str = "letter") -> str:
-    url = verification_url(certificate)
+def certificate_html(
+    certificate: Certificate, paper: str = "letter", slots: dict[str, float] | None = None
+) -> str:
+    """The certificate's page; with ``slots``, only its fixed layer: every
+    learner's part left out, an empty box of that height in its place."""
     institution = certificate.institution
-    return render_to_string(
-        "learning/certificates/certificate.html",
-        {
-            "certificate": certificate,
-            "credits": format_credits(certificate.credits),
-            **kind_context(certificate),
-            "code": grouped(certificate.verification_code),
-            "verification_url": url,
-            "qr_png": qr_png(url),
-            "logo": _image_data_uri(institution.logo),
-            "signature": _image_data_uri(institution.signature),
-            "paper": paper,
-        },
-    )
+    context: dict[str, object] = {
+        "certificate": certificate,
+        **kind_context(certificate),
+        "logo": _image_data_uri(institution.logo),
+        "signature": _image_data_uri(institution.signature),
+        "paper": paper,
+    }
+    if slots is not None:
+        context["slots"] = {name: f"{value:.3f}" for name, value in slots.items()}
+    else:
+        url = verification_url(certificate)
+        context.update(
+            credits=format_credits(certificate.credits),
+            code=grouped(certificate.verification_code),
+            verification_url=url,
+            qr_png=qr_png(url),
+        )
+    return render_to_string("learning/certificates/certificate.html", context)
+
+
+def _runs(html: str) -> list[tuple[str, bool]]:
+    """``ama_pra`` HTML (escaped text, <em>name</em>) as runs of (text, italic)."""
+    pieces = re.split(r"<em>(.*?)</em>", html)
+    return [
+        (html_lib.unescape(piece), index % 2 == 1) for index, piece in enumerate(pieces) if piece
+    ]
+
+
+def learner_parts(certificate: Certificate) -> layered.LearnerParts | None:
+    """What the layered renderer draws for this learner, as certificate.html
+    prints it in the flow renderer."""
+    kind = kind_context(certificate)
+    name = certificate.printed_name
+    completed = dateformat.format(certificate.completion_date, "j F Y")
+    statements: list[tuple[str, bool]] = []
+    if kind["participation"]:
+        amount = layered.Fact("Participation", [(str(kind["hours"]), False)])
+        maximum = ama_pra_html(str(kind["designated_maximum"]))
+        statements.append(
+            (
+                f"{maximum} {escape(name)} participated in the activity"
+                f" for {escape(kind['hours'])}.",
+                False,
+            )
+        )
+    else:
+        credits = format_credits(certificate.credits)
+        amount = layered.Fact(
+            "Credits claimed",
+            [(f"{credits} ", False), *_runs(credit_name_html(certificate.credits))],
+        )
+    for moc in certificate.moc.all():
+        points = format_credits(moc.points)
+        text = (
+            f"{moc.statement} MOC points earned: {points} {moc.credit_type_label}"
+            f" ({moc.board} ID {moc.board_id})."
+        )
+        statements.append((str(escape(text)), True))
+    facts = [
+        layered.Fact("Completed", [(completed, False)]),
+        amount,
+        layered.Fact("Learning format", [(certificate.learning_format, False)]),
+        layered.Fact("Certificate number", [(certificate.number or "", False)]),
+    ]
+    url = verification_url(certificate)
+    code = grouped(certificate.verification_code)
+    return layered.parts(name, facts, statements, url, code, qr_image(url))
 
 
 @functools.cache
@@ -161,6 +252,34 @@ class CertificateHTML(weasyprint.HTML):
 
 def render_pdf(certificate: Certificate, paper: str = "letter") -> bytes:
     """PDF bytes for the certificate on ``paper`` ("letter" or "a4")."""
+    if settings.CERTIFICATE_RENDERER == Renderer.LAYERED:
+        pdf = render_layered_pdf(certificate, paper)
+        if pdf is not None:
+            return pdf
+    return render_flow_pdf(certificate, paper)
+
+
+def render_layered_pdf(certificate: Certificate, paper: str = "letter") -> bytes | None:
+    """The certificate in two layers (layered.py), or None when this
+    learner's parts cannot be drawn that way."""
+    learner = learner_parts(certificate)
+    if learner is None:
+        return None
+    html = certificate_html(certificate, paper, slots=learner.slots)
+    layer = layered.fixed_layer(
+        html,
+        paper,
+        lambda: CertificateHTML(string=html, base_url=None).render(
+            stylesheets=[_stylesheet(paper)], font_config=_fonts()
+        ),
+    )
+    if layer is None:
+        return None
+    return layered.compose(learner, layer, f"Certificate {certificate.number}")
+
+
+def render_flow_pdf(certificate: Certificate, paper: str = "letter") -> bytes:
+    """The whole page laid out by WeasyPrint."""
     html = CertificateHTML(string=certificate_html(certificate, paper), base_url=None)
     buffer = io.BytesIO()
     html.write_pdf(buffer, stylesheets=[_stylesheet(paper)], font_config=_fonts())

@@ -31,15 +31,15 @@ def test_a_render_from_cached_subsets_is_the_same_pdf(certificate):
     assert font_subsets.install()  # this WeasyPrint has the method the cache wraps
     font_subsets._SUBSETS.clear()
     before = dict(font_subsets.stats)
-    first = rendering.render_pdf(certificate, paper="a4")
-    second = rendering.render_pdf(certificate, paper="a4")
+    first = rendering.render_flow_pdf(certificate, paper="a4")
+    second = rendering.render_flow_pdf(certificate, paper="a4")
     assert font_subsets.stats["misses"] > before["misses"]
     assert font_subsets.stats["hits"] - before["hits"] == len(embedded_fonts(first))
 
     uncached = Font.subset.__wrapped__
     original, Font.subset = Font.subset, uncached
     try:
-        plain = rendering.render_pdf(certificate, paper="a4")
+        plain = rendering.render_flow_pdf(certificate, paper="a4")
     finally:
         Font.subset = original
     assert embedded_fonts(first) == embedded_fonts(second) == embedded_fonts(plain)
@@ -56,9 +56,9 @@ def test_another_learner_s_glyphs_are_subset_anew(certificate, nurse, path):
     complete(nurse, path, credits="1")
     other = Certificate.objects.get(user=nurse)
     font_subsets._SUBSETS.clear()
-    rendering.render_pdf(certificate)
+    rendering.render_flow_pdf(certificate)
     misses = font_subsets.stats["misses"]
-    data = rendering.render_pdf(other)
+    data = rendering.render_flow_pdf(other)
     assert font_subsets.stats["misses"] > misses  # the new name's glyphs
     text = " ".join(pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert other.learner_name in text

@@ -59,9 +59,9 @@ def certificates(learner, nurse, path, django_capture_on_commit_callbacks):
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_the_page_is_drawn_exactly_as_plain_weasyprint_draws_it(certificates, paper):
     for certificate in certificates:
-        ours = rendering.render_pdf(certificate, paper=paper)
+        ours = rendering.render_flow_pdf(certificate, paper=paper)
         assert page_operations(ours) == page_operations(reference_pdf(certificate, paper))
     # The MOC line, the logo and the signature are on the page compared.
-    text = pypdf.PdfReader(io.BytesIO(rendering.render_pdf(certificates[0]))).pages[0]
+    text = pypdf.PdfReader(io.BytesIO(rendering.render_flow_pdf(certificates[0]))).pages[0]
     assert "MOC points earned" in " ".join(text.extract_text().split())
     assert len(text.images) == 3

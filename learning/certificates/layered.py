@@ -1,0 +1,282 @@
+"""A certificate drawn in two layers (issue: performance).
+
+Most of a certificate is the same for every learner of a path: the frame, the
+provider, the title, the activity, the accreditation statement, the credit
+designation, the signature. WeasyPrint draws that once (the *fixed layer*),
+with empty boxes of measured sizes where the learner's parts go; ReportLab
+draws the learner's parts (the name, the facts, the learner's statements, the
+verification link and QR code) into those boxes, and pikepdf lays the one page
+over the other. Laying out the whole page with WeasyPrint for each learner cost
+about four fifths of a worker's time in bulk issuance.
+
+The boxes are measured before the fixed layer is drawn (a long name takes two
+lines and moves everything under it down), so the fixed layer is keyed by its
+own HTML: every fact printed in it and every box size. A path whose statement
+changes, or a name that needs two lines, gets another fixed layer; a learner
+never gets another learner's page. Where a box sits on the page is read back
+from WeasyPrint's layout (``Page.anchors``), never assumed.
+
+``parts`` returns None when this learner's certificate cannot be drawn this
+way (a character that needs shaping, a name longer than two lines, facts wider
+than the page); rendering.py then renders the whole page with WeasyPrint."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+from PIL import Image
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from .layered_fonts import (
+    SANS,
+    SANS_BOLD,
+    SANS_BOLD_OBLIQUE,
+    SERIF,
+    SERIF_ITALIC,
+    drawable,
+    line_box,
+    registered,
+    width,
+)
+
+MM = 72 / 25.4  # points in a millimetre
+PX = 0.75  # points in a CSS pixel
+
+# The certificate's measures, as certificate.css sets them.
+INNER_WIDTH = 233 * MM  # the sheet (265 mm) less 16 mm each side
+STATEMENTS_WIDTH = 190 * MM
+NAME_SIZE, NAME_LINE_HEIGHT, NAME_MAX_LINES = 26.0, 1.2, 2
+LABEL_SIZE, LABEL_LINE_HEIGHT, LABEL_TRACKING = 7.5, 1.2, 0.05
+VALUE_SIZE, VALUE_LINE_HEIGHT, VALUE_GAP = 11.0, 1.2, 0.5 * MM
+FACT_PADDING = 9 * MM
+PARAGRAPH_GAP = 1.6 * MM
+VERIFY_SIZE, CODE_SIZE, VERIFY_LINE_HEIGHT, CODE_TRACKING = 7.8, 8.5, 1.25, 0.03
+
+INK, NAME_INK, LABEL_INK, STATEMENT_INK = "#1b2733", "#0c2440", "#44515f", "#2c3a48"
+STATEMENT = ParagraphStyle(
+    "statement", fontName=SERIF, fontSize=9.6, leading=9.6 * 1.4, textColor=HexColor(STATEMENT_INK)
+)
+MOC_STATEMENT = ParagraphStyle("moc", parent=STATEMENT, fontSize=8.2, leading=8.2 * 1.3)
+
+# Fixed layers kept per process, by the digest of their paper and HTML.
+_FIXED_MAX = 32
+_fixed: OrderedDict[str, FixedLayer] = OrderedDict()
+_fixed_lock = threading.Lock()
+stats = {"hits": 0, "misses": 0}
+
+# A fact's value: runs of (text, italic).
+Runs = list[tuple[str, bool]]
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: Runs
+
+    def label_width(self) -> float:
+        return width([(self.label.upper(), SANS)], LABEL_SIZE, LABEL_TRACKING * LABEL_SIZE)
+
+    def value_width(self) -> float:
+        runs = [(text, SANS_BOLD_OBLIQUE if italic else SANS_BOLD) for text, italic in self.value]
+        return width(runs, VALUE_SIZE)
+
+
+@dataclass
+class LearnerParts:
+    """What differs from one learner to the next, measured."""
+
+    name_lines: list[str]
+    facts: list[Fact]
+    paragraphs: list[Paragraph]
+    paragraph_heights: list[float]
+    verify_url: str
+    code: str
+    qr: Image.Image
+    slots: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FixedLayer:
+    pdf: bytes
+    size: tuple[float, float]  # the page's width and height in points
+    boxes: dict[str, tuple[float, float, float, float]]  # id -> x0, top, x1, bottom in points
+
+
+def _markup(html: str) -> str:
+    """The escaped HTML of a statement (``ama_pra``: <em>name</em>™) as
+    ReportLab's paragraph markup."""
+    return html.replace("<em>", "<i>").replace("</em>", "</i>").replace("&#x27;", "&#39;")
+
+
+def parts(
+    name: str,
+    facts: list[Fact],
+    statements: list[tuple[str, bool]],
+    verify_url: str,
+    code: str,
+    qr: Image.Image,
+) -> LearnerParts | None:
+    """The learner's parts measured, with the box sizes the fixed layer
+    leaves for them; None when they cannot be drawn in two layers."""
+    if not registered():
+        return None
+    plain = [name, verify_url, code] + [fact.label.upper() for fact in facts]
+    plain += [text for fact in facts for text, _ in fact.value]
+    if not drawable(
+        plain + [text for text, _ in statements], [SERIF, SERIF_ITALIC, SANS, SANS_BOLD]
+    ):
+        return None
+    if not drawable([text for fact in facts for text, _ in fact.value], [SANS_BOLD_OBLIQUE]):
+        return None
+    name_lines = simpleSplit(name, SERIF, NAME_SIZE, INNER_WIDTH)
+    if not 1 <= len(name_lines) <= NAME_MAX_LINES:
+        return None
+    facts_width = sum(max(f.label_width(), f.value_width()) + FACT_PADDING for f in facts)
+    if facts_width > INNER_WIDTH or width([(verify_url, SANS)], VERIFY_SIZE) > 110 * MM:
+        return None
+    paragraphs = [
+        Paragraph(_markup(html), MOC_STATEMENT if moc else STATEMENT) for html, moc in statements
+    ]
+    heights = [paragraph.wrap(STATEMENTS_WIDTH, 10_000)[1] for paragraph in paragraphs]
+    learner = LearnerParts(name_lines, facts, paragraphs, heights, verify_url, code, qr)
+    learner.slots = {
+        "name": len(name_lines) * NAME_SIZE * NAME_LINE_HEIGHT,
+        "facts": LABEL_SIZE * LABEL_LINE_HEIGHT + VALUE_GAP + VALUE_SIZE * VALUE_LINE_HEIGHT,
+        "statements": sum(heights) + PARAGRAPH_GAP * len(heights),
+        "verify": VERIFY_LINE_HEIGHT * (2 * VERIFY_SIZE + CODE_SIZE),
+    }
+    return learner
+
+
+def fixed_layer(html: str, paper: str, render: Callable[[], Any]) -> FixedLayer | None:
+    """The fixed layer for ``html`` on ``paper`` (its size is in the
+    stylesheet, not the HTML), drawn by ``render()`` (a WeasyPrint Document)
+    the first time; None when it is not one page with every box."""
+    key = hashlib.sha256(f"{paper}\n{html}".encode()).hexdigest()
+    with _fixed_lock:
+        layer = _fixed.get(key)
+        if layer is not None:
+            _fixed.move_to_end(key)
+            stats["hits"] += 1
+            return layer
+    stats["misses"] += 1
+    document = render()
+    if len(document.pages) != 1:
+        return None
+    page = document.pages[0]
+    boxes = {
+        name[len("slot-") :]: tuple(value * PX for value in box)
+        for name, box in page.anchors.items()
+        if name.startswith("slot-")
+    }
+    if set(boxes) != {"name", "facts", "statements", "verify", "qr"}:
+        return None
+    layer = FixedLayer(document.write_pdf(), (page.width * PX, page.height * PX), boxes)
+    with _fixed_lock:
+        _fixed[key] = layer
+        while len(_fixed) > _FIXED_MAX:
+            _fixed.popitem(last=False)
+    return layer
+
+
+def _runs(
+    canvas: Canvas, x: float, baseline: float, runs: list[tuple[str, str]], size: float, **kw: float
+) -> None:
+    text = canvas.beginText(x, baseline)
+    text.setCharSpace(kw.get("char_space", 0.0))
+    for chunk, font in runs:
+        text.setFont(font, size)
+        text.textOut(chunk)
+    canvas.drawText(text)
+
+
+def _draw(learner: LearnerParts, layer: FixedLayer) -> bytes:
+    page_width, page_height = layer.size
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=layer.size, pageCompression=1, invariant=1)
+
+    def top(name: str) -> float:
+        return page_height - layer.boxes[name][1]
+
+    left, y = layer.boxes["name"][0], top("name")
+    baseline, line = line_box(SERIF, NAME_SIZE, NAME_LINE_HEIGHT)
+    canvas.setFillColor(HexColor(NAME_INK))
+    for text in learner.name_lines:
+        _runs(canvas, left, y - baseline, [(text, SERIF)], NAME_SIZE)
+        y -= line
+
+    x, y = layer.boxes["facts"][0], top("facts")
+    label_baseline, label_line = line_box(SANS, LABEL_SIZE, LABEL_LINE_HEIGHT)
+    value_baseline, _ = line_box(SANS_BOLD, VALUE_SIZE, VALUE_LINE_HEIGHT)
+    for fact in learner.facts:
+        canvas.setFillColor(HexColor(LABEL_INK))
+        _runs(
+            canvas,
+            x,
+            y - label_baseline,
+            [(fact.label.upper(), SANS)],
+            LABEL_SIZE,
+            char_space=LABEL_TRACKING * LABEL_SIZE,
+        )
+        canvas.setFillColor(HexColor(INK))
+        runs = [(text, SANS_BOLD_OBLIQUE if italic else SANS_BOLD) for text, italic in fact.value]
+        _runs(canvas, x, y - label_line - VALUE_GAP - value_baseline, runs, VALUE_SIZE)
+        x += max(fact.label_width(), fact.value_width()) + FACT_PADDING
+
+    x, y = layer.boxes["statements"][0], top("statements")
+    for paragraph, height in zip(learner.paragraphs, learner.paragraph_heights, strict=True):
+        paragraph.drawOn(canvas, x, y - height)
+        y -= height + PARAGRAPH_GAP
+
+    right, y = layer.boxes["verify"][2], top("verify")
+    canvas.setFillColor(HexColor(INK))
+    verify_baseline, verify_line = line_box(SANS, VERIFY_SIZE, VERIFY_LINE_HEIGHT)
+    for text in ("Verify this certificate at", learner.verify_url):
+        canvas.setFont(SANS, VERIFY_SIZE)
+        canvas.drawRightString(right, y - verify_baseline, text)
+        y -= verify_line
+    code_baseline, _ = line_box(SANS, CODE_SIZE, VERIFY_LINE_HEIGHT)
+    tracking = CODE_TRACKING * CODE_SIZE
+    code_width = width([(learner.code, SANS)], CODE_SIZE, tracking)
+    prefix = "Code "
+    prefix_width = width([(prefix, SANS)], VERIFY_SIZE)
+    start = right - code_width - prefix_width
+    _runs(canvas, start, y - code_baseline, [(prefix, SANS)], VERIFY_SIZE)
+    _runs(
+        canvas,
+        start + prefix_width,
+        y - code_baseline,
+        [(learner.code, SANS)],
+        CODE_SIZE,
+        char_space=tracking,
+    )
+
+    x0, qr_top, x1, qr_bottom = layer.boxes["qr"]
+    side = x1 - x0
+    canvas.drawImage(ImageReader(learner.qr), x0, page_height - qr_bottom, side, side)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def compose(learner: LearnerParts, layer: FixedLayer, title: str) -> bytes:
+    """The learner's layer laid over the fixed layer, as one PDF page."""
+    over = _draw(learner, layer)
+    with pikepdf.open(io.BytesIO(layer.pdf)) as pdf, pikepdf.open(io.BytesIO(over)) as learner_pdf:
+        page = pdf.pages[0]
+        page.add_overlay(learner_pdf.pages[0], pikepdf.Rectangle(page.mediabox))
+        pdf.docinfo[pikepdf.Name.Title] = title
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True)
+    return out.getvalue()

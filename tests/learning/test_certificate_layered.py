@@ -1,0 +1,204 @@
+"""The layered certificate (learning.certificates.layered): the page that is
+the same for a path drawn once, the learner's parts drawn over it. What a
+learner, a verifier or a CME office would notice: every word the whole-page
+render prints is printed, each learner's part sits where the whole-page render
+puts it, the QR code still opens the certificate, no learner's page carries
+another's details, and a name that needs shaping gets the whole-page render."""
+
+import decimal
+import io
+
+import pypdf
+import pypdfium2
+import pytest
+import zxingcpp
+
+from learning.certificates import layered, moc, rendering
+from learning.models import Certificate, CertificateMoc
+
+from .conftest import complete
+
+pytestmark = pytest.mark.django_db
+
+POSITION_TOLERANCE = 0.5  # points: under a fifth of a millimetre (measured: 0.12 at most)
+
+
+def words(data):
+    text = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    return sorted(text.split())
+
+
+def text(data):
+    return " ".join(pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+
+
+def position(data, text):
+    """The box (left, bottom) of the first character of ``text`` on the page."""
+    page = pypdfium2.PdfDocument(data)[0]
+    textpage = page.get_textpage()
+    hit = textpage.search(text, match_case=True).get_next()
+    assert hit is not None, f"{text!r} is not on the page"
+    left, bottom, _, _ = textpage.get_charbox(hit[0])
+    return left, bottom
+
+
+@pytest.fixture
+def certificates(learner, nurse, path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(learner, path)
+        complete(nurse, path, credits="1")
+    physician = Certificate.objects.get(user=learner)
+    CertificateMoc.objects.create(
+        certificate=physician,
+        board="ABIM",
+        credit_type="ABIM:MK",
+        points=decimal.Decimal("1.25"),
+        board_id="123456",
+        statement=moc.statement("ABIM", "ABIM:MK", decimal.Decimal("1.25")),
+    )
+    return [physician, Certificate.objects.get(user=nurse)]
+
+
+def learner_texts(certificate):
+    texts = [
+        certificate.printed_name,
+        certificate.number,
+        certificate.completion_date.strftime("%B %Y"),
+        rendering.verification_url(certificate)[:30],
+        rendering.grouped(certificate.verification_code),
+    ]
+    if certificate.moc.exists():
+        texts.append("MOC points earned: 1.25")
+    if certificate.kind == "participation":
+        texts += ["participated in the activity for 1 hour.", "1 hour"]
+    else:
+        texts.append("Credits claimed".upper())
+    return texts
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_layered_page_prints_every_word_the_whole_page_prints(certificates, paper):
+    for certificate in certificates:
+        data = rendering.render_layered_pdf(certificate, paper)
+        assert data is not None
+        assert words(data) == words(rendering.render_flow_pdf(certificate, paper))
+        assert (
+            pypdf.PdfReader(io.BytesIO(data)).metadata.title == f"Certificate {certificate.number}"
+        )
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_each_learner_part_sits_where_the_whole_page_puts_it(certificates, paper):
+    for certificate in certificates:
+        ours = rendering.render_layered_pdf(certificate, paper)
+        flow = rendering.render_flow_pdf(certificate, paper)
+        for text in learner_texts(certificate):
+            ours_at, flow_at = position(ours, text), position(flow, text)
+            assert ours_at == pytest.approx(flow_at, abs=POSITION_TOLERANCE), text
+
+
+def test_the_qr_code_opens_the_certificate(certificates):
+    for certificate in certificates:
+        data = rendering.render_layered_pdf(certificate)
+        image = pypdfium2.PdfDocument(data)[0].render(scale=4).to_pil()
+        assert [code.text for code in zxingcpp.read_barcodes(image)] == [
+            rendering.verification_url(certificate)
+        ]
+
+
+def test_a_path_s_page_is_drawn_once_and_never_carries_another_learner(
+    learner, other_learner, path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(learner, path)
+        complete(other_learner, path)
+    alice, bob = Certificate.objects.get(user=learner), Certificate.objects.get(user=other_learner)
+    rendering.render_layered_pdf(alice)
+    misses = layered.stats["misses"]
+    data = rendering.render_layered_pdf(bob)
+    assert layered.stats["misses"] == misses  # Bob's certificate reused the path's page
+    printed = text(data)
+    assert "Bob Baker" in printed and bob.number in printed
+    assert "Alice" not in printed and alice.number not in printed
+    assert alice.verification_code[:8] not in printed.replace("-", "")
+
+
+def test_a_changed_statement_gets_a_page_of_its_own(certificate):
+    first = rendering.render_layered_pdf(certificate)
+    certificate.accreditation_statement = (
+        "Lakeshore Regional is accredited by the ACCME to provide CME."
+    )
+    second = rendering.render_layered_pdf(certificate)
+    assert "Lakeshore Regional is accredited" not in text(first)
+    assert "Lakeshore Regional is accredited" in text(second)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Seán O'Brien & Ng <Jr>",
+        "Zoë Ångström-Łukasik",
+        "Nguyễn Thị Minh Khai",
+        "Σοφία Παπαδοπούλου",
+        "Ольга Смирнова",
+    ],
+)
+def test_names_in_latin_greek_and_cyrillic_are_drawn_as_typed(
+    nurse, path, name, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(nurse, path, credits="1")
+    certificate = Certificate.objects.get(user=nurse)
+    certificate.learner_name = name
+    data = rendering.render_layered_pdf(certificate)
+    assert data is not None
+    printed = text(data)
+    # On the name line, and inside the participation statement.
+    assert printed.count(f"{name}, RN, BSN") == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["محمد عبد الله", "דוד כהן", "प्रिया शर्मा", "张伟", "Ade\u0329 Okafor"],
+)
+def test_a_name_that_needs_shaping_gets_the_whole_page_render(certificate, name):
+    certificate.learner_name = name
+    assert rendering.render_layered_pdf(certificate) is None
+    data = rendering.render_pdf(certificate)
+    ops = pypdf.PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data()
+    flow = rendering.render_flow_pdf(certificate)
+    assert ops == pypdf.PdfReader(io.BytesIO(flow)).pages[0].get_contents().get_data()
+
+
+def test_a_long_name_takes_two_lines_and_moves_the_page_down(certificate):
+    short = rendering.render_layered_pdf(certificate)
+    certificate.learner_name = "Alexandra Maximiliana Cassandra Evangelina Montgomery-Fitzwilliam"
+    certificate.learner_credentials = "MD, MPH, FACP"
+    data = rendering.render_layered_pdf(certificate)
+    flow = rendering.render_flow_pdf(certificate)
+    assert words(data) == words(flow)
+    for text in ("Montgomery", "completed the", "COMPLETED", certificate.number):
+        assert position(data, text) == pytest.approx(position(flow, text), abs=POSITION_TOLERANCE)
+    assert position(data, "completed the")[1] < position(short, "completed the")[1] - 20
+
+
+def test_a_name_longer_than_two_lines_gets_the_whole_page_render(certificate):
+    certificate.learner_name = " ".join(["Bartholomew-Featherstonehaugh"] * 6)
+    assert rendering.render_layered_pdf(certificate) is None
+    assert "Featherstonehaugh" in " ".join(words(rendering.render_pdf(certificate)))
+
+
+def test_the_whole_page_renderer_can_be_chosen(settings, certificate):
+    settings.CERTIFICATE_RENDERER = rendering.Renderer.FLOW
+    misses = layered.stats["misses"]
+    assert rendering.render_pdf(certificate) == rendering.render_flow_pdf(certificate)
+    assert layered.stats["misses"] == misses
+
+
+def test_an_unknown_renderer_is_refused_at_start_up(settings):
+    from curbside.checks import check_certificate_renderer
+
+    settings.CERTIFICATE_RENDERER = "fast"
+    assert [error.id for error in check_certificate_renderer(None)] == ["curbside.E005"]
+    settings.CERTIFICATE_RENDERER = "flow"
+    assert check_certificate_renderer(None) == []
