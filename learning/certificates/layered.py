@@ -190,81 +190,96 @@ def fixed_layer(html: str, paper: str, render: Callable[[], Any]) -> FixedLayer 
     return layer
 
 
-def _runs(
-    canvas: Canvas, x: float, baseline: float, runs: list[tuple[str, str]], size: float, **kw: float
+def _line(
+    canvas: Canvas,
+    x: float,
+    baseline: float,
+    runs: list[tuple[str, str]],
+    size: float,
+    char_space: float = 0.0,
 ) -> None:
+    """One line of text runs (text, font) from ``x`` on ``baseline``."""
     text = canvas.beginText(x, baseline)
-    text.setCharSpace(kw.get("char_space", 0.0))
+    text.setCharSpace(char_space)
     for chunk, font in runs:
         text.setFont(font, size)
         text.textOut(chunk)
     canvas.drawText(text)
 
 
-def _draw(learner: LearnerParts, layer: FixedLayer) -> bytes:
-    page_width, page_height = layer.size
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=layer.size, pageCompression=1, invariant=1)
-
-    def top(name: str) -> float:
-        return page_height - layer.boxes[name][1]
-
-    left, y = layer.boxes["name"][0], top("name")
+def _draw_name(canvas: Canvas, learner: LearnerParts, left: float, top: float) -> None:
     baseline, line = line_box(SERIF, NAME_SIZE, NAME_LINE_HEIGHT)
     canvas.setFillColor(HexColor(NAME_INK))
     for text in learner.name_lines:
-        _runs(canvas, left, y - baseline, [(text, SERIF)], NAME_SIZE)
-        y -= line
+        _line(canvas, left, top - baseline, [(text, SERIF)], NAME_SIZE)
+        top -= line
 
-    x, y = layer.boxes["facts"][0], top("facts")
+
+def _draw_facts(canvas: Canvas, learner: LearnerParts, left: float, top: float) -> None:
+    """Each fact a column as wide as its label or value, whichever is wider,
+    then the table's padding (as the whole-page render's table lays them)."""
     label_baseline, label_line = line_box(SANS, LABEL_SIZE, LABEL_LINE_HEIGHT)
     value_baseline, _ = line_box(SANS_BOLD, VALUE_SIZE, VALUE_LINE_HEIGHT)
+    tracking = LABEL_TRACKING * LABEL_SIZE
     for fact in learner.facts:
         canvas.setFillColor(HexColor(LABEL_INK))
-        _runs(
-            canvas,
-            x,
-            y - label_baseline,
-            [(fact.label.upper(), SANS)],
-            LABEL_SIZE,
-            char_space=LABEL_TRACKING * LABEL_SIZE,
+        _line(
+            canvas, left, top - label_baseline, [(fact.label.upper(), SANS)], LABEL_SIZE, tracking
         )
         canvas.setFillColor(HexColor(INK))
         runs = [(text, SANS_BOLD_OBLIQUE if italic else SANS_BOLD) for text, italic in fact.value]
-        _runs(canvas, x, y - label_line - VALUE_GAP - value_baseline, runs, VALUE_SIZE)
-        x += max(fact.label_width(), fact.value_width()) + FACT_PADDING
+        _line(canvas, left, top - label_line - VALUE_GAP - value_baseline, runs, VALUE_SIZE)
+        left += max(fact.label_width(), fact.value_width()) + FACT_PADDING
 
-    x, y = layer.boxes["statements"][0], top("statements")
+
+def _draw_statements(canvas: Canvas, learner: LearnerParts, left: float, top: float) -> None:
     for paragraph, height in zip(learner.paragraphs, learner.paragraph_heights, strict=True):
-        paragraph.drawOn(canvas, x, y - height)
-        y -= height + PARAGRAPH_GAP
+        paragraph.drawOn(canvas, left, top - height)
+        top -= height + PARAGRAPH_GAP
 
-    right, y = layer.boxes["verify"][2], top("verify")
+
+def _draw_verification(canvas: Canvas, learner: LearnerParts, right: float, top: float) -> None:
+    """Three lines set right: the invitation, the link, "Code" and the code."""
     canvas.setFillColor(HexColor(INK))
-    verify_baseline, verify_line = line_box(SANS, VERIFY_SIZE, VERIFY_LINE_HEIGHT)
+    baseline, line = line_box(SANS, VERIFY_SIZE, VERIFY_LINE_HEIGHT)
+    canvas.setFont(SANS, VERIFY_SIZE)
     for text in ("Verify this certificate at", learner.verify_url):
-        canvas.setFont(SANS, VERIFY_SIZE)
-        canvas.drawRightString(right, y - verify_baseline, text)
-        y -= verify_line
+        canvas.drawRightString(right, top - baseline, text)
+        top -= line
     code_baseline, _ = line_box(SANS, CODE_SIZE, VERIFY_LINE_HEIGHT)
     tracking = CODE_TRACKING * CODE_SIZE
-    code_width = width([(learner.code, SANS)], CODE_SIZE, tracking)
     prefix = "Code "
     prefix_width = width([(prefix, SANS)], VERIFY_SIZE)
-    start = right - code_width - prefix_width
-    _runs(canvas, start, y - code_baseline, [(prefix, SANS)], VERIFY_SIZE)
-    _runs(
+    start = right - width([(learner.code, SANS)], CODE_SIZE, tracking) - prefix_width
+    _line(canvas, start, top - code_baseline, [(prefix, SANS)], VERIFY_SIZE)
+    _line(
         canvas,
         start + prefix_width,
-        y - code_baseline,
+        top - code_baseline,
         [(learner.code, SANS)],
         CODE_SIZE,
-        char_space=tracking,
+        tracking,
     )
 
-    x0, qr_top, x1, qr_bottom = layer.boxes["qr"]
-    side = x1 - x0
-    canvas.drawImage(ImageReader(learner.qr), x0, page_height - qr_bottom, side, side)
+
+def _draw(learner: LearnerParts, layer: FixedLayer) -> bytes:
+    """The learner's page: their parts in the fixed layer's boxes, the rest empty."""
+    page_height = layer.size[1]
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=layer.size, pageCompression=1, invariant=1)
+
+    def corner(name: str, side: int) -> tuple[float, float]:
+        """The box's left (side 0) or right (side 2) edge and its top, in PDF points."""
+        box = layer.boxes[name]
+        return box[side], page_height - box[1]
+
+    _draw_name(canvas, learner, *corner("name", 0))
+    _draw_facts(canvas, learner, *corner("facts", 0))
+    _draw_statements(canvas, learner, *corner("statements", 0))
+    _draw_verification(canvas, learner, *corner("verify", 2))
+    left, _, right, bottom = layer.boxes["qr"]
+    side = right - left
+    canvas.drawImage(ImageReader(learner.qr), left, page_height - bottom, side, side)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

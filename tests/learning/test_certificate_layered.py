@@ -202,3 +202,25 @@ def test_an_unknown_renderer_is_refused_at_start_up(settings):
     assert [error.id for error in check_certificate_renderer(None)] == ["curbside.E005"]
     settings.CERTIFICATE_RENDERER = "flow"
     assert check_certificate_renderer(None) == []
+
+
+def test_without_the_fonts_every_certificate_is_laid_out_whole(monkeypatch, caplog, certificate):
+    """A machine without DejaVu or fontconfig's fc-match: simulated by
+    finding no file for one face (this machine has them all)."""
+    from learning.certificates import layered_fonts
+
+    real = layered_fonts._fontconfig_file
+    monkeypatch.setattr(
+        layered_fonts,
+        "_fontconfig_file",
+        lambda pattern, *rest: None if pattern == "DejaVu Serif:italic" else real(pattern, *rest),
+    )
+    layered_fonts.registered.cache_clear()
+    try:
+        assert rendering.render_layered_pdf(certificate) is None
+        assert "fonts not found: DejaVu Serif:italic" in caplog.text
+        assert "Alice Able" in text(rendering.render_pdf(certificate))
+    finally:
+        monkeypatch.undo()
+        layered_fonts.registered.cache_clear()
+    assert rendering.render_layered_pdf(certificate) is not None
