@@ -126,6 +126,7 @@ bench: install ## Benchmarks (not part of make test); figures go in docs/benchma
 	$(BIN)/python benchmarks/http_cache_bench.py
 	$(BIN)/python benchmarks/journey_bench.py
 	$(BIN)/python benchmarks/certificate_bench.py
+	$(BIN)/python benchmarks/certificate_renderers.py
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/enumeration_bench.py
 	$(BIN)/python benchmarks/matching_bench.py

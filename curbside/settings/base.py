@@ -308,6 +308,8 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pikepdf logs its logger bridge at INFO when imported, in every process.
+        "pikepdf": {"level": "WARNING"},
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
         "curbside.request": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING")},
     },

@@ -142,6 +142,8 @@ def parts(
     name_lines = simpleSplit(name, SERIF, NAME_SIZE, INNER_WIDTH)
     if not 1 <= len(name_lines) <= NAME_MAX_LINES:
         return None
+    if any(width([(line, SERIF)], NAME_SIZE) > INNER_WIDTH for line in name_lines):
+        return None  # a word longer than the line: WeasyPrint decides how it overflows
     facts_width = sum(max(f.label_width(), f.value_width()) + FACT_PADDING for f in facts)
     if facts_width > INNER_WIDTH or width([(verify_url, SANS)], VERIFY_SIZE) > 110 * MM:
         return None
