@@ -82,3 +82,32 @@ def check_certificate_renderer(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def check_certificate_fonts(app_configs, **kwargs):
+    """curbside.W006: a font for every script a learner's name may be in."""
+    from learning.certificates.font_coverage import scripts_without_a_font
+
+    missing = scripts_without_a_font()
+    if missing is None:
+        return [
+            Warning(
+                "fontconfig's fc-list is not installed: the fonts certificates print "
+                "names in cannot be checked.",
+                hint="Install fontconfig, fonts-dejavu-core, fonts-noto-core and "
+                'fonts-noto-cjk; see docs/deploy.md, "Fonts for certificates".',
+                id="curbside.W006",
+            )
+        ]
+    if missing:
+        return [
+            Warning(
+                f"No font for {', '.join(missing)}: a learner's name in these scripts "
+                "would print on their certificate as empty boxes.",
+                hint="Install fonts-noto-core and fonts-noto-cjk (Debian); see "
+                'docs/deploy.md, "Fonts for certificates".',
+                id="curbside.W006",
+            )
+        ]
+    return []

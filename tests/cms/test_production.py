@@ -13,6 +13,8 @@ from django.core.management import call_command
 
 import pytest
 
+from tests.availability import require
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "a-test-only-key-that-is-long-enough-for-check-deploy-0123456789"
 
@@ -75,6 +77,9 @@ def check_deploy(tmp_path, **env_vars):
 
 
 def test_check_deploy_reports_nothing(tmp_path):
+    from learning.certificates.font_coverage import scripts_without_a_font
+
+    require(scripts_without_a_font() == [], "a font for every script (curbside.W006)")
     result = check_deploy(tmp_path, SEARCH_DATABASE_URL=f"sqlite:///{tmp_path / 'search.sqlite3'}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."

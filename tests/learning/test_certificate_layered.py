@@ -12,10 +12,13 @@ import pypdf
 import pypdfium2
 import pytest
 import zxingcpp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from learning.certificates import layered, moc, rendering
 from learning.models import Certificate, CertificateMoc
 
+from ..properties import examples
 from .conftest import complete
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +253,43 @@ def test_the_path_s_page_holds_nothing_of_the_learner(certificates):
             "123456",
         ):
             assert detail not in page, detail
+
+
+# Letters drawn unshaped (Latin with accents and Vietnamese, Greek, Cyrillic),
+# the punctuation of names, and a few that need the whole-page render (Arabic,
+# Chinese, a combining accent).
+NAME_CHARACTERS = st.sampled_from(
+    list("aeinorstlAEMNOSTZ")
+    + list("áéíóúñçãäöüßøåæœłşğıễạịỹ")
+    + list("αβΣΩжщЮЯ")
+    + list("  '-.,&")
+    + ["ع", "中", "\u0301"]
+)
+
+
+@settings(
+    max_examples=examples(12),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(name=st.text(NAME_CHARACTERS, min_size=1, max_size=90).filter(str.strip))
+def test_any_name_is_printed_whole_on_one_page(certificate, caplog, name):
+    """Whatever the name, the certificate is one page that prints it: drawn
+    in two layers (the name as typed), or laid out whole when it cannot be
+    (every character of it, in the order the bidirectional algorithm shows
+    it, and none as an empty box)."""
+    certificate.learner_name = name
+    printed = "".join(certificate.printed_name.split())
+    data = rendering.render_layered_pdf(certificate)
+    drawn_in_layers = data is not None
+    if data is None:
+        caplog.clear()
+        data = rendering.render_pdf(certificate)
+        assert ".notdef" not in caplog.text
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    page_text = "".join(reader.pages[0].extract_text().split())
+    if drawn_in_layers:
+        assert printed in page_text
+    else:
+        assert set(printed) <= set(page_text)
