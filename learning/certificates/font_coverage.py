@@ -34,23 +34,27 @@ SCRIPTS = {
 }
 
 
+def fontconfig(program: str, *arguments: str) -> str | None:
+    """What fontconfig's ``program`` (fc-list, fc-match) prints for
+    ``arguments``; None when it is not installed or fails."""
+    path = shutil.which(program)
+    if path is None:
+        return None
+    try:
+        return subprocess.run(  # noqa: S603 - a fontconfig program, fixed patterns
+            [path, *arguments], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def scripts_without_a_font() -> list[str] | None:
     """The scripts of SCRIPTS that no installed font covers; None when
     fontconfig's ``fc-list`` is not there to ask."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return None
     missing = []
     for language, script in SCRIPTS.items():
-        try:
-            found = subprocess.run(  # noqa: S603 - a fixed program and pattern
-                [fc_list, f":lang={language}", "family"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=True,
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
+        found = fontconfig("fc-list", f":lang={language}", "family")
+        if found is None:
             return None
         if not found.strip():
             missing.append(script)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import shutil
-import subprocess
 import unicodedata
 from collections.abc import Iterable
 
@@ -26,6 +24,8 @@ from fontTools.ttLib import TTFont as FontFile
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from .font_coverage import fontconfig
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +59,8 @@ DRAWABLE_RANGES = (
 
 
 def _fontconfig_file(pattern: str, family: str, style: str) -> str | None:
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return None
-    try:
-        found = subprocess.run(  # noqa: S603 - a fixed program and pattern
-            [fc_match, "-f", "%{file}|%{family}|%{style}", pattern],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+    found = fontconfig("fc-match", "-f", "%{file}|%{family}|%{style}", pattern)
+    if found is None:
         return None
     path, _, rest = found.partition("|")
     families, _, styles = rest.partition("|")

@@ -82,22 +82,12 @@ def qr_image(url: str) -> Image.Image:
 
 
 def qr_png(url: str) -> str:
-    """The QR code as a 1-bit PNG data URI, one pixel a module, printed
-    without smoothing (``image-rendering: pixelated``): much cheaper for
-    WeasyPrint to lay out and write than an SVG path of hundreds of modules,
-    or a larger image. The mask pattern is fixed (QR_MASK_PATTERN) rather
-    than chosen by trying all eight: any mask is valid and readers decode
-    them all; trying them cost more than the rest of the code's making."""
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK_PATTERN
-    )
-    code.add_data(url)
-    code.make(fit=True)
-    modules = code.get_matrix()
-    image = Image.new("1", (len(modules), len(modules)), 1)
-    image.putdata([0 if dark else 1 for row in modules for dark in row])
+    """The QR code as a 1-bit PNG data URI (qr_image), printed without
+    smoothing (``image-rendering: pixelated``): much cheaper for WeasyPrint to
+    lay out and write than an SVG path of hundreds of modules, or a larger
+    image."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    qr_image(url).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 

@@ -1,16 +1,20 @@
 import datetime
+import decimal
 
 from django.utils import timezone
 
 import pytest
 from allauth.account.models import EmailAddress
+from wagtail_factories import ImageFactory
 
 from learning.boards import ConsentScope
+from learning.certificates import moc
 from learning.journey import progress, services
 from learning.journey.questions import evaluation_questions, post_test_questions
 from learning.models import (
     BoardCertification,
     Certificate,
+    CertificateMoc,
     CertificatePolicy,
     Degree,
     StateLicence,
@@ -156,3 +160,26 @@ def maya(db):
 def sepsis(path):
     """The reminder tests' name for ``path`` (the same three-step path)."""
     return path
+
+
+@pytest.fixture
+def printed_certificates(learner, nurse, path, django_capture_on_commit_callbacks):
+    """A physician's certificate with an MOC statement and a nurse's certificate of
+    participation, from an institution with a logo and a signature."""
+    institution = path.institution
+    institution.logo = ImageFactory(title="Logo", file__color="navy")
+    institution.signature = ImageFactory(title="Signature", file__color="black", file__width=300)
+    institution.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(learner, path)
+        complete(nurse, path, credits="1")
+    physician = Certificate.objects.get(user=learner)
+    CertificateMoc.objects.create(
+        certificate=physician,
+        board="ABIM",
+        credit_type="ABIM:MK",
+        points=decimal.Decimal("1.25"),
+        board_id="123456",
+        statement=moc.statement("ABIM", "ABIM:MK", decimal.Decimal("1.25")),
+    )
+    return [physician, Certificate.objects.get(user=nurse)]

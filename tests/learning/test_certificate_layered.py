@@ -5,7 +5,6 @@ render prints is printed, each learner's part sits where the whole-page render
 puts it, the QR code still opens the certificate, no learner's page carries
 another's details, and a name that needs shaping gets the whole-page render."""
 
-import decimal
 import io
 
 import pypdf
@@ -15,8 +14,8 @@ import zxingcpp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from learning.certificates import layered, moc, rendering
-from learning.models import Certificate, CertificateMoc
+from learning.certificates import layered, rendering
+from learning.models import Certificate
 
 from ..properties import examples
 from .conftest import complete
@@ -45,23 +44,6 @@ def position(data, text):
     return left, bottom
 
 
-@pytest.fixture
-def certificates(learner, nurse, path, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        complete(learner, path)
-        complete(nurse, path, credits="1")
-    physician = Certificate.objects.get(user=learner)
-    CertificateMoc.objects.create(
-        certificate=physician,
-        board="ABIM",
-        credit_type="ABIM:MK",
-        points=decimal.Decimal("1.25"),
-        board_id="123456",
-        statement=moc.statement("ABIM", "ABIM:MK", decimal.Decimal("1.25")),
-    )
-    return [physician, Certificate.objects.get(user=nurse)]
-
-
 def learner_texts(certificate):
     texts = [
         certificate.printed_name,
@@ -80,8 +62,8 @@ def learner_texts(certificate):
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_the_layered_page_prints_every_word_the_whole_page_prints(certificates, paper):
-    for certificate in certificates:
+def test_the_layered_page_prints_every_word_the_whole_page_prints(printed_certificates, paper):
+    for certificate in printed_certificates:
         data = rendering.render_layered_pdf(certificate, paper)
         assert data is not None
         assert words(data) == words(rendering.render_flow_pdf(certificate, paper))
@@ -91,8 +73,8 @@ def test_the_layered_page_prints_every_word_the_whole_page_prints(certificates, 
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_each_learner_part_sits_where_the_whole_page_puts_it(certificates, paper):
-    for certificate in certificates:
+def test_each_learner_part_sits_where_the_whole_page_puts_it(printed_certificates, paper):
+    for certificate in printed_certificates:
         ours = rendering.render_layered_pdf(certificate, paper)
         flow = rendering.render_flow_pdf(certificate, paper)
         for text in learner_texts(certificate):
@@ -100,8 +82,8 @@ def test_each_learner_part_sits_where_the_whole_page_puts_it(certificates, paper
             assert ours_at == pytest.approx(flow_at, abs=POSITION_TOLERANCE), text
 
 
-def test_the_qr_code_opens_the_certificate(certificates):
-    for certificate in certificates:
+def test_the_qr_code_opens_the_certificate(printed_certificates):
+    for certificate in printed_certificates:
         data = rendering.render_layered_pdf(certificate)
         image = pypdfium2.PdfDocument(data)[0].render(scale=4).to_pil()
         assert [code.text for code in zxingcpp.read_barcodes(image)] == [
@@ -236,10 +218,10 @@ def test_without_the_fonts_every_certificate_is_laid_out_whole(monkeypatch, capl
     assert rendering.render_layered_pdf(certificate) is not None
 
 
-def test_the_path_s_page_holds_nothing_of_the_learner(certificates):
+def test_the_path_s_page_holds_nothing_of_the_learner(printed_certificates):
     """What keys the shared page is its HTML: none of a learner's details may
     be in it, or one learner's page could carry another's."""
-    for certificate in certificates:
+    for certificate in printed_certificates:
         learner = rendering.learner_parts(certificate)
         page = rendering.certificate_html(certificate, slots=learner.slots)
         for detail in (

@@ -5,18 +5,13 @@ whole HTML5 stylesheet and the CSS in the page (the same drawing operations,
 compared byte for byte). An element added to the template without its
 user-agent rules makes this fail."""
 
-import decimal
 import io
 
 import pypdf
 import pytest
 import weasyprint
-from wagtail_factories import ImageFactory
 
-from learning.certificates import moc, rendering
-from learning.models import Certificate, CertificateMoc
-
-from .conftest import complete
+from learning.certificates import rendering
 
 pytestmark = pytest.mark.django_db
 
@@ -35,33 +30,12 @@ def reference_pdf(certificate, paper):
     return weasyprint.HTML(string=html).write_pdf(font_config=rendering._fonts())
 
 
-@pytest.fixture
-def certificates(learner, nurse, path, django_capture_on_commit_callbacks):
-    institution = path.institution
-    institution.logo = ImageFactory(title="Logo", file__color="navy")
-    institution.signature = ImageFactory(title="Signature", file__color="black", file__width=300)
-    institution.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        complete(learner, path)
-        complete(nurse, path, credits="1")
-    physician = Certificate.objects.get(user=learner)
-    CertificateMoc.objects.create(
-        certificate=physician,
-        board="ABIM",
-        credit_type="ABIM:MK",
-        points=decimal.Decimal("1.25"),
-        board_id="123456",
-        statement=moc.statement("ABIM", "ABIM:MK", decimal.Decimal("1.25")),
-    )
-    return [physician, Certificate.objects.get(user=nurse)]
-
-
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_the_page_is_drawn_exactly_as_plain_weasyprint_draws_it(certificates, paper):
-    for certificate in certificates:
+def test_the_page_is_drawn_exactly_as_plain_weasyprint_draws_it(printed_certificates, paper):
+    for certificate in printed_certificates:
         ours = rendering.render_flow_pdf(certificate, paper=paper)
         assert page_operations(ours) == page_operations(reference_pdf(certificate, paper))
     # The MOC line, the logo and the signature are on the page compared.
-    text = pypdf.PdfReader(io.BytesIO(rendering.render_flow_pdf(certificates[0]))).pages[0]
+    text = pypdf.PdfReader(io.BytesIO(rendering.render_flow_pdf(printed_certificates[0]))).pages[0]
     assert "MOC points earned" in " ".join(text.extract_text().split())
     assert len(text.images) == 3
