@@ -4,6 +4,7 @@ passes axe's serious checks and breaks no Content Security Policy rule; the
 mentor sees the session at his own time and never the private note."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from django.test import Client
@@ -94,6 +95,10 @@ def test_a_session_and_a_private_note_on_a_phone(live_server, run_in_browser):
         fits(page)
         seen["mentor_space"] = page.content()
         page.get_by_role("link", name=day.strftime("%A") + " " + str(day.day), exact=False).click()
+        # Read the session's page once it has loaded, not while the click's
+        # navigation is under way (page.content() then returns an empty page).
+        page.wait_for_url(re.compile(r"/sessions/[^/]+/$"))
+        page.wait_for_load_state()
         seen["mentor_session"] = page.content()
         seen["mentor_csp"] = list(csp)
 
