@@ -12,7 +12,6 @@ It reads the first certificate of the database certificate_bench.py builds
 
 import argparse
 import io
-import os
 import re
 import sys
 import time
@@ -21,10 +20,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import BENCH_DIR, BenchError
+from benchmarks.harness import BenchError
+from benchmarks.harness.databases import CERTS_DB_PATH, open_certs_database
 from benchmarks.harness.stats import load_average, median_ms
 
-DB_PATH = BENCH_DIR / "certs.sqlite3"
 CPU = time.process_time  # this process's CPU time, not the wall clock
 FACTS = r'<table class="facts">.*?</table>'
 # The parts of the page that are the same on every certificate of a path and
@@ -131,13 +130,7 @@ def main() -> None:
         help="also time laying the learner's parts over a page drawn once (pypdf, pikepdf)",
     )
     options = parser.parse_args()
-    if not DB_PATH.exists():
-        raise BenchError(f"{DB_PATH} is missing: run benchmarks/certificate_bench.py first.")
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curbside.settings.dev")
-    import django
-
-    django.setup()
+    open_certs_database()
     from django.template.loader import render_to_string
 
     import weasyprint
@@ -147,7 +140,9 @@ def main() -> None:
 
     certificate = Certificate.objects.select_related("institution").order_by("pk").first()
     if certificate is None:
-        raise BenchError(f"{DB_PATH} has no certificate: run benchmarks/certificate_bench.py.")
+        raise BenchError(
+            f"{CERTS_DB_PATH} has no certificate: run benchmarks/certificate_bench.py."
+        )
     html = rendering.certificate_html(certificate)
     css = render_to_string("learning/certificates/certificate.css", {"paper": "letter"})
     fonts = rendering._fonts()

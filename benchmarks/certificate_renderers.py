@@ -12,17 +12,16 @@ renderer is drawn before timing (fonts, the path's fixed layer).
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import BENCH_DIR, BenchError
+from benchmarks.harness import BenchError
+from benchmarks.harness.databases import CERTS_DB_PATH, open_certs_database
 from benchmarks.harness.stats import load_average, percentile
 
-DB_PATH = BENCH_DIR / "certs.sqlite3"
 CPU = time.process_time
 
 
@@ -30,13 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--certificates", type=int, default=60)
     options = parser.parse_args()
-    if not DB_PATH.exists():
-        raise BenchError(f"{DB_PATH} is missing: run benchmarks/certificate_bench.py first.")
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curbside.settings.dev")
-    import django
-
-    django.setup()
+    open_certs_database()
     from learning.certificates import layered, rendering
     from learning.models import Certificate
 
@@ -47,7 +40,7 @@ def main() -> None:
     )
     if len(certificates) < 2:
         raise BenchError(
-            f"{DB_PATH} has too few certificates: run benchmarks/certificate_bench.py."
+            f"{CERTS_DB_PATH} has too few certificates: run benchmarks/certificate_bench.py."
         )
     renderers = {
         "layered": rendering.render_layered_pdf,

@@ -5,7 +5,7 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks.harness import ROOT
+from benchmarks.harness import BENCH_DIR, ROOT, BenchError
 from benchmarks.harness.processes import dev_env, manage, production_env
 
 
@@ -67,3 +67,20 @@ def static_files_stale():
         if folder != ROOT / "static":
             sources += [p for p in folder.rglob("*") if p.is_file()]
     return any(p.stat().st_mtime > built for p in sources)
+
+
+# The certificates database benchmarks/certificate_bench.py builds; the
+# renderer and layout probes read its certificates.
+CERTS_DB_PATH = BENCH_DIR / "certs.sqlite3"
+
+
+def open_certs_database():
+    """Point Django (development settings) at CERTS_DB_PATH and set it up, in
+    this process. Raises BenchError when certificate_bench.py has not built it."""
+    if not CERTS_DB_PATH.exists():
+        raise BenchError(f"{CERTS_DB_PATH} is missing: run benchmarks/certificate_bench.py first.")
+    os.environ["DATABASE_URL"] = sqlite_url(CERTS_DB_PATH)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curbside.settings.dev")
+    import django
+
+    django.setup()

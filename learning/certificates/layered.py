@@ -38,6 +38,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from . import layered_order
 from .layered_fonts import (
     SANS,
     SANS_BOLD,
@@ -49,6 +50,7 @@ from .layered_fonts import (
     registered,
     width,
 )
+from .layered_order import StreamSplit
 
 MM = 72 / 25.4  # points in a millimetre
 PX = 0.75  # points in a CSS pixel
@@ -84,12 +86,15 @@ class Fact:
     label: str
     value: Runs
 
-    def label_width(self) -> float:
-        return width([(self.label.upper(), SANS)], LABEL_SIZE, LABEL_TRACKING * LABEL_SIZE)
+    def value_runs(self) -> list[tuple[str, str]]:
+        """The value's runs as (text, font)."""
+        return [(text, SANS_BOLD_OBLIQUE if italic else SANS_BOLD) for text, italic in self.value]
 
-    def value_width(self) -> float:
-        runs = [(text, SANS_BOLD_OBLIQUE if italic else SANS_BOLD) for text, italic in self.value]
-        return width(runs, VALUE_SIZE)
+    def column_width(self) -> float:
+        """As wide as its label or value, whichever is wider, then the
+        table's padding (as the whole-page render's table lays it)."""
+        label = width([(self.label.upper(), SANS)], LABEL_SIZE, LABEL_TRACKING * LABEL_SIZE)
+        return max(label, width(self.value_runs(), VALUE_SIZE)) + FACT_PADDING
 
 
 @dataclass
@@ -103,6 +108,7 @@ class LearnerParts:
     verify_url: str
     code: str
     qr: Image.Image
+    fact_columns: list[float] = field(default_factory=list)  # each fact's column width
     slots: dict[str, float] = field(default_factory=dict)
 
 
@@ -111,6 +117,7 @@ class FixedLayer:
     pdf: bytes
     size: tuple[float, float]  # the page's width and height in points
     boxes: dict[str, tuple[float, float, float, float]]  # id -> x0, top, x1, bottom in points
+    order: StreamSplit | None = None  # where each part reads (layered_order); None: at the end
 
 
 def _markup(html: str) -> str:
@@ -144,14 +151,16 @@ def parts(
         return None
     if any(width([(line, SERIF)], NAME_SIZE) > INNER_WIDTH for line in name_lines):
         return None  # a word longer than the line: WeasyPrint decides how it overflows
-    facts_width = sum(max(f.label_width(), f.value_width()) + FACT_PADDING for f in facts)
-    if facts_width > INNER_WIDTH or width([(verify_url, SANS)], VERIFY_SIZE) > 110 * MM:
+    fact_columns = [fact.column_width() for fact in facts]
+    if sum(fact_columns) > INNER_WIDTH or width([(verify_url, SANS)], VERIFY_SIZE) > 110 * MM:
         return None
     paragraphs = [
         Paragraph(_markup(html), MOC_STATEMENT if moc else STATEMENT) for html, moc in statements
     ]
     heights = [paragraph.wrap(STATEMENTS_WIDTH, 10_000)[1] for paragraph in paragraphs]
-    learner = LearnerParts(name_lines, facts, paragraphs, heights, verify_url, code, qr)
+    learner = LearnerParts(
+        name_lines, facts, paragraphs, heights, verify_url, code, qr, fact_columns
+    )
     learner.slots = {
         "name": len(name_lines) * NAME_SIZE * NAME_LINE_HEIGHT,
         "facts": LABEL_SIZE * LABEL_LINE_HEIGHT + VALUE_GAP + VALUE_SIZE * VALUE_LINE_HEIGHT,
@@ -184,7 +193,9 @@ def fixed_layer(html: str, paper: str, render: Callable[[], Any]) -> FixedLayer 
     }
     if set(boxes) != {"name", "facts", "statements", "verify", "qr"}:
         return None
-    layer = FixedLayer(document.write_pdf(), (page.width * PX, page.height * PX), boxes)
+    pdf = document.write_pdf()
+    size = (page.width * PX, page.height * PX)
+    layer = FixedLayer(pdf, size, boxes, layered_order.split(pdf, size[1], boxes))
     with _fixed_lock:
         _fixed[key] = layer
         while len(_fixed) > _FIXED_MAX:
@@ -218,20 +229,19 @@ def _draw_name(canvas: Canvas, learner: LearnerParts, left: float, top: float) -
 
 
 def _draw_facts(canvas: Canvas, learner: LearnerParts, left: float, top: float) -> None:
-    """Each fact a column as wide as its label or value, whichever is wider,
-    then the table's padding (as the whole-page render's table lays them)."""
+    """Each fact in its column (Fact.column_width, measured in parts())."""
     label_baseline, label_line = line_box(SANS, LABEL_SIZE, LABEL_LINE_HEIGHT)
     value_baseline, _ = line_box(SANS_BOLD, VALUE_SIZE, VALUE_LINE_HEIGHT)
     tracking = LABEL_TRACKING * LABEL_SIZE
-    for fact in learner.facts:
+    for fact, column in zip(learner.facts, learner.fact_columns, strict=True):
         canvas.setFillColor(HexColor(LABEL_INK))
         _line(
             canvas, left, top - label_baseline, [(fact.label.upper(), SANS)], LABEL_SIZE, tracking
         )
         canvas.setFillColor(HexColor(INK))
-        runs = [(text, SANS_BOLD_OBLIQUE if italic else SANS_BOLD) for text, italic in fact.value]
-        _line(canvas, left, top - label_line - VALUE_GAP - value_baseline, runs, VALUE_SIZE)
-        left += max(fact.label_width(), fact.value_width()) + FACT_PADDING
+        baseline = top - label_line - VALUE_GAP - value_baseline
+        _line(canvas, left, baseline, fact.value_runs(), VALUE_SIZE)
+        left += column
 
 
 def _draw_statements(canvas: Canvas, learner: LearnerParts, left: float, top: float) -> None:
@@ -265,7 +275,8 @@ def _draw_verification(canvas: Canvas, learner: LearnerParts, right: float, top:
 
 
 def _draw(learner: LearnerParts, layer: FixedLayer) -> bytes:
-    """The learner's page: their parts in the fixed layer's boxes, the rest empty."""
+    """The learner's parts in the fixed layer's boxes, one page each, in the
+    order of layered_order.SLOTS; the rest of each page empty."""
     page_height = layer.size[1]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=layer.size, pageCompression=1, invariant=1)
@@ -275,24 +286,46 @@ def _draw(learner: LearnerParts, layer: FixedLayer) -> bytes:
         box = layer.boxes[name]
         return box[side], page_height - box[1]
 
-    _draw_name(canvas, learner, *corner("name", 0))
-    _draw_facts(canvas, learner, *corner("facts", 0))
-    _draw_statements(canvas, learner, *corner("statements", 0))
-    _draw_verification(canvas, learner, *corner("verify", 2))
-    left, _, right, bottom = layer.boxes["qr"]
-    side = right - left
-    canvas.drawImage(ImageReader(learner.qr), left, page_height - bottom, side, side)
-    canvas.showPage()
+    def qr() -> None:
+        left, _, right, bottom = layer.boxes["qr"]
+        side = right - left
+        canvas.drawImage(ImageReader(learner.qr), left, page_height - bottom, side, side)
+
+    drawers = {
+        "name": lambda: _draw_name(canvas, learner, *corner("name", 0)),
+        "facts": lambda: _draw_facts(canvas, learner, *corner("facts", 0)),
+        "statements": lambda: _draw_statements(canvas, learner, *corner("statements", 0)),
+        "verify": lambda: _draw_verification(canvas, learner, *corner("verify", 2)),
+        "qr": qr,
+    }
+    for slot in layered_order.SLOTS:
+        drawers[slot]()
+        canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
 def compose(learner: LearnerParts, layer: FixedLayer, title: str) -> bytes:
-    """The learner's layer laid over the fixed layer, as one PDF page."""
-    over = _draw(learner, layer)
-    with pikepdf.open(io.BytesIO(layer.pdf)) as pdf, pikepdf.open(io.BytesIO(over)) as learner_pdf:
+    """The learner's parts drawn into the fixed layer, as one PDF page: each
+    where it reads in the page's text (layered_order), or, when that could
+    not be told, laid over the whole page."""
+    parts_pdf = _draw(learner, layer)
+    with (
+        pikepdf.open(io.BytesIO(layer.pdf)) as pdf,
+        pikepdf.open(io.BytesIO(parts_pdf)) as learner_pdf,
+    ):
         page = pdf.pages[0]
-        page.add_overlay(learner_pdf.pages[0], pikepdf.Rectangle(page.mediabox))
+        if layer.order is None:
+            for part in learner_pdf.pages:
+                page.add_overlay(part, pikepdf.Rectangle(page.mediabox))
+        else:
+            names = {
+                slot: page.add_resource(
+                    pdf.copy_foreign(part.as_form_xobject()), pikepdf.Name.XObject, prefix="Part"
+                )
+                for slot, part in zip(layered_order.SLOTS, learner_pdf.pages, strict=True)
+            }
+            page.Contents = pdf.make_stream(layer.order.stream(names))
         pdf.docinfo[pikepdf.Name.Title] = title
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)

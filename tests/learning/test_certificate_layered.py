@@ -5,6 +5,7 @@ render prints is printed, each learner's part sits where the whole-page render
 puts it, the QR code still opens the certificate, no learner's page carries
 another's details, and a name that needs shaping gets the whole-page render."""
 
+import dataclasses
 import io
 
 import pypdf
@@ -13,8 +14,9 @@ import pytest
 import zxingcpp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reportlab.pdfgen.canvas import Canvas
 
-from learning.certificates import layered, rendering
+from learning.certificates import layered, layered_order, rendering
 from learning.models import Certificate
 
 from ..properties import examples
@@ -80,6 +82,67 @@ def test_each_learner_part_sits_where_the_whole_page_puts_it(printed_certificate
         for text in learner_texts(certificate):
             ours_at, flow_at = position(ours, text), position(flow, text)
             assert ours_at == pytest.approx(flow_at, abs=POSITION_TOLERANCE), text
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_certificate_reads_in_the_page_s_order(printed_certificates, paper):
+    """Copying the page's text, or a screen reader following the content
+    stream, meets the learner's name after "This certifies that", the facts
+    before the accreditation statement and the verification link last, as in
+    the whole-page render (layered_order)."""
+    for certificate in printed_certificates:
+        ours = rendering.render_layered_pdf(certificate, paper)
+        flow = rendering.render_flow_pdf(certificate, paper)
+        assert text(ours) == text(flow)
+        assert text(ours).index("This certifies that") < text(ours).index(certificate.printed_name)
+
+
+def ink(data, box):
+    """Dark pixels inside ``box`` (points from the page's top left) of the
+    page drawn at 72 dpi (a pixel a point)."""
+    image = pypdfium2.PdfDocument(data)[0].render(scale=1).to_pil().convert("L")
+    region = image.crop(tuple(round(value) for value in box))
+    return sum(region.point(lambda value: 1 if value < 128 else 0).histogram()[1:])
+
+
+def test_every_part_drawn_into_the_page_is_seen(printed_certificates):
+    """Drawn inside the page's own stream, no part is hidden (by a clipping
+    path in force there) or moved out of its box: each box holds as much ink
+    as in the whole-page render (glyph edges differ a little)."""
+    for certificate in printed_certificates:
+        ours = rendering.render_layered_pdf(certificate)
+        flow = rendering.render_flow_pdf(certificate)
+        layer = next(reversed(layered._fixed.values()))
+        assert layer.order is not None
+        for slot in layered_order.SLOTS:
+            expected = ink(flow, layer.boxes[slot])
+            assert expected > 0, slot
+            assert ink(ours, layer.boxes[slot]) == pytest.approx(expected, rel=0.15), slot
+
+
+def test_a_page_whose_lines_cannot_be_placed_gets_the_parts_laid_over_it(certificate):
+    """A fixed page placing its lines other than WeasyPrint does (here
+    ReportLab's Td) gives no reading order; the parts are then laid over the
+    whole page, every word still printed."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(200, 200))
+    canvas.drawString(10, 100, "This certifies that")
+    canvas.save()
+    box = (0.0, 0.0, 200.0, 50.0)
+    assert (
+        layered_order.split(buffer.getvalue(), 200, dict.fromkeys(layered_order.SLOTS, box)) is None
+    )
+
+    rendering.render_layered_pdf(certificate)
+    key, layer = next(reversed(layered._fixed.items()))
+    assert layer.order is not None
+    layered._fixed[key] = dataclasses.replace(layer, order=None)
+    try:
+        data = rendering.render_layered_pdf(certificate)
+    finally:
+        layered._fixed[key] = layer
+    assert words(data) == words(rendering.render_flow_pdf(certificate))
+    assert certificate.printed_name in text(data)
 
 
 def test_the_qr_code_opens_the_certificate(printed_certificates):
