@@ -15,9 +15,9 @@ below them, at the end.
 The split is worked out once per fixed page (with its boxes), from the
 operators WeasyPrint writes: lines placed with ``Tm``, transformations with
 ``cm``. Anything else that places a line (``Td``, ``T*``...), or a clipping
-path in force where a part would go, gives no split (None): the parts are
-then laid over the whole page as before, in the right place but last in
-reading order.
+path or a transformation that flattens the page in force where a part would
+go, gives no split (None): the parts are then laid over the whole page as
+before, in the right place but last in reading order.
 """
 
 from __future__ import annotations
@@ -51,9 +51,13 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
     )
 
 
-def _inverse(m: Matrix) -> Matrix:
+def _inverse(m: Matrix) -> Matrix | None:
+    """None for a transformation that flattens the page (nothing drawn
+    there can be seen, nor brought back)."""
     a, b, c, d, e, f = m
     det = a * d - b * c
+    if abs(det) < 1e-12:
+        return None
     ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det
     return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
 
@@ -135,12 +139,13 @@ def split(
     start = 0
     for at, slot in places:
         ctm, clipped, in_text = states[at]
-        if clipped:
+        inverse = _inverse(ctm)
+        if clipped or inverse is None:
             return None
         if at > start:
             pieces.append(pikepdf.unparse_content_stream(operations[start:at]) + b"\n")
             start = at
-        pieces.append(Insertion(slot, _inverse(ctm), in_text))
+        pieces.append(Insertion(slot, inverse, in_text))
     if start < end:
         pieces.append(pikepdf.unparse_content_stream(operations[start:end]) + b"\n")
     return StreamSplit(tuple(pieces))

@@ -8,6 +8,7 @@ another's details, and a name that needs shaping gets the whole-page render."""
 import dataclasses
 import io
 
+import pikepdf
 import pypdf
 import pypdfium2
 import pytest
@@ -118,6 +119,27 @@ def test_every_part_drawn_into_the_page_is_seen(printed_certificates):
             expected = ink(flow, layer.boxes[slot])
             assert expected > 0, slot
             assert ink(ours, layer.boxes[slot]) == pytest.approx(expected, rel=0.15), slot
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"q 0 0 0 0 0 0 cm BT /F1 12 Tf 1 0 0 1 10 10 Tm (x) Tj ET Q",  # flattened
+        b"q 0 0 100 100 re W n BT /F1 12 Tf 1 0 0 1 10 10 Tm (x) Tj ET Q",  # clipped
+    ],
+)
+def test_a_part_is_never_drawn_where_it_could_not_be_seen(content):
+    """Where the page's drawing would hide or flatten a part, no reading order
+    is given (the parts go over the whole page instead)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    pdf.pages[0].Contents = pdf.make_stream(content)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    boxes = dict.fromkeys(layered_order.SLOTS, (0.0, 0.0, 200.0, 50.0))
+    assert layered_order.split(buffer.getvalue(), 200, boxes) is None
+    boxes = dict.fromkeys(layered_order.SLOTS, (0.0, 0.0, 200.0, 250.0))
+    assert layered_order.split(buffer.getvalue(), 200, boxes) is not None  # nothing below: the end
 
 
 def test_a_page_whose_lines_cannot_be_placed_gets_the_parts_laid_over_it(certificate):
