@@ -144,7 +144,7 @@ def test_a_part_is_never_drawn_where_it_could_not_be_seen(content):
 
 def test_a_page_whose_lines_cannot_be_placed_gets_the_parts_laid_over_it(certificate):
     """A fixed page placing its lines other than WeasyPrint does (here
-    ReportLab's Td) gives no reading order; the parts are then laid over the
+    ReportLab's T*) gives no reading order; the parts are then laid over the
     whole page, every word still printed."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(200, 200))
