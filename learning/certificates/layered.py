@@ -50,7 +50,6 @@ from .layered_fonts import (
     registered,
     width,
 )
-from .layered_order import StreamSplit
 
 MM = 72 / 25.4  # points in a millimetre
 PX = 0.75  # points in a CSS pixel
@@ -117,7 +116,8 @@ class FixedLayer:
     pdf: bytes
     size: tuple[float, float]  # the page's width and height in points
     boxes: dict[str, tuple[float, float, float, float]]  # id -> x0, top, x1, bottom in points
-    order: StreamSplit | None = None  # where each part reads (layered_order); None: at the end
+    # Where each learner's part reads (layered_order); None: over the page, at the end.
+    order: layered_order.StreamSplit | None = None
 
 
 def _markup(html: str) -> str:

@@ -162,14 +162,18 @@ def sepsis(path):
     return path
 
 
+def sign_with_logo(institution):
+    """Give ``institution`` a logo and a signature, as its certificates print them."""
+    institution.logo = ImageFactory(title="Logo", file__color="navy")
+    institution.signature = ImageFactory(title="Signature", file__color="black", file__width=300)
+    institution.save()
+
+
 @pytest.fixture
 def printed_certificates(learner, nurse, path, django_capture_on_commit_callbacks):
     """A physician's certificate with an MOC statement and a nurse's certificate of
     participation, from an institution with a logo and a signature."""
-    institution = path.institution
-    institution.logo = ImageFactory(title="Logo", file__color="navy")
-    institution.signature = ImageFactory(title="Signature", file__color="black", file__width=300)
-    institution.save()
+    sign_with_logo(path.institution)
     with django_capture_on_commit_callbacks(execute=True):
         complete(learner, path)
         complete(nurse, path, credits="1")

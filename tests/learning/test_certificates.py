@@ -17,7 +17,7 @@ from learning.certificates.rendering import render_pdf
 from learning.models import Certificate, CertificateEvent, PdfStatus
 from tests.factories import UserFactory
 
-from .conftest import complete
+from .conftest import complete, sign_with_logo
 
 pytestmark = pytest.mark.django_db
 
@@ -229,12 +229,7 @@ def test_a_database_outage_during_a_render_is_not_recorded_as_a_failed_pdf(
 
 
 def test_logo_and_signature_images_are_printed(learner, path, django_capture_on_commit_callbacks):
-    from wagtail_factories import ImageFactory
-
-    institution = path.institution
-    institution.logo = ImageFactory(title="Logo", file__color="navy")
-    institution.signature = ImageFactory(title="Signature", file__color="black", file__width=300)
-    institution.save()
+    sign_with_logo(path.institution)
     with django_capture_on_commit_callbacks(execute=True):
         complete(learner, path)
     certificate = Certificate.objects.get(user=learner)
