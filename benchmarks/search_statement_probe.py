@@ -4,7 +4,8 @@ one database session, for a few of search_bench.py's queries. A probe for
 deciding the next change, not a target.
 
     .venv/bin/python benchmarks/search_statement_probe.py \\
-        --postgres-url postgres://postgres@127.0.0.1:54330/curbside_bench_full [--runs 25]
+        --postgres-url postgres://postgres@127.0.0.1:54330/curbside_bench_full [--runs 25] \\
+        [--set effective_io_concurrency=0]
 
 It reads a database search_bench.py built (``--guides 100000`` for the
 issue's scale). For each query it prints the median wall time (ms) of:
@@ -13,6 +14,9 @@ issue's scale). For each query it prints the median wall time (ms) of:
 * the engine's own statement, captured from that search and sent again;
 * the same statement's execution and planning time inside PostgreSQL
   (``EXPLAIN (ANALYZE, TIMING OFF)``), and how many table pages it read;
+* the facet counts worked out in this process from the statement's ids of
+  every match (search/engines/embedded/facet_matrix.py), with its caches
+  warm;
 * growing parts of it, written out here for a query of one clause: the
   matches alone (their id and release date, as the statement materialises
   them), then each match ranked (``ts_rank``), then the page of 10 picked,
@@ -94,7 +98,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres-url", required=True)
     parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for this probe's session (set_config), "
+        "e.g. effective_io_concurrency=0; may be given again",
+    )
     options = parser.parse_args()
+    settings = [item.partition("=")[::2] for item in options.set]
+    if any(not name or not value for name, value in settings):
+        raise BenchError("--set takes NAME=VALUE.")
     os.environ["DATABASE_URL"] = options.postgres_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curbside.settings.dev")
     os.environ.pop("ELASTICSEARCH_URL", None)
@@ -104,13 +119,18 @@ def main():
     from django.db import connection
 
     from benchmarks.search_latency import QUERIES, ours
+    from search.engines.embedded.facet_matrix import counts, parse_ids
 
     if connection.vendor != "postgresql":
         raise BenchError("--postgres-url must name a PostgreSQL database.")
+    with connection.cursor() as cursor:
+        for name, value in settings:
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
     queries = [q for q in QUERIES if q.text in QUERY_TEXTS and not q.filters]
     for bench_query in QUERIES:  # every query once: caches as after a warm-up
         ours(bench_query)
-    print(f"load average {load_average()}, median ms of {options.runs} runs each")
+    chosen = ", ".join(f"{name} = {value}" for name, value in settings) or "the server's settings"
+    print(f"load average {load_average()}, median ms of {options.runs} runs each, {chosen}")
     with connection.cursor() as cursor:
         for bench_query in queries:
             sql, params = captured_statement(bench_query)
@@ -126,6 +146,11 @@ def main():
                 f"  inside PostgreSQL: execution {execution:.1f}, planning {planning:.2f}, "
                 f"{plans[-1][2]:,} buffers"
             )
+            cursor.execute(sql, params)
+            _, token, _, id_text, _ = cursor.fetchone()
+            matches = parse_ids(id_text)
+            tally = median_ms(lambda t=token, m=matches: counts(t, {}, m), options.runs)
+            print(f"  its facet counts, in this process: {tally:.2f}")
             if len(bench_query.text.split()) == 1:
                 for name, part in PARTS.items():
                     words = {"text": bench_query.text}

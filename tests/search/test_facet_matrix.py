@@ -186,3 +186,17 @@ def test_a_write_committed_by_another_connection_is_counted_here():
     after = engine.search(SearchQuery("", filters={"topic": ("practice",)}))
     assert after.total == before + 1
     assert "Overhead of a two-doctor practice" in [hit.title for hit in after.hits]
+
+
+@pytest.mark.parametrize("text", ["first", "sepsis", "family"])
+def test_a_text_search_without_filters_counts_what_each_filter_would_find(engine, text):
+    """A text search with no filter counts its matches' values on a path of
+    its own: each count is what choosing that value alone finds, and every
+    value such a filter finds is counted."""
+    results = engine.search(SearchQuery(text))
+    counts = counted(results)
+    assert results.total and counts
+    for (key, value), count in counts.items():
+        assert engine.search(SearchQuery(text, filters={key: (value,)})).total == count
+    for facet, value in set(expected({})[1]) - set(counts):
+        assert not engine.search(SearchQuery(text, filters={facet: (value,)})).total
