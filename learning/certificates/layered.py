@@ -38,7 +38,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from . import layered_order
+from . import layered_order, page_fit
 from .layered_fonts import (
     SANS,
     SANS_BOLD,
@@ -72,7 +72,9 @@ MOC_STATEMENT = ParagraphStyle("moc", parent=STATEMENT, fontSize=8.2, leading=8.
 
 # Fixed layers kept per process, by the digest of their paper and HTML.
 _FIXED_MAX = 32
-_fixed: OrderedDict[str, FixedLayer] = OrderedDict()
+# A page that cannot be a fixed layer is kept too (None): every certificate
+# of it goes to the flow renderer without drawing the page again.
+_fixed: OrderedDict[str, FixedLayer | None] = OrderedDict()
 _fixed_lock = threading.Lock()
 stats = {"hits": 0, "misses": 0}
 
@@ -173,16 +175,28 @@ def parts(
 def fixed_layer(html: str, paper: str, render: Callable[[], Any]) -> FixedLayer | None:
     """The fixed layer for ``html`` on ``paper`` (its size is in the
     stylesheet, not the HTML), drawn by ``render()`` (a WeasyPrint Document)
-    the first time; None when it is not one page with every box."""
+    the first time; None when it is not one page with every box, or its
+    statements would run into the signature or the verification block."""
     key = hashlib.sha256(f"{paper}\n{html}".encode()).hexdigest()
     with _fixed_lock:
-        layer = _fixed.get(key)
-        if layer is not None:
+        if key in _fixed:
             _fixed.move_to_end(key)
             stats["hits"] += 1
-            return layer
+            return _fixed[key]
     stats["misses"] += 1
-    document = render()
+    layer = _drawn(render())
+    with _fixed_lock:
+        _fixed[key] = layer
+        while len(_fixed) > _FIXED_MAX:
+            _fixed.popitem(last=False)
+    return layer
+
+
+def _drawn(document: Any) -> FixedLayer | None:
+    """The fixed layer of a laid-out page; None when it is not one page with
+    every box, or its statements would run into the signature or the
+    verification block (the flow renderer then moves the MOC statements to
+    a second page)."""
     if len(document.pages) != 1:
         return None
     page = document.pages[0]
@@ -193,14 +207,11 @@ def fixed_layer(html: str, paper: str, render: Callable[[], Any]) -> FixedLayer 
     }
     if set(boxes) != {"name", "facts", "statements", "verify", "qr"}:
         return None
+    if not page_fit.statements_fit(page.anchors):
+        return None
     pdf = document.write_pdf()
     size = (page.width * PX, page.height * PX)
-    layer = FixedLayer(pdf, size, boxes, layered_order.split(pdf, size[1], boxes))
-    with _fixed_lock:
-        _fixed[key] = layer
-        while len(_fixed) > _FIXED_MAX:
-            _fixed.popitem(last=False)
-    return layer
+    return FixedLayer(pdf, size, boxes, layered_order.split(pdf, size[1], boxes))
 
 
 def _line(
@@ -325,7 +336,10 @@ def compose(learner: LearnerParts, layer: FixedLayer, title: str) -> bytes:
                 )
                 for slot, part in zip(layered_order.SLOTS, learner_pdf.pages, strict=True)
             }
-            page.Contents = pdf.make_stream(layer.order.stream(names))
+            plain = page.add_resource(
+                layered_order.plain_state(), pikepdf.Name.ExtGState, prefix="Plain"
+            )
+            page.Contents = pdf.make_stream(layer.order.stream(names, plain))
         pdf.docinfo[pikepdf.Name.Title] = title
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)

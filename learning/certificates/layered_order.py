@@ -33,6 +33,14 @@ SLOTS = ("name", "facts", "statements", "verify", "qr")
 BELOW = 0.01
 _OTHER_LINE_OPERATORS = {"Td", "TD", "T*", "'", '"'}
 
+# A part is drawn inside the fixed page, where the graphics state is the
+# page's at that point: an opacity, soft mask or blend mode set with ``gs``
+# for the next line (WeasyPrint does so for an rgba() colour), its text
+# spacing or render mode, its colours and line style. Each part starts from
+# the defaults instead, as it would on a page of its own: what ``gs`` sets
+# (plain_state(), a resource of the page), then the rest with its operators.
+_PLAIN_OPERATORS = "0 Tc 0 Tw 100 Tz 0 TL 0 Tr 0 Ts 0 g 0 G 1 w 0 J 0 j 10 M [] 0 d"
+
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -75,18 +83,31 @@ class StreamSplit:
 
     pieces: tuple[bytes | Insertion, ...]
 
-    def stream(self, names: dict[str, pikepdf.Name]) -> bytes:
+    def stream(self, names: dict[str, pikepdf.Name], plain: pikepdf.Name) -> bytes:
         """The page's content stream with each part's XObject (``names``) drawn
-        where it reads."""
+        where it reads, in a plain graphics state: ``plain`` names an
+        ExtGState (plain_state()) for what only ``gs`` sets."""
         out = io.BytesIO()
         for piece in self.pieces:
             if isinstance(piece, bytes):
                 out.write(piece)
                 continue
             matrix = " ".join(f"{value:.6f}" for value in piece.inverse)
-            draw = f"q {matrix} cm {names[piece.slot]} Do Q\n"
+            draw = f"q {matrix} cm {plain} gs {_PLAIN_OPERATORS} {names[piece.slot]} Do Q\n"
             out.write((f"ET\n{draw}BT\n" if piece.in_text else draw).encode())
         return out.getvalue()
+
+
+def plain_state() -> pikepdf.Dictionary:
+    """The ExtGState a part is drawn in: opaque, no soft mask, normal blending."""
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.ExtGState,
+        CA=1,
+        ca=1,
+        SMask=pikepdf.Name("/None"),
+        BM=pikepdf.Name.Normal,
+        AIS=False,
+    )
 
 
 def split(

@@ -32,7 +32,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from cms.credits import ama_pra_html, credit_name_html, format_credits
 
-from . import font_subsets, layered
+from . import font_subsets, layered, page_fit
 from .codes import grouped
 from .kinds import (
     AMA_PRA_TITLE,
@@ -134,10 +134,17 @@ def kind_context(certificate: Certificate) -> dict[str, object]:
 
 
 def certificate_html(
-    certificate: Certificate, paper: str = "letter", slots: dict[str, float] | None = None
+    certificate: Certificate,
+    paper: str = "letter",
+    slots: dict[str, float] | None = None,
+    page: int | None = None,
+    compact_name: bool = False,
 ) -> str:
     """The certificate's page; with ``slots``, only its fixed layer: every
-    learner's part left out, an empty box of that height in its place."""
+    learner's part left out, an empty box of that height in its place. With
+    ``page`` (1 or 2), one page of a certificate whose MOC statements are on
+    a second page, and with ``compact_name`` the name in a smaller size
+    (page_fit)."""
     institution = certificate.institution
     context: dict[str, object] = {
         "certificate": certificate,
@@ -145,6 +152,9 @@ def certificate_html(
         "logo": _image_data_uri(institution.logo),
         "signature": _image_data_uri(institution.signature),
         "paper": paper,
+        "moc_on_page_2": page == 1,
+        "continuation": page == 2,
+        "compact_name": compact_name,
     }
     if slots is not None:
         context["slots"] = {name: f"{value:.3f}" for name, value in slots.items()}
@@ -256,21 +266,46 @@ def render_layered_pdf(certificate: Certificate, paper: str = "letter") -> bytes
     if learner is None:
         return None
     html = certificate_html(certificate, paper, slots=learner.slots)
-    layer = layered.fixed_layer(
-        html,
-        paper,
-        lambda: CertificateHTML(string=html, base_url=None).render(
-            stylesheets=[_stylesheet(paper)], font_config=_fonts()
-        ),
-    )
+    layer = layered.fixed_layer(html, paper, lambda: _laid_out(html, paper))
     if layer is None:
         return None
     return layered.compose(learner, layer, f"Certificate {certificate.number}")
 
 
+def _laid_out(html: str, paper: str) -> Any:
+    """The WeasyPrint document of ``html`` (one certificate page)."""
+    return CertificateHTML(string=html, base_url=None).render(
+        stylesheets=[_stylesheet(paper)], font_config=_fonts()
+    )
+
+
+def _one_page_that_fits(document: Any) -> bool:
+    return len(document.pages) == 1 and page_fit.statements_fit(document.pages[0].anchors)
+
+
 def render_flow_pdf(certificate: Certificate, paper: str = "letter") -> bytes:
-    """The whole page laid out by WeasyPrint."""
-    html = CertificateHTML(string=certificate_html(certificate, paper), base_url=None)
-    buffer = io.BytesIO()
-    html.write_pdf(buffer, stylesheets=[_stylesheet(paper)], font_config=_fonts())
-    return buffer.getvalue()
+    """The whole page laid out by WeasyPrint. When its statements would run
+    into the signature or the verification block (page_fit): the MOC
+    statements on a second page, then the name in a smaller size (a name of
+    three lines), then both; the first layout that fits."""
+    has_moc = bool(certificate.moc.all())
+    for compact, split in page_fit.LAYOUTS:
+        if split and not has_moc:
+            continue
+        if not split:
+            html = certificate_html(certificate, paper, compact_name=compact)
+            document = _laid_out(html, paper)
+            if _one_page_that_fits(document):
+                return document.write_pdf()
+            continue
+        first, second = (
+            _laid_out(certificate_html(certificate, paper, page=n, compact_name=compact), paper)
+            for n in (1, 2)
+        )
+        if _one_page_that_fits(first) and _one_page_that_fits(second):
+            return first.copy([*first.pages, *second.pages]).write_pdf()
+    raise page_fit.CertificateDoesNotFit(
+        f"Certificate {certificate.number}: its statements do not fit above the "
+        "signature and the verification block in any layout (the MOC statements on a "
+        "second page, the name smaller)."
+    )
