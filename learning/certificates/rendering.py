@@ -288,9 +288,9 @@ def render_flow_pdf(certificate: Certificate, paper: str = "letter") -> bytes:
     into the signature or the verification block (page_fit): the MOC
     statements on a second page, then the name in a smaller size (a name of
     three lines), then both; the first layout that fits."""
-    has_moc = bool(certificate.moc.all())
+    has_moc = functools.cache(certificate.moc.exists)  # asked only if page 1 is full
     for compact, split in page_fit.LAYOUTS:
-        if split and not has_moc:
+        if split and not has_moc():
             continue
         if not split:
             html = certificate_html(certificate, paper, compact_name=compact)
