@@ -1,5 +1,7 @@
 """The certificate as a PDF: an HTML template with print CSS, rendered by
-WeasyPrint. Everything printed comes from the certificate's own snapshot.
+WeasyPrint. Everything printed comes from the certificate's own snapshot,
+except the institution's logo and signature image, read when the PDF is drawn
+(docs/certificates.md, "The record").
 
 Two renderers draw the same page (``CERTIFICATE_RENDERER``):
 
