@@ -70,19 +70,22 @@ def printed(data, page_number=0):
     return " ".join(text.split()), chars, images
 
 
-def top_of(chars, text, needle):
-    """The top of the first line holding ``needle``."""
+def _boxes_of(chars, needle, last=False):
+    """The boxes of the first (or last) run of characters spelling ``needle``."""
     flat = "".join(c for c, _ in chars)
-    at = flat.find(needle.replace(" ", ""))
+    wanted = needle.replace(" ", "")
+    at = flat.rfind(wanted) if last else flat.find(wanted)
     assert at >= 0, f"{needle!r} is not on the page"
-    return min(box[1] for _, box in chars[at : at + len(needle.replace(" ", ""))])
+    return [box for _, box in chars[at : at + len(wanted)]]
+
+
+def top_of(chars, needle):
+    """The top of the first line holding ``needle``."""
+    return min(box[1] for box in _boxes_of(chars, needle))
 
 
 def bottom_of_statements(chars, last_words):
-    flat = "".join(c for c, _ in chars)
-    at = flat.rfind(last_words.replace(" ", ""))
-    assert at >= 0, f"{last_words!r} is not on the page"
-    return max(box[3] for _, box in chars[at : at + len(last_words.replace(" ", ""))])
+    return max(box[3] for box in _boxes_of(chars, last_words, last=True))
 
 
 def overlaps(a, b):
@@ -92,11 +95,11 @@ def overlaps(a, b):
 def assert_nothing_overprinted(certificate, data, page_number, last_words):
     """The statements end above the signatory's name and the verification
     link, and no character lies under the signature image."""
-    text, chars, images = printed(data, page_number)
+    _, chars, images = printed(data, page_number)
     end = bottom_of_statements(chars, last_words)
-    assert end < top_of(chars, text, "Verify this certificate")
+    assert end < top_of(chars, "Verify this certificate")
     if page_number == 0:
-        assert end < top_of(chars, text, certificate.signatory_name)
+        assert end < top_of(chars, certificate.signatory_name)
         signature = max(images[:2], key=lambda box: box[1])  # the logo, the signature, the QR code
         hidden = "".join(c for c, box in chars if overlaps(box, signature))
         assert hidden == "", f"printed under the signature: {hidden!r}"

@@ -44,6 +44,7 @@ from ..base import FACETS, Facet
 from .facets import Filters, GroupCounts, facets_from_counts
 
 _FACET_INDEX = {key: i for i, (key, _) in enumerate(FACETS)}
+_FACET_KEYS = frozenset(_FACET_INDEX)
 # Documents whose entries are read with one IN (...) at most; beyond a
 # fifth of the index every entry is read instead.
 _IN_CHUNK = 900
@@ -158,7 +159,7 @@ class FacetMatrix:
             # guides about half the time of the general case below,
             # docs/benchmarks.md, "twenty-fourth pass").
             values = self.values[self._positions(matches)]
-            everything = {key for key, _ in FACETS}
+            everything = set(_FACET_KEYS)
             return len(matches), facets_from_counts(
                 {}, [(everything, self._tally(values, everything))], {}
             )
@@ -174,7 +175,7 @@ class FacetMatrix:
         for passing in passes.values():
             hits &= passing
         groups: list[GroupCounts] = []
-        unfiltered = {key for key, _ in FACETS} - set(filters)
+        unfiltered = set(_FACET_KEYS - set(filters))
         if unfiltered:
             groups.append((unfiltered, self._counts(documents, values, hits, unfiltered)))
         for key in (key for key, _ in FACETS if key in filters):
