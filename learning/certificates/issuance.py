@@ -24,6 +24,7 @@ from learning.models import (
     PdfStatus,
 )
 
+from . import images
 from .codes import new_code
 from .events import pdf_needed, pdf_ready
 from .kinds import kind_for
@@ -73,6 +74,8 @@ def _snapshot(claim: CreditClaim, profile: LearnerProfile) -> dict[str, Any]:
         "credit_designation_statement": institution.credit_designation_for(path.max_credits),
         "signatory_name": printable(institution.signatory_name),
         "signatory_title": printable(institution.signatory_title),
+        # The logo and signature image too, stored once each (images.py).
+        **images.record(institution),
         "credits": claim.credits,
         # What the learner claimed (credits as a physician, or hours), fixed at
         # the claim; older claims take the profession when issued.

@@ -1,7 +1,7 @@
 """The certificate as a PDF: an HTML template with print CSS, rendered by
 WeasyPrint. Everything printed comes from the certificate's own snapshot,
-except the institution's logo and signature image, read when the PDF is drawn
-(docs/certificates.md, "The record").
+the institution's logo and signature image included (images.py;
+docs/certificates.md, "The record").
 
 Two renderers draw the same page (``CERTIFICATE_RENDERER``):
 
@@ -34,7 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from cms.credits import ama_pra_html, credit_name_html, format_credits
 
-from . import font_subsets, layered, page_fit
+from . import font_subsets, images, layered, page_fit
 from .codes import grouped
 from .kinds import (
     AMA_PRA_TITLE,
@@ -45,8 +45,6 @@ from .kinds import (
 )
 
 if TYPE_CHECKING:
-    from wagtail.images.models import AbstractImage
-
     from learning.models import Certificate
 
 
@@ -93,31 +91,6 @@ def qr_png(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-# The institution's logo and signature as data: URIs, by image and file: read
-# from storage once per process, not for every certificate.
-_IMAGE_URIS: dict[tuple[int, str], str] = {}
-_IMAGE_URIS_MAX = 64
-
-
-def _image_data_uri(image: AbstractImage | None) -> str:
-    """A Wagtail image as a data: URI, read from storage (no HTTP fetch).
-    A replaced image file has a new name, hence a new entry."""
-    if image is None:
-        return ""
-    key = (image.pk, image.file.name)
-    if key not in _IMAGE_URIS:
-        rendition = image.get_rendition("max-600x240")
-        with rendition.file.open("rb") as handle:
-            data = handle.read()
-        mime = {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}.get(
-            rendition.file.name.rsplit(".", 1)[-1].lower(), "image/jpeg"
-        )
-        if len(_IMAGE_URIS) >= _IMAGE_URIS_MAX:
-            _IMAGE_URIS.clear()
-        _IMAGE_URIS[key] = f"data:{mime};base64,{base64.b64encode(data).decode()}"
-    return _IMAGE_URIS[key]
-
-
 def paper_for(time_zone: str | None) -> str:
     return "letter" if (time_zone or "").startswith(LETTER_TIME_ZONE_PREFIXES) else "a4"
 
@@ -147,12 +120,10 @@ def certificate_html(
     ``page`` (1 or 2), one page of a certificate whose MOC statements are on
     a second page, and with ``compact_name`` the name in a smaller size
     (page_fit)."""
-    institution = certificate.institution
     context: dict[str, object] = {
         "certificate": certificate,
         **kind_context(certificate),
-        "logo": _image_data_uri(institution.logo),
-        "signature": _image_data_uri(institution.signature),
+        **images.data_uris(certificate),
         "paper": paper,
         "moc_on_page_2": page == 1,
         "continuation": page == 2,

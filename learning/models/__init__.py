@@ -1,4 +1,10 @@
-from .certificates import Certificate, CertificateEvent, CertificateStatus, PdfStatus
+from .certificates import (
+    Certificate,
+    CertificateEvent,
+    CertificateImage,
+    CertificateStatus,
+    PdfStatus,
+)
 from .choices import (
     PHYSICIAN_DEGREES,
     CertificateKind,
@@ -43,6 +49,7 @@ __all__ = [
     "AccountDeletion",
     "Certificate",
     "CertificateEvent",
+    "CertificateImage",
     "CertificateKind",
     "CertificateStatus",
     "PdfStatus",

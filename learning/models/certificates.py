@@ -24,6 +24,21 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", "Failed: will be retried"
 
 
+class CertificateImage(models.Model):
+    """An image a certificate prints (its institution's logo or signature),
+    as the certificate was issued with it: stored by its content's SHA-256,
+    written once and never changed, shared by every certificate that printed
+    the same picture (learning.certificates.images)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    mime = models.CharField(max_length=20)
+    data = models.BinaryField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.mime} {self.sha256[:12]}"
+
+
 class Certificate(models.Model):
     # Learner records are not "usages" of content in the admin.
     wagtail_reference_index_ignore = True
@@ -71,6 +86,26 @@ class Certificate(models.Model):
     credit_designation_statement = models.TextField()
     signatory_name = models.CharField(max_length=160)
     signatory_title = models.CharField(max_length=160)
+    # The logo and signature image as issued (None: the institution had none
+    # then). Certificates issued before images were recorded have
+    # images_recorded False and print the institution's current images.
+    logo_image = models.ForeignKey(
+        CertificateImage,
+        to_field="sha256",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signature_image = models.ForeignKey(
+        CertificateImage,
+        to_field="sha256",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    images_recorded = models.BooleanField(default=True)
     credits = models.DecimalField(max_digits=5, decimal_places=2)
     completion_date = models.DateField(help_text="In the learner's time zone.")
     issued_at = models.DateTimeField(auto_now_add=True)
