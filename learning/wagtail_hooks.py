@@ -7,7 +7,11 @@ from wagtail.permissions import register_permission_policy
 from . import admin_menu
 from .compliance.admin_hooks import explain_draft_copy, refuse_bulk_publish, register_log_actions
 from .compliance.entries import control_entries, controlled_models, paths_controlled_by
-from .http_cache import learning_dependents
+from .http_cache import (
+    learning_dependents,
+    learning_institution_dependents,
+    learning_mentor_dependents,
+)
 from .journey.extensions import register_log_actions as register_extension_log_actions
 from .journey.guide_paths import guide_paths_context
 from .journey.home import home_page_context
@@ -40,6 +44,8 @@ hooks.register("path_index_page_context", catalogue_context)
 hooks.register("before_delete_page", refuse_deleting_records)
 # What a shared HTTP cache purges with a guide or a path (learning.http_cache).
 hooks.register("http_cache_dependents", learning_dependents)
+hooks.register("http_cache_mentor_dependents", learning_mentor_dependents)
+hooks.register("http_cache_institution_dependents", learning_institution_dependents)
 
 
 # The CME reviewer's screen (cms.disclosure_admin) for a learning path: its

@@ -17,6 +17,8 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.db import DatabaseError
+
 from wagtail.images import get_image_model
 
 from learning.models import CertificateImage
@@ -42,17 +44,19 @@ class Printed(NamedTuple):
     data: bytes
 
 
-# (image id, file name) -> the rendition's bytes: a replaced file has a new
-# name, hence a new entry. And SHA-256 -> data: URI (a recorded image never
+# (image id, file name, hash, size) -> the rendition's bytes (a replaced
+# file is a new entry). And SHA-256 -> data: URI (a recorded image never
 # changes). Both per process, emptied when full.
-_renditions: dict[tuple[int, str], Printed] = {}
+_renditions: dict[tuple[int, str, str, int | None], Printed] = {}
 _uris: dict[str, str] = {}
 
 
 def _printed(image: AbstractImage) -> Printed:
     """The image as certificates print it: its rendition, read from storage
-    (no HTTP fetch)."""
-    key = (image.pk, image.file.name)
+    (no HTTP fetch). Keyed by the file's hash and size as well as its name:
+    Wagtail's image form can give a replacement file the name of one it
+    replaced before."""
+    key = (image.pk, image.file.name, image.file_hash, image.file_size)
     found = _renditions.get(key)
     if found is None:
         rendition = image.get_rendition(RENDITION)
@@ -85,9 +89,15 @@ def record(institution: Institution) -> dict[str, str | bool | None]:
     stop the issue: the learner's certificate is issued, marked
     ``images_recorded`` False, and its PDF reads the institution's images
     when it is drawn, where a failure is recorded on the certificate and
-    retried (issuance.generate_pdf) until staff replace the file."""
+    retried (issuance.generate_pdf) until staff replace the file. A database
+    error is raised, never taken for an unreadable image."""
     try:
         current = _current(institution)
+    except DatabaseError:
+        # The database, not the image: nothing is recorded (a certificate
+        # marked by an outage would print later images for ever); the issue
+        # fails as any database error fails it, and is run again.
+        raise
     except Exception:  # any failure to read or resize the image (storage, Pillow)
         logger.exception("Institution %s: its certificate images could not be read", institution.pk)
         return {"images_recorded": False}

@@ -105,7 +105,9 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    images_recorded = models.BooleanField(default=True)
+    # (A database default too: a server still running the code before the
+    # migration inserts certificates without the column.)
+    images_recorded = models.BooleanField(default=True, db_default=True)
     credits = models.DecimalField(max_digits=5, decimal_places=2)
     completion_date = models.DateField(help_text="In the learner's time zone.")
     issued_at = models.DateTimeField(auto_now_add=True)

@@ -4,9 +4,18 @@ its signature or logo later changes no certificate already issued, even
 when its PDF is drawn again. Read back from the real PDFs (pypdf, Pillow)."""
 
 import io
+import uuid
+from unittest import mock
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
+
+from wagtail.images.forms import get_image_form
 
 import pypdf
 import pytest
+from PIL import Image as PILImage
 from wagtail_factories import ImageFactory
 
 from learning.certificates import images, issuance
@@ -14,7 +23,7 @@ from learning.certificates.rendering import Renderer
 from learning.models import Certificate, CertificateImage, PdfStatus
 from tests.factories import UserFactory
 
-from .conftest import complete
+from .conftest import complete, sign_with_logo
 
 NAVY, PURPLE = (0, 0, 128), (128, 0, 128)
 GREEN, ORANGE = (0, 128, 0), (255, 165, 0)
@@ -165,3 +174,63 @@ def test_an_unreadable_image_does_not_stop_the_issue_and_its_pdf_failure_is_reco
     assert not certificate.images_recorded
     assert certificate.pdf_status == PdfStatus.FAILED
     assert certificate.pdf_error
+
+
+def test_a_database_error_reading_the_images_fails_the_issue_instead_of_marking_it(learner, path):
+    # A statement timeout is the database's, not the image's: the issue fails
+    # (and is run again) rather than mark the certificate as printing whatever
+    # images the institution has when its PDF is drawn. (The error is
+    # injected: a real timeout cannot be produced on demand here.)
+    sign_with_logo(path.institution)
+    images._renditions.clear()
+    manager = type(images.get_image_model().objects)
+    timeout = OperationalError("canceling statement due to statement timeout")
+    with (
+        mock.patch.object(manager, "in_bulk", side_effect=timeout),
+        pytest.raises(OperationalError),
+    ):
+        images.record(path.institution)
+
+
+def _png(colour):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (300, 100), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_replacement_file_given_an_earlier_files_name_is_recorded_as_itself(path):
+    """Wagtail's image form saves a replacement beside the file it replaces
+    (so under a suffixed name), then deletes the old one: a third upload under
+    the first name gets that name back, with other pixels."""
+    stem = f"signature-{uuid.uuid4().hex[:8]}"
+    image = ImageFactory(title="Signature", file=ContentFile(_png("purple"), name=f"{stem}.png"))
+    institution = path.institution
+    institution.logo, institution.signature = None, image
+    institution.save()
+    images._renditions.clear()
+    first = images.record(institution)["signature_image_id"]
+    form_class = get_image_form(type(image))
+    editor = UserFactory(is_superuser=True)
+
+    def replace(colour):
+        upload = SimpleUploadedFile(f"{stem}.png", _png(colour), content_type="image/png")
+        form = form_class(
+            {"title": image.title, "collection": image.collection_id},
+            {"file": upload},
+            instance=image,
+            user=editor,
+        )
+        assert form.is_valid(), form.errors
+        form.save()
+
+    replace("orange")
+    replace("green")
+    institution.refresh_from_db()
+    assert institution.signature.file.name == f"original_images/{stem}.png"
+
+    recorded = images.record(institution)["signature_image_id"]
+
+    assert recorded != first
+    stored = CertificateImage.objects.get(sha256=recorded)
+    pixels = PILImage.open(io.BytesIO(bytes(stored.data))).convert("RGB")
+    assert near(pixels.getpixel((10, 10)), GREEN)

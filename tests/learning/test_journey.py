@@ -184,3 +184,14 @@ def test_after_approval_policy_leaves_the_claim_awaiting(learner, path):
     assert claim.approved_at is None
     again, created = services.claim_credit(learner, path, "0.5", True)
     assert not created and again.pk == claim.pk and again.credits == decimal.Decimal("1.5")
+
+
+def test_a_path_restricted_to_members_shows_no_step_bar_on_a_public_guide(client, learner, path):
+    from wagtail.models import PageViewRestriction
+
+    guide = steps_of(path)[0]
+    PageViewRestriction.objects.create(page=path, restriction_type=PageViewRestriction.LOGIN)
+    anonymous = client.get(f"{guide.url}?path=sepsis").content.decode()
+    assert "Step 1 of 3" not in anonymous and "Next:" not in anonymous
+    client.force_login(learner)
+    assert "Step 1 of 3" in client.get(f"{guide.url}?path=sepsis").content.decode()

@@ -129,7 +129,9 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     if not slug or len(slug) > 255 or "\x00" in slug:  # PostgreSQL refuses NUL in a query
         return {}
     path = LearningPathPage.objects.live().filter(slug=slug).first()
-    if path is None:
+    # A path behind a privacy restriction shows its title and steps only to
+    # whom it admits (Wagtail's own check), not on a public guide page.
+    if path is None or not all(r.accept_request(request) for r in path.get_view_restrictions()):
         return {}
     progress = (
         journey_progress.get_progress(request.user, path) if request.user.is_authenticated else None
