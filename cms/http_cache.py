@@ -8,7 +8,12 @@ show through the ``http_cache_dependents`` Wagtail hook: a function taking a
 page (its specific instance) and returning addresses (paths such as
 ``/guides/``, or pages, whose URL is taken) that show it. ``learning``
 registers the paths that contain a guide, and the guides that show a path's
-step bar.
+step bar. Two more hooks do the same for what cms holds but other apps show:
+``http_cache_mentor_dependents`` (a mentor: ``learning`` adds the paths they
+plan or review, whose disclosure block names them) and
+``http_cache_institution_dependents`` (an institution: ``learning`` adds the
+paths it accredits); pages they return count with every address that shows
+them.
 
 An address here is a path on the default site; the purge drops every query
 variant of it (``/guides/?page=2&topic=career`` with ``/guides/``).
@@ -24,6 +29,8 @@ from wagtail.models import Page
 from .models import GuidePage, HomePage, Mentor
 
 HOOK = "http_cache_dependents"
+MENTOR_HOOK = "http_cache_mentor_dependents"
+INSTITUTION_HOOK = "http_cache_institution_dependents"
 
 
 def page_path(page) -> str | None:
@@ -59,13 +66,29 @@ def page_addresses(page) -> set[str]:
     return found
 
 
+def _hooked(name: str, thing) -> set[str]:
+    """What the ``name`` hook's functions say shows ``thing``: their paths,
+    and their pages with every address that shows those."""
+    found: set[str] = set()
+    for provide in hooks.get_hooks(name):
+        for item in provide(thing) or ():
+            found |= page_addresses(item) if isinstance(item, Page) else _paths([item])
+    return found
+
+
 def mentor_addresses(mentor: Mentor) -> set[str]:
     """A mentor's pages and every live guide they wrote (its disclosure block
-    and author line name them), with what shows those guides."""
+    and author line name them), with what shows those guides, and what other
+    apps show them on (MENTOR_HOOK)."""
     found = mentor_paths(mentor)
     for guide in GuidePage.objects.live().filter(authors__mentor=mentor).distinct():
         found |= page_addresses(guide)
-    return found
+    return found | _hooked(MENTOR_HOOK, mentor)
+
+
+def institution_addresses(institution) -> set[str]:
+    """What other apps show an institution on (INSTITUTION_HOOK)."""
+    return _hooked(INSTITUTION_HOOK, institution)
 
 
 def cms_dependents(page) -> list:

@@ -6,8 +6,19 @@ its mentors' pages, the paths that contain a guide, the guides that show a
 path's step bar) are purged; on a move or a slug change the old addresses of
 the page and of everything below it too. A change to a mentor or to one of
 their disclosures purges their profile, the directory and the live guides
-they wrote (with what shows those). An institution's change purges the
-privacy policy, which lists every institution's contacts.
+they wrote (with what shows those) and the paths they plan or review. An
+institution's change purges the privacy policy, which lists every
+institution's contacts, and the paths it accredits.
+
+Changes that are not a page's publication but change what a public page
+shows purge it too: a page's privacy restriction added, changed or removed
+(the page and everything below it), a reviewer's relevance decision (the
+disclosure block of the page it is about), and a public question to a
+guide's author or its answer asked, answered, hidden, shown or deleted (the
+guide's page: a moderator hides a question to take it off the site). A
+publication purges what the page showed before it as well as after (a
+replaced author's profile no longer lists the guide): the addresses of the
+live version are worked out just before the publication writes the page.
 
 The addresses are worked out when the change happens (a deleted page still
 has its URL then) and purged once the transaction commits, in one batch per
@@ -22,14 +33,13 @@ the editor: the backend has a short timeout and every failure is caught.
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -38,8 +48,15 @@ from wagtail.signals import (
     pre_page_move,
 )
 
-from cms.http_cache import mentor_addresses, mentor_paths, page_addresses, page_path
-from cms.models import DisclosedRelationship, Disclosure, Institution, Mentor
+from cms.http_cache import (
+    institution_addresses,
+    mentor_addresses,
+    mentor_paths,
+    page_addresses,
+    page_path,
+)
+from cms.models import DisclosedRelationship, Disclosure, Institution, Mentor, RelevanceDecision
+from mentoring.models import Answer, Question
 
 logger = logging.getLogger("curbside.http_cache")
 
@@ -65,12 +82,23 @@ def purge_paths(paths) -> None:
         logger.exception("Could not purge %d addresses from the HTTP cache", len(paths))
 
 
+PENDING = "curbside_purge_pending"
+
+
 def purge_after_commit(paths) -> None:
     """Purges the paths when the current transaction commits (at once outside
-    a transaction); nothing if it rolls back."""
+    a transaction), with every other path this transaction asked for: one
+    batch, each address once. A rolled-back transaction's paths go with the
+    next batch (a purge too many is harmless; one too few is not)."""
     paths = set(paths)
     if paths and purging():
-        transaction.on_commit(partial(purge_paths, paths))
+        connection = transaction.get_connection()
+        connection.__dict__.setdefault(PENDING, set()).update(paths)
+        transaction.on_commit(_purge_pending)
+
+
+def _purge_pending() -> None:
+    purge_paths(transaction.get_connection().__dict__.pop(PENDING, set()))
 
 
 def _subtree_paths(page) -> set[str]:
@@ -96,6 +124,22 @@ def _safely(compute):
 @_safely
 def on_page_changed(sender=None, instance=None, **kwargs):
     return page_addresses(instance)
+
+
+@_safely
+def on_page_saving(sender=None, instance=None, raw=False, **kwargs):
+    """Before a live page is published again or unpublished: the addresses
+    its live version shows on (its authors, its paths), which the new
+    version may no longer. A draft save or a move changes no live version:
+    nothing (one query to tell)."""
+    if raw or not isinstance(instance, Page) or instance.pk is None:
+        return set()
+    before = Page.objects.filter(pk=instance.pk).values_list("live", "live_revision_id").first()
+    if before is None or not before[0]:
+        return set()
+    if instance.live and instance.live_revision_id == before[1]:
+        return set()
+    return page_addresses(Page.objects.get(pk=instance.pk).specific)
 
 
 @_safely
@@ -147,11 +191,32 @@ def on_disclosure_changed(sender=None, instance=None, **kwargs):
 
 @_safely
 def on_institution_changed(sender=None, instance=None, **kwargs):
-    return {"/privacy/"}
+    return {"/privacy/"} | institution_addresses(instance)
+
+
+@_safely
+def on_restriction_changed(sender=None, instance=None, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    return _subtree_paths(page.specific) if page is not None else set()
+
+
+@_safely
+def on_relevance_decided(sender=None, instance=None, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).live().first()
+    return page_addresses(page.specific) if page is not None else set()
+
+
+@_safely
+def on_consult_changed(sender=None, instance=None, **kwargs):
+    question = instance if isinstance(instance, Question) else instance.question
+    guide = Page.objects.filter(pk=question.guide_id).live().first() if question.guide_id else None
+    path = page_path(guide) if guide is not None else None
+    return {path} if path else set()
 
 
 def connect() -> None:
     """Called from ``CurbsideConfig.ready``."""
+    pre_save.connect(on_page_saving, dispatch_uid="http_cache_saving")
     page_published.connect(on_page_changed, dispatch_uid="http_cache_published")
     page_unpublished.connect(on_page_changed, dispatch_uid="http_cache_unpublished")
     page_slug_changed.connect(on_slug_changed, dispatch_uid="http_cache_slug")
@@ -164,3 +229,16 @@ def connect() -> None:
         post_save.connect(on_disclosure_changed, sender=model, dispatch_uid=f"http_cache_{model}")
     post_save.connect(on_institution_changed, sender=Institution, dispatch_uid="http_cache_inst")
     post_delete.connect(on_institution_changed, sender=Institution, dispatch_uid="http_cache_i2")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid="http_cache_restriction",
+        )
+        signal.connect(
+            on_relevance_decided, sender=RelevanceDecision, dispatch_uid="http_cache_relevance"
+        )
+    post_save.connect(on_consult_changed, sender=Question, dispatch_uid="http_cache_question")
+    post_save.connect(on_consult_changed, sender=Answer, dispatch_uid="http_cache_answer")
+    pre_delete.connect(on_consult_changed, sender=Question, dispatch_uid="http_cache_question_del")
+    pre_delete.connect(on_consult_changed, sender=Answer, dispatch_uid="http_cache_answer_del")

@@ -12,6 +12,8 @@ vcl 4.1;
 #   variant of that path on every host name; BAN with "X-Ban-Prefix: /guides/"
 #   drops every path starting with it ("/" for everything). Only from the
 #   purgers ACL; anyone else gets 403.
+# - A path written with %-escapes is never stored (a purge could not reach
+#   every spelling of the same page).
 # - X-Cache (HIT, MISS or PASS) on every answer; Age only on a HIT.
 #
 # The backends are the scaled setup's two app servers (docs/scaled-setup.md);
@@ -91,6 +93,13 @@ sub vcl_recv {
         return (pass);
     }
     if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
+        set req.http.X-Curbside-Pass = "1";
+        return (pass);
+    }
+    # A path with %-escapes is passed, never stored: the app reads
+    # /guides/ana%2Dguide/ as /guides/ana-guide/, but a purge names only the
+    # page's own spelling, so a stored copy under another would outlive it.
+    if (req.url ~ "^[^?]*%") {
         set req.http.X-Curbside-Pass = "1";
         return (pass);
     }
