@@ -39,6 +39,18 @@ class CertificateImage(models.Model):
         return f"{self.mime} {self.sha256[:12]}"
 
 
+def recorded_image() -> models.ForeignKey:
+    """A certificate's image as issued: its CertificateImage by hash."""
+    return models.ForeignKey(
+        CertificateImage,
+        to_field="sha256",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class Certificate(models.Model):
     # Learner records are not "usages" of content in the admin.
     wagtail_reference_index_ignore = True
@@ -89,22 +101,8 @@ class Certificate(models.Model):
     # The logo and signature image as issued (None: the institution had none
     # then). Certificates issued before images were recorded have
     # images_recorded False and print the institution's current images.
-    logo_image = models.ForeignKey(
-        CertificateImage,
-        to_field="sha256",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    signature_image = models.ForeignKey(
-        CertificateImage,
-        to_field="sha256",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    logo_image = recorded_image()
+    signature_image = recorded_image()
     # (A database default too: a server still running the code before the
     # migration inserts certificates without the column.)
     images_recorded = models.BooleanField(default=True, db_default=True)
