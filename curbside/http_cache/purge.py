@@ -134,12 +134,12 @@ def on_page_saving(sender=None, instance=None, raw=False, **kwargs):
     nothing (one query to tell)."""
     if raw or not isinstance(instance, Page) or instance.pk is None:
         return set()
-    before = Page.objects.filter(pk=instance.pk).values_list("live", "live_revision_id").first()
-    if before is None or not before[0]:
+    before = Page.objects.filter(pk=instance.pk).first()
+    if before is None or not before.live:
         return set()
-    if instance.live and instance.live_revision_id == before[1]:
+    if instance.live and instance.live_revision_id == before.live_revision_id:
         return set()
-    return page_addresses(Page.objects.get(pk=instance.pk).specific)
+    return page_addresses(before.specific)
 
 
 @_safely
