@@ -15,8 +15,10 @@ from typing import Any
 
 from django.db.models import Q
 
+from notifications.services import withdraw
+
 from .models import MatchRequest, MenteeProfile, MentorOffer, Participation, Relationship
-from .notices import display_name
+from .notices import REQUEST_RECEIVED, REQUEST_REMINDER, display_name
 
 
 def _common(row: Any) -> dict[str, Any]:
@@ -105,6 +107,11 @@ def erase(user: Any) -> None:
     account is kept as an anonymised tombstone (registered as an eraser that
     runs after the relationship space's, which first tells the other member)."""
     Relationship.objects.filter(Q(mentee=user) | Q(mentor=user)).delete()
+    # A mentor's notices of this person's requests name them and may quote
+    # their message: they go with the requests, e-mailed or not.
+    asked = list(MatchRequest.objects.filter(mentee=user).values_list("pk", flat=True))
+    withdraw(REQUEST_RECEIVED, [f"mentoring-request-{pk}-received" for pk in asked])
+    withdraw(REQUEST_REMINDER, [f"mentoring-request-{pk}-reminder" for pk in asked])
     MatchRequest.objects.filter(Q(mentee=user) | Q(mentor=user)).delete()
     MatchRequest.objects.filter(next_suggestion=user).update(next_suggestion=None)
     Participation.objects.filter(user=user).delete()

@@ -146,3 +146,15 @@ def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=timezone.now())
+
+
+def withdraw(kind_key: str, dedupe_keys: Iterable[str]) -> int:
+    """Delete every recipient's notifications of this kind with these keys,
+    sent or not: what they tell about is gone (a person's question or
+    request, removed with their account), so nothing of it is e-mailed or
+    left in anyone's inbox. Returns how many went."""
+    keys = [key for key in dedupe_keys if key]
+    if not keys:
+        return 0
+    deleted, _ = Notification.objects.filter(kind=kind_key, dedupe_key__in=keys).delete()
+    return deleted

@@ -35,6 +35,7 @@ from learning.models import (
     TestAttempt,
 )
 
+from .kept import blank_identifiers, forget_extensions
 from .plan import DeletionPlan, confirmation_kind, plan_deletion
 
 DELETED_USERNAME_PREFIX = "deleted-"
@@ -100,6 +101,8 @@ def _carry_out(user: User, plan: DeletionPlan) -> bool:
     TestAttempt.objects.filter(enrolment__user=user).delete()
     EvaluationResponse.objects.filter(enrolment__user=user).delete()
     CreditClaim.objects.filter(enrolment__user=user).exclude(pk__in=plan.kept_claim_ids).delete()
+    forget_extensions(user, plan.kept_enrolment_ids)
+    blank_identifiers(user)
     Enrolment.objects.filter(user=user).exclude(pk__in=plan.kept_enrolment_ids).delete()
     # The profile takes its licences, boards and consents with it.
     LearnerProfile.objects.filter(user=user).delete()

@@ -15,6 +15,7 @@ from learning.certificates.rendering import verification_url
 from learning.models import (
     Certificate,
     CertificateEvent,
+    ClaimExtension,
     CreditClaim,
     Enrolment,
     EvaluationResponse,
@@ -197,7 +198,42 @@ def _certificate(
             {"action": e.action, "at": e.at, "reason": e.reason}
             for e in events.get(certificate.pk, [])
         ],
+        "moc_points": [
+            {
+                "board": m.board,
+                "credit_type": m.credit_type,
+                "points": m.points,
+                "board_id": m.board_id,
+            }
+            for m in certificate.moc.all()
+        ],
+        # What the institution sent to ACCME's PARS (and boards through it),
+        # with the values exactly as sent.
+        "reported": [
+            {
+                "to": r.batch.get_body_display(),
+                "batch": r.batch.number,
+                "at": r.batch.created_at,
+                "action": r.action,
+                "values": r.data,
+            }
+            for r in certificate.reported.all()
+        ],
     }
+
+
+def _extensions(user: User, paths: dict[int, dict[str, str]]) -> list[dict[str, Any]]:
+    """Claim extensions staff granted (who granted one is their data)."""
+    return [
+        {
+            "enrolment": x.enrolment_id,
+            "path": paths.get(x.enrolment_id),
+            "until": x.until,
+            "reason": x.reason,
+            "granted_at": x.granted_at,
+        }
+        for x in ClaimExtension.objects.filter(enrolment__user=user).order_by("pk")
+    ]
 
 
 def export_data(user: User) -> dict[str, Any]:
@@ -206,7 +242,10 @@ def export_data(user: User) -> dict[str, Any]:
     paths = {e.pk: _path(e.path) for e in enrolments}
     emails = email_addresses(user)
     certificates = list(
-        Certificate.objects.filter(user=user).select_related("path").order_by("issued_at", "pk")
+        Certificate.objects.filter(user=user)
+        .select_related("path")
+        .prefetch_related("moc", "reported__batch")
+        .order_by("issued_at", "pk")
     )
     numbers: dict[int | None, str] = {c.pk: c.number for c in certificates}
     events: dict[int, list[CertificateEvent]] = {}
@@ -279,6 +318,7 @@ def export_data(user: User) -> dict[str, Any]:
             }
             for c in CreditClaim.objects.filter(enrolment__user=user).order_by("pk")
         ],
+        "claim_extensions": _extensions(user, paths),
         "certificates": [_certificate(c, events, numbers) for c in certificates],
         **_external(user),
         "security": _security(user),

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learning.management.options import parse_today
 from learning.privacy.purge import purge_expired
@@ -31,3 +31,9 @@ class Command(BaseCommand):
             f"{verb} {result.certificates} certificate(s) past retention; "
             f"{result.accounts} deleted account(s) fully purged."
         )
+        if result.failed:
+            # After the others were purged: a non-zero exit tells cron.
+            raise CommandError(
+                f"{len(result.failed)} deleted account(s) could not be purged (see the log): "
+                f"AccountDeletion {', '.join(str(pk) for pk in result.failed)}."
+            )
