@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from cms.admin_header import TitledAdminTemplateMixin
+from cms.integers import parse_int
 
 from .exceptions import MentoringError
 from .models import Programme
@@ -46,11 +47,13 @@ class CohortView(TitledAdminTemplateMixin, TemplateView):
         for key, value in request.POST.items():
             if not key.startswith(FIELD):
                 continue
-            mentee, mentor = key.removeprefix(FIELD), str(value).strip()
-            if not mentee.isdigit() or not (mentor == "" or mentor.isdigit()):
+            mentee_id = parse_int(key.removeprefix(FIELD), min_value=1)
+            mentor = str(value).strip()
+            mentor_id = parse_int(mentor, min_value=1) if mentor else None
+            if mentee_id is None or (mentor and mentor_id is None):
                 errors.append("Choose each mentor from the list.")
                 continue
-            chosen[int(mentee)] = int(mentor) if mentor else None
+            chosen[mentee_id] = mentor_id
         return chosen, sorted(set(errors))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

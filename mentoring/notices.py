@@ -109,6 +109,21 @@ def request_declined(request: MatchRequest) -> None:
     )
 
 
+def request_closed_mentor_left(request: MatchRequest) -> None:
+    """The mentor left the programme while the request waited. The same kind
+    as a decline (the mentee's setting for it applies), in its own words: the
+    mentor did not turn them down."""
+    _send(
+        request.mentee,
+        REQUEST_DECLINED,
+        "Your mentoring request has closed",
+        f"{display_name(request.mentor)} has left {request.programme.title}, so your "
+        "request to them has closed. Your other suggestions are waiting for you.",
+        reverse("mentoring:suggestions", args=[request.programme.slug]),
+        f"mentoring-request-{request.pk}-mentor-left",
+    )
+
+
 def request_expired(request: MatchRequest) -> None:
     following = request.next_suggestion
     text = (

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.integers import parse_int
+
 from . import kinds
 from .forms import SettingsForm
 from .models import Notification
@@ -38,8 +40,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.getlist("id")
-    ids = [int(value) for value in raw if value.isdigit()]
-    changed = mark_read(request.user, ids or None)
+    # ASCII digits only: "²".isdigit() is true and int("²") fails.
+    ids = [n for n in (parse_int(value, min_value=1) for value in raw) if n is not None]
+    # No id at all: "mark all read". Ids given but none valid: nothing.
+    changed = mark_read(request.user, ids if raw else None)
     if changed:
         messages.success(
             request, f"Marked {changed} notification{'s' if changed != 1 else ''} read."

@@ -79,7 +79,9 @@ def may_answer(user: Any, question: Question) -> bool:
     if not _active(user) or question.is_hidden or user.pk == question.asker_id:
         return False
     if question.relationship is not None:
-        return bool(user.pk == question.relationship.mentor_id)
+        # Once the relationship has ended its space is read-only, answers too.
+        relationship = question.relationship
+        return bool(relationship.is_active and user.pk == relationship.mentor_id)
     assert question.guide is not None
     return is_guide_author(user, question.guide) or is_mentor(user)
 

@@ -6,9 +6,11 @@ views' business (ratelimit.py); these functions are what they protect."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.models import GuidePage
@@ -25,6 +27,9 @@ from ..models import (
 from ..models.consults import ANSWER_MAX, BODY_MAX, TITLE_MAX
 from . import notices, permissions
 from .identifiers import Finding, find_identifiers
+
+# A question sent again unchanged within this time is the same question.
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
 
 
 class ConsultError(Exception):
@@ -68,13 +73,33 @@ def check_question_text(title: str, body: str, confirmed: bool) -> list[Finding]
 
 
 def _create_question(asker: Any, title: str, body: str, confirmed: bool, **target: Any) -> Question:
+    """Write the question and tell whoever answers. The same question sent
+    again by the same person to the same guide or mentor within
+    ``REPEAT_WINDOW`` (a double click, the form sent again) is the first one:
+    it is returned, and nobody is told twice. The asker's row is locked while
+    checking, so two identical posts at once are settled one after the other
+    (on SQLite every write transaction already begins IMMEDIATE)."""
     check_question_text(title, body, confirmed)
+    title, body = title.strip(), body.strip()
     with transaction.atomic():
+        get_user_model().objects.select_for_update().only("pk").get(pk=asker.pk)
+        now = timezone.now()
+        repeat = (
+            Question.objects.filter(
+                asker=asker, title=title, body=body, created_at__gte=now - REPEAT_WINDOW, **target
+            )
+            .exclude(status=QuestionStatus.HIDDEN)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if repeat is not None:
+            return repeat
         question = Question.objects.create(
             asker=asker,
-            title=title.strip(),
-            body=body.strip(),
-            identifiers_confirmed_at=timezone.now() if confirmed else None,
+            title=title,
+            body=body,
+            identifiers_confirmed_at=now if confirmed else None,
+            created_at=now,
             **target,
         )
         notices.question_asked(question)
@@ -139,15 +164,22 @@ def report(
     if reason not in ReportReason.values:
         raise ConsultError("Choose a reason.", "reason")
     target: dict[str, Any] = {"question": question} if question is not None else {"answer": answer}
-    with transaction.atomic():
-        existing = Report.objects.filter(
-            reporter=reporter, status=ReportStatus.OPEN, **target
-        ).first()
-        if existing is not None:
-            return existing
-        return Report.objects.create(
-            reporter=reporter, reason=reason, note=note.strip()[:1000], **target
-        )
+    open_reports = Report.objects.filter(reporter=reporter, status=ReportStatus.OPEN, **target)
+    try:
+        with transaction.atomic():
+            existing = open_reports.first()
+            if existing is not None:
+                return existing
+            return Report.objects.create(
+                reporter=reporter, reason=reason, note=note.strip()[:1000], **target
+            )
+    except IntegrityError:
+        # The same report sent twice at once: the database's unique
+        # constraint kept one; the second sender gets that one.
+        existing = open_reports.first()
+        if existing is None:
+            raise
+        return existing
 
 
 # --- Moderation ---------------------------------------------------------------

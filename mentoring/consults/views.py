@@ -156,9 +156,18 @@ def _question_for(request: HttpRequest, pk: int) -> Question:
     )
     if not permissions.may_view(request.user, question):
         raise Http404
-    if question.guide is not None and not question.guide.live:
+    if question.guide is not None and not _guide_shown_to(request, question.guide):
         raise Http404
     return question
+
+
+def _guide_shown_to(request: HttpRequest, guide: GuidePage) -> bool:
+    """A question on a guide is seen only by whom the guide's page admits:
+    live, and past every privacy restriction on it or above it (a password
+    entered, a log-in, a group), as Wagtail checks when serving the page."""
+    if not guide.live:
+        return False
+    return all(r.accept_request(request) for r in guide.get_view_restrictions())
 
 
 def _question_page(

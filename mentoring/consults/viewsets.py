@@ -25,6 +25,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from cms.admin_header import TitledAdminTemplateMixin
+from cms.integers import parse_int
 
 from ..models import Answer, Question, Report, ReportStatus
 from . import permissions, services
@@ -152,7 +153,7 @@ class ModerateQuestionView(ModeratorsOnly, TemplateView):
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 19 else 0
+    return parse_int(value, min_value=1) or 0
 
 
 class ModerationMenuItem(MenuItem):

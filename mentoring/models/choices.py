@@ -68,6 +68,9 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
     EXPIRED = "expired", "Expired (no answer in 7 days)"
     WITHDRAWN = "withdrawn", "Withdrawn by the mentee"
+    # Closed because the mentor left the programme: not an answer, so the mentor
+    # is suggested to the mentee again if they come back.
+    MENTOR_LEFT = "left", "Closed (the mentor left the programme)"
 
 
 class RelationshipStatus(models.TextChoices):

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from .. import notices
 from ..exceptions import MentoringError
 from ..models import (
     MatchRequest,
@@ -64,8 +66,9 @@ def join(user: User, programme: Programme, role: str) -> Participation:
 
 @transaction.atomic
 def withdraw(user: User, programme: Programme, role: str, now: datetime | None = None) -> bool:
-    """``user`` stops taking part as ``role``; their waiting requests close.
-    Relationships already made stay until one of the pair ends them.
+    """``user`` stops taking part as ``role``; their waiting requests close (a
+    mentee's are withdrawn; a mentor's close as MENTOR_LEFT and each mentee is
+    told). Relationships already made stay until one of the pair ends them.
     False when there was nothing to withdraw."""
     now = now or timezone.now()
     participation = (
@@ -82,9 +85,20 @@ def withdraw(user: User, programme: Programme, role: str, now: datetime | None =
     if role == Role.MENTEE:
         pending.filter(mentee=user).update(status=RequestStatus.WITHDRAWN, responded_at=now)
     else:
-        pending.filter(mentor=user).update(
-            status=RequestStatus.DECLINED,
-            responded_at=now,
-            decline_note="The mentor has left the programme.",
-        )
+        _close_for_leaving_mentor(pending.filter(mentor=user), now)
     return True
+
+
+def _close_for_leaving_mentor(waiting: QuerySet[MatchRequest], now: datetime) -> None:
+    """Close what waits for a mentor who leaves, and tell each mentee. Not a
+    decline: the mentor is not left out of the mentee's suggestions, and the
+    mentee may ask them again if they rejoin. Each notice has its request's
+    dedupe key, so it is written once."""
+    requests = list(
+        waiting.select_for_update(of=("self",)).select_related("programme", "mentee", "mentor")
+    )
+    for request in requests:
+        request.status = RequestStatus.MENTOR_LEFT
+        request.responded_at = now
+        request.save(update_fields=["status", "responded_at"])
+        notices.request_closed_mentor_left(request)

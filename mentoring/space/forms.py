@@ -72,7 +72,10 @@ class CheckInForm(forms.Form):
 
 class SessionForm(forms.Form):
     """Date and time are typed in the member's own time zone, named on the
-    form; ``clean`` turns them into UTC (``starts_at``)."""
+    form; ``clean`` turns them into UTC (``starts_at``). A time whose UTC
+    equivalent falls outside the calendar (31 December 9999 west of UTC) is a
+    message on the form, never an error page; the service refuses anything
+    more than a year ahead."""
 
     date = forms.DateField(
         label="Date",

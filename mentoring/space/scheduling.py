@@ -41,6 +41,17 @@ def _check_fields(location: str, video_url: str, minutes: int) -> tuple[str, str
     return location, video_url
 
 
+def _ends_at(
+    starts_at: datetime.datetime, minutes: int, now: datetime.datetime
+) -> datetime.datetime:
+    """The session's end. A start more than a year ahead is refused here,
+    before the addition, so a start at the end of the calendar (31 December
+    9999) is a message, not an overflow."""
+    if starts_at > now + MAX_AHEAD:
+        raise SpaceError("Schedule sessions at most a year ahead.", "starts_at")
+    return starts_at + datetime.timedelta(minutes=minutes)
+
+
 def _check_time(
     relationship: Relationship,
     starts_at: datetime.datetime,
@@ -50,8 +61,6 @@ def _check_time(
 ) -> None:
     if starts_at <= now:
         raise SpaceError("That time has already passed. Choose a time in the future.", "starts_at")
-    if starts_at > now + MAX_AHEAD:
-        raise SpaceError("Schedule sessions at most a year ahead.", "starts_at")
     clash = (
         Session.objects.filter(
             relationship=relationship, starts_at__lt=ends_at, ends_at__gt=starts_at
@@ -82,10 +91,10 @@ def schedule_session(
     role = require_member(relationship, user)
     now = now or timezone.now()
     location, video_url = _check_fields(location, video_url, minutes)
-    ends_at = starts_at + datetime.timedelta(minutes=minutes)
     with transaction.atomic():
         relationship = _locked(relationship)
         require_active(relationship)
+        ends_at = _ends_at(starts_at, minutes, now)
         same = Session.objects.filter(
             relationship=relationship,
             starts_at=starts_at,
@@ -123,10 +132,10 @@ def reschedule_session(
     role = require_member(session.relationship, user)
     now = now or timezone.now()
     location, video_url = _check_fields(location, video_url, minutes)
-    ends_at = starts_at + datetime.timedelta(minutes=minutes)
     with transaction.atomic():
         relationship = _locked(session.relationship)
         require_active(relationship)
+        ends_at = _ends_at(starts_at, minutes, now)
         session = Session.objects.select_for_update().get(pk=session.pk)
         if session.status != SessionStatus.SCHEDULED:
             raise SpaceError("Only a scheduled session can be changed.")

@@ -52,11 +52,20 @@ def describe(moment: datetime.datetime, name: str) -> str:
 def to_utc(wall: datetime.datetime, name: str, field: str = "starts_at") -> datetime.datetime:
     """A wall-clock time typed in zone ``name`` as UTC. A time that does not
     exist there (the hour skipped when clocks go forward) is refused; a time
-    that happens twice (when clocks go back) is the first of the two."""
+    that happens twice (when clocks go back) is the first of the two. A time
+    whose UTC equivalent falls outside the calendar (31 December 9999 west of
+    UTC, 1 January of year 1 east of it) is refused with a message."""
     tz = zone(name)
     naive = wall.replace(tzinfo=None)
     aware = naive.replace(tzinfo=tz, fold=0)
-    back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    try:
+        back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        raise SpaceError(
+            f"{naive.day} {naive:%B} {naive.year} is outside the dates we can schedule. "
+            "Choose a date within the next year.",
+            field,
+        ) from None
     if back != naive:
         raise SpaceError(
             f"{naive:%H:%M} does not exist on {naive:%d %B %Y} in {name}: the clocks go "

@@ -110,6 +110,11 @@ def test_the_cohort_table_suggests_checks_and_confirms(client, programme, staff)
     answer = client.post(url, {f"mentor-{a.pk}": "x", "action": "check"})
     assert answer.status_code == 400
     assert "Choose each mentor from the list." in answer.content.decode()
+    # A superscript digit passes str.isdigit() but is no number.
+    for data in ({f"mentor-{a.pk}": "²"}, {"mentor-²": keen.pk}):
+        answer = client.post(url, {**data, "action": "check"})
+        assert answer.status_code == 400
+        assert "Choose each mentor from the list." in answer.content.decode()
     answer = client.post(
         url, {f"mentor-{a.pk}": keen.pk, f"mentor-{b.pk}": other.pk, "action": "confirm"}
     )

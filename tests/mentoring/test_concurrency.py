@@ -77,3 +77,31 @@ def test_one_mentee_asking_several_mentors_at_once_sends_one_request(programme):
     results, refusals = race([(asking.send_request, (mentee, programme, m.pk)) for m in mentors])
     assert len(results) == 1 and len(refusals) == THREADS - 1
     assert MatchRequest.objects.filter(mentee=mentee, status=RequestStatus.PENDING).count() == 1
+
+
+def test_the_same_report_sent_twice_at_once_is_one_report(guide_by_a, monkeypatch):
+    """A double click on "Report": both requests find no open report, the
+    database's partial unique constraint keeps one, and the second sender
+    gets that one, not a server error."""
+    from mentoring.consults import services as consults
+    from mentoring.models import Report, ReportReason
+    from tests.factories import UserFactory
+    from tests.factories.consults import QuestionFactory
+
+    question = QuestionFactory(guide=guide_by_a)
+    reporter = UserFactory()
+    create = Report.objects.create
+
+    def slow_create(**kwargs):  # widen the gap between the check and the write
+        time.sleep(0.3)
+        return create(**kwargs)
+
+    monkeypatch.setattr(Report.objects, "create", slow_create)
+
+    def send():
+        return consults.report(reporter, question=question, reason=ReportReason.PATIENT_DATA)
+
+    results, refusals = race([(send, ())] * 2)
+    assert refusals == []
+    assert Report.objects.count() == 1
+    assert {r.pk for r in results} == {Report.objects.get().pk}

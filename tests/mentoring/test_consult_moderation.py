@@ -84,6 +84,10 @@ def test_public_questions_can_be_hidden_private_ones_are_not_listed(
         f"/admin/consults/questions/{public.pk}/", {"action": "hide_answer", "answer": "x" * 40}
     )
     assert response.status_code == 302
+    response = client.post(
+        f"/admin/consults/questions/{public.pk}/", {"action": "hide_answer", "answer": "²"}
+    )
+    assert response.status_code == 302
 
 
 def test_a_private_question_is_moderated_through_its_report(client, pair, moderator):

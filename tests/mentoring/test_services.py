@@ -85,13 +85,15 @@ def test_withdrawing_closes_waiting_requests_and_joining_again_restores(programm
     assert participation.join(mentee, programme, Role.MENTEE).status == ParticipationStatus.ACTIVE
 
 
-def test_a_mentor_leaving_declines_what_waits_for_them(programme):
+def test_a_mentor_leaving_closes_what_waits_for_them_without_declining(programme):
     mentee, mentor = mentee_in(programme), mentor_in(programme)
     request = asking.send_request(mentee, programme, mentor.pk)
     participation.withdraw(mentor, programme, Role.MENTOR)
     request.refresh_from_db()
-    assert request.status == RequestStatus.DECLINED
+    assert request.status == RequestStatus.MENTOR_LEFT and request.responded_at
     assert asking.suggestions_for(mentee, programme) == []
+    participation.join(mentor, programme, Role.MENTOR)
+    assert [m.mentor_id for m in asking.suggestions_for(mentee, programme)] == [mentor.pk]
 
 
 # --- Suggestions --------------------------------------------------------------

@@ -180,10 +180,13 @@ def test_inbox_shows_own_notifications_and_marks_them_read(client, doctor):
     assert "Certificate ready for Maya" in page and "New" in page
     assert "Someone else" not in page
 
-    # Another user's id is ignored.
+    # Another user's id is ignored; so is what is no id ("²" passes str.isdigit()).
     client.post("/me/notifications/read/", {"id": [str(theirs.pk), "junk"]})
+    response = client.post("/me/notifications/read/", {"id": "²"})
+    assert response.status_code == 302
     theirs.refresh_from_db()
-    assert theirs.read_at is None
+    mine.refresh_from_db()
+    assert theirs.read_at is None and mine.read_at is None
     response = client.post("/me/notifications/read/", {"id": str(mine.pk)}, follow=True)
     assert "Marked 1 notification read." in response.content.decode()
     mine.refresh_from_db()
