@@ -6,7 +6,9 @@ refused if it holds characters that print as nothing or change how the text
 around them is shown: control characters, format characters (zero-width
 spaces, joiners other than between two letters, the byte-order mark, the bidirectional overrides,
 embeddings, isolates and marks), private-use code points, lone surrogates,
-and line or paragraph separators. A name must also contain a letter.
+noncharacters and unassigned code points (U+FFFE, U+FFFF, U+FDD0-U+FDEF ...:
+XML cannot hold some of them, so the PARS files could not either), and line
+or paragraph separators. A name must also contain a letter.
 Everything else that names are made of is kept: accents and combining marks,
 apostrophes, hyphens and full stops, and every script (CJK, Arabic, Hebrew,
 Devanagari ...).
@@ -16,11 +18,12 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-# Control, format, private use, surrogate, line and paragraph separator. The
-# format category (Cf) holds every bidirectional control (U+202A-U+202E,
-# U+2066-U+2069, U+200E, U+200F, U+061C) and the invisible characters
-# (U+200B-U+200D, U+2060, U+FEFF).
-FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+# Control, format, private use, surrogate, unassigned, line and paragraph
+# separator. The format category (Cf) holds every bidirectional control
+# (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) and the invisible
+# characters (U+200B-U+200D, U+2060, U+FEFF); the unassigned one (Cn) holds the
+# 66 noncharacters (U+FDD0-U+FDEF and the last two of every plane).
+FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
 # Except the zero-width non-joiner and joiner between two letters (or marks):
 # Persian, Kurdish and several Indic scripts spell names with them (for
 # example "Mohammad-Reza" written with a ZWNJ), and there they change how the
@@ -30,6 +33,10 @@ JOINERS = {"\u200c", "\u200d"}
 INVISIBLE_MESSAGE = (
     "This contains invisible or control characters (for example a zero-width space or a "
     "text-direction mark), which cannot be printed. Please type it again."
+)
+NOT_A_CHARACTER_MESSAGE = (
+    "This contains a code that is not a character (for example U+FFFF), which cannot be "
+    "printed or reported. Please type it again."
 )
 NO_LETTER_MESSAGE = "A name needs at least one letter."
 
@@ -67,7 +74,10 @@ def printable(value):
 
 def validate_printed_text(value):
     """For printed text that need not be a name (credentials, titles)."""
-    if forbidden_characters(value):
+    found = forbidden_characters(value)
+    if any(unicodedata.category(ch) == "Cn" for ch in found):
+        raise ValidationError(NOT_A_CHARACTER_MESSAGE, code="not_a_character")
+    if found:
         raise ValidationError(INVISIBLE_MESSAGE, code="invisible_characters")
 
 

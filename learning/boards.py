@@ -36,12 +36,14 @@ class CreditType:
 class BoardRules:
     board: Board
     program: str  # the board's name for its programme, as printed on certificates
-    id_pattern: str  # a full-match regular expression
+    id_pattern: str  # a full-match regular expression, matched as ASCII
     id_hint: str  # what the learner is told the ID looks like
     credit_types: tuple[CreditType, ...]
 
     def valid_id(self, value: str) -> bool:
-        return re.fullmatch(self.id_pattern, value) is not None
+        # re.ASCII: \d is 0-9 only, not every script's digits (full-width
+        # "１２３", Arabic-Indic "١٢٣"), which no board and no PARS file knows.
+        return re.fullmatch(self.id_pattern, value, flags=re.ASCII) is not None
 
 
 RULES: dict[str, BoardRules] = {

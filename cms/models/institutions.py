@@ -40,7 +40,7 @@ class Institution(RevisionMixin, index.Indexed, models.Model):
         max_length=7,
         blank=True,
         validators=[
-            RegexValidator(r"^\d{7}$", "An ACCME provider ID is 7 digits (keep leading zeros).")
+            RegexValidator(r"^[0-9]{7}\Z", "An ACCME provider ID is 7 digits (keep leading zeros).")
         ],
         help_text="The 7-digit ID ACCME's PARS knows this provider by, leading zeros included. "
         "Needed to report credit.",

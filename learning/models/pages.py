@@ -141,7 +141,7 @@ class LearningPathPage(RouteCachedMixin, PublishGateMixin, RoutablePageMixin, Pa
         "ACCME activity ID",
         max_length=9,
         blank=True,
-        validators=[RegexValidator(r"^\d{9}$", "An ACCME activity ID is 9 digits.")],
+        validators=[RegexValidator(r"^[0-9]{9}\Z", "An ACCME activity ID is 9 digits.")],
         help_text="The 9-digit ID PARS gave this activity. Needed to report credit.",
     )
     moc_consent_required = models.BooleanField(

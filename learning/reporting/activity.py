@@ -24,13 +24,13 @@ from django.utils import timezone
 
 from openpyxl import Workbook
 
-from cms import spreadsheets
 from cms.models import Institution
 from learning.boards import credit_type_label
 from learning.models import LearningPathPage, SupportKind
 from learning.reports.services import EMPTY_COUNTS, learner_counts
 
 from .excel import DATE_FORMAT, TEXT_FORMAT, number
+from .xlsx_stream import cell_text
 
 HEADERS = [
     "ACCME Activity ID",
@@ -119,10 +119,12 @@ def activities_xlsx(institutions: list[Institution], today: datetime.date | None
         workbook.remove(default)
     for institution in institutions or []:
         sheet = workbook.create_sheet(institution.slug[:31])
-        sheet.append([spreadsheets.neutralise(h) for h in HEADERS])
+        sheet.append([cell_text(h) for h in HEADERS])
         for path in (p for p in paths if p.institution_id == institution.pk):
             values = path_row(path, counts.get(path.pk, EMPTY_COUNTS), today.year)
-            sheet.append([spreadsheets.neutralise(v) for v in values])
+            # cell_text: XML-illegal characters (openpyxl's ILLEGAL_CHARACTERS_RE
+            # and the rest) removed from titles and names, then neutralised.
+            sheet.append([cell_text(v) for v in values])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, datetime.date):
                     cell.number_format = DATE_FORMAT

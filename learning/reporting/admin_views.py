@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from cms.admin_header import TitledAdminTemplateMixin
+from cms.integers import parse_id
 from cms.models import Institution
 from cms.site_url import absolute_url
 from learning.http import AuthenticatedRequest
@@ -80,11 +81,12 @@ class NewBatchView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
             raise Http404
         source = request.POST if request.method == "POST" else request.GET
         body = source.get("body", "")
-        raw = source.get("institution", "")
-        if body not in ReportBody.values or not raw.isdigit() or len(raw) > 12:
+        # parse_id: ASCII digits only ("²".isdigit() is true, int("²") fails).
+        institution_id = parse_id(source.get("institution", ""))
+        if body not in ReportBody.values or institution_id is None:
             raise Http404
         self.body = body
-        self.institution = get_object_or_404(institutions_q(request.user), pk=int(raw))
+        self.institution = get_object_or_404(institutions_q(request.user), pk=institution_id)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self) -> str:

@@ -17,8 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from cms.models import Institution
+from cms.names import printable
 from learning.boards import ConsentScope, UsState, credit_type_label
 from learning.models import (
     BoardCertification,
@@ -105,7 +107,7 @@ def _certificates(
     profile = "user__learner_profile"
     return list(
         query.distinct()
-        .select_related("claim", "path", "institution", "user__learner_profile")
+        .select_related("claim__enrolment", "path", "institution", "user__learner_profile")
         .prefetch_related(
             Prefetch(f"{profile}__licences", queryset=StateLicence.objects.order_by("state")),
             Prefetch(f"{profile}__boards", queryset=BoardCertification.objects.all()),
@@ -116,9 +118,18 @@ def _certificates(
     )
 
 
-def _completion_time(certificate: Certificate) -> str:
-    moment = certificate.claim.claimed_at if certificate.claim_id else certificate.issued_at
-    return moment.astimezone(datetime.UTC).strftime("%H:%M:%S")
+def _completion_time(certificate: Certificate, profile: LearnerProfile | None) -> str:
+    """The time of day of the moment the certificate's completion date is
+    the date of (the path completed, else the claim; issuance.py), in the
+    learner's time zone, with its UTC offset ("21:00:00-07:00"): with the
+    completion date it names that one instant (json_report.py). Rows
+    reported before this was so hold the claim's time in UTC ("15:30:00")."""
+    claim = certificate.claim if certificate.claim_id else None
+    moment = (claim.enrolment.completed_at or claim.claimed_at) if claim else certificate.issued_at
+    zone = profile.zone if profile is not None else datetime.UTC
+    local = timezone.localtime(moment, zone)
+    offset = local.strftime("%z")  # "-0700"
+    return f"{local:%H:%M:%S}{offset[:3]}:{offset[3:]}"
 
 
 def _consents(profile: LearnerProfile | None) -> set[tuple[str, str]]:
@@ -152,9 +163,11 @@ def _values(
         "activity_id": path.accme_activity_id,
         "activity_title": certificate.activity_title,
         "completion_date": certificate.completion_date.isoformat(),
-        "completion_time": _completion_time(certificate),
-        "first_name": profile.first_name.strip() if profile else "",
-        "last_name": profile.last_name.strip() if profile else "",
+        "completion_time": _completion_time(certificate, profile),
+        # printable: names saved before cms.names refused control, format and
+        # unassigned characters are reported without them.
+        "first_name": printable(profile.first_name) if profile else "",
+        "last_name": printable(profile.last_name) if profile else "",
         "birth_date": profile.birth_date_mmdd if profile else "",
         "credits": decimal_text(certificate.credits),
     }

@@ -3,8 +3,10 @@ instructions page of 19 November 2025): sheet ``Sheet1``, row 1 a guidance
 line, row 2 the template's headers, then one row per completion.
 
 Written from the values stored on the batch's rows, never from the live
-records: the same batch always gives the same file. Every text cell goes
-through cms.spreadsheets.neutralise, so no name or ID runs as a formula.
+records: the same batch always gives the same file. The writer
+(xlsx_stream.cell_text) removes from every text cell the characters XML
+cannot hold and then neutralises it (cms.spreadsheets), in that order, so no
+name or ID runs as a formula and the workbook always opens.
 
 The download is streamed (xlsx_stream): rows are read from the database in
 chunks of plain values and written into the file as they come, so a batch of
@@ -16,7 +18,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from cms import spreadsheets
 from learning.models import ReportAction, ReportBatch
 
 from .batches import stored_rows
@@ -90,12 +91,13 @@ WIDTHS = (10, 12, 12, 16, 18, 8, 16, 18)
 
 
 def _rows(batch: ReportBatch) -> Iterator[list[Any]]:
-    """The sheet's rows, every text neutralised (no formula ever runs)."""
-    yield [spreadsheets.neutralise(guidance(batch))]
-    yield [spreadsheets.neutralise(header) for header in HEADERS]
+    """The sheet's rows, as values: stream_xlsx cleans and neutralises every
+    text (no formula ever runs)."""
+    yield [guidance(batch)]
+    yield HEADERS
     board_row = is_board(batch.body)
     for action, data in stored_rows(batch):
-        yield [spreadsheets.neutralise(v) for v in row_values(action, data, board_row)]
+        yield row_values(action, data, board_row)
 
 
 def learners_xlsx_chunks(batch: ReportBatch) -> Iterator[bytes]:

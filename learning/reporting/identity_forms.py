@@ -2,6 +2,7 @@
 licences, certifying boards with their IDs, and the consents, each with the
 words the learner agrees to. The forms parse; consent.set_consent records."""
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -65,6 +66,12 @@ class LicenceForm(forms.ModelForm):
         return data
 
 
+def ascii_digit(ch: str) -> str:
+    """``ch`` as an ASCII digit if it is a decimal digit of any script, else ``ch``."""
+    digit = unicodedata.decimal(ch, None)
+    return ch if digit is None else str(digit)
+
+
 class BoardForm(forms.ModelForm):
     class Meta:
         model = BoardCertification
@@ -81,7 +88,13 @@ class BoardForm(forms.ModelForm):
             self.fields["board"].disabled = True
 
     def clean_board_id(self) -> str:
-        return self.cleaned_data["board_id"].strip().replace(" ", "")
+        """Without spaces, and with every decimal digit written in ASCII: a
+        learner typing with a full-width (Japanese, Chinese) or Arabic-Indic
+        keyboard means the same ID, and boards and PARS know only 0-9. Other
+        digit-like signs (superscripts, circled numbers) are kept, and the
+        model's check refuses them with the board's hint."""
+        value = "".join(self.cleaned_data["board_id"].split())
+        return "".join(ascii_digit(ch) for ch in value)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

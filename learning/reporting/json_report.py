@@ -5,9 +5,13 @@ Written from the values stored on the batch's rows. Two choices the draft
 leaves open, documented in docs/credit-reporting.md:
 
 - BirthDate: the draft asks for YYYY-MM-DD but PARS collects only month and
-  day, so the year is the placeholder ``1900``.
-- CompletedDateTime: the certificate's completion date with the time of the
-  claim (or of issue), in UTC, marked ``Z``.
+  day, so the year is the placeholder ``1900``, or ``1904`` for 29 February
+  (1900 was not a leap year, so "1900-02-29" is no date).
+- CompletedDateTime: the certificate's completion date with the time of day
+  the learner completed, in their time zone with its UTC offset
+  (``2026-03-14T21:00:00-07:00``): date and time name one instant, and the
+  date is the one printed on the certificate. Rows stored before carry the
+  claim's time in UTC and are written as they were (``...T15:30:00Z``).
 """
 
 import datetime
@@ -24,6 +28,9 @@ from .eligibility import CME_CERTIFICATION, is_board
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "accme-learner-reports.schema.json"
 BIRTH_YEAR_PLACEHOLDER = "1900"
+# 29 February needs a leap year. 1904 rather than a new placeholder for every
+# date: the files of batches already made keep the same bytes.
+LEAP_DAY_BIRTH_YEAR_PLACEHOLDER = "1904"
 
 
 def _amount(text: str) -> int | float:
@@ -33,7 +40,9 @@ def _amount(text: str) -> int | float:
 
 def birth_date(mmdd: str) -> str:
     month, _, day = mmdd.partition("/")
-    return f"{BIRTH_YEAR_PLACEHOLDER}-{month}-{day}"
+    leap_day = (month, day) == ("02", "29")
+    year = LEAP_DAY_BIRTH_YEAR_PLACEHOLDER if leap_day else BIRTH_YEAR_PLACEHOLDER
+    return f"{year}-{month}-{day}"
 
 
 def _credit_certificates(data: dict[str, Any], board: bool) -> list[dict[str, Any]]:
@@ -78,7 +87,7 @@ def activity_report(action: str, data: dict[str, Any], board: bool) -> dict[str,
             "Module": {
                 "ModuleName": {"value": data["activity_title"], "moduleID": data["activity_id"]},
                 "Status": "Completed",
-                "CompletedDateTime": f"{data['completion_date']}T{data['completion_time']}Z",
+                "CompletedDateTime": completed_date_time(data),
                 "CreditCertificate": _credit_certificates(data, board),
             },
         },
@@ -88,6 +97,13 @@ def activity_report(action: str, data: dict[str, Any], board: bool) -> dict[str,
 
 def _created(batch: ReportBatch) -> str:
     return batch.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def completed_date_time(data: dict[str, Any]) -> str:
+    """The row's completion as RFC 3339 (the schema's ``date-time``)."""
+    time = data["completion_time"]
+    zone = "" if ("+" in time or "-" in time) else "Z"  # rows stored before: UTC
+    return f"{data['completion_date']}T{time}{zone}"
 
 
 def learners_document(batch: ReportBatch) -> dict[str, Any]:

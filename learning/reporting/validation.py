@@ -6,9 +6,14 @@ A learner without the consent is not a problem to fix but a choice: they
 are listed (so the office can ask them) and never written to a file.
 
 Fix links: a path's problems go to its editor, the institution's to its
-snippet editor, a certificate's credits to its reissue screen; the learner's
-own details go to the "ask the learner" action (staff never edit a
-learner's identity: the learner does, at /me/profile/reporting/).
+snippet editor; the learner's own details go to the "ask the learner" action
+(staff never edit a learner's identity: the learner does, at
+/me/profile/reporting/). A certificate's credits are never sent to its
+reissue screen (a reissue keeps the credits, so it cannot fix them): credits
+above a maximum the path has lowered since the claim go to the path's editor,
+other credit problems to the certificate's revoke screen, with the message
+saying a reissue will not help. MOC points still go to the reissue screen
+(a reissue recomputes them from the path's registrations).
 """
 
 import calendar
@@ -115,33 +120,67 @@ def learner_problems(candidate: Candidate, body: str) -> list[tuple[str, str]]:
     return found
 
 
-def _credit_problems(candidate: Candidate, body: str) -> list[tuple[str, str]]:
+# A credit problem's fix link, by what can fix it.
+EDIT_PATH = "Edit the path"
+REVOKE = "Revoke the certificate"
+REISSUE = "Reissue the certificate"
+NO_REISSUE = "A reissue keeps the credits, so it cannot fix this."
+
+
+def _credit_problems(candidate: Candidate, body: str) -> list[tuple[str, str, str]]:
+    """(message, fix url, fix label) for each credit problem of the row."""
     certificate, path = candidate.certificate, candidate.path
+    edit_path = reverse("wagtailadmin_pages:edit", args=[path.pk])
+    revoke = reverse("learning_revoke_certificate", args=[certificate.pk])
+    # A reissue recomputes MOC points from the path's registrations (unlike credits).
+    reissue = reverse("learning_reissue_certificate", args=[certificate.pk])
     found = []
     if not in_quarters(certificate.credits):
         found.append(
             (
-                "credits",
-                f"{certificate.credits} credits: PARS takes quarter credits (0.25, 0.5...).",
+                f"{certificate.credits} credits: PARS takes quarter credits (0.25, 0.5...). "
+                f"{NO_REISSUE} Report it in PARS by hand, or revoke the certificate if its "
+                "credits are wrong.",
+                revoke,
+                REVOKE,
             )
         )
     if certificate.credits > path.max_credits:
-        found.append(
-            (
-                "credits",
-                f"{certificate.credits} credits, above the path's maximum of {path.max_credits}.",
+        claim = certificate.claim if certificate.claim_id else None
+        if claim is not None and certificate.credits <= claim.max_credits:
+            found.append(
+                (
+                    f"{certificate.credits} credits, above the path's maximum of "
+                    f"{path.max_credits}: it was {claim.max_credits} when the learner claimed. "
+                    f"{NO_REISSUE} Restore the path's maximum if it was lowered by mistake; "
+                    "otherwise report this completion in PARS by hand.",
+                    edit_path,
+                    EDIT_PATH,
+                )
             )
-        )
+        else:
+            found.append(
+                (
+                    f"{certificate.credits} credits, above the path's maximum of "
+                    f"{path.max_credits}. {NO_REISSUE} Revoke the certificate if its credits "
+                    "are wrong.",
+                    revoke,
+                    REVOKE,
+                )
+            )
     if is_board(body):
         for m in candidate.moc:
             if not in_quarters(m.points):
-                found.append(("credits", f"{m.points} MOC points: PARS takes quarter points."))
+                found.append(
+                    (f"{m.points} MOC points: PARS takes quarter points.", reissue, REISSUE)
+                )
         if len(candidate.moc) > MAX_CREDIT_TYPES:
             found.append(
                 (
-                    "credits",
                     f"{len(candidate.moc)} {body} credit types: a row holds at most "
                     f"{MAX_CREDIT_TYPES}. Report this completion in PARS by hand.",
+                    reissue,
+                    REISSUE,
                 )
             )
     return found
@@ -188,7 +227,6 @@ def check(
                     )
                 )
         ask = reverse("learning_report_ask", args=[certificate.pk])
-        reissue = reverse("learning_reissue_certificate", args=[certificate.pk])
         for name, message in learner_problems(candidate, body):
             findings.problems.append(
                 Problem(
@@ -196,13 +234,13 @@ def check(
                 )
             )
             findings.blocked.add(certificate.pk)
-        for name, message in _credit_problems(candidate, body):
+        for message, fix_url, fix_label in _credit_problems(candidate, body):
             findings.problems.append(
                 Problem(
-                    name,
+                    "credits",
                     message,
-                    reissue,
-                    "Reissue the certificate",
+                    fix_url,
+                    fix_label,
                     candidate.learner_name,
                     certificate.pk,
                     path.title,

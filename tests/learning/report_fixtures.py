@@ -14,6 +14,7 @@ from learning.models import (
     Certificate,
     CertificateMoc,
     CreditClaim,
+    Enrolment,
     ReportingConsent,
     StateLicence,
 )
@@ -90,6 +91,7 @@ def certify(user, path, credits="1.25", *, number=None, completed=datetime.date(
     certificate = Certificate.objects.get(claim=claim, supersedes__isnull=True)
     claimed = datetime.datetime.combine(completed, datetime.time(15, 30), tzinfo=datetime.UTC)
     CreditClaim.objects.filter(pk=claim.pk).update(claimed_at=claimed)
+    Enrolment.objects.filter(pk=claim.enrolment_id).update(completed_at=claimed)
     Certificate.objects.filter(pk=certificate.pk).update(
         completion_date=completed,
         number=number or certificate.number,

@@ -84,17 +84,22 @@ def test_board_id_problems(office, board_id, message):
     assert problems(institution, "ABIM") == [("board_id", message, ask(certificate))]
 
 
-def test_credit_problems_link_to_the_reissue_screen(office):
+def test_credit_problems_link_to_what_can_fix_them(office):
+    """A reissue keeps the credits: credit problems never link to it."""
     institution, staff, path = office
     certificate = certify(learner("doctor-a"), path, "1.5")
     Certificate.objects.filter(pk=certificate.pk).update(credits=Decimal("1.3"))
     path.max_credits = Decimal("1.25")
     path.save()
-    reissue = reverse("learning_reissue_certificate", args=[certificate.pk])
-    assert problems(institution) == [
-        ("credits", "1.30 credits: PARS takes quarter credits (0.25, 0.5...).", reissue),
-        ("credits", "1.30 credits, above the path's maximum of 1.25.", reissue),
-    ]
+    revoke = reverse("learning_revoke_certificate", args=[certificate.pk])
+    edit_path = reverse("wagtailadmin_pages:edit", args=[path.pk])
+    found = [(field, url) for field, _, url in problems(institution)]
+    assert found == [("credits", revoke), ("credits", edit_path)]
+    messages = [message for _, message, _ in problems(institution)]
+    assert messages[0].startswith("1.30 credits: PARS takes quarter credits (0.25, 0.5...).")
+    # The claim was made under a maximum of 1.50: the path's was lowered since.
+    assert messages[1].startswith("1.30 credits, above the path's maximum of 1.25: it was 1.50")
+    assert all("A reissue keeps the credits" in message for message in messages)
 
 
 def test_path_and_institution_problems(office):
