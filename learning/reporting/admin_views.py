@@ -102,7 +102,10 @@ class NewBatchView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
 
     def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            batch = create_batch(self.institution, self.body, request.user)
+            # The rows the office saw: "" (never a fingerprint) when the page
+            # did not send them, so a batch is only made from a checked page.
+            checked = request.POST.get("rows", "")
+            batch = create_batch(self.institution, self.body, request.user, checked=checked)
         except BatchRefused as refusal:
             messages.error(request, str(refusal))
             return self.render_to_response(self.get_context_data(refused=str(refusal)))

@@ -19,6 +19,8 @@ the next validation page list). A ``delete`` repeats the values of the row
 that added the certificate, so PARS can match it.
 """
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +45,10 @@ from .validation import Findings, Problem, check
 
 class BatchRefused(Exception):
     """Why no batch was made, in words for the CME office."""
+
+
+class RowsChanged(BatchRefused):
+    """The rows differ from those the office checked before making the batch."""
 
 
 @dataclass
@@ -85,6 +91,17 @@ class Preview:
     @property
     def rows(self) -> list[PlannedRow]:
         return self.deletes + self.adds
+
+    @property
+    def fingerprint(self) -> str:
+        """The rows as the office saw them (each certificate, action and
+        value): the page sends it with "Make batch", and create_batch makes
+        the batch only if the rows are still these."""
+        rows = sorted(
+            (row.certificate.pk, str(row.action), json.dumps(row.data, sort_keys=True, default=str))
+            for row in self.rows
+        )
+        return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:32]
 
     @property
     def problems(self) -> list[Problem]:
@@ -201,12 +218,20 @@ def preview(institution: Institution, body: str) -> Preview:
     return result
 
 
-def create_batch(institution: Institution, body: str, actor: User) -> ReportBatch:
+def create_batch(
+    institution: Institution, body: str, actor: User, checked: str | None = None
+) -> ReportBatch:
     """Make the next batch to ``body``, or raise :class:`BatchRefused`.
 
     One transaction holding a row lock on the institution: two staff members
     making a batch at once get two batches with different rows, never the
-    same completion twice, and consecutive numbers."""
+    same completion twice, and consecutive numbers.
+
+    ``checked``: the ``Preview.fingerprint`` of the rows the office checked
+    (the new-batch page sends it). When given and the rows are no longer
+    those (a completion issued, fixed or revoked, a learner's details
+    changed, another batch made meanwhile), nothing is made and
+    :class:`RowsChanged` says so: nothing goes to PARS unseen."""
     with transaction.atomic():
         locked = Institution.objects.select_for_update().get(pk=institution.pk)
         if not locked.accme_provider_id:
@@ -229,6 +254,12 @@ def create_batch(institution: Institution, body: str, actor: User) -> ReportBatc
             raise BatchRefused(
                 "Nothing to report: every completion is already reported, and nothing "
                 "reported has been revoked or reissued since the last batch."
+            )
+        if checked is not None and checked != plan.fingerprint:
+            raise RowsChanged(
+                f"The rows changed since this page was opened: the batch would now hold "
+                f"{len(plan.rows)} row{'s' if len(plan.rows) != 1 else ''}, listed below. "
+                "Nothing was made: check them and make the batch again."
             )
         last = ReportBatch.objects.filter(institution=locked, body=body).aggregate(
             last=Max("number")

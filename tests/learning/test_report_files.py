@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import openpyxl
 import pytest
 
 from learning.certificates import issuance
-from learning.models import PathCommercialSupport, PathMocRegistration, SupportKind
+from learning.models import PathCommercialSupport, PathMocRegistration, ReportBatch, SupportKind
 from learning.reporting.activity import activities_xlsx
 from learning.reporting.batches import create_batch
 from learning.reporting.json_report import learners_document, schema
@@ -234,12 +235,45 @@ def test_downloads_are_for_the_batch_institutions_staff(client, office):
     assert "Maya Chen" in html and "Sam O&#x27;Neil-Ortiz" in html
 
 
+def _rows_checked(page):
+    return re.search(r'name="rows" value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+
 def test_making_a_batch_through_the_validation_page(client, office):
     client.force_login(office["staff"])
     data = {"institution": office["institution"].pk, "body": "CME"}
+    page = client.get("/admin/cme-reports/batches/new/", data)
+    assert "Make batch with these 3 rows" in page.content.decode()
+    # A post without the rows the office saw makes nothing.
+    response = client.post("/admin/cme-reports/batches/new/", data)
+    assert response.status_code == 200
+    assert "The rows changed since this page was opened" in response.content.decode()
+    assert not ReportBatch.objects.exists()
+    data["rows"] = _rows_checked(page)
     response = client.post("/admin/cme-reports/batches/new/", data)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/cme-reports/batches/")
     response = client.post("/admin/cme-reports/batches/new/", data)
     assert response.status_code == 200
     assert "Nothing to report: every completion is already reported" in response.content.decode()
+
+
+def test_a_completion_issued_after_the_page_was_opened_is_not_reported_unseen(client, office):
+    """The office checks the rows, then clicks "Make batch": a completion
+    issued in between is not slipped into the batch."""
+    client.force_login(office["staff"])
+    data = {"institution": office["institution"].pk, "body": "CME"}
+    page = client.get("/admin/cme-reports/batches/new/", data)
+    data["rows"] = _rows_checked(page)
+    certify(learner("late-comer", "Lena", "Park"), office["path"])
+
+    response = client.post("/admin/cme-reports/batches/new/", data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "the batch would now hold 4 rows, listed below" in html
+    assert "Lena Park" in html
+    assert not ReportBatch.objects.exists()
+    data["rows"] = _rows_checked(response)
+    assert client.post("/admin/cme-reports/batches/new/", data).status_code == 302
+    assert ReportBatch.objects.get().rows.count() == 4
