@@ -9,8 +9,13 @@ Choices (docs/credit-reporting.md):
 - Hours of Instruction = the credits designated: an AMA PRA credit is one
   hour of participation, and a path's credits may not exceed its estimated
   time, so this is the time a learner is credited for.
-- Reporting Year = the year of the export (an enduring material is reported
-  for each year it is available).
+- Reporting Year = the year asked for (``?year=``, by default the current
+  one): the paths available in that year (released by its last day, not
+  ended before its first), and their learners counted cumulatively as of
+  31 December of that year, or today for the current year. ACCME asks
+  providers to update an enduring material's "total cumulative learner
+  counts as of December 31" of each year it is active
+  (docs/credit-reporting.md).
 - Physicians and other learners are counted from valid certificates, as the
   CME reports count them (learning.reports.services).
 """
@@ -68,9 +73,13 @@ def institutions_for(user: User) -> list[Institution]:
     return list(query.order_by("name"))
 
 
-def _paths(institutions: list[Institution]) -> list[LearningPathPage]:
+def _paths(institutions: list[Institution], year: int) -> list[LearningPathPage]:
+    """The credit paths available at some time in ``year``."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return list(
         LearningPathPage.objects.filter(institution__in=institutions, max_credits__gt=0)
+        .exclude(release_date__gt=last)
+        .exclude(termination_date__lt=first)
         .prefetch_related("commercial_support", "moc")
         .order_by("title", "pk")
     )
@@ -109,10 +118,16 @@ def path_row(path: LearningPathPage, counts: dict[str, Any], year: int) -> list[
     ]
 
 
-def activities_xlsx(institutions: list[Institution], today: datetime.date | None = None) -> bytes:
+def activities_xlsx(
+    institutions: list[Institution],
+    today: datetime.date | None = None,
+    year: int | None = None,
+) -> bytes:
     today = today or timezone.localdate()
-    paths = _paths(institutions)
-    counts = learner_counts([p.pk for p in paths])
+    year = year or today.year
+    paths = _paths(institutions, year)
+    through = min(datetime.date(year, 12, 31), today)
+    counts = learner_counts([p.pk for p in paths], through=through)
     workbook = Workbook()
     default = workbook.active
     if default is not None:
@@ -121,7 +136,7 @@ def activities_xlsx(institutions: list[Institution], today: datetime.date | None
         sheet = workbook.create_sheet(institution.slug[:31])
         sheet.append([cell_text(h) for h in HEADERS])
         for path in (p for p in paths if p.institution_id == institution.pk):
-            values = path_row(path, counts.get(path.pk, EMPTY_COUNTS), today.year)
+            values = path_row(path, counts.get(path.pk, EMPTY_COUNTS), year)
             # cell_text: XML-illegal characters (openpyxl's ILLEGAL_CHARACTERS_RE
             # and the rest) removed from titles and names, then neutralised.
             sheet.append([cell_text(v) for v in values])

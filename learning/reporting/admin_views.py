@@ -19,11 +19,12 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from cms.admin_header import TitledAdminTemplateMixin
-from cms.integers import parse_id
+from cms.integers import parse_id, parse_int
 from cms.models import Institution
 from cms.site_url import absolute_url
 from learning.http import AuthenticatedRequest
@@ -65,6 +66,7 @@ class BatchListView(StaffOnlyMixin, TitledAdminTemplateMixin, TemplateView):
             batches=batches_for(self.request.user).order_by("-created_at", "-pk"),
             institutions=institutions_for(self.request.user),
             bodies=ReportBody.choices,
+            last_year=timezone.localdate().year - 1,
             **kwargs,
         )
 
@@ -171,9 +173,14 @@ def batch_json(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
     return response
 
 
+# The first reporting year the activity export offers.
+FIRST_REPORTING_YEAR = 2000
+
+
 def activities_export(request: AuthenticatedRequest) -> HttpResponse:
     """Every credit path of the staff member's institutions, a sheet each;
-    ``?institution=<id>`` for one."""
+    ``?institution=<id>`` for one; ``?year=<YYYY>`` for a past reporting
+    year (by default the current one)."""
     if not staff_may_act(request.user):
         raise Http404
     institutions = institutions_for(request.user)
@@ -182,7 +189,18 @@ def activities_export(request: AuthenticatedRequest) -> HttpResponse:
         institutions = [i for i in institutions if str(i.pk) == raw]
         if not institutions:
             raise Http404
-    return _download(activities_xlsx(institutions), XLSX, "pars-activities.xlsx")
+    today = timezone.localdate()
+    year = today.year
+    if "year" in request.GET:
+        asked = parse_int(request.GET["year"], min_value=FIRST_REPORTING_YEAR, max_value=today.year)
+        if asked is None:
+            raise Http404
+        year = asked
+    return _download(
+        activities_xlsx(institutions, today=today, year=year),
+        XLSX,
+        f"pars-activities-{year}.xlsx",
+    )
 
 
 def _back(request: HttpRequest) -> str:

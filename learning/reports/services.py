@@ -116,10 +116,16 @@ def _named(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def learner_counts(path_ids: list[int]) -> dict[int, dict[str, Any]]:
+def learner_counts(
+    path_ids: list[int], through: datetime.date | None = None
+) -> dict[int, dict[str, Any]]:
     """Per path: physicians, other learners, AMA PRA credits awarded and
-    participation hours recorded (never added together)."""
+    participation hours recorded (never added together); of the completions
+    up to and including ``through`` when given (cumulative counts as of a
+    day, as ACCME asks of enduring materials each year)."""
     certificates = Certificate.objects.filter(path__in=path_ids, status=CertificateStatus.VALID)
+    if through is not None:
+        certificates = certificates.filter(completion_date__lte=through)
     return {
         row["path"]: _named(row)
         for row in certificates.values("path").annotate(**_counts()).order_by()

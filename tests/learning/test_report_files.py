@@ -16,7 +16,14 @@ import openpyxl
 import pytest
 
 from learning.certificates import issuance
-from learning.models import PathCommercialSupport, PathMocRegistration, ReportBatch, SupportKind
+from learning.models import (
+    Certificate,
+    LearningPathPage,
+    PathCommercialSupport,
+    PathMocRegistration,
+    ReportBatch,
+    SupportKind,
+)
 from learning.reporting.activity import activities_xlsx
 from learning.reporting.batches import create_batch
 from learning.reporting.json_report import learners_document, schema
@@ -277,3 +284,44 @@ def test_a_completion_issued_after_the_page_was_opened_is_not_reported_unseen(cl
     data["rows"] = _rows_checked(response)
     assert client.post("/admin/cme-reports/batches/new/", data).status_code == 302
     assert ReportBatch.objects.get().rows.count() == 4
+
+
+def test_the_activity_export_of_a_past_year_counts_learners_as_of_its_last_day(client, office):
+    """ACCME asks for an enduring material's cumulative learner counts as of
+    31 December of each year it is active: exported in March for the year
+    before, a completion of this year is not counted."""
+    LearningPathPage.objects.filter(pk=office["path"].pk).update(
+        release_date=datetime.date(2025, 6, 1), termination_date=datetime.date(2027, 6, 1)
+    )
+    newer = reporting_path(office["institution"], "Delirium on the ward", "delirium", "202512346")
+    LearningPathPage.objects.filter(pk=newer.pk).update(release_date=datetime.date(2026, 2, 1))
+    Certificate.objects.filter(pk=office["certs"][0].pk).update(
+        completion_date=datetime.date(2025, 12, 31)
+    )
+
+    def rows(year, today):
+        content = activities_xlsx([office["institution"]], today=today, year=year)
+        header, *found = [
+            [c.value for c in r]
+            for r in openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows()
+        ]
+        return [dict(zip(header, row, strict=True)) for row in found]
+
+    [last_year] = rows(2025, datetime.date(2026, 3, 2))
+    assert (last_year["Activity Title"], last_year["Reporting Year"]) == (
+        "Recognising sepsis",
+        2025,
+    )
+    assert last_year["# of Physicians"] == 1  # the two of March 2026 come later
+    this_year = rows(2026, datetime.date(2026, 4, 1))
+    assert [(r["Activity Title"], r["# of Physicians"]) for r in this_year] == [
+        ("Delirium on the ward", 0),
+        ("Recognising sepsis", 3),
+    ]
+
+    client.force_login(office["staff"])
+    url = "/admin/cme-reports/activities.xlsx"
+    response = client.get(url, {"year": "2025"})
+    assert response["Content-Disposition"] == 'attachment; filename="pars-activities-2025.xlsx"'
+    for bad in ("²⁰²⁵", "1999", "2999", "twenty"):
+        assert client.get(url, {"year": bad}).status_code == 404
