@@ -71,7 +71,9 @@ def _snapshot(claim: CreditClaim, profile: LearnerProfile) -> dict[str, Any]:
         "learning_format": path.get_learning_format_display(),
         "institution_name": institution.name,
         "accreditation_statement": institution.accreditation_statement,
-        "credit_designation_statement": institution.credit_designation_for(path.max_credits),
+        # The maximum the claim was made under (the path's may be lowered
+        # later): a certificate never awards more than the maximum it prints.
+        "credit_designation_statement": institution.credit_designation_for(claim.max_credits),
         "signatory_name": printable(institution.signatory_name),
         "signatory_title": printable(institution.signatory_title),
         # The logo and signature image too, stored once each (images.py).
