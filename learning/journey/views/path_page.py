@@ -133,15 +133,18 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     # whom it admits (Wagtail's own check), not on a public guide page.
     if path is None or not all(r.accept_request(request) for r in path.get_view_restrictions()):
         return {}
+    snapshot = path_snapshot(path, lambda: journey_progress.path_steps(path))
     progress = (
-        journey_progress.get_progress(request.user, path) if request.user.is_authenticated else None
+        journey_progress.get_progress(request.user, path, steps=snapshot.steps)
+        if request.user.is_authenticated
+        else None
     )
     if progress is not None:
         states = progress.steps
     else:
         states = [
             journey_progress.StepState(number=n, guide=step.guide, done=False, is_next=False)
-            for n, step in enumerate(journey_progress.path_steps(path), start=1)
+            for n, step in enumerate(snapshot.steps, start=1)
         ]
     index = next((i for i, s in enumerate(states) if s.guide.pk == guide.pk), None)
     if index is None:
@@ -158,6 +161,11 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
         for i, s in enumerate(states)
     ]
     return {
+        # Read as a step, the guide is part of the activity: the learner is
+        # shown the activity's disclosure (every step's authors, the planners
+        # and reviewers, the commercial support), as on the path page, not
+        # only this guide's authors (ACCME Standards 3.5 and 5).
+        "path_disclosure": snapshot.compliance.activity["disclosure"],
         "path_step": {
             "path": path,
             "number": index + 1,
@@ -168,5 +176,5 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
             "progress": progress,
             "done": states[index].done,
             "enrolled": bool(progress and progress.enrolled),
-        }
+        },
     }
