@@ -40,32 +40,17 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 
+# Who must use two-factor authentication, and who has it, live in
+# cms.two_factor (every app may ask); imported here for the middleware, the
+# adapters and the factories.
+from cms.two_factor import (  # noqa: E402, F401 - re-exported
+    MFA_REQUIRED_GROUPS,
+    SECOND_FACTOR_TYPES,
+    has_second_factor,
+    mfa_required,
+)
+
 logger = logging.getLogger(__name__)
-
-# Roles that must use two-factor authentication (group names from
-# cms/migrations/0002). Superusers are always included; mentors are offered
-# it like everyone else, unless they also hold one of these roles.
-MFA_REQUIRED_GROUPS = ("CME reviewers", "Institution staff")
-# Authenticators that count as a second factor (recovery codes alone do not).
-SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
-
-
-def mfa_required(user):
-    """True if ``user`` must have an authenticator before using the admin:
-    superusers, CME reviewers and institution staff (the group, or a staff
-    member of an institution)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Group.objects.filter(user=user, name__in=MFA_REQUIRED_GROUPS).exists()
-        or user.staff_institutions.exists()
-    )
-
-
-def has_second_factor(user):
-    return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()
 
 
 def activate_totp(user, secret=None):

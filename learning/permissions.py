@@ -80,6 +80,19 @@ def can_download_certificate(user: AnyUser, certificate: IssuedCertificate) -> b
     return certificate.institution.staff.filter(pk=user.pk).exists()
 
 
+def download_needs_second_factor(user: AnyUser, certificate: IssuedCertificate) -> bool:
+    """True when ``user`` may download ``certificate`` only as staff and their
+    role requires two-factor authentication they have not set up: staff reach
+    every learner's certificate of their institution, so the same rule as the
+    admin's (curbside.security.AdminSecurityMiddleware) applies. The learner
+    downloads their own certificate without it."""
+    from cms.two_factor import has_second_factor, mfa_required  # not while models load
+
+    if certificate.user_id == user.pk:
+        return False
+    return mfa_required(user) and not has_second_factor(user)
+
+
 # --- Learner records ----------------------------------------------------------
 
 

@@ -84,14 +84,17 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 def cycle_bounds(cycle: LicenceCycle, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """(first day, first day of the next cycle) of the cycle ``today`` is in;
     the first cycle when ``today`` is before it starts."""
-    start = cycle.starts_on
-    if today >= start:
-        # Jump close, then step: a cycle is whole years from the first start.
-        steps = max((today.year - start.year) // cycle.years - 1, 0)
-        start = add_years(cycle.starts_on, steps * cycle.years)
-        while add_years(start, cycle.years) <= today:
-            start = add_years(start, cycle.years)
-    return start, add_years(start, cycle.years)
+    first = cycle.starts_on
+    # Cycle k starts k * years after the first start, always counted from the
+    # first start: one starting on 29 February starts on the 29th again in a
+    # leap year (on the 28th in between), never drifting to the 28th.
+    k = 0
+    if today >= first:
+        # Jump close, then step.
+        k = max((today.year - first.year) // cycle.years - 1, 0)
+        while add_years(first, (k + 1) * cycle.years) <= today:
+            k += 1
+    return add_years(first, k * cycle.years), add_years(first, (k + 1) * cycle.years)
 
 
 def cycle_status(cycle: LicenceCycle, items: list[Entry], today: datetime.date) -> CycleStatus:

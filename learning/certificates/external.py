@@ -7,10 +7,14 @@ is stored under ``external-credit/`` in the default storage, never served from
 import datetime
 import io
 import logging
+import sys
+import warnings
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -51,25 +55,73 @@ def _opens_as_pdf(file: Any) -> bool:
         file.seek(0)
 
 
-def _image_format(file: Any) -> str | None:
+@dataclass(frozen=True)
+class ImageHeader:
+    """What an image's header says, read without decoding its pixels."""
+
+    format: str
+    width: int
+    height: int
+    frames: int
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height * self.frames
+
+
+def _image_header(file: Any) -> ImageHeader | None:
+    """``file``'s image header (Pillow's ``open`` reads only that), or None
+    when it is no image Pillow knows. An image past Pillow's own bomb limit
+    is reported with its pixels unknown (counted as too many)."""
     file.seek(0)
     try:
-        with PILImage.open(file) as image:
-            kind = image.format
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(file) as image:
+                kind = image.format or ""
+                frames = getattr(image, "n_frames", 1) if kind in IMAGE_FORMATS else 1
+                return ImageHeader(kind, image.width, image.height, frames)
+    except PILImage.DecompressionBombError:
+        return ImageHeader("", sys.maxsize, 1, 1)
     except Exception:  # noqa: BLE001  (Pillow raises OSError, SyntaxError, ValueError...)
         return None
     finally:
         file.seek(0)
-    return kind if kind in IMAGE_FORMATS and _decodes_fully(file) else None
+
+
+def _too_many_pixels(header: ImageHeader) -> bool:
+    return header.pixels > settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+
+
+def _examine(file: Any) -> tuple[str | None, ImageHeader | None]:
+    """(the type by content or None, the image header when it is an image)."""
+    if _opens_as_pdf(file):
+        return PDF_TYPE, None
+    header = _image_header(file)
+    if header is None or _too_many_pixels(header) or header.format not in IMAGE_FORMATS:
+        # Too many pixels: never decoded (a small PNG can decode to gigabytes).
+        return None, header
+    return (IMAGE_FORMATS[header.format] if _decodes_fully(file) else None), header
 
 
 def content_type_of(file: Any) -> str | None:
     """The certificate's type by its content (never its name): a PDF that
-    pypdf opens, or a JPEG, PNG or WebP image that decodes to the end."""
-    if _opens_as_pdf(file):
-        return PDF_TYPE
-    kind = _image_format(file)
-    return IMAGE_FORMATS[kind] if kind else None
+    pypdf opens, or a JPEG, PNG or WebP image of at most
+    WAGTAILIMAGES_MAX_IMAGE_PIXELS pixels (all frames) that decodes to the end."""
+    return _examine(file)[0]
+
+
+def stored_content_type(file: Any) -> str | None:
+    """The type of a certificate checked at upload, from its first bytes and
+    image header only: its download never decodes it again."""
+    file.seek(0)
+    try:
+        if file.read(5) == b"%PDF-":
+            return PDF_TYPE
+    finally:
+        file.seek(0)
+    header = _image_header(file)
+    return IMAGE_FORMATS.get(header.format) if header else None
 
 
 def check_certificate_upload(file: UploadedFile) -> None:
@@ -77,7 +129,20 @@ def check_certificate_upload(file: UploadedFile) -> None:
         raise forms.ValidationError(
             "This file is larger than 10 MB. Upload a smaller scan or a PDF of the certificate."
         )
-    if content_type_of(file) is None:
+    kind, header = _examine(file)
+    if header is not None and _too_many_pixels(header):
+        limit = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS // 1_000_000
+        size = (
+            f"is {header.width} x {header.height} pixels"
+            + (f" in {header.frames} frames" if header.frames > 1 else "")
+            if header.width < sys.maxsize
+            else "has too many pixels"
+        )
+        raise forms.ValidationError(
+            f"This image {size}: at most {limit} million pixels are accepted. "
+            "Upload a smaller scan or a PDF of the certificate."
+        )
+    if kind is None:
         raise forms.ValidationError(UPLOAD_REFUSED)
 
 

@@ -16,10 +16,10 @@ from learning.models import ExternalCredit, LicenceCycle
 from .external import (
     ExternalCreditForm,
     LicenceCycleForm,
-    content_type_of,
     delete_external_credit,
     file_name,
     save_external_credit,
+    stored_content_type,
 )
 
 FORM_TEMPLATE = "learning/external/form.html"
@@ -84,8 +84,9 @@ def credit_certificate(request: AuthenticatedRequest, pk: int) -> FileResponse:
     if not credit.certificate or not default_storage.exists(credit.certificate.name):
         raise Http404("No certificate file")
     handle = default_storage.open(credit.certificate.name, "rb")
-    # The type by content, as checked at upload: never the stored name's guess.
-    kind = content_type_of(handle) or "application/octet-stream"
+    # The type by content, checked in full at upload; here from its first
+    # bytes and image header only (never decoded again), never the name's guess.
+    kind = stored_content_type(handle) or "application/octet-stream"
     response = FileResponse(
         handle, as_attachment=True, filename=file_name(credit.certificate), content_type=kind
     )

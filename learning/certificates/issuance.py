@@ -67,6 +67,7 @@ def _snapshot(claim: CreditClaim, profile: LearnerProfile) -> dict[str, Any]:
         # before profiles were checked for them (cms.names).
         "learner_name": printable(profile.full_name),
         "learner_credentials": printable(profile.credentials),
+        "learner_family_name": printable(profile.last_name),
         "activity_title": path.title,
         "learning_format": path.get_learning_format_display(),
         "institution_name": institution.name,

@@ -1,5 +1,6 @@
 """Public verification and the owner's (or issuing staff's) PDF download."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -7,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from learning.http import AuthenticatedRequest
-from learning.models import Certificate, PdfStatus
-from learning.permissions import can_download_certificate
+from learning.models import Certificate, CertificateStatus, PdfStatus
+from learning.permissions import can_download_certificate, download_needs_second_factor
 from learning.ratelimit import allow, seconds_until_next_window
 
 from .codes import grouped, normalise, normalise_number
@@ -108,12 +109,44 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+SECOND_FACTOR_NEEDED = (
+    "Administrators, CME reviewers and institution staff must use two-factor "
+    "authentication. Set up an authenticator app to download learners’ certificates."
+)
+
+
+def _not_valid(request: HttpRequest, certificate: Certificate) -> TemplateResponse:
+    """A revoked or superseded certificate: what happened, and the
+    replacement when there is one (HTTP 410)."""
+    return TemplateResponse(
+        request,
+        "learning/certificates/pdf_not_valid.html",
+        {
+            "certificate": certificate,
+            "revoked": certificate.status == CertificateStatus.REVOKED,
+            "replacement": getattr(certificate, "superseded_by", None),
+        },
+        status=410,
+    )
+
+
 @login_required
 def download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
-    certificate = get_object_or_404(Certificate.objects.select_related("institution"), pk=pk)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("institution", "superseded_by"), pk=pk
+    )
     if not can_download_certificate(request.user, certificate):
         raise Http404  # the same answer as for a certificate that does not exist
-    if certificate.pdf_status != PdfStatus.READY or not certificate.pdf:
+    if download_needs_second_factor(request.user, certificate):
+        messages.warning(request, SECOND_FACTOR_NEEDED)
+        return redirect("mfa_activate_totp")
+    if certificate.status != CertificateStatus.VALID:
+        # Never drawn again once revoked or replaced. Issuing staff may keep
+        # the PDF stored while it was valid for their records; the learner
+        # is told what happened instead.
+        if certificate.user_id == request.user.pk or not _stored(certificate):
+            return _not_valid(request, certificate)
+    elif not _stored(certificate):
         certificate = generate_pdf(certificate.pk)
         if certificate.pdf_status != PdfStatus.READY:
             return TemplateResponse(
@@ -128,6 +161,10 @@ def download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
         filename=f"curbside-certificate-{certificate.number}.pdf",
         content_type="application/pdf",
     )
+
+
+def _stored(certificate: Certificate) -> bool:
+    return certificate.pdf_status == PdfStatus.READY and bool(certificate.pdf)
 
 
 @login_required

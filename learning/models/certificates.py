@@ -91,6 +91,10 @@ class Certificate(models.Model):
     # What is printed, as it was when issued.
     learner_name = models.CharField(max_length=150)
     learner_credentials = models.CharField(max_length=60)
+    # The learner's family name as given at issue (blank on certificates
+    # issued before it was kept): verification by number asks for it, in
+    # whatever order the printed name puts it (verification.py).
+    learner_family_name = models.CharField(max_length=150, blank=True, default="")
     activity_title = models.CharField(max_length=255)
     learning_format = models.CharField(max_length=60)
     institution_name = models.CharField(max_length=200)
