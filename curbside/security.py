@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
@@ -28,6 +29,7 @@ from django.utils.functional import cached_property
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from allauth.mfa import app_settings as mfa_settings
@@ -51,6 +53,27 @@ from cms.two_factor import (  # noqa: E402, F401 - re-exported
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _account_named(login):
+    """The id of the account ``login`` names, by username or by any of its
+    e-mail addresses (case ignored, as allauth matches them), or None."""
+    login = login.strip()
+    if not login or len(login) > 254:
+        return None
+    User = get_user_model()
+    if "@" in login:
+        found = EmailAddress.objects.filter(email__iexact=login).values_list("user_id", flat=True)
+        account = found.first()
+        if account is None:
+            account = (
+                User._default_manager.filter(email__iexact=login)
+                .values_list("pk", flat=True)
+                .first()
+            )
+        return account
+    field = f"{User.USERNAME_FIELD}__iexact"
+    return User._default_manager.filter(**{field: login}).values_list("pk", flat=True).first()
 
 
 def activate_totp(user, secret=None):
@@ -237,6 +260,18 @@ def email_site(request) -> EmailSite:
 class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject):
         return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed log-ins are counted per account, however it is named.
+        allauth counts them per login text typed, so an account's username
+        and its e-mail address (learners may sign in with either) each got
+        the 5 guesses in 5 minutes: 10 against one password. A login that
+        names no account keeps allauth's key (its text)."""
+        login = str(credentials.get("email", credentials.get("username", "")) or "")
+        account = _account_named(login)
+        if account is None:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{get_current_site(request).domain}:account:{account}"
 
     def send_mail(self, template_prefix, email, context):
         """An email server that does not answer gets a normal page saying so

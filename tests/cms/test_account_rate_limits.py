@@ -157,3 +157,15 @@ def test_cache_url_selects_the_shared_cache(monkeypatch, cache_url, backend, loc
 def test_an_unknown_cache_url_is_refused(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL must be locmem:// or db://"):
         load_base_settings(monkeypatch, "memcache://x")
+
+
+def test_an_accounts_username_and_e_mail_address_share_its_failed_log_ins(client):
+    """Learners sign in with their username or their e-mail address: the 5
+    guesses in 5 minutes are the account's, not each name's."""
+    UserFactory(username="maya", email="maya.chen@example.org")
+    names = ["maya", "Maya.Chen@example.org", "MAYA", "maya.chen@example.org", "maya"]
+    for n, name in enumerate(names):
+        response = log_in(client, name, "not-her-password", REMOTE_ADDR=f"10.0.4.{n}")
+        assert response.status_code == 200, name
+    assert_rate_limit_page(log_in(client, "maya.chen@example.org", REMOTE_ADDR="10.0.4.99"))
+    assert "_auth_user_id" not in client.session
