@@ -8,6 +8,7 @@ import io
 import json
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.forms import modelform_factory
 from django.test import Client
 
@@ -99,7 +100,9 @@ def test_a_stored_row_with_characters_xml_refuses_still_gives_a_workbook(office)
     institution, staff, path = office
     certify(make_learner("doc-a"), path)
     batch = create_batch(institution, "CME", staff)
-    _store(batch, last_name="Ch\uffffe\ufffen\ud800\x01", first_name="Ma\x1bya")
+    # A lone surrogate only SQLite can store (PostgreSQL's JSON refuses it).
+    surrogate = "\ud800" if connection.vendor == "sqlite" else ""
+    _store(batch, last_name=f"Ch\uffffe\ufffen{surrogate}\x01", first_name="Ma\x1bya")
 
     sheet = _workbook(_client(staff), batch)["Sheet1"]
 
