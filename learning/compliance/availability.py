@@ -2,10 +2,10 @@
 
 A path with credit that no longer passes the publish gate (``gate.path_problems``:
 a disclosure expired at midnight, the review is more than 3 years old, the
-termination date passed, a step guide was unpublished...) stops taking new
-enrolments and claims at once, whatever the daily check last found. Learners
-already enrolled keep their progress and may keep reading, take the post-test
-and fill the evaluation; they claim as soon as the path is put right.
+termination date passed, a step guide was unpublished or made private...) stops
+taking new enrolments and claims at once, whatever the daily check last found.
+Learners already enrolled keep their progress and may keep reading, take the
+post-test and fill the evaluation; they claim as soon as the path is put right.
 
 The journey's services enforce this at the moment of each action; the path
 and claim pages show ``Availability.message`` in a learner's words. The
@@ -25,7 +25,7 @@ from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
 
 from .entries import step_guides
-from .gate import control_statuses, path_problems
+from .gate import control_statuses, path_problems, restricted_guides
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def learner_cause(
     if path.last_reviewed and path.last_reviewed < add_years(on, -REVIEW_INTERVAL_YEARS):
         return "while the provider completes its scheduled review of the content"
     guides = step_guides(path) if guides is None else guides
-    if any(not guide.live for guide in guides):
+    if any(not guide.live for guide in guides) or restricted_guides(path, guides):
         return "while one of its steps is being updated"
     if entry_statuses is None:
         entry_statuses = control_statuses(path, guides)

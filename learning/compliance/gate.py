@@ -10,8 +10,11 @@ call it, so no route can disagree with another.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils import timezone
+
+from wagtail.models import Page, PageViewRestriction
 
 from cms.choices import ContentRole
 from cms.control import EntryStatus, statuses
@@ -127,11 +130,73 @@ def institution_problems(path: LearningPathPage) -> list[str]:
 def step_problems(path: LearningPathPage, guides: list[GuidePage]) -> list[str]:
     if not guides:
         return [f"{CREDIT} needs at least one step."]
-    return [
-        f"Step {number}, '{guide.title}', is not published: publish it or remove the step."
-        for number, guide in enumerate(guides, start=1)
-        if not guide.live
-    ]
+    restricted = restricted_guides(path, guides)
+    problems = []
+    for number, guide in enumerate(guides, start=1):
+        if not guide.live:
+            problems.append(
+                f"Step {number}, '{guide.title}', is not published: publish it or remove the step."
+            )
+        elif guide.pk in restricted:
+            problems.append(
+                f"Step {number}, '{guide.title}', is not public (it has a privacy restriction): "
+                "learners of the path could not read it or its disclosure. Remove the "
+                "restriction or the step."
+            )
+    return problems
+
+
+# Where each guide's view restrictions are kept once read (``read_view_restrictions``).
+RESTRICTED_BY = "_restricted_by"
+
+
+def read_view_restrictions(guides: Iterable[GuidePage]) -> None:
+    """Read, in one query for any number of guides, the pages whose view
+    restriction (Wagtail's privacy setting: login, groups, password) applies to
+    each guide (the guide's own and its ancestors'), and keep them on the
+    guide. A listing calls this once for the guides of all its paths."""
+    todo = [guide for guide in guides if RESTRICTED_BY not in guide.__dict__]
+    if not todo:
+        return
+    steplen = Page.steplen
+    prefixes = {
+        guide.path[:end]
+        for guide in todo
+        for end in range(steplen, len(guide.path or "") + 1, steplen)
+    }
+    restricted = set(
+        PageViewRestriction.objects.filter(page__path__in=prefixes).values_list(
+            "page__path", flat=True
+        )
+    )
+    for guide in todo:
+        guide.__dict__[RESTRICTED_BY] = [p for p in restricted if (guide.path or "").startswith(p)]
+
+
+# Whether a guide is restricted apart from a path, when read with the path's
+# steps ({path pk: bool}; learning.journey.steps.guide_restricted).
+RESTRICTED_IN = "_restricted_in"
+
+
+def know_restricted(guide: GuidePage, path: LearningPathPage, restricted: bool) -> None:
+    guide.__dict__.setdefault(RESTRICTED_IN, {})[path.pk] = restricted
+
+
+def restricted_guides(path: LearningPathPage, guides: list[GuidePage]) -> set[int]:
+    """The ids of ``guides`` behind a view restriction that the path itself does
+    not have: a learner admitted to the path may not be admitted to them. (A
+    restriction on a section holding both the path and its guides admits the
+    same people to both.) No query when the steps were read with the answer."""
+    known = [guide.__dict__.get(RESTRICTED_IN, {}).get(path.pk) for guide in guides]
+    if path.pk and None not in known:
+        return {guide.pk for guide, restricted in zip(guides, known, strict=True) if restricted}
+    read_view_restrictions(guides)
+    own = path.path or ""
+    return {
+        guide.pk
+        for guide in guides
+        if any(not own.startswith(page_path) for page_path in guide.__dict__[RESTRICTED_BY])
+    }
 
 
 def faculty_problems(guides: list[GuidePage], entries_statuses: list[EntryStatus]) -> list[str]:

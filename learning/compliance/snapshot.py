@@ -66,6 +66,9 @@ INVALIDATING_LEARNING_MODELS = (
     "learning.PathStep",
     "learning.PathContributor",
     "learning.PathCommercialSupport",
+    # Not learning's, but read too: a step guide behind a privacy restriction
+    # makes a path unavailable for credit (gate.step_problems).
+    "wagtailcore.PageViewRestriction",
 )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cms.models import Mentor
+from learning.compliance.gate import read_view_restrictions
 from learning.compliance.listing import for_listing, paths_facts
 from learning.models import LearningPathPage
 
@@ -46,6 +47,8 @@ def featured_paths(limit: int = FEATURED_LIMIT) -> list[FeaturedPath]:
             .exclude(termination_date__lt=today)
         ).order_by("-release_date", "-first_published_at", "-pk")[:limit]
     )
+    # The step guides' privacy restrictions (the gate asks), for all paths in one query.
+    read_view_restrictions(step.guide for path in paths for step in path.steps.all() if step.guide)
     return [
         FeaturedPath(
             path=facts.path,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cms.responsive_images import with_images
+from learning.compliance.gate import know_restricted
 from learning.models import (
     Certificate,
     CertificateKind,
@@ -122,7 +123,10 @@ class PathProgress:
 
 def path_steps(path: LearningPathPage) -> list[PathStep]:
     # Steps need each guide's title, URL and reading time, not its body.
-    return list(with_step_guides(PathStep.objects.filter(page=path)))
+    steps = list(with_step_guides(PathStep.objects.filter(page=path)))
+    for step in steps:  # the publish gate asks, without a query more
+        know_restricted(step.guide, path, step.guide_restricted)
+    return steps
 
 
 def get_progress(
@@ -253,12 +257,25 @@ class Dashboard:
     hours_this_year: decimal.Decimal = decimal.Decimal(0)  # participation (other professions)
 
 
-def _participation(certificates: list[Certificate], profile: LearnerProfile | None) -> bool:
-    """Is a claim's amount hours of participation (not credits)? Its valid
-    certificate says; without one yet, the learner's current profession."""
+def _participation(
+    claim: CreditClaim, certificates: list[Certificate], profile: LearnerProfile | None
+) -> bool:
+    """Is a claim's amount hours of participation (not credits)? What the
+    learner claimed says (``CreditClaim.kind``), so a later change of
+    profession never turns recorded hours into credit; a claim from before the
+    kind was recorded goes by its valid certificate, and without one yet by the
+    learner's current profession."""
+    if claim.kind:
+        return claim.kind == CertificateKind.PARTICIPATION
     if certificates:
         return certificates[0].kind == CertificateKind.PARTICIPATION
     return profile is not None and bool(profile.degree) and not profile.is_physician
+
+
+def _revoked(certificates: list[Certificate]) -> bool:
+    """The claim's certificate was revoked and none replaces it: it counts no more."""
+    statuses = {c.status for c in certificates}
+    return CertificateStatus.REVOKED in statuses and CertificateStatus.VALID not in statuses
 
 
 def dashboard(user: User) -> Dashboard:
@@ -270,8 +287,8 @@ def dashboard(user: User) -> Dashboard:
         .prefetch_related(
             Prefetch(
                 "credit_claim__certificates",
-                queryset=Certificate.objects.filter(status=CertificateStatus.VALID),
-                to_attr="valid_certificates",
+                queryset=Certificate.objects.all(),
+                to_attr="all_certificates",
             )
         )
         .order_by("-enrolled_at")
@@ -285,11 +302,12 @@ def dashboard(user: User) -> Dashboard:
     for enrolment in enrolments:
         enrolment.remaining = remaining_for(enrolment)
         claim = getattr(enrolment, "credit_claim", None)
-        enrolment.current_certificates = claim.valid_certificates if claim else []
+        every = claim.all_certificates if claim else []
+        enrolment.current_certificates = [c for c in every if c.status == CertificateStatus.VALID]
         enrolment.participation = bool(
-            claim and _participation(enrolment.current_certificates, profile)
+            claim and _participation(claim, enrolment.current_certificates, profile)
         )
-        if claim is not None and start <= claim.claimed_at < end:
+        if claim is not None and start <= claim.claimed_at < end and not _revoked(every):
             if enrolment.participation:
                 hours += claim.credits
             else:

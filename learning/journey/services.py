@@ -7,11 +7,15 @@ one record. Views call these and show ``JourneyError.message`` to the learner.
 
 import decimal
 from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+
+from wagtail.models import Page
 
 from learning.boards import ConsentScope
 from learning.certificates.issuance import issue_certificate
@@ -44,6 +48,7 @@ from .extensions import claim_window
 from .progress import missing_prerequisites
 from .questions import TestQuestion, evaluation_questions, post_test_questions
 from .stages import Stage
+from .steps import guide_restricted
 
 
 def _require_open(path: LearningPathPage, action: str, *, extended: bool = False) -> None:
@@ -102,9 +107,23 @@ def _enrolment_for(user: User, path: LearningPathPage, *, lock: bool = False) ->
     return enrolment
 
 
-def complete_step(user: User, path: LearningPathPage, guide_id: int) -> tuple[StepCompletion, bool]:
+def _may_read(user: User, guide: Page, request: HttpRequest | None) -> bool:
+    """Whether the learner passes every view restriction (login, groups,
+    password) on the guide and its ancestors, by Wagtail's own rule. Without
+    the request, judged from the user alone: a password is only ever proved in
+    the learner's session, so a password restriction then refuses."""
+    visitor = request if request is not None else SimpleNamespace(user=user, session={})
+    return all(r.accept_request(visitor) for r in guide.get_view_restrictions())
+
+
+def complete_step(
+    user: User, path: LearningPathPage, guide_id: int, *, request: HttpRequest | None = None
+) -> tuple[StepCompletion, bool]:
     """Record that ``user`` completed the step ``guide_id`` of ``path``.
-    Returns (completion, created). Two simultaneous calls leave one record."""
+    Returns (completion, created). Two simultaneous calls leave one record.
+    A guide the learner may not read (a privacy restriction they do not pass;
+    ``request``, when given, is how a password entered in their session counts)
+    is refused: they never saw it or its disclosure."""
     enrolment = _enrolment_for(user, path)
     step = (
         PathStep.objects.filter(page=path, guide_id=guide_id)
@@ -115,7 +134,11 @@ def complete_step(user: User, path: LearningPathPage, guide_id: int) -> tuple[St
             "guide__live",
             "guide__live_revision",
             "guide__latest_revision",
+            "guide__path",
+            "guide__depth",
+            "guide__alias_of",
         )
+        .annotate(restricted=guide_restricted())
         .first()
     )
     if step is None:
@@ -127,6 +150,11 @@ def complete_step(user: User, path: LearningPathPage, guide_id: int) -> tuple[St
     guide = step.guide
     if not guide.live:
         raise JourneyError("This guide is not published at the moment, so it cannot be completed.")
+    if step.restricted and not _may_read(user, guide, request):
+        raise JourneyError(
+            "This guide is private and you do not have access to it, so it cannot be "
+            "completed. Ask the path's provider for access."
+        )
     revision_id = guide.live_revision_id or guide.latest_revision_id
     try:
         with transaction.atomic():

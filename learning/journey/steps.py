@@ -6,10 +6,11 @@ StreamField among them), and the address of a guide read as a step.
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Length, Substr
 from django.http import HttpRequest
 
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from learning.models import LearningPathPage, PathStep
 
@@ -32,11 +33,28 @@ STEP_GUIDE_FIELDS = (
 )
 
 
+def guide_restricted(*, apart_from_path: bool = False) -> Exists:
+    """For a query of steps: whether the step's guide is behind a view
+    restriction (login, groups, password; its own or an ancestor's), read in
+    the steps' own query. ``apart_from_path``: only restrictions the path
+    itself does not have (one on a section holding both admits the same people)."""
+    restrictions = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("guide__path"), 1, Length("page__path"))
+    )
+    if apart_from_path:
+        restrictions = restrictions.exclude(
+            page__path=Substr(OuterRef("page__path"), 1, Length("page__path"))
+        )
+    return Exists(restrictions)
+
+
 def with_step_guides(steps: QuerySet[PathStep]) -> QuerySet[PathStep]:
-    """``steps`` in path order, each with its guide's journey columns (one query)."""
+    """``steps`` in path order, each with its guide's journey columns and
+    ``guide_restricted`` (apart from the path's own restrictions), in one query."""
     return (
         steps.select_related("guide")
         .only("sort_order", "page", "guide", *STEP_GUIDE_FIELDS)
+        .annotate(guide_restricted=guide_restricted(apart_from_path=True))
         .order_by("sort_order", "pk")
     )
 

@@ -110,7 +110,7 @@ def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -
     if response := _login_first(request):
         return response
     try:
-        completion, _ = services.complete_step(_learner(request), path, guide_id)
+        completion, _ = services.complete_step(_learner(request), path, guide_id, request=request)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)

@@ -1,0 +1,131 @@
+"""Fixes from a review of the journey: credit for a step the learner may not
+read (J2), the dashboard's credits and hours (J4), the termination day in the
+learner's time zone (J3)."""
+
+import re
+
+from django.contrib.auth.models import Group
+
+from wagtail.models import PageViewRestriction
+
+import pytest
+
+from learning.certificates.issuance import revoke
+from learning.compliance.availability import credit_available
+from learning.compliance.gate import path_problems
+from learning.journey import progress, services
+from learning.models import (
+    CertificatePolicy,
+    Degree,
+    StepCompletion,
+)
+from tests.factories import LearningPathPageFactory, complete_path
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "This guide is private and you do not have access to it"
+
+
+def members_only(guide, group_name="Members only"):
+    group = Group.objects.create(name=group_name)
+    restriction = PageViewRestriction.objects.create(
+        page=guide, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    return group
+
+
+def first_guide(path):
+    return progress.path_steps(path)[0].guide
+
+
+# J2 (a): the gate and credit availability
+
+
+def test_the_gate_names_a_step_guide_behind_a_privacy_restriction(path):
+    guide = first_guide(path)
+    assert path_problems(path) == []
+    members_only(guide)
+    assert path_problems(path) == [
+        f"Step 1, '{guide.title}', is not public (it has a privacy restriction): learners of "
+        "the path could not read it or its disclosure. Remove the restriction or the step."
+    ]
+    availability = credit_available(path)
+    assert not availability
+    assert "paused while one of its steps is being updated" in availability.enrol_message
+
+
+def test_a_restriction_on_a_section_above_the_path_and_its_guides_is_no_problem(path):
+    """Whoever may open the path may open its guides: the same restriction admits both."""
+    site_root = path.get_ancestors().get(depth=2)
+    assert first_guide(path).path.startswith(site_root.path)
+    PageViewRestriction.objects.create(page=site_root, restriction_type=PageViewRestriction.LOGIN)
+    assert path_problems(path) == []
+
+
+# J2 (b): completing a step
+
+
+def test_completing_a_step_the_learner_may_not_read_is_refused(client, learner, path):
+    services.enrol(learner, path)  # before the guide was made private
+    guide = first_guide(path)
+    members_only(guide)
+    client.force_login(learner)
+    response = client.post(path.url + f"steps/{guide.pk}/complete/", follow=True)
+    assert REFUSED in response.content.decode()
+    assert not StepCompletion.objects.filter(enrolment__user=learner).exists()
+
+
+def test_a_learner_admitted_to_the_guide_completes_it(client, learner, path):
+    services.enrol(learner, path)
+    guide = first_guide(path)
+    learner.groups.add(members_only(guide))
+    client.force_login(learner)
+    response = client.post(path.url + f"steps/{guide.pk}/complete/", follow=True)
+    assert REFUSED not in response.content.decode()
+    assert StepCompletion.objects.filter(enrolment__user=learner, guide=guide).exists()
+
+
+def test_a_password_counts_only_once_entered_in_the_learners_session(rf, learner, path):
+    services.enrol(learner, path)
+    guide = first_guide(path)
+    restriction = PageViewRestriction.objects.create(
+        page=guide, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    with pytest.raises(services.JourneyError, match=REFUSED):
+        services.complete_step(learner, path, guide.pk)
+    request = rf.post("/")
+    request.user = learner
+    request.session = {restriction.passed_view_restrictions_session_key: [restriction.pk]}
+    _, created = services.complete_step(learner, path, guide.pk, request=request)
+    assert created
+
+
+# J4: the dashboard's credits and hours
+
+
+def lede(html):
+    return re.search(r'<p class="lede">(.*?)</p>', html, re.S).group(1)
+
+
+def test_a_later_change_of_profession_keeps_recorded_hours_as_hours(client, nurse):
+    path = LearningPathPageFactory(
+        slug="appr", steps=1, certificate_policy=CertificatePolicy.AFTER_APPROVAL
+    )
+    complete_path(nurse, path, credits="1.5")
+    nurse.learner_profile.degree = Degree.MD  # she corrects her profession afterwards
+    nurse.learner_profile.save()
+    client.force_login(nurse)
+    html = client.get("/me/").content.decode()
+    assert "Hours of participation in" in lede(html)
+    assert "Credits claimed in" not in lede(html)
+    assert "hours of participation" in html  # the completed path's line
+
+
+def test_a_revoked_certificate_leaves_the_yearly_credits(client, learner, certificate):
+    client.force_login(learner)
+    before = lede(client.get("/me/").content.decode())
+    assert "<strong>0</strong>" not in before
+    revoke(certificate, None, "Claimed in error")
+    after = lede(client.get("/me/").content.decode())
+    assert "Credits claimed in" in after and "<strong>0</strong>" in after
