@@ -25,7 +25,7 @@ from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from learning.models import LearningPathPage
 
 from .entries import step_guides
-from .gate import control_statuses, path_problems, restricted_guides
+from .gate import control_statuses, path_problems, restricted_guides, termination_passed
 
 
 @dataclass(frozen=True)
@@ -85,27 +85,34 @@ def credit_available(
     guides: list[GuidePage] | None = None,
     entry_statuses: list[EntryStatus] | None = None,
     extended: bool = False,
+    learner_on: datetime.date | None = None,
 ) -> Availability:
     """Whether ``path`` takes new enrolments and credit claims on ``on`` (today).
 
     Paths without credit are always available here (the gate asks nothing of
     them); an unpublished path is refused by the journey before this is asked.
     ``extended``: a learner holding a claim extension, for whom the passed
-    termination date alone does not close the path; a pause still does."""
+    termination date alone does not close the path; a pause still does.
+    ``learner_on``: the learner's own date (in their time zone), for a
+    learner's action: they may act through the termination day where they
+    are. Everything else (and editors, listings) goes by the server's date."""
     if not path.credit_bearing:
         return AVAILABLE
     on = on or timezone.localdate()
+    ended = path.is_terminated(learner_on or on)
     problems = path_problems(
         path,
         on,
         guides=guides,
         entry_statuses=entry_statuses,
-        termination_lifted=extended and path.is_terminated(on),
+        termination_lifted=extended or not ended,
     )
+    if ended and not extended:
+        if termination_passed(path) not in problems:
+            problems.append(termination_passed(path))
+        return Availability(available=False, ended_on=path.termination_date, problems=problems)
     if not problems:
         return AVAILABLE
-    if path.is_terminated(on) and not extended:
-        return Availability(available=False, ended_on=path.termination_date, problems=problems)
     cause = learner_cause(path, on, guides=guides, entry_statuses=entry_statuses)
     return Availability(available=False, cause=cause, problems=problems)
 

@@ -5,6 +5,7 @@ constraints (not only Python checks) so that two simultaneous requests leave
 one record. Views call these and show ``JourneyError.message`` to the learner.
 """
 
+import datetime
 import decimal
 from collections.abc import Iterable, Mapping
 from types import SimpleNamespace
@@ -44,19 +45,23 @@ from learning.models import (
 from learning.reporting.consent import set_consent
 
 from .claims import chosen_boards, claimant_profile, claimed_amount
-from .extensions import claim_window
+from .extensions import claim_window, learner_today
 from .progress import missing_prerequisites
 from .questions import TestQuestion, evaluation_questions, post_test_questions
 from .stages import Stage
 from .steps import guide_restricted
 
 
-def _require_open(path: LearningPathPage, action: str, *, extended: bool = False) -> None:
-    """``extended``: the learner holds a claim extension, which lets them
-    claim after the termination date (learning.journey.extensions)."""
+def _require_open(
+    path: LearningPathPage, action: str, today: datetime.date, *, extended: bool = False
+) -> None:
+    """``today``: the learner's date in their own time zone: they may act
+    through the termination day where they are, as the claim page's "Claim by"
+    says (extensions.claim_window). ``extended``: the learner holds a claim
+    extension, which lets them claim after the termination date."""
     if not path.live:
         raise EnrolmentClosed("This learning path is not available.")
-    if path.is_terminated() and not extended:
+    if path.is_terminated(today) and not extended:
         raise EnrolmentClosed(
             f"This activity's accreditation ended on {path.termination_date:%-d %B %Y}, so it "
             f"no longer accepts {action}. Your existing records are kept."
@@ -64,13 +69,13 @@ def _require_open(path: LearningPathPage, action: str, *, extended: bool = False
 
 
 def _require_credit_available(
-    path: LearningPathPage, enrolled: bool, *, extended: bool = False
+    path: LearningPathPage, today: datetime.date, *, enrolled: bool, extended: bool = False
 ) -> None:
     """A credit path that has fallen out of compliance (an expired disclosure,
     a review more than 3 years old...) takes no new enrolments or claims: checked
     now, at the moment of the action, not when the daily check last ran. A
     claim extension lifts the termination date only, never a pause."""
-    availability = credit_available(path, extended=extended)
+    availability = credit_available(path, extended=extended, learner_on=today)
     if not availability:
         raise EnrolmentClosed(availability.message_for(enrolled))
 
@@ -81,8 +86,9 @@ def enrol(user: User, path: LearningPathPage) -> tuple[Enrolment, bool]:
     existing = Enrolment.objects.filter(user=user, path=path).first()
     if existing:
         return existing, False
-    _require_open(path, "new enrolments")
-    _require_credit_available(path, enrolled=False)
+    today = learner_today(LearnerProfile.objects.filter(user=user).first())
+    _require_open(path, "new enrolments", today)
+    _require_credit_available(path, today, enrolled=False)
     missing = missing_prerequisites(user, path)
     if missing:
         names = ", ".join(f"“{p.title}”" for p in missing)
@@ -280,12 +286,12 @@ def claim_credit(
         if existing:
             return existing, False
         window = claim_window(enrolment, LearnerProfile.objects.filter(user=user).first())
-        _require_open(path, "credit claims", extended=window.extended)
+        _require_open(path, "credit claims", window.today, extended=window.extended)
         if not EvaluationResponse.objects.filter(enrolment=enrolment).exists():
             raise NotAvailableYet(Stage.CLAIM.locked_message)
         if not path.credit_bearing:
             raise InvalidAnswer("This path does not carry credit.")
-        _require_credit_available(path, enrolled=True, extended=window.extended)
+        _require_credit_available(path, window.today, enrolled=True, extended=window.extended)
         if window.window_closed:
             raise EnrolmentClosed(window.closed_message(path.claim_window_days))
         # A name and a profession first; then credits or hours (claims.py).

@@ -50,8 +50,10 @@ def set_window(path, days):
 
 
 def terminate(path):
+    # Two days before the server's date: passed in every learner's time zone
+    # at any hour (a learner acts through the termination day where they are).
     LearningPathPage.objects.filter(pk=path.pk).update(
-        termination_date=timezone.localdate() - datetime.timedelta(days=1)
+        termination_date=timezone.localdate() - datetime.timedelta(days=2)
     )
     path.refresh_from_db()
 

@@ -184,9 +184,10 @@ def test_review_older_than_three_years_pauses_credit(learner, path):
 def test_termination_date_passed_makes_the_path_unavailable(client, learner, path):
     up_to_the_claim(learner, path)
     # Time passes: the termination date set when it was still ahead is now
-    # yesterday (the gate would refuse to publish a path already terminated).
+    # two days ago (the gate would refuse to publish a path already
+    # terminated): passed in every learner's time zone at any hour.
     LearningPathPage.objects.filter(pk=path.pk).update(
-        termination_date=today() - datetime.timedelta(days=1)
+        termination_date=today() - datetime.timedelta(days=2)
     )
     path.refresh_from_db()
 

@@ -149,7 +149,9 @@ def test_terminated_path_takes_no_new_enrolments_or_claims_but_keeps_records(
     services.submit_attempt(learner, path, correct_answers(path))
     services.submit_evaluation(learner, path, evaluation_answers(path))
 
-    path.termination_date = timezone.localdate() - datetime.timedelta(days=1)
+    # Two days ago: passed in every learner's time zone at any hour (a learner
+    # acts through the termination day where they are).
+    path.termination_date = timezone.localdate() - datetime.timedelta(days=2)
     path.release_date = path.termination_date - datetime.timedelta(days=30)
     # Published while it still ran (today the publish gate would refuse it).
     with judged_as_of(path.termination_date):

@@ -2,9 +2,12 @@
 read (J2), the dashboard's credits and hours (J4), the termination day in the
 learner's time zone (J3)."""
 
+import datetime
 import re
+from unittest import mock
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
@@ -13,13 +16,18 @@ import pytest
 from learning.certificates.issuance import revoke
 from learning.compliance.availability import credit_available
 from learning.compliance.gate import path_problems
+from learning.exceptions import EnrolmentClosed
 from learning.journey import progress, services
 from learning.models import (
     CertificatePolicy,
+    CreditClaim,
     Degree,
+    Enrolment,
+    LearningPathPage,
     StepCompletion,
 )
 from tests.factories import LearningPathPageFactory, complete_path
+from tests.learning.conftest import correct_answers, evaluation_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +137,66 @@ def test_a_revoked_certificate_leaves_the_yearly_credits(client, learner, certif
     revoke(certificate, None, "Claimed in error")
     after = lede(client.get("/me/").content.decode())
     assert "Credits claimed in" in after and "<strong>0</strong>" in after
+
+
+# J3: the termination day is the learner's own day
+
+
+def up_to_claim(user, path, zone):
+    profile = user.learner_profile
+    profile.time_zone = zone
+    profile.save()
+    services.enrol(user, path)
+    for step in progress.path_steps(path):
+        services.complete_step(user, path, step.guide_id)
+    services.submit_attempt(user, path, correct_answers(path))
+    services.submit_evaluation(user, path, evaluation_answers(path))
+
+
+def terminate_on(path, day):
+    LearningPathPage.objects.filter(pk=path.pk).update(
+        termination_date=day,
+        release_date=day - datetime.timedelta(days=60),
+        last_reviewed=day - datetime.timedelta(days=30),
+    )
+    path.refresh_from_db()
+
+
+def at(day, hour, minute=0):
+    moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=datetime.UTC)
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def test_honolulu_claims_on_the_termination_day_after_utc_midnight(client, learner, path):
+    up_to_claim(learner, path, "Pacific/Honolulu")
+    term = timezone.localdate()
+    terminate_on(path, term)
+    # 14:30 on the termination day in Honolulu is 00:30 UTC the day after.
+    with at(term + datetime.timedelta(days=1), 0, 30):
+        client.force_login(learner)
+        page = client.get(path.url + "claim/").content.decode()
+        assert "accreditation ended" not in page
+        client.post(path.url + "claim/", {"credits": "1", "attested": "on"})
+    assert CreditClaim.objects.filter(enrolment__user=learner).exists()
+
+
+def test_auckland_is_refused_the_day_after_termination_before_utc_midnight(learner, path):
+    up_to_claim(learner, path, "Pacific/Auckland")
+    term = timezone.localdate()
+    terminate_on(path, term)
+    # 10:00 the next day in Auckland is 22:00 UTC on the termination day.
+    with at(term, 22):
+        assert path_problems(path) == []  # editors and the gate keep the server's date
+        with pytest.raises(EnrolmentClosed, match=f"ended on {term:%-d %B %Y}"):
+            services.claim_credit(learner, path, "1", True)
+    assert not CreditClaim.objects.exists()
+
+
+def test_enrolment_follows_the_learners_day_too(other_learner, path):
+    other_learner.learner_profile.time_zone = "Pacific/Auckland"
+    other_learner.learner_profile.save()
+    term = timezone.localdate()
+    terminate_on(path, term)
+    with at(term, 22), pytest.raises(EnrolmentClosed, match="no longer accepts new enrolments"):
+        services.enrol(other_learner, path)
+    assert not Enrolment.objects.filter(user=other_learner).exists()

@@ -146,7 +146,7 @@ def claim(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
     profile = LearnerProfile.objects.filter(user=_learner(request)).first()
     enrolment = Enrolment.objects.get(user=_learner(request), path=path)
     window = claim_window(enrolment, profile)
-    availability = credit_available(path, extended=window.extended)
+    availability = credit_available(path, extended=window.extended, learner_on=window.today)
     words = words_for(profile)
     choices = moc_choices(path, profile)
     # MOC boxes: as ticked on a POST; otherwise ticked where the learner's
