@@ -263,6 +263,13 @@ def submit_evaluation(
             answers=clean,
             questions=[q.as_dict() for q in questions],
         )
+        if not path.credit_bearing:
+            # No credit to claim: the evaluation is the last stage, so it
+            # completes the path (and any path needing it as a prerequisite
+            # opens). With credit, the claim completes it.
+            Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+                completed_at=response.submitted_at
+            )
         return response, True
 
 

@@ -128,6 +128,13 @@ def evaluation(request: HttpRequest, path: LearningPathPage) -> HttpResponse:
             except JourneyError as exc:
                 error = exc.message
             else:
+                if not path.credit_bearing:
+                    messages.success(
+                        request,
+                        "Thank you: your evaluation helps us improve this activity. "
+                        "You have completed this path.",
+                    )
+                    return redirect(path.url)
                 messages.success(
                     request, "Thank you: your evaluation helps us improve this activity."
                 )
