@@ -20,11 +20,13 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 def _words(text: str) -> list[str]:
     """``text``'s words, in order, without case, accents, dots or commas; a
-    hyphen separates words. Words of one character (initials) are left out."""
+    hyphen separates words. Latin initials (one ASCII letter) are left out."""
     folded = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     words = (word.strip(".,") for word in plain.replace("-", " ").split())
-    return [word for word in words if len(word) > 1]
+    # A Latin initial ("R.") is dropped; a one-character name in another
+    # script (王, 李, 김) is a whole family name and kept.
+    return [word for word in words if word and not (len(word) == 1 and word.isascii())]
 
 
 def family_name_matches(printed_name: str, typed: str) -> bool:

@@ -152,7 +152,8 @@ RESTRICTED_BY = "_restricted_by"
 
 def read_view_restrictions(guides: Iterable[GuidePage]) -> None:
     """Read, in one query for any number of guides, the pages whose view
-    restriction (Wagtail's privacy setting: login, groups, password) applies to
+    restriction (Wagtail's privacy setting: groups or password; "logged-in
+    users" admits every learner, so it is left out) applies to
     each guide (the guide's own and its ancestors'), and keep them on the
     guide. A listing calls this once for the guides of all its paths."""
     todo = [guide for guide in guides if RESTRICTED_BY not in guide.__dict__]
@@ -164,10 +165,11 @@ def read_view_restrictions(guides: Iterable[GuidePage]) -> None:
         for guide in todo
         for end in range(steplen, len(guide.path or "") + 1, steplen)
     }
+    # "Logged-in users" admits every learner (the journey needs a log-in).
     restricted = set(
-        PageViewRestriction.objects.filter(page__path__in=prefixes).values_list(
-            "page__path", flat=True
-        )
+        PageViewRestriction.objects.filter(page__path__in=prefixes)
+        .exclude(restriction_type=PageViewRestriction.LOGIN)
+        .values_list("page__path", flat=True)
     )
     for guide in todo:
         guide.__dict__[RESTRICTED_BY] = [p for p in restricted if (guide.path or "").startswith(p)]

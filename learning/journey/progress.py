@@ -260,15 +260,16 @@ class Dashboard:
 def _participation(
     claim: CreditClaim, certificates: list[Certificate], profile: LearnerProfile | None
 ) -> bool:
-    """Is a claim's amount hours of participation (not credits)? What the
-    learner claimed says (``CreditClaim.kind``), so a later change of
-    profession never turns recorded hours into credit; a claim from before the
-    kind was recorded goes by its valid certificate, and without one yet by the
-    learner's current profession."""
-    if claim.kind:
-        return claim.kind == CertificateKind.PARTICIPATION
+    """Is a claim's amount hours of participation (not credits)? Its valid
+    certificate says first (a reissue by staff may correct the kind: that is
+    how a wrong profession is corrected); without one yet, what the learner
+    claimed (``CreditClaim.kind``), so a later change of profession never
+    turns recorded hours into credit; a claim from before the kind was
+    recorded goes by the learner's current profession."""
     if certificates:
         return certificates[0].kind == CertificateKind.PARTICIPATION
+    if claim.kind:
+        return claim.kind == CertificateKind.PARTICIPATION
     return profile is not None and bool(profile.degree) and not profile.is_physician
 
 

@@ -35,12 +35,15 @@ STEP_GUIDE_FIELDS = (
 
 def guide_restricted(*, apart_from_path: bool = False) -> Exists:
     """For a query of steps: whether the step's guide is behind a view
-    restriction (login, groups, password; its own or an ancestor's), read in
+    restriction that may keep a learner out (groups, password; its own or an
+    ancestor's), read in
     the steps' own query. ``apart_from_path``: only restrictions the path
     itself does not have (one on a section holding both admits the same people)."""
+    # "Logged-in users" admits every learner (enrolling and claiming need a
+    # log-in): only a group or a password keeps some learners out.
     restrictions = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("guide__path"), 1, Length("page__path"))
-    )
+    ).exclude(restriction_type=PageViewRestriction.LOGIN)
     if apart_from_path:
         restrictions = restrictions.exclude(
             page__path=Substr(OuterRef("page__path"), 1, Length("page__path"))

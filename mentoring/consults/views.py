@@ -156,8 +156,15 @@ def _question_for(request: HttpRequest, pk: int) -> Question:
     )
     if not permissions.may_view(request.user, question):
         raise Http404
-    if question.guide is not None and not _guide_shown_to(request, question.guide):
-        raise Http404
+    guide = question.guide
+    if guide is not None and not _guide_shown_to(request, guide):
+        # The asker and the guide's authors (told of it by e-mail) keep it.
+        user = request.user
+        own = user.is_authenticated and (
+            user.pk == question.asker_id or permissions.is_guide_author(user, guide)
+        )
+        if not (guide.live and own):
+            raise Http404
     return question
 
 

@@ -119,6 +119,8 @@ def verify(client, certificate, last_name):
         ("Jane Smith-Jones", ["Smith-Jones", "smith jones", "jones"], ["jane", "smith"]),
         ("Ana García Márquez", ["Márquez", "garcia marquez", "García-Márquez"], ["ana", "garcía"]),
         ("John Smith Jr.", ["smith", "Smith Jr."], ["john", "jr"]),
+        # A one-character family name in another script is a whole name.
+        ("小明 王", ["王"], ["小明", "x"]),
     ],
 )
 def test_the_number_opens_only_with_the_family_name(

@@ -200,3 +200,17 @@ def test_enrolment_follows_the_learners_day_too(other_learner, path):
     with at(term, 22), pytest.raises(EnrolmentClosed, match="no longer accepts new enrolments"):
         services.enrol(other_learner, path)
     assert not Enrolment.objects.filter(user=other_learner).exists()
+
+
+def test_a_step_guide_for_logged_in_users_keeps_the_path_open(learner, path):
+    """ "Logged-in users" admits every learner (the journey needs a log-in):
+    such a step is no problem, and completing it is not refused."""
+    guide = progress.path_steps(path)[0].guide
+    PageViewRestriction.objects.create(page=guide, restriction_type=PageViewRestriction.LOGIN)
+    path = type(path).objects.get(pk=path.pk)
+
+    assert not any("not public" in p for p in path_problems(path, timezone.localdate()))
+    assert credit_available(path)
+    services.enrol(learner, path)
+    completion, created = services.complete_step(learner, path, guide.pk)
+    assert created

@@ -50,6 +50,13 @@ def test_the_evaluation_completes_a_path_without_credit(client, learner, orienta
     assert progress.get_progress(learner, free).completed
     assert progress.missing_prerequisites(learner, accredited) == []
     services.enrol(learner, accredited)  # the accredited path opens
+    # No credit wording for a path that carries none.
+    page = client.get(free.url).content.decode()
+    assert "You completed this path on" in page and "claimed" not in page
+    dashboard = client.get("/me/").content.decode()
+    assert "No credit: this path carries none" in dashboard
+    guide = client.get(progress.path_steps(free)[0].guide.url).content.decode()
+    assert "which you completed on" in guide and "your certificate" not in guide
 
 
 def _evaluated(learner, path):

@@ -134,3 +134,17 @@ def test_once_the_relationship_has_ended_its_private_questions_are_read_only(cli
     client.post(f"/consults/questions/{question.pk}/answer/", {"body": "Read the notice period."})
 
     assert not Answer.objects.filter(question=question).exists()
+
+
+def test_the_asker_and_the_guides_author_keep_a_question_on_a_guide_made_private(
+    client, guide_by_a, mentor_a
+):
+    asker = UserFactory()
+    question = QuestionFactory(guide=guide_by_a, asker=asker, title="Anticoagulation and dentists")
+    _restrict(guide_by_a, PageViewRestriction.PASSWORD)
+    url = f"/consults/questions/{question.pk}/"
+    for user in (asker, mentor_a.user):
+        client.force_login(user)
+        assert "Anticoagulation and dentists" in client.get(url).content.decode()
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
