@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from cms.page_access import admits
 from learning.boards import ConsentScope
 from learning.certificates.issuance import issue_certificate
 from learning.certificates.kinds import kind_for
@@ -119,7 +120,7 @@ def _may_read(user: User, guide: Page, request: HttpRequest | None) -> bool:
     the request, judged from the user alone: a password is only ever proved in
     the learner's session, so a password restriction then refuses."""
     visitor = request if request is not None else SimpleNamespace(user=user, session={})
-    return all(r.accept_request(visitor) for r in guide.get_view_restrictions())
+    return admits(guide, visitor)
 
 
 def complete_step(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.models import GuidePage
+from cms.page_access import admits
 
 from ..models import Answer, Question, QuestionStatus, Relationship
 from . import faq, permissions, ratelimit, services
@@ -174,7 +175,7 @@ def _guide_shown_to(request: HttpRequest, guide: GuidePage) -> bool:
     entered, a log-in, a group), as Wagtail checks when serving the page."""
     if not guide.live:
         return False
-    return all(r.accept_request(request) for r in guide.get_view_restrictions())
+    return admits(guide, request)
 
 
 def _question_page(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 
 from wagtail.models import Page
 
+from cms.page_access import admits
 from learning.compliance.availability import Availability
 from learning.compliance.snapshot import path_snapshot
 from learning.exceptions import JourneyError
@@ -131,7 +132,7 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     path = LearningPathPage.objects.live().filter(slug=slug).first()
     # A path behind a privacy restriction shows its title and steps only to
     # whom it admits (Wagtail's own check), not on a public guide page.
-    if path is None or not all(r.accept_request(request) for r in path.get_view_restrictions()):
+    if path is None or not admits(path, request):
         return {}
     snapshot = path_snapshot(path, lambda: journey_progress.path_steps(path))
     progress = (
