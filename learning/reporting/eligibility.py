@@ -118,18 +118,53 @@ def _certificates(
     )
 
 
+# The widest UTC offsets in use (Kiribati +14:00, Baker Island -12:00, with
+# a margin): an offset outside them names no place.
+_MAX_OFFSET = datetime.timedelta(hours=14)
+
+
+def _offset_for(
+    moment: datetime.datetime, day: datetime.date, wanted: datetime.timedelta
+) -> datetime.timedelta | None:
+    """A UTC offset, in whole hours, under which `moment` falls on `day`: the
+    nearest to `wanted` (the learner's offset now). None if no offset within
+    +/-14 hours puts it on that day."""
+    utc = moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    start = datetime.datetime.combine(day, datetime.time()) - utc  # smallest offset
+    end = start + datetime.timedelta(days=1)  # the day's end, excluded
+    low = max(start, -_MAX_OFFSET)
+    high = min(end - datetime.timedelta(seconds=1), _MAX_OFFSET)
+    hour = datetime.timedelta(hours=1)
+    first = -((-low) // hour) * hour  # whole hours, rounded up
+    last = (high // hour) * hour
+    if first > last:
+        return None
+    return min(max(wanted, first), last)
+
+
 def _completion_time(certificate: Certificate, profile: LearnerProfile | None) -> str:
     """The time of day of the moment the certificate's completion date is
     the date of (the path completed, else the claim; issuance.py), in the
     learner's time zone, with its UTC offset ("21:00:00-07:00"): with the
     completion date it names that one instant (json_report.py). Rows
-    reported before this was so hold the claim's time in UTC ("15:30:00")."""
+    reported before this was so hold the claim's time in UTC ("15:30:00").
+
+    The date was worked out in the learner's zone at issuance (a reissue
+    keeps it). A learner who has moved zone since can see that moment on
+    another day in their zone now; the time is then given with the
+    whole-hour offset nearest theirs under which it falls on the printed
+    date, so date and time still name the one instant."""
     claim = certificate.claim if certificate.claim_id else None
     moment = (claim.enrolment.completed_at or claim.claimed_at) if claim else certificate.issued_at
     zone = profile.zone if profile is not None else datetime.UTC
     local = timezone.localtime(moment, zone)
-    offset = local.strftime("%z")  # "-0700"
-    return f"{local:%H:%M:%S}{offset[:3]}:{offset[3:]}"
+    if local.date() != certificate.completion_date:
+        now_offset = local.utcoffset() or datetime.timedelta()
+        offset = _offset_for(moment, certificate.completion_date, now_offset)
+        if offset is not None:
+            local = moment.astimezone(datetime.timezone(offset))
+    offset_text = local.strftime("%z")  # "-0700"
+    return f"{local:%H:%M:%S}{offset_text[:3]}:{offset_text[3:]}"
 
 
 def _consents(profile: LearnerProfile | None) -> set[tuple[str, str]]:
