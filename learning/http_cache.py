@@ -10,6 +10,8 @@
   paths too ("Next: <its title>").
 - A mentor who plans or reviews a path is named, with their disclosure, on
   the path page (``learning_mentor_dependents``).
+- A path is named, with a link, on every live path that requires it
+  ("Before this path, complete: <title>", shown to visitors).
 - An institution's name and accreditation statement are printed on the
   paths it accredits (``learning_institution_dependents``).
 """
@@ -29,7 +31,9 @@ def learning_dependents(page: Page) -> list[Any]:
         others = GuidePage.objects.live().filter(path_steps__page__in=paths).exclude(pk=page.pk)
         return paths + list(others.distinct())
     if isinstance(page, LearningPathPage):
-        return list(GuidePage.objects.live().filter(path_steps__page=page).distinct())
+        guides = list(GuidePage.objects.live().filter(path_steps__page=page).distinct())
+        requiring = LearningPathPage.objects.live().filter(prerequisites__required_path=page)
+        return guides + list(requiring.distinct())
     return []
 
 

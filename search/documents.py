@@ -68,10 +68,23 @@ def guide_document(page: GuidePage) -> SearchDocument:
     )
 
 
+def _public_guide_ids(guide_ids: set[int]) -> set[int]:
+    """Which of these guides are live and behind no view restriction."""
+    if not guide_ids:
+        return set()
+    return set(
+        GuidePage.objects.filter(pk__in=guide_ids).live().public().values_list("pk", flat=True)
+    )
+
+
 def path_document(page: LearningPathPage) -> SearchDocument:
-    """A path is found by its own text and by what its guides cover; its
-    facets are the union of its guides'."""
-    guides = [step.guide for step in page.steps.all() if step.guide.live]
+    """A path is found by its own text and by what its public guides cover;
+    its facets are the union of theirs. A step behind a view restriction
+    adds nothing: its summary is not the visitor's to read (and only its
+    title shows on the path page)."""
+    steps = list(page.steps.all())
+    public = _public_guide_ids({step.guide_id for step in steps})
+    guides = [step.guide for step in steps if step.guide_id in public]
     topics, specialties, audiences, mentors = {}, {}, {}, {}
     for guide in guides:
         if guide.topic:

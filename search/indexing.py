@@ -93,6 +93,10 @@ class ProcessResult:
     error: str = ""
 
 
+def _engine_error(engine: SearchEngine, error: Exception) -> str:
+    return f"{engine.name}: {error}"
+
+
 def apply_updates(page_ids: list[int], engines: list[SearchEngine]) -> list[str]:
     """Write the current state of these pages to every engine; return one
     message per engine that could not take it."""
@@ -106,8 +110,16 @@ def apply_updates(page_ids: list[int], engines: list[SearchEngine]) -> list[str]
             if gone:
                 engine.remove(gone)
         except unavailable as error:
-            errors.append(f"{engine.name}: {error}")
+            errors.append(_engine_error(engine, error))
     return errors
+
+
+def missed_updates(engine: SearchEngine) -> bool:
+    """Whether a queued update failed to reach this engine: until a retry
+    gets it there, the engine may still hold a page since unpublished or
+    made private, so it must not answer searches."""
+    marker = _engine_error(engine, Exception(""))
+    return PendingIndexUpdate.objects.filter(attempts__gt=0, last_error__contains=marker).exists()
 
 
 def process_pending(batch_size: int = PROCESS_BATCH) -> ProcessResult:

@@ -19,6 +19,7 @@ from .engines import (
     get_external_engine,
     unavailable_errors,
 )
+from .indexing import missed_updates
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,13 @@ class Answer:
 
 
 def _external_for_reading() -> tuple[SearchEngine | None, bool]:
+    """The external engine and whether not to ask it: it is down, or it
+    missed an update the embedded index has (a page withdrawn while it was
+    down would still be found there until a retry reaches it)."""
     engine = get_external_engine()
     if engine is None or cache.get(_OUTAGE_KEY):
         return engine, bool(engine)
-    return engine, False
+    return engine, missed_updates(engine)
 
 
 def search(query: SearchQuery) -> Answer:

@@ -13,7 +13,10 @@ institution's contacts, and the paths it accredits.
 Changes that are not a page's publication but change what a public page
 shows purge it too: a page's privacy restriction added, changed or removed
 (the page and everything below it), a reviewer's relevance decision (the
-disclosure block of the page it is about), and a public question to a
+disclosure block of the page it is about), a Standard 3 exception (whether
+the page's path offers credit), a mentor's new slug (their old profile's
+address), an image deleted from the library (its file and renditions),
+and a public question to a
 guide's author or its answer asked, answered, hidden, shown or deleted (the
 guide's page: a moderator hides a question to take it off the site). A
 publication purges what the page showed before it as well as after (a
@@ -39,6 +42,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import (
     page_published,
@@ -55,7 +59,14 @@ from cms.http_cache import (
     page_addresses,
     page_path,
 )
-from cms.models import DisclosedRelationship, Disclosure, Institution, Mentor, RelevanceDecision
+from cms.models import (
+    DisclosedRelationship,
+    Disclosure,
+    Institution,
+    Mentor,
+    OwnerEmployeeException,
+    RelevanceDecision,
+)
 from mentoring.models import Answer, Question
 
 logger = logging.getLogger("curbside.http_cache")
@@ -178,6 +189,18 @@ def on_mentor_changed(sender=None, instance=None, **kwargs):
 
 
 @_safely
+def on_mentor_saving(sender=None, instance=None, raw=False, **kwargs):
+    """Before a mentor's slug changes: their old profile's address, which
+    answers 404 from now on (post_save purges the new one)."""
+    if raw or instance.pk is None:
+        return set()
+    before = Mentor.objects.filter(pk=instance.pk).first()
+    if before is None or before.slug == instance.slug:
+        return set()
+    return mentor_paths(before)
+
+
+@_safely
 def on_mentor_deleted(sender=None, instance=None, **kwargs):
     return mentor_paths(instance)
 
@@ -202,6 +225,8 @@ def on_restriction_changed(sender=None, instance=None, **kwargs):
 
 @_safely
 def on_relevance_decided(sender=None, instance=None, **kwargs):
+    # Also a Standard 3 exception recorded or withdrawn: it decides whether
+    # a credit path takes enrolments ("Credit paused", "Offered now").
     page = Page.objects.filter(pk=instance.page_id).live().first()
     return page_addresses(page.specific) if page is not None else set()
 
@@ -214,6 +239,14 @@ def on_consult_changed(sender=None, instance=None, **kwargs):
     return {path} if path else set()
 
 
+@_safely
+def on_image_deleted(sender=None, instance=None, **kwargs):
+    """An image deleted from the library: its file and its renditions, where
+    this site serves them (``/media/``; a bucket's URLs are not ours to purge)."""
+    urls = [instance.file.url, *(rendition.url for rendition in instance.renditions.all())]
+    return {url for url in urls if url.startswith("/")}
+
+
 def connect() -> None:
     """Called from ``CurbsideConfig.ready``."""
     pre_save.connect(on_page_saving, dispatch_uid="http_cache_saving")
@@ -223,6 +256,7 @@ def connect() -> None:
     pre_page_move.connect(on_page_moved, dispatch_uid="http_cache_pre_move")
     post_page_move.connect(on_page_moved, dispatch_uid="http_cache_post_move")
     pre_delete.connect(on_page_deleted, dispatch_uid="http_cache_delete")
+    pre_save.connect(on_mentor_saving, sender=Mentor, dispatch_uid="http_cache_mentor_slug")
     post_save.connect(on_mentor_changed, sender=Mentor, dispatch_uid="http_cache_mentor")
     pre_delete.connect(on_mentor_deleted, sender=Mentor, dispatch_uid="http_cache_mentor_del")
     for model in (Disclosure, DisclosedRelationship):
@@ -238,6 +272,12 @@ def connect() -> None:
         signal.connect(
             on_relevance_decided, sender=RelevanceDecision, dispatch_uid="http_cache_relevance"
         )
+        signal.connect(
+            on_relevance_decided,
+            sender=OwnerEmployeeException,
+            dispatch_uid="http_cache_owner_exception",
+        )
+    pre_delete.connect(on_image_deleted, sender=get_image_model(), dispatch_uid="http_cache_image")
     post_save.connect(on_consult_changed, sender=Question, dispatch_uid="http_cache_question")
     post_save.connect(on_consult_changed, sender=Answer, dispatch_uid="http_cache_answer")
     pre_delete.connect(on_consult_changed, sender=Question, dispatch_uid="http_cache_question_del")
