@@ -6,6 +6,11 @@ and Google Sheets: a learner named ``=HYPERLINK("http://…"&A1,"Bob")`` would
 become a live link that sends the CME office's data elsewhere. Every export
 writes its cells through :func:`neutralise`, which prefixes such text with an
 apostrophe (OWASP, "CSV Injection"); numbers such as ``-1.5`` stay numbers.
+
+An XLSX cell also loses the characters XML cannot hold (:func:`cell_text`):
+one of them (a BEL pasted into a page title, say) makes openpyxl refuse the
+whole workbook, and a hand-written sheet unreadable.
+
 Wagtail's own report exports (CSV and XLSX) are covered by :func:`install`.
 """
 
@@ -17,6 +22,11 @@ from typing import Any
 
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+# Every character outside XML 1.0's Char production (#x9, #xA, #xD,
+# #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF): the C0 controls (which
+# openpyxl's ILLEGAL_CHARACTERS_RE refuses), lone surrogates and U+FFFE/U+FFFF.
+# One of them in a sheet makes the whole workbook unreadable.
+ILLEGAL = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def neutralise(value: Any) -> Any:
@@ -28,6 +38,20 @@ def neutralise(value: Any) -> Any:
     if stripped[:1] in TRIGGERS and not _NUMBER.fullmatch(stripped.strip()):
         return "'" + value
     return value
+
+
+def strip_illegal(text: str) -> str:
+    """``text`` without the characters an XML document may not hold."""
+    return ILLEGAL.sub("", text)
+
+
+def cell_text(value: Any) -> Any:
+    """An XLSX text cell's value: the characters XML refuses removed first,
+    then neutralised (removing them afterwards could uncover a formula, as in
+    ``"\\x01=HYPERLINK(...)"``). Anything else is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    return neutralise(strip_illegal(value))
 
 
 class _NeutralisingWriter:
@@ -64,8 +88,10 @@ def dict_writer(buffer, fieldnames, **kwargs):
 
 
 def install():
-    """Neutralise the cells of Wagtail's own CSV exports (reports, listings).
-    Its XLSX exports already store formulas as text; its CSV rows do not."""
+    """Neutralise the cells of Wagtail's own CSV exports (reports, listings),
+    and clean its XLSX cells with :func:`cell_text`: its XLSX exports store
+    formulas as text, but a title holding a control character would stop
+    openpyxl writing the file at all (a server error instead of the export)."""
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
     original = SpreadsheetExportMixin.preprocess_field_value
@@ -73,7 +99,8 @@ def install():
         return
 
     def preprocess_field_value(self, field, value, export_format):
-        return neutralise(original(self, field, value, export_format))
+        value = original(self, field, value, export_format)
+        return cell_text(value) if export_format == self.FORMAT_XLSX else neutralise(value)
 
     preprocess_field_value.curbside_neutralised = True
     SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value

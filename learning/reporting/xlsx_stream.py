@@ -6,15 +6,14 @@ with the number of rows (docs/credit-reporting.md, "Files").
 openpyxl, even in its write-only mode, builds the sheet in a temporary file
 and zips it at the end, and is about ten times slower per cell. This writer
 does only what the PARS template needs: text (inline, never a formula: every
-text goes through :func:`cell_text`, which drops what XML cannot hold and then
-neutralises it with cms.spreadsheets), whole and decimal numbers,
-dates shown as ``mm/dd/yyyy``, text cells formatted as text (``@``, so IDs
-keep their leading zeros), column widths. openpyxl and Excel read it back.
+text goes through cms.spreadsheets.cell_text, which drops what XML cannot hold
+and then neutralises it), whole and decimal numbers, dates shown as
+``mm/dd/yyyy``, text cells formatted as text (``@``, so IDs keep their
+leading zeros), column widths. openpyxl and Excel read it back.
 """
 
 import datetime
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -22,17 +21,12 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
-from cms import spreadsheets
+from cms.spreadsheets import cell_text
 
 # Bytes gathered before a piece of the file is sent.
 CHUNK_BYTES = 64 * 1024
 DATE_STYLE, TEXT_STYLE = 1, 2  # indexes into STYLES' cellXfs
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-# Every character outside XML 1.0's Char production (#x9, #xA, #xD,
-# #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF): the C0 controls (which
-# openpyxl's ILLEGAL_CHARACTERS_RE refuses), lone surrogates and U+FFFE/U+FFFF.
-# One of them in a sheet makes the whole workbook unreadable.
-ILLEGAL = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -78,20 +72,6 @@ STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-
-
-def strip_illegal(text: str) -> str:
-    """``text`` without the characters an XML document may not hold."""
-    return ILLEGAL.sub("", text)
-
-
-def cell_text(value: Any) -> Any:
-    """A text cell's value: the characters XML refuses removed first, then
-    neutralised (removing them afterwards could uncover a formula, as in
-    ``"\\x01=HYPERLINK(...)"``). Anything else is returned as it is."""
-    if not isinstance(value, str):
-        return value
-    return spreadsheets.neutralise(strip_illegal(value))
 
 
 def _workbook(sheet: str) -> str:

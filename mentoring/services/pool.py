@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from .. import matching
 from ..convert import capacity_in, to_mentee, to_mentor
@@ -23,6 +23,15 @@ from ..models import (
 CLOSED_FOR_MENTEE = (RequestStatus.DECLINED, RequestStatus.EXPIRED)
 
 
+def _taking_part(programme: Programme, role: str) -> QuerySet[Participation]:
+    """Active participations in ``role`` of people whose account is active: a
+    deactivated account (an administrator's, or a deleted one) cannot sign
+    in, so it is never suggested, asked or put in the cohort table."""
+    return Participation.objects.filter(
+        programme=programme, role=role, status=ParticipationStatus.ACTIVE, user__is_active=True
+    )
+
+
 def current_mentees(programme: Programme) -> dict[int, int]:
     """Active relationships per mentor (user id) in the programme."""
     rows = (
@@ -35,12 +44,7 @@ def current_mentees(programme: Programme) -> dict[int, int]:
 
 def mentor_profiles(programme: Programme) -> list[matching.MentorProfile]:
     """Every active mentor of the programme who has an offer, with their room."""
-    participations = {
-        p.user_id: p
-        for p in Participation.objects.filter(
-            programme=programme, role=Role.MENTOR, status=ParticipationStatus.ACTIVE
-        )
-    }
+    participations = {p.user_id: p for p in _taking_part(programme, Role.MENTOR)}
     counts = current_mentees(programme)
     offers = MentorOffer.objects.filter(user_id__in=participations).order_by("user_id")
     return [
@@ -54,9 +58,7 @@ def mentor_profiles(programme: Programme) -> list[matching.MentorProfile]:
 
 
 def mentor_profile(programme: Programme, mentor_id: int) -> matching.MentorProfile | None:
-    participation = Participation.objects.filter(
-        programme=programme, user_id=mentor_id, role=Role.MENTOR, status=ParticipationStatus.ACTIVE
-    ).first()
+    participation = _taking_part(programme, Role.MENTOR).filter(user_id=mentor_id).first()
     offer = MentorOffer.objects.filter(user_id=mentor_id).first()
     if participation is None or offer is None:
         return None
@@ -80,9 +82,7 @@ def unmatched_mentees(programme: Programme) -> list[matching.MenteeProfile]:
             "mentee_id", flat=True
         )
     )
-    ids = Participation.objects.filter(
-        programme=programme, role=Role.MENTEE, status=ParticipationStatus.ACTIVE
-    ).values_list("user_id", flat=True)
+    ids = _taking_part(programme, Role.MENTEE).values_list("user_id", flat=True)
     profiles = MenteeProfile.objects.filter(user_id__in=ids).exclude(user_id__in=busy)
     return [to_mentee(p) for p in profiles.order_by("user_id")]
 

@@ -56,6 +56,15 @@ def _locked(relationship: Relationship) -> Relationship:
     return Relationship.objects.select_for_update().get(pk=relationship.pk)
 
 
+# The same check-in or note from the same member within this time is the
+# first one again (a double click, the form sent twice), as with consults.
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def _recent() -> datetime.datetime:
+    return timezone.now() - REPEAT_WINDOW
+
+
 # ---------------------------------------------------------------------------
 # The agreement.
 
@@ -201,8 +210,11 @@ def add_check_in(goal: Goal, user: Any, *, note: str, progress: int) -> CheckIn:
     if not 0 <= progress <= 100:
         raise SpaceError("Progress is a percentage from 0 to 100.", "progress")
     with transaction.atomic():
+        # The relationship's row lock also serialises two identical posts.
         require_active(_locked(goal.relationship))
-        return CheckIn.objects.create(goal=goal, author=user, note=note, progress=progress)
+        values = {"goal": goal, "author": user, "note": note, "progress": progress}
+        repeated = CheckIn.objects.filter(created_at__gte=_recent(), **values).last()
+        return repeated or CheckIn.objects.create(**values)
 
 
 # ---------------------------------------------------------------------------
@@ -224,9 +236,9 @@ def add_note(session: Session, user: Any, *, text: str, visibility: str) -> Sess
         session = Session.objects.get(pk=session.pk)
         if session.status == SessionStatus.CANCELLED:
             raise SpaceError("This session was cancelled: add notes to another session.")
-        return SessionNote.objects.create(
-            session=session, author=user, text=text, visibility=visibility
-        )
+        values = {"session": session, "author": user, "text": text, "visibility": visibility}
+        repeated = SessionNote.objects.filter(created_at__gte=_recent(), **values).last()
+        return repeated or SessionNote.objects.create(**values)
 
 
 def delete_note(note_id: int, session: Session, user: Any) -> bool:
