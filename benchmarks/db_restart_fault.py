@@ -14,10 +14,12 @@ learner comes from 127.0.0.1), gunicorn with production settings, FAULT_WORKERS
 (4) sync workers, DATABASE_CONN_MAX_AGE as default (60 s, conn_health_checks on),
 TASKS_BACKEND=immediate (a claim renders its certificate's PDF in the request).
 
-The learners run the whole journey (path page, enrol, every step, post-test,
-evaluation, claim) for FAULT_DURATION (40) seconds, at most FAULT_MAX_REQUESTS
-(50000) requests. A learner whose request fails (5xx or a connection error)
-waits 1 s and sends it again, as a person would; every attempt is recorded.
+The learners run the whole journey (path page, enrol, every step: its step
+page, then its "Mark complete" form with the page's ``disclosure`` proof;
+post-test, evaluation, claim; load_learners.py) for FAULT_DURATION (40)
+seconds, at most FAULT_MAX_REQUESTS (50000) requests. A learner whose request
+fails (5xx or a connection error) waits 1 s and sends it again, as a person
+would; every attempt is recorded.
 At FAULT_RESTART_AT (15) seconds PostgreSQL is stopped (``pg_ctl stop -m
 fast``: connections are cut, transactions in flight roll back), stays down
 FAULT_OUTAGE (5) seconds and is started again. /healthz is polled every 0.5 s

@@ -13,12 +13,19 @@ server starts, a setup step (journey_setup.py) run with the development settings
 * 20 learners, each enrolled with the first 25 steps completed
   (``learning.journey.services.enrol`` / ``complete_step``), and a database session for
   each (signed with the SECRET_KEY the server gets, so it accepts them) plus a
-  CSRF token of our own making.
+  CSRF token of our own making;
+* for each (learner, step not done yet), the proof the step page's "Mark
+  complete" form posts as its ``disclosure`` field
+  (``learning.journey.disclosure_proof.proof``: a keyed hash with the same
+  SECRET_KEY). Without it the server records nothing and redirects to the step
+  page, where the activity's disclosure is shown;
+* one more learner like them, used only by the checks before the load.
 
 Then wrk (with wrk_journey.lua, which rotates the learners' cookies) loads:
 
 1. the path page, GET, as the 20 learners in turn (each sees "25 of 50 steps complete");
-2. ``POST /paths/bench-path/steps/<guide_id>/complete/`` (answers 302) over the
+2. ``POST /paths/bench-path/steps/<guide_id>/complete/`` (answers 302), the CSRF
+   token in ``X-CSRFToken`` and the form body ``disclosure=<proof>``, over the
    500 (learner, step) pairs not completed yet: each of the first 500 requests
    writes a new StepCompletion row, any later one repeats a completed step (the
    idempotent path, no write). On a small machine the run ends before all 500;
@@ -26,7 +33,11 @@ Then wrk (with wrk_journey.lua, which rotates the learners' cookies) loads:
 3. the same POSTs again, now all repeats.
 
 Before loading, single requests check that every session is accepted, the
-POST answers 302 with the token and 403 without it. Afterwards the
+POST answers 302 with the token and 403 without it, and (as the checks'
+learner, on a step not done yet) that the step page's form carries the proof
+the bench computed, that a POST without the proof writes no row and is sent
+back to the step page, and that the POST with it writes the row and goes on to
+the next step. Afterwards the
 StepCompletion rows are counted: the new ones and that no (enrolment, guide)
 pair is recorded twice.
 
@@ -39,6 +50,7 @@ answered 4xx/5xx or an unexpected status, or the completions do not add up,
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -77,6 +89,9 @@ PATH_URL = f"/paths/{PATH_SLUG}/"
 PROGRESS_TEXT = f"{DONE_STEPS} of {STEP_COUNT} steps complete"
 COMPLETE_URL_PATTERN = f"{PATH_URL}steps/<guide_id>/complete/"
 JOURNEY_PREFIX = "JOURNEY_JSON "
+# learning.journey.disclosure_proof.FIELD, as step_bar.html writes its input.
+DISCLOSURE_FIELD = "disclosure"
+DISCLOSURE_INPUT = re.compile(rf'name="{DISCLOSURE_FIELD}" value="([^"]*)"')
 
 
 class CheckFailed(BenchError):
@@ -107,23 +122,35 @@ def write_requests(path, lines):
     path.write_text("".join("\t".join(fields) + "\n" for fields in lines))
 
 
+def disclosure_body(proof):
+    """The "Mark complete" form's body: the step page's proof (hex digits)."""
+    return f"{DISCLOSURE_FIELD}={proof}"
+
+
 def write_request_files(learners):
     """One GET per learner; one POST per (learner, pending step), step by step so
     that requests in flight together belong to different learners."""
-    write_requests(GET_REQUESTS, [("GET", PATH_URL, cookie_header(x), "-") for x in learners])
+    get = [("GET", PATH_URL, cookie_header(x), "-", "-") for x in learners]
+    write_requests(GET_REQUESTS, get)
     posts = []
     for index in range(STEP_COUNT - DONE_STEPS):
         for learner in learners:
             url = complete_url(learner["pending"][index])
-            # wrk_journey.lua sends the last column as the X-CSRFToken header.
-            posts.append(("POST", url, cookie_header(learner, csrf=True), learner["csrftoken"]))
+            # wrk_journey.lua sends the fourth column as the X-CSRFToken header
+            # and the fifth as the form body.
+            body = disclosure_body(learner["pending_proofs"][index])
+            posts.append(
+                ("POST", url, cookie_header(learner, csrf=True), learner["csrftoken"], body)
+            )
     write_requests(POST_REQUESTS, posts)
     return len(posts)
 
 
-def check_requests(server, learners):
+def check_requests(server, learners, checker, count):
     """Before the load: sessions accepted, the page shows progress, the POST's
-    CSRF handling is real. Uses already-completed steps, so nothing is written."""
+    CSRF handling is real (on an already-completed step, so nothing is written),
+    and the disclosure proof is asked for and accepted (``check_disclosure``,
+    the checks' own learner: one row written, before the counts start)."""
     base = server.base_url
     for learner in learners:
         status, headers, text = send(base, "GET", PATH_URL, {"Cookie": cookie_header(learner)})
@@ -150,7 +177,58 @@ def check_requests(server, learners):
     location = headers.get("Location", "")
     if status != 302 or "/login/" in location:
         raise CheckFailed(f"POST {url} answered {status} {location}, expected 302 to a step.")
-    return {"post_check_location": location}
+    return {"post_check_location": location, **check_disclosure(base, checker, count)}
+
+
+def check_disclosure(base, learner, count):
+    """On the checks' learner's first pending step: its step page posts the
+    proof the setup computed; a POST without it writes nothing and is sent back
+    to that page; the POST with it writes the row and goes on to the next step."""
+    guide_id, proof = learner["pending"][0], learner["pending_proofs"][0]
+    page, next_page = learner["pending_pages"]
+    status, headers, text = send(base, "GET", page, {"Cookie": cookie_header(learner)})
+    shown = DISCLOSURE_INPUT.search(text)
+    if status != 200 or shown is None:
+        raise CheckFailed(
+            f"GET {page} answered {status} {headers.get('Location', '')}"
+            + ("" if shown else f", without the {DISCLOSURE_FIELD!r} input")
+            + ": expected the step page with its 'Mark complete' form."
+        )
+    if shown.group(1) != proof:
+        raise CheckFailed(
+            f"The step page {page} posts {DISCLOSURE_FIELD}={shown.group(1)!r}, not the proof "
+            f"the setup computed ({proof!r}): is the server's SECRET_KEY the setup's?"
+        )
+    url = complete_url(guide_id)
+    post_headers = {
+        "Cookie": cookie_header(learner, csrf=True),
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRFToken": learner["csrftoken"],
+    }
+    rows = count()["bench_path_rows"]
+    status, headers, _ = send(base, "POST", url, post_headers, body="")
+    location = headers.get("Location", "")
+    rows_after = count()["bench_path_rows"]
+    if status != 302 or not location.endswith(page) or rows_after != rows:
+        raise CheckFailed(
+            f"POST {url} without the {DISCLOSURE_FIELD!r} proof answered {status} {location} "
+            f"and wrote {rows_after - rows} rows: expected a 302 to the step page {page} "
+            "and nothing recorded."
+        )
+    refused_location = location
+    status, headers, _ = send(base, "POST", url, post_headers, body=disclosure_body(proof))
+    location = headers.get("Location", "")
+    rows_after = count()["bench_path_rows"]
+    if status != 302 or not location.endswith(next_page) or rows_after != rows + 1:
+        raise CheckFailed(
+            f"POST {url} with the {DISCLOSURE_FIELD!r} proof answered {status} {location} "
+            f"and wrote {rows_after - rows} rows: expected a 302 to the next step "
+            f"{next_page} and one row."
+        )
+    return {
+        "post_without_proof_location": refused_location,
+        "post_with_proof_location": location,
+    }
 
 
 # Load ----------------------------------------------------------------------------
@@ -200,9 +278,10 @@ def failed(row):
 # Main ----------------------------------------------------------------------------
 
 
-def run_all(server, learners, db_url, secret_key, duration, wrk):
-    """The three loads; their rows and the completion counts around them."""
-    checks = check_requests(server, learners)
+def run_all(server, learners, checker, db_url, secret_key, duration, wrk):
+    """The checks, the three loads; their rows and the completion counts around
+    them (from after the checks, which write one row of the checks' learner)."""
+    checks = check_requests(server, learners, checker, lambda: child("count", db_url, secret_key))
     pairs = write_request_files(learners)
     counts = {"before": child("count", db_url, secret_key)}
     print(f"Loading {PATH_URL} (GET, signed in) for {duration} s...", flush=True)
@@ -311,7 +390,7 @@ def main():
         try:
             info = http_bench.environment_info(server.workers, duration)
             checks, pairs, counts, results = run_all(
-                server, setup["learners"], db_url, secret_key, duration, wrk
+                server, setup["learners"], setup["checker"], db_url, secret_key, duration, wrk
             )
         finally:
             server.stop()

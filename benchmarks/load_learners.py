@@ -2,9 +2,17 @@
 each, with its own cookies and connection, walking the whole journey (path
 page, enrol, every step, post-test, evaluation, claim) path after path, with
 form POSTs and the CSRF cookie as a browser sends them. Every response is
-recorded in the shared ``Run``."""
+recorded in the shared ``Run``.
+
+A step is done as a learner does it: GET its step page (the guide read as a
+step of the path, ``/guides/<slug>/?path=<slug>``, which shows the activity's
+disclosure), then POST its "Mark complete" form with the hidden ``disclosure``
+field read from that page (``learning.journey.disclosure_proof``: the server
+records the step only with it, and otherwise sends the learner back to the
+step page)."""
 
 import http.client
+import re
 import secrets
 import threading
 import time
@@ -12,6 +20,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 REQUEST_TIMEOUT = 30
+# The step page's "Mark complete" form (templates/learning/includes/step_bar.html).
+DISCLOSURE_FIELD = "disclosure"
+DISCLOSURE_INPUT = re.compile(rf'name="{DISCLOSURE_FIELD}" value="([^"]+)"')
 
 
 class Stop(Exception):
@@ -75,6 +86,7 @@ class Learner:
         host, port = run.base_url.removeprefix("http://").split(":")
         self.conn = http.client.HTTPConnection(host, int(port), timeout=REQUEST_TIMEOUT)
         self.paths_done = 0
+        self.last_body = ""  # the last answer's body (the step page's form is read from it)
 
     def cookie_header(self):
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -117,6 +129,7 @@ class Learner:
                 error = type(exc).__name__
                 self.conn.close()
             ended = time.monotonic()
+            self.last_body = body
             ok = not error and expect(status, location, body)
             self.run.records.append(
                 {
@@ -150,10 +163,20 @@ class Learner:
         def redirect_to(suffix):
             return lambda status, location, body: status == 302 and location.endswith(suffix)
 
-        def step_done(status, location, body):
+        def step_page(status, location, body):
+            # The guide as a step of the path, with its "Mark complete" form.
+            return status == 200 and DISCLOSURE_INPUT.search(body) is not None
+
+        def step_done(page):
             # Success: the next guide (…?path=<slug>) or the post-test. A refusal
-            # (JourneyError) redirects back to the path page with a message.
-            return status == 302 and ("?path=" in location or location.endswith("test/"))
+            # (JourneyError) redirects back to the path page with a message; a
+            # request without the step page's proof back to the step page.
+            def done(status, location, body):
+                if status != 302 or location.endswith(page):
+                    return False
+                return "?path=" in location or location.endswith("test/")
+
+            return done
 
         if not self.call("path page", "GET", url, lambda s, loc, b: s == 200, path):
             return False
@@ -166,15 +189,22 @@ class Learner:
         if not self.call("enrol", "POST", url + "enrol/", redirect_to("continue/"), path, form=[]):
             return False
         start = self.start if self.start["slug"] == path["slug"] else {}
-        for guide in path["guides"]:
+        for guide, page in zip(path["guides"], path["step_pages"], strict=True):
             if guide in start.get("done", ()):
                 continue
-            step_url = f"{url}steps/{guide}/complete/"
-            if not self.call("complete", "POST", step_url, step_done, path, form=[], guide=guide):
+            if not self.call("step page", "GET", page, step_page, path, guide=guide):
                 return False
-        passed = lambda s, loc, b: s == 200 and "You passed" in b  # noqa: E731
+            form = [(DISCLOSURE_FIELD, DISCLOSURE_INPUT.search(self.last_body).group(1))]
+            step_url = f"{url}steps/{guide}/complete/"
+            if not self.call(
+                "complete", "POST", step_url, step_done(page), path, form=form, guide=guide
+            ):
+                return False
+        # The answers are recorded and the result shown by a redirect to
+        # test/result/ (post/redirect/get), passed or not: the evaluation below
+        # is accepted (a redirect to claim/) only once the post-test is passed.
         if not start.get("passed") and not self.call(
-            "post-test", "POST", url + "test/", passed, path, form=path["test"]
+            "post-test", "POST", url + "test/", redirect_to("test/result/"), path, form=path["test"]
         ):
             return False
         evaluation = path["evaluation"]

@@ -3,8 +3,9 @@ db_restart_fault.py (production settings, the server's SECRET_KEY):
 ``python benchmarks/load_phases.py --phase setup|check|recover [N]``.
 
 * setup: the paths (every live, credit-bearing path issued on completion with
-  no prerequisites, with its correct post-test answers) and N learners with a
-  profile and a database session each, at staggered points of their first path;
+  no prerequisites that takes enrolments now, with its steps' pages and its
+  correct post-test answers) and N learners with a profile and a database
+  session each, at staggered points of their first path;
 * check: what the learners' requests left in the database;
 * recover: the documented recovery (learning.certificates.tasks.recover).
 """
@@ -46,7 +47,9 @@ def phase_setup(count):
     from django.db import transaction
 
     from cms.credits import format_credits
-    from learning.models import CertificatePolicy, LearningPathPage, PathStep
+    from learning.compliance.availability import credit_available
+    from learning.journey.steps import step_url
+    from learning.models import CertificatePolicy, Degree, LearningPathPage, PathStep
 
     paths, pages = [], []
     candidates = (
@@ -57,18 +60,22 @@ def phase_setup(count):
     for path in candidates:
         if path.is_terminated() or path.prerequisites.exists():
             continue
+        if not credit_available(path):
+            # Credit paused (a disclosure expired by the calendar, say): the
+            # path takes no enrolments, so a learner could not walk it.
+            continue
         test, evaluation = _form_answers(path)
-        guides = list(
-            PathStep.objects.filter(page=path)
-            .order_by("sort_order", "pk")
-            .values_list("guide_id", flat=True)
+        steps = list(
+            PathStep.objects.filter(page=path).select_related("guide").order_by("sort_order", "pk")
         )
         pages.append(path)
         paths.append(
             {
                 "slug": path.slug,
                 "url": path.url,
-                "guides": guides,
+                "guides": [step.guide_id for step in steps],
+                # Where a learner reads each step and finds its "Mark complete" form.
+                "step_pages": [step_url(path, step.guide) for step in steps],
                 "test": test,
                 "evaluation": evaluation,
                 "credits": format_credits(path.max_credits),
@@ -77,7 +84,8 @@ def phase_setup(count):
     if not paths:
         raise SystemExit("No live credit-bearing path issued on completion.")
     with transaction.atomic():
-        users = bulk_learners(USER_PREFIX, count, "Load")
+        # Physicians: a claim asks for the profession (the certificate's kind).
+        users = bulk_learners(USER_PREFIX, count, "Load", degree=Degree.MD)
         learners = [{"username": u.username, "sessionid": signed_in_session(u)} for u in users]
     for index, (user, account) in enumerate(zip(users, learners, strict=True)):
         account["start"] = start_progress(user, index, pages, paths)

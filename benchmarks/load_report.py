@@ -9,7 +9,7 @@ import statistics
 
 from benchmarks.harness.stats import fmt, percentile
 
-KINDS = ["path page", "enrol", "complete", "post-test", "evaluation", "claim"]
+KINDS = ["path page", "enrol", "step page", "complete", "post-test", "evaluation", "claim"]
 
 
 def kind_of(path):
@@ -23,6 +23,8 @@ def kind_of(path):
     ):
         if path.endswith(suffix):
             return kind
+    if path.startswith("/guides/"):
+        return "step page"  # the learners read a guide only as a step (…?path=<slug>)
     return "path page" if path.startswith("/paths/") else "other"
 
 

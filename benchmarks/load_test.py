@@ -16,18 +16,23 @@ Setup (about a minute):
   to run without it), then ``collectstatic`` as in production (skipped when
   static/staticfiles.json is newer than every source; LOAD_COLLECTSTATIC=always).
 * LOAD_LEARNERS (200) learner users with a LearnerProfile (a full name, so
-  certificates can print), and a database session for each, written directly
-  with the SessionStore and signed with the server's SECRET_KEY. Nobody logs in
-  through /accounts/login/: it is rate limited per client address, and every
-  simulated learner comes from 127.0.0.1.
+  certificates can print, and a physician's degree, which a claim asks for),
+  and a database session for each, written directly with the SessionStore and
+  signed with the server's SECRET_KEY. Nobody logs in through /accounts/login/:
+  it is rate limited per client address, and every simulated learner comes
+  from 127.0.0.1.
 * The paths: every live, credit-bearing demo path issued on completion with no
-  prerequisites (5 paths of 4 or 5 steps). The correct post-test answers are
-  read from each path (``learning.journey.questions``) and handed to the learners.
+  prerequisites that takes enrolments today (a demo path whose credit is
+  paused, a faculty disclosure having expired by the calendar, refuses new
+  enrolments and is left out): about 5 paths of 4 or 5 steps, printed at the
+  start. The correct post-test answers are read from each path
+  (``learning.journey.questions``) and handed to the learners.
 * Learners start at different points of their first path (learner i: path
-  i mod 5; new, half the steps done, every step done, or post-test passed, in
-  turn; written through ``learning.journey.services``), so that claims run alongside
-  completions from the start instead of only after each learner's first
-  dozen requests. Those setup rows are left out of the comparison below.
+  i mod the number of paths; new, half the steps done, every step done, or
+  post-test passed, in turn; written through ``learning.journey.services``),
+  so that claims run alongside completions from the start instead of only
+  after each learner's first dozen requests. Those setup rows are left out of
+  the comparison below.
 
 Server: gunicorn, production settings (plain-HTTP switches off as in
 ``harness.processes.production_env``), LOAD_WORKERS (4) sync workers on 2 cores,
@@ -41,15 +46,23 @@ Load: LOAD_LEARNERS threads, one per learner, each with its own cookies
 (sessionid, the csrftoken cookie the first page sets, messages) and its own
 http.client connection (sync gunicorn workers close it after every response;
 http.client reopens it). No think time. Each learner, path after path (learner
-i starts at path i mod 5): GET the path page (receives the CSRF cookie), POST
-enrol/, POST steps/<guide_id>/complete/ for every step in order, POST test/
-with the correct answers, POST evaluation/, POST claim/ with the path's
-maximum credits and the attestation. POSTs are form posts with
+i starts at path i mod the number of paths): GET the path page (receives the
+CSRF cookie), POST enrol/, then for every step in order GET its step page (the
+guide read as a step of the path, ``/guides/<slug>/?path=<slug>``, which shows
+the activity's disclosure) and POST steps/<guide_id>/complete/ as that page's
+"Mark complete" form does, with its hidden ``disclosure`` field read from the
+page (the server records the step only with it:
+``learning.journey.disclosure_proof``), then POST test/ with the correct
+answers (answers a redirect to test/result/), POST evaluation/ (a redirect to
+claim/ once the post-test is passed), POST claim/ with the path's maximum
+credits and the attestation. POSTs are form posts with
 ``csrfmiddlewaretoken``, as the HTML forms send them. Every response is
 recorded: kind, learner, path, step, status, latency, and whether it was the
-expected answer (302 to the next step for "mark complete", a 302 back to the
-path page means the service refused it). Requests stop at LOAD_DURATION (60)
-seconds or after LOAD_MAX_REQUESTS (100000); requests in flight then finish.
+expected answer (200 with the form for the step page; 302 to the next step or
+the post-test for "mark complete": a 302 back to the path page means the
+service refused it, one back to the step page that the proof was missing or
+wrong). Requests stop at LOAD_DURATION (60) seconds or after
+LOAD_MAX_REQUESTS (100000); requests in flight then finish.
 
 Checks (reading the database in a child process): zero 5xx, zero connection
 errors, zero unexpected answers; the (learner, step) pairs with a StepCompletion

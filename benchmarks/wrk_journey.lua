@@ -3,12 +3,14 @@
 --
 -- Arguments, after wrk's own and "--":
 --   1. requests file, one request a line, tab-separated:
---      METHOD  PATH  COOKIE-HEADER  CSRF-TOKEN (or "-")
+--      METHOD  PATH  COOKIE-HEADER  CSRF-TOKEN (or "-")  FORM-BODY (or "-")
 --   2. the status every response should have (200 for the page, 302 for the POST)
 --   3. wrk's thread count: thread i sends lines i, i + threads, i + 2 * threads...
 --      so the threads never send the same line at the same time.
 --
--- POSTs carry the token in the X-CSRFToken header and an empty form body.
+-- POSTs carry the token in the X-CSRFToken header and the form body given
+-- (application/x-www-form-urlencoded; "-" sends an empty one): for "mark
+-- complete", disclosure=<proof>, the field the step page's form posts.
 -- On top of wrk_report.lua's BENCH_JSON line it prints
 --   JOURNEY_JSON {"unexpected":N,"login_redirects":N,"statuses":{"302":N,...}}
 -- where "unexpected" counts responses whose status differs from argument 2 or
@@ -36,13 +38,17 @@ function init(args)
   local index = 0
   for line in io.lines(args[1]) do
     if index % stride == id then
-      local method, path, cookie, token = line:match("^(%u+)\t(%S+)\t([^\t]*)\t(%S+)$")
+      local method, path, cookie, token, form =
+        line:match("^(%u+)\t(%S+)\t([^\t]*)\t(%S+)\t(%S+)$")
+      if not method then
+        error("wrk_journey.lua: malformed request line " .. (index + 1) .. " of " .. args[1])
+      end
       local headers = { Host = host, Cookie = cookie }
       local body = nil
       if method == "POST" then
         headers["X-CSRFToken"] = token
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        body = ""
+        body = form == "-" and "" or form
       end
       table.insert(prepared, wrk.format(method, path, headers, body))
     end
