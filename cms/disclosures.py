@@ -24,6 +24,7 @@ from cms.models.disclosures import (
     OwnerEmployeeException,
     RelevanceDecision,
 )
+from cms.rules import DATE_OUT_OF_RANGE, EARLIEST_DATE
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ def record_disclosure(
     problems = []
     if given_on > today:
         problems.append("A disclosure cannot be dated in the future.")
+    elif given_on < EARLIEST_DATE:
+        raise ValidationError([DATE_OUT_OF_RANGE])  # no look-back period before it
     if not signed_name.strip():
         problems.append("Type your full name to sign the disclosure.")
     if none_to_disclose and relationships:

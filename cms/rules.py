@@ -1,8 +1,29 @@
 """Editorial rules that the admin, the site and the tests share."""
 
+import datetime
+
 from django.utils import timezone
 
 from .choices import Topic
+
+# The dates an editor types (a release, a review, a signature): wide enough
+# for any real content, narrow enough that adding a review interval (3 years)
+# or counting back a look-back period (24 months) stays inside the calendar.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+DATE_OUT_OF_RANGE = "Choose a date between 1 January 1900 and 31 December 2099."
+
+
+def dates_out_of_range(instance, field_names) -> dict[str, str]:
+    """``{field: message}`` for each of ``instance``'s date fields outside
+    EARLIEST_DATE to LATEST_DATE."""
+    errors = {}
+    for name in field_names:
+        value = getattr(instance, name, None)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            errors[name] = DATE_OUT_OF_RANGE
+    return errors
+
 
 # Guides on these topics need every author's disclosure to be current before
 # they can be submitted for review or published.

@@ -17,8 +17,8 @@ from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import Page, Site
 
+from cms.publishing import PublishRefused
 from learning.compliance.notices import not_published_intro, refusal_html
-from learning.exceptions import PublishRefused
 
 SITE_CACHE_SECONDS = 60
 _sites = {}
@@ -97,11 +97,11 @@ class RetryAfterMiddleware:
 
 class PublishRefusedMiddleware:
     """Every admin POST runs in one transaction. When the publish gate refuses
-    (``learning.exceptions.PublishRefused``, raised by a credit path's save on
-    any publishing route: the workflow's approval, reverting, copying...),
-    everything the request did is rolled back and the editor is sent back to
-    the path with every problem listed: a normal page, never a 500, and
-    nothing half-done."""
+    (``cms.publishing.PublishRefused``, raised by a credit path's or a
+    clinical guide's save on any publishing route: the workflow's approval,
+    bulk publishing, reverting, copying...), everything the request did is
+    rolled back and the editor is sent back to the page with every problem
+    listed: a normal page, never a 500, and nothing half-done."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -8,6 +8,7 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save
 
         from notifications import schedule
 
@@ -37,6 +38,12 @@ class LearningConfig(AppConfig):
         schedule.register("learning.credit_ending", reminder_scans.scan_credit_ending)
         events.pdf_ready.connect(
             certificate_reminders.on_pdf_ready, dispatch_uid="learning.reminders.certificate"
+        )
+        # ... and not e-mailed once the certificate is revoked.
+        post_save.connect(
+            certificate_reminders.on_certificate_saved,
+            sender=self.get_model("Certificate"),
+            dispatch_uid="learning.reminders.certificate_revoked",
         )
         # "Log in to enrol": the enrolment a visitor started finishes when they sign in.
         user_logged_in.connect(pending.finish_enrolment, dispatch_uid="learning.pending_enrolment")

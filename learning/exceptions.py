@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from cms.publishing import PublishRefused as PageRefused
 
 if TYPE_CHECKING:
     from .models import LearningPathPage
@@ -36,21 +36,26 @@ class NotAvailableYet(JourneyError):
     pass
 
 
+class DisclosureNotShown(JourneyError):
+    """A step marked complete from a page that did not show the activity's
+    disclosure (learning.journey.disclosure_proof); ``url``: the step page,
+    which shows it."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
 class InvalidAnswer(JourneyError):
     pass
 
 
-class PublishRefused(ValidationError):
+class PublishRefused(PageRefused):
     """A credit path may not go live (or get a new live version): every
     reason, in plain words, in ``problems``. Raised by the path's save, the
     last step of every Wagtail publishing route; each route turns it into a
-    normal page or a recorded refusal."""
+    normal page or a recorded refusal (``cms.publishing``, whose refusal of a
+    clinical guide is handled the same way)."""
 
     def __init__(self, page: LearningPathPage, problems: Sequence[str]) -> None:
-        self.page = page
-        self.problems = list(problems)
-        super().__init__(self.problems)
-
-    def __str__(self) -> str:
-        title = getattr(self.page, "title", "This path")
-        return f"'{title}' cannot be published: " + " ".join(self.problems)
+        super().__init__(page, problems)

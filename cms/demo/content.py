@@ -9,6 +9,7 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from cms.models import (
     GuideAuthor,
@@ -18,6 +19,7 @@ from cms.models import (
     HomePage,
     Institution,
 )
+from cms.publishing import judged_as_of
 
 from .common import DATA_DIR, load_json, months_ago
 from .images import guide_lead_image
@@ -88,8 +90,18 @@ def build_guide(item, index_page, mentors):
     guide.specialties.add(*item["specialties"])
     index_page.add_child(instance=guide)
     # Demo guides are published as already-approved content, outside the workflow.
-    guide.save_revision(user=owner, log_action=True).publish(user=None)
+    with judged_as_of(approval_day(authors)):
+        guide.save_revision(user=owner, log_action=True).publish(user=None)
     return guide
+
+
+def approval_day(authors):
+    """The day a demo guide counts as approved (cms.publishing judges its
+    publication as of then): when the last of its authors signed their
+    current disclosure. A disclosure that has expired since (Farid Haddad's)
+    was current then."""
+    days = [mentor.disclosure_date for mentor in authors if mentor.disclosure_date]
+    return max(days, default=timezone.localdate())
 
 
 def give_lead_image(item):
@@ -99,7 +111,8 @@ def give_lead_image(item):
     if guide.lead_image_id or not guide.live or guide.has_unpublished_changes:
         return
     guide.lead_image, guide.lead_image_alt = guide_lead_image(item["slug"], item["topic"])
-    guide.save_revision(log_action=True).publish(user=None)
+    with judged_as_of(approval_day(guide.author_mentors)):
+        guide.save_revision(log_action=True).publish(user=None)
 
 
 def seed_guides(mentors, stdout):

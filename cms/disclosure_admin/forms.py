@@ -8,6 +8,7 @@ from django.utils import timezone
 from cms.choices import MitigationMethod, OwnerException, RelationshipNature
 from cms.disclosures import Relationship
 from cms.models.disclosures import LOOKBACK_MONTHS
+from cms.rules import DATE_OUT_OF_RANGE, EARLIEST_DATE, LATEST_DATE
 
 INELIGIBLE_COMPANY_HELP = (
     "An ineligible company is one whose primary business is producing, marketing, selling, "
@@ -121,6 +122,13 @@ class DisclosureForm(forms.Form):
         else:
             # A person signs on the day they sign.
             del self.fields["given_on"]
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if not EARLIEST_DATE <= given_on <= LATEST_DATE:
+            # Counting the look-back period back from year 1 leaves the calendar.
+            raise forms.ValidationError(DATE_OUT_OF_RANGE)
+        return given_on
 
 
 class DecisionForm(forms.Form):

@@ -31,7 +31,9 @@ from cms.blocks import (
 from cms.blocks.text import reading_minutes_for
 from cms.choices import TOPIC_BLURBS, AudienceLevel, Topic
 from cms.forms import GuidePageForm
+from cms.publishing import refuse_unpublishable_guide
 from cms.querysets import GuideFilter, GuidePageQuerySet
+from cms.rules import dates_out_of_range
 
 from .lead_image import (
     lead_image_alt_field,
@@ -273,7 +275,10 @@ class GuidePage(Page):
         super().clean()
         errors = {}
         clean_image_alt(self, "lead_image", "lead_image_alt", errors)
-        if self.last_reviewed and self.release_date and self.last_reviewed < self.release_date:
+        dates = dates_out_of_range(self, ("release_date", "last_reviewed", "review_due"))
+        if dates:
+            errors.update(dates)  # and nothing is worked out from them
+        elif self.last_reviewed and self.release_date and self.last_reviewed < self.release_date:
             errors["last_reviewed"] = "The last review cannot be before the release date."
         elif self.last_reviewed:
             latest = add_years(self.last_reviewed, REVIEW_INTERVAL_YEARS)
@@ -290,6 +295,9 @@ class GuidePage(Page):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        # Every publishing route ends here: a clinical guide goes live only
+        # with every author's disclosure current (cms.publishing).
+        refuse_unpublishable_guide(self, kwargs.get("update_fields"))
         self.reading_minutes_computed = reading_minutes_for(self.body_text())
         if not self.review_due and self.last_reviewed:
             self.review_due = add_years(self.last_reviewed, REVIEW_INTERVAL_YEARS)

@@ -8,38 +8,24 @@ rule of the path as it would be saved. Both therefore say the same thing.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import datetime
-from collections.abc import Iterator
-
 from django.db.models import Model
 
+from cms.publishing import judged_as_of, judged_on
 from learning.models import LearningPathPage
 
 from .gate import path_problems
 
-_judged_on: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
-    "publish_gate_judged_on", default=None
-)
+# ``judged_as_of(day)`` (cms.publishing) judges every gated publication inside
+# it as of ``day``, this rule's and a clinical guide's alike: for loading
+# content that was published in the past, such as the demo's history. Every
+# route a person uses is judged today.
+__all__ = ["attach", "judged_as_of", "rule"]
 
 
 def rule(path: LearningPathPage) -> list[str]:
-    return path_problems(path, on=_judged_on.get())
+    return path_problems(path, on=judged_on())
 
 
 def attach(page_class: type[Model]) -> None:
     """Make ``rule`` the publish gate of ``page_class`` (LearningPathPage)."""
     page_class.publish_rule = staticmethod(rule)  # type: ignore[attr-defined]
-
-
-@contextlib.contextmanager
-def judged_as_of(day: datetime.date) -> Iterator[None]:
-    """Judge publications inside this block as of ``day`` (the whole rule,
-    on that day): for loading content that was published in the past, such as
-    the demo's history. Every route a person uses is judged today."""
-    token = _judged_on.set(day)
-    try:
-        yield
-    finally:
-        _judged_on.reset(token)

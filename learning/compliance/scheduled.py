@@ -1,6 +1,7 @@
-"""Scheduled publishing of a credit path that the publish gate refuses: the
-schedule is cancelled, the refusal goes into the page's history, and the
-institution's staff are told what to fix. Nothing happens silently."""
+"""Scheduled publishing of a credit path (or a clinical guide) that the
+publish gate refuses: the schedule is cancelled, the refusal goes into the
+page's history, and a path's institution's staff are told what to fix.
+Nothing happens silently."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.db import transaction
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
-from learning.exceptions import PublishRefused
+from cms.publishing import PublishRefused
+from learning.models import LearningPathPage
 
 from .notices import refusal_text, tell_institution_staff
 
@@ -32,6 +34,8 @@ def refuse_scheduled(refused: PublishRefused) -> int:
             "revision": {"id": revision.pk} if revision else None,
         },
     )
+    if not isinstance(path, LearningPathPage):
+        return 0  # a clinical guide (cms.publishing): its history says why
     intro = (
         f"The scheduled publication of '{path.title}' was cancelled: the path does not meet "
         "the requirements for AMA PRA Category 1 Credit™. Fix these, then publish it again "

@@ -12,6 +12,7 @@ from cms.credits import format_credits
 from cms.forms import EditorPageForm
 from learning.boards import RULES
 from learning.permissions import choosable_institutions_q
+from learning.prerequisites import circular
 from learning.rules import in_quarters
 
 GATED_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
@@ -49,7 +50,27 @@ class LearningPathPageForm(EditorPageForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         self.check_moc(cleaned.get("max_credits"))
+        self.check_prerequisites()
         return cleaned
+
+    def check_prerequisites(self) -> None:
+        """A prerequisite that already requires this path (directly or
+        through others) would lock learners out of both: refused on its row."""
+        formset = self.formsets.get("prerequisites")
+        if formset is None:
+            return
+        formset.is_valid()
+        rows: dict[int, Any] = {}
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE") and data.get("required_path"):
+                rows.setdefault(data["required_path"].pk, form)
+        for required_id in circular(self.instance.pk, rows):
+            rows[required_id].add_error(
+                "required_path",
+                "This path already requires the one you are editing (directly or through "
+                "other paths): learners could then enrol in none of them. Remove one of the two.",
+            )
 
     def check_moc(self, max_credits: decimal.Decimal | None) -> None:
         """Each MOC registration (Accreditation tab): a credit type of its own

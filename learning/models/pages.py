@@ -36,6 +36,7 @@ from cms.models.lead_image import (
 )
 from cms.models.pages import REVIEW_INTERVAL_YEARS, add_years
 from cms.models.routing import RouteCachedMixin, SingleChildTypeRoutingMixin
+from cms.rules import dates_out_of_range
 from learning.blocks import EvaluationBlock, PostTestBlock
 from learning.forms.admin import LearningPathCopyForm, LearningPathPageForm
 from learning.querysets import LearningPathQuerySet
@@ -284,6 +285,9 @@ class LearningPathPage(RouteCachedMixin, PublishGateMixin, RoutablePageMixin, Pa
         clean_image_alt(self, "lead_image", "lead_image_alt", errors)
         if self.max_credits is not None and not in_quarters(self.max_credits):
             errors["max_credits"] = "Credits are given in quarter credits (0.25, 0.5, 0.75...)."
+        dates = dates_out_of_range(self, ("release_date", "last_reviewed", "termination_date"))
+        if dates:
+            raise ValidationError({**errors, **dates})  # nothing is worked out from them
         if self.release_date and self.termination_date:
             latest = self.latest_termination()
             if self.termination_date > latest:

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from wagtail.models import Page
-
+from cms.publishing import publication_event
 from learning.exceptions import PublishRefused
 
 if TYPE_CHECKING:
@@ -55,20 +54,7 @@ class PublishGateMixin:
         """``"alias"``, ``"live"`` (an unpublished row goes live), ``"revision"``
         (a live row gets a new live revision), or None for any other save (a
         draft, a live path saved for another reason, a new row)."""
-        if self._state.adding:
-            return "alias" if self.alias_of_id else None
-        if not self.live:
-            return None
-        if update_fields is not None and not {"live", "live_revision"} & set(update_fields):
-            return None
-        row = Page.objects.filter(pk=self.pk).values("live", "live_revision_id").first()
-        if row is None:
-            return None
-        if not row["live"]:
-            return "live"
-        if self.live_revision_id and self.live_revision_id != row["live_revision_id"]:
-            return "revision"
-        return None
+        return publication_event(self, update_fields)
 
     def refuse_unpublishable(self: Any, update_fields: Iterable[str] | None) -> None:
         event = self.publication_event(update_fields)

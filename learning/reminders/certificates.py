@@ -15,7 +15,7 @@ from django.urls import reverse
 from learning.certificates.issuance import profile_of
 from learning.certificates.kinds import is_participation
 from learning.models import Certificate, CertificateStatus
-from notifications.models import Notification
+from notifications.models import EmailStatus, Notification
 from notifications.services import notify
 
 from . import compose
@@ -83,3 +83,22 @@ def on_pdf_ready(sender: Any, certificate: Certificate, **kwargs: Any) -> None:
         logger.exception(
             "certificate ready notification failed", extra={"certificate": certificate.pk}
         )
+
+
+def on_certificate_saved(
+    sender: Any, instance: Certificate, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Receiver of ``post_save`` for certificates: once a certificate is
+    revoked, its "ready to download" e-mail, if not sent yet, is not sent
+    (its link would only say the certificate was revoked). A superseded one's
+    goes out: the reissue's own notification says what replaced it."""
+    if instance.status != CertificateStatus.REVOKED:
+        return
+    if update_fields is not None and "status" not in update_fields:
+        return
+    Notification.objects.filter(
+        user_id=instance.user_id,
+        kind=CERTIFICATE_READY.key,
+        dedupe_key=dedupe_key(instance),
+        email_status=EmailStatus.PENDING,
+    ).update(email_status=EmailStatus.SKIPPED, last_error="the certificate was revoked")

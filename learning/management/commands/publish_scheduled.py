@@ -1,8 +1,9 @@
 """Wagtail's ``publish_scheduled``, with the publish gate's refusals handled:
-a credit path that may not be published (it fell out of compliance after it
-was scheduled) keeps its current state, its schedule is cancelled, the refusal
-is recorded in its history and its institution's staff are told; the other
-scheduled publications go ahead.
+a credit path (or a clinical guide, cms.publishing) that may not be published
+(it fell out of compliance after it was scheduled) keeps its current state,
+its schedule is cancelled, the refusal is recorded in its history and a
+path's institution's staff are told; the other scheduled publications go
+ahead.
 
 (This command replaces Wagtail's: the learning app comes before Wagtail in
 INSTALLED_APPS.)"""
@@ -11,12 +12,15 @@ from typing import Any
 
 from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
 
+from cms.publishing import PublishRefused
 from learning.compliance.scheduled import refuse_scheduled
-from learning.exceptions import PublishRefused
 
 
 class Command(WagtailCommand):
-    help = "Publish the revisions scheduled to go live; refuse credit paths that may not."
+    help = (
+        "Publish the revisions scheduled to go live; refuse credit paths and clinical guides "
+        "that may not."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Wagtail's loop stops at the first refusal. Each refusal cancels that
