@@ -12,6 +12,7 @@ from django.db import Error as DatabaseErrors
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from cms.models import Institution
 from cms.names import printable
 from learning.exceptions import JourneyError
 from learning.models import (
@@ -55,9 +56,31 @@ def _completion_date(claim: CreditClaim, profile: LearnerProfile) -> datetime.da
     return timezone.localtime(completed, profile.zone).date()
 
 
-def _snapshot(claim: CreditClaim, profile: LearnerProfile) -> dict[str, Any]:
+# What a reissue keeps from the certificate it replaces: the completed
+# activity and its accreditation as they were when the learner completed it
+# (the accredited provider named is the one that accredited it then, whatever
+# the path says since). The learner's side, and the provider's signatory and
+# images of the reissue's day, are read again.
+KEPT_ON_REISSUE = (
+    "institution",
+    "path",
+    "institution_name",
+    "accreditation_statement",
+    "credit_designation_statement",
+    "activity_title",
+    "learning_format",
+    "credits",
+    "completion_date",
+)
+
+
+def _snapshot(
+    claim: CreditClaim, profile: LearnerProfile, institution: Institution | None = None
+) -> dict[str, Any]:
+    """What a certificate for ``claim`` prints, read now; ``institution``:
+    the accredited provider (the path's, unless given)."""
     path = claim.enrolment.path
-    institution = path.institution
+    institution = institution or path.institution
     return {
         "claim": claim,
         "user": claim.enrolment.user,
@@ -182,8 +205,10 @@ def kind_after_reissue(certificate: Certificate) -> str | None:
 
 def reissue(certificate: Certificate, actor: User | None, reason: str | None) -> Certificate:
     """A new certificate from the learner's current profile (e.g. a corrected
-    name, a board ID), keeping the original completion date and credits; the
-    old one is marked superseded and links to the new one. Its MOC points are
+    name, a board ID), keeping what the original says about the completed
+    activity (``KEPT_ON_REISSUE``: the accredited provider and its
+    statements, the title, the completion date and credits); the old one is
+    marked superseded and links to the new one. Its MOC points are
     recomputed from the boards the learner chose at claim and their board IDs
     now (``moc.create_moc``).
 
@@ -203,9 +228,8 @@ def reissue(certificate: Certificate, actor: User | None, reason: str | None) ->
                 "The learner deleted their account: this certificate can be revoked "
                 "but not reissued."
             )
-        fields = _snapshot(old.claim, profile)
-        fields["completion_date"] = old.completion_date
-        fields["credits"] = old.credits
+        fields = _snapshot(old.claim, profile, institution=old.institution)
+        fields.update({name: getattr(old, name) for name in KEPT_ON_REISSUE})
         fields["kind"] = _reissued_kind(old, profile)
         new = _create(fields, supersedes=old)
         # MOC from the claim's choices and the learner's board IDs now.

@@ -2,6 +2,7 @@
 extensions granted on the staff member's institutions' paths, and a form to
 grant one learner more time to claim. The rules are in ``extensions.py``."""
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import FormView
 
 from cms.admin_header import TitledAdminTemplateMixin
@@ -18,7 +20,13 @@ from learning.http import AuthenticatedRequest
 from learning.models import ClaimExtension, Enrolment, LearningPathPage
 from learning.permissions import StaffOnlyMixin, institution_staff_q, staff_visible_q
 
-from .extensions import MAX_REASON, grant_extension, waiting_enrolment
+from .extensions import (
+    MAX_REASON,
+    grant_extension,
+    latest_extension_day,
+    until_error,
+    waiting_enrolment,
+)
 
 NOT_WAITING = (
     "No learner with that username or e-mail has finished this path's evaluation "
@@ -43,7 +51,7 @@ class ExtensionForm(forms.Form):
     until = forms.DateField(
         label="May claim until",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The learner may claim up to and including this day.",
+        help_text="The learner may claim up to and including this day: at most a year from today.",
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -54,6 +62,15 @@ class ExtensionForm(forms.Form):
     def __init__(self, *args: Any, paths: QuerySet[LearningPathPage], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["path"]).queryset = paths
+        self.fields["until"].widget.attrs.update(
+            min=timezone.localdate().isoformat(), max=latest_extension_day().isoformat()
+        )
+
+    def clean_until(self) -> datetime.date:
+        until: datetime.date = self.cleaned_data["until"]
+        if error := until_error(until):
+            raise forms.ValidationError(error)
+        return until
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

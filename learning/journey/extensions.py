@@ -9,6 +9,7 @@ compliance pause (an expired disclosure, an overdue review...): see
 
 Granting is for staff of the path's accrediting institution, with a reason,
 and is written to the path's Wagtail history (``curbside.claim_extension``).
+An extension ends between today and a year from today (``MAX_EXTENSION_DAYS``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ from learning.models import (
 
 EXTENSION_ACTION = "curbside.claim_extension"
 MAX_REASON = 2000
+# An extension is a one-off accommodation for one learner, not an open-ended
+# right to claim: it ends at most a year after the day it is granted (staff
+# may grant another, with its own reason in the path's history). A date
+# beyond it is taken for a typing slip (2099 for 2029) and refused.
+MAX_EXTENSION_DAYS = 365
 
 
 class ExtensionError(JourneyError):
@@ -135,6 +141,25 @@ def waiting_enrolment(path: LearningPathPage, who: str) -> Enrolment | None:
     )
 
 
+def latest_extension_day() -> datetime.date:
+    """The last day an extension granted today may run to."""
+    return timezone.localdate() + datetime.timedelta(days=MAX_EXTENSION_DAYS)
+
+
+def until_error(until: datetime.date) -> str:
+    """Why an extension cannot end on ``until`` ("" when it can): not in the
+    past, and at most a year after today."""
+    if until < timezone.localdate():
+        return "Choose today or a later day: an extension cannot end in the past."
+    latest = latest_extension_day()
+    if until > latest:
+        return (
+            "An extension ends at most a year after today: "
+            f"{latest:%-d %B %Y} at the latest. Grant another later if the learner needs it."
+        )
+    return ""
+
+
 def _who(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -143,15 +168,16 @@ def _who(user: User) -> str:
 def grant_extension(
     enrolment: Enrolment, until: datetime.date, reason: str, actor: User
 ) -> ClaimExtension:
-    """Let this learner claim up to and including ``until``; logged on the path."""
+    """Let this learner claim up to and including ``until`` (today at the
+    earliest, ``MAX_EXTENSION_DAYS`` ahead at the latest); logged on the path."""
     path = LearningPathPage.objects.get(pk=enrolment.path_id)
     if not may_grant(actor, path):
         raise ExtensionError("Only staff of the path's accrediting institution grant extensions.")
     reason = (reason or "").strip()
     if not reason:
         raise ExtensionError("Give a reason: it is kept in the path's history.")
-    if until < timezone.localdate():
-        raise ExtensionError("Choose today or a later day: an extension cannot end in the past.")
+    if error := until_error(until):
+        raise ExtensionError(error)
     if CreditClaim.objects.filter(enrolment=enrolment).exists():
         raise ExtensionError("This learner has already claimed credit for this path.")
     extension = ClaimExtension.objects.create(

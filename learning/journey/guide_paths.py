@@ -1,6 +1,8 @@
 """A guide opened on its own (/guides/<slug>/, not from a path) still knows
 the learning paths it is a step of: a learner on one of them is offered to
-mark it complete and to continue that path; a learner who completed the path
+read it as the path's step (only that page shows the activity's disclosure,
+so only there is the step marked complete: ``disclosure_proof``) and to
+continue that path; a learner who completed the path
 is pointed to its page (and certificate); a signed-in learner on none of them
 sees which live paths include it. A path the guide is being read from
 (``?path=<slug>``) has the step bar instead (``views.guide_step_context``)
@@ -32,8 +34,7 @@ class GuideInPath:
     path: LearningPathPage
     number: int  # this guide's step number in the path
     total: int
-    url: str  # this guide read as a step of the path
-    complete_url: str  # where "Mark complete and continue" posts
+    url: str  # this guide read as a step of the path, where it is marked complete
     next_title: str = ""  # the step after this one, if any
     next_url: str = ""
     enrolment: Enrolment | None = None
@@ -112,7 +113,6 @@ def guide_paths(request: HttpRequest, guide: Page) -> list[GuideInPath]:
                 number=index + 1,
                 total=len(path_steps),
                 url=step_url(path, guide),
-                complete_url=path.route_url("complete_step", guide_id=guide.pk),
                 next_title=after.guide.title if after else "",
                 next_url=step_url(path, after.guide) if after else "",
                 enrolment=enrolment,

@@ -24,6 +24,7 @@ from learning.certificates.issuance import issue_certificate
 from learning.certificates.kinds import kind_for
 from learning.compliance.availability import credit_available
 from learning.exceptions import (
+    DisclosureNotShown,
     EnrolmentClosed,
     InvalidAnswer,
     JourneyError,
@@ -45,12 +46,18 @@ from learning.models import (
 )
 from learning.reporting.consent import set_consent
 
+from . import disclosure_proof
 from .claims import chosen_boards, claimant_profile, claimed_amount
 from .extensions import claim_window, learner_today
 from .progress import missing_prerequisites
 from .questions import TestQuestion, evaluation_questions, post_test_questions
 from .stages import Stage
-from .steps import guide_restricted
+from .steps import guide_restricted, step_url
+
+STEPS_FIRST_MESSAGE = (
+    "Claim credit once every step of the path is complete: the path has a step you "
+    "have not completed yet."
+)
 
 
 def _require_open(
@@ -130,7 +137,12 @@ def complete_step(
     Returns (completion, created). Two simultaneous calls leave one record.
     A guide the learner may not read (a privacy restriction they do not pass;
     ``request``, when given, is how a password entered in their session counts)
-    is refused: they never saw it or its disclosure."""
+    is refused: they never saw it or its disclosure.
+
+    ``request``: the learner's own request, which must come from the step
+    page, where the activity's disclosure is shown (``disclosure_proof``);
+    from anywhere else ``DisclosureNotShown`` names that page. Without a
+    request (seeding, staff tools) nothing is asked of a page."""
     enrolment = _enrolment_for(user, path)
     step = (
         PathStep.objects.filter(page=path, guide_id=guide_id)
@@ -138,6 +150,7 @@ def complete_step(
         .only(
             "guide",
             "guide__title",
+            "guide__url_path",
             "guide__live",
             "guide__live_revision",
             "guide__latest_revision",
@@ -161,6 +174,10 @@ def complete_step(
         raise JourneyError(
             "This guide is private and you do not have access to it, so it cannot be "
             "completed. Ask the path's provider for access."
+        )
+    if request is not None and not disclosure_proof.shown(request, user.pk, path.pk, guide_id):
+        raise DisclosureNotShown(
+            disclosure_proof.NOT_SHOWN_MESSAGE, url=step_url(path, guide, request)
         )
     revision_id = guide.live_revision_id or guide.latest_revision_id
     try:
@@ -284,8 +301,9 @@ def claim_credit(
     """Claim credit and complete the path. Returns (claim, created); a second
     claim returns the first one unchanged.
 
-    Refused after the claim deadline or the termination date unless the
-    learner holds an extension for today (extensions.py). ``moc_boards``: the
+    Refused until every step of the path (as it is now) is complete, and
+    after the claim deadline or the termination date unless the learner holds
+    an extension for today (extensions.py). ``moc_boards``: the
     boards the learner ticked to have this completion reported to for MOC;
     ticking one gives the standing consent to that board."""
     with transaction.atomic():
@@ -297,6 +315,11 @@ def claim_credit(
         _require_open(path, "credit claims", window.today, extended=window.extended)
         if not EvaluationResponse.objects.filter(enrolment=enrolment).exists():
             raise NotAvailableYet(Stage.CLAIM.locked_message)
+        # Here, not only on the claim page: every caller (an admin action, a
+        # task) is held to it. A step added after the learner's post-test is
+        # part of the activity they claim for.
+        if not _all_steps_complete(enrolment, path):
+            raise NotAvailableYet(STEPS_FIRST_MESSAGE)
         if not path.credit_bearing:
             raise InvalidAnswer("This path does not carry credit.")
         _require_credit_available(path, window.today, enrolled=True, extended=window.extended)

@@ -1,7 +1,8 @@
 """Issue #14 item 10 in Chromium: the home page features the learning paths
 with their credit and, for a signed-in learner, "Continue where you left off"
 with one button that opens exactly the next step, on a phone and a desktop;
-a guide opened on its own offers to mark it complete and continue the path.
+a guide opened on its own offers its step page (to mark it complete there,
+below the activity's disclosure) and to continue the path.
 No horizontal scrolling, no serious axe finding (AAA contrast included)."""
 
 import re
@@ -82,7 +83,13 @@ def test_home_paths_and_continue_take_the_learner_to_the_right_step(live_server,
         box = page.get_by_role("complementary", name="Part of your learning path")
         expect(box).to_contain_text("This guide is step 2 of 4 of Recognising sepsis")
         assert serious_violations(page) == [], "guide box"
-        box.get_by_role("button", name=re.compile("^Mark complete and continue")).click()
+        # It is marked complete on the step page, below the activity's disclosure.
+        box.get_by_role(
+            "link", name=re.compile("^Read it as step 2 of 4 to mark it complete")
+        ).click()
+        expect(page).to_have_url(second)
+        progress_bar = page.get_by_role("complementary", name="Learning path progress")
+        progress_bar.get_by_role("button", name="Mark complete and continue").click()
         expect(page).to_have_url(third)
         page.goto(home)
         expect(page.get_by_role("region", name="Continue where you left off")).to_contain_text(

@@ -26,6 +26,7 @@ from tests.factories.users import (
     complete_path,
     correct_answers,
     evaluation_answers,
+    from_step_page,
 )
 
 __all__ = [
@@ -45,5 +46,6 @@ __all__ = [
     "correct_answers",
     "evaluation_answers",
     "evaluation_json",
+    "from_step_page",
     "post_test_json",
 ]

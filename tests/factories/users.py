@@ -22,7 +22,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from curbside.security import activate_totp, confirm_email, has_second_factor, mfa_required
-from learning.journey import progress, services
+from learning.journey import disclosure_proof, progress, services
 from learning.journey.questions import evaluation_questions, post_test_questions
 from learning.models import Degree, LearnerProfile
 
@@ -153,6 +153,13 @@ def evaluation_answers(path):
         else:
             answers[q.id] = {"choice": "yes", "how": "Screen earlier."}
     return answers
+
+
+def from_step_page(user, path, guide_id):
+    """What the step page's "Mark complete" form posts (besides the CSRF token):
+    the proof that it showed ``user`` the activity's disclosure
+    (learning.journey.disclosure_proof)."""
+    return {disclosure_proof.FIELD: disclosure_proof.proof(user.pk, path.pk, guide_id)}
 
 
 def complete_path(user, path, credits="1.25"):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from learning.journey import progress, services
 from learning.journey.questions import MAX_TEXT_ANSWER, evaluation_questions, post_test_questions
 from learning.models import CreditClaim, Enrolment, EvaluationResponse, StepCompletion, TestAttempt
+from tests.factories import from_step_page
 
 from .bad_input import (
     FEW,
@@ -43,7 +44,10 @@ def test_completing_any_guide_id_never_fails(client, rollback, learner, path, gu
     services.enrol(learner, path)
     client.force_login(learner)
     with rollback():
-        response = client.post(f"{path.url}steps/{guide_id}/complete/")
+        # As the step page posts it (learning.journey.disclosure_proof).
+        response = client.post(
+            f"{path.url}steps/{guide_id}/complete/", from_step_page(learner, path, guide_id)
+        )
         assert response.status_code == 302
         completed = set(StepCompletion.objects.values_list("guide_id", flat=True))
         assert completed == ({guide_id} if guide_id in steps else set())

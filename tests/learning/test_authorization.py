@@ -6,7 +6,7 @@ import pytest
 
 from learning.journey import progress
 from learning.models import CreditClaim, Enrolment, StepCompletion, TestAttempt
-from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory
+from tests.factories import InstitutionFactory, LearningPathPageFactory, UserFactory, from_step_page
 
 from .conftest import complete
 
@@ -34,7 +34,7 @@ def test_doctor_a_never_sees_or_changes_doctor_bs_progress(client, learner, othe
     assert "Recognising sepsis" not in dashboard and "Nothing in progress" in dashboard
     # Whatever A posts only ever touches A's own enrolment.
     guide = progress.path_steps(path)[0].guide
-    client.post(f"{path.url}steps/{guide.pk}/complete/")
+    client.post(f"{path.url}steps/{guide.pk}/complete/", from_step_page(learner, path, guide.pk))
     client.post(path.url + "claim/", {"credits": "0.25", "attested": "on"})
     after = (
         list(

@@ -27,7 +27,7 @@ from learning.models import (
     StepCompletion,
     TestAttempt,
 )
-from tests.factories import LearnerFactory, LearningPathPageFactory
+from tests.factories import LearnerFactory, LearningPathPageFactory, from_step_page
 
 from .conftest import correct_answers, evaluation_answers, evaluation_post_data, post_test_data
 
@@ -115,7 +115,10 @@ def test_enrolled_learner_keeps_reading_and_taking_the_test_while_paused(client,
     let_disclosure_expire(author_of(path))
     client.force_login(learner)
     for step in progress.path_steps(path):
-        client.post(f"{path.url}steps/{step.guide_id}/complete/")
+        client.post(
+            f"{path.url}steps/{step.guide_id}/complete/",
+            from_step_page(learner, path, step.guide_id),
+        )
     assert StepCompletion.objects.filter(enrolment__user=learner).count() == 3
     response = client.post(path.url + "test/", post_test_data(correct_answers(path)), follow=True)
     assert "You passed" in response.content.decode()

@@ -17,6 +17,7 @@ from learning.models import (
     StepCompletion,
     TestAttempt,
 )
+from tests.factories import from_step_page
 
 from .conftest import evaluation_post_data, post_test_data, wrong_answers
 
@@ -59,7 +60,9 @@ def test_full_journey_through_the_views(client, learner, path):
     assert client.get(path.url + "test/")["Location"] == f"{guides[0].url}?path=sepsis"
 
     for index, guide in enumerate(guides):
-        response = client.post(f"{path.url}steps/{guide.pk}/complete/")
+        response = client.post(
+            f"{path.url}steps/{guide.pk}/complete/", from_step_page(learner, path, guide.pk)
+        )
         expected = f"{guides[index + 1].url}?path=sepsis" if index < 2 else path.url + "test/"
         assert response["Location"] == expected
     page = client.get(path.url).content.decode()
@@ -117,7 +120,9 @@ def test_resume_where_you_left_off(client, learner, path):
     client.force_login(learner)
     client.post(path.url + "enrol/")
     guides = steps_of(path)
-    client.post(f"{path.url}steps/{guides[0].pk}/complete/")
+    client.post(
+        f"{path.url}steps/{guides[0].pk}/complete/", from_step_page(learner, path, guides[0].pk)
+    )
     client.logout()
     client.force_login(learner)
     assert client.get(path.url + "continue/")["Location"] == f"{guides[1].url}?path=sepsis"

@@ -14,7 +14,7 @@ import pytest
 from learning.journey import progress, services
 from learning.journey.questions import post_test_questions
 from learning.models import Enrolment, TestAttempt
-from tests.factories import LearningPathPageFactory, UserFactory
+from tests.factories import LearningPathPageFactory, UserFactory, from_step_page
 
 from .conftest import correct_answers, evaluation_answers, post_test_data, wrong_answers
 
@@ -67,7 +67,8 @@ def test_every_journey_form_that_writes_answers_with_a_redirect(client, learner,
     client.force_login(learner)
     assert client.post(path.url + "enrol/").status_code == 302
     for step in progress.path_steps(path):
-        assert client.post(f"{path.url}steps/{step.guide_id}/complete/").status_code == 302
+        data = from_step_page(learner, path, step.guide_id)
+        assert client.post(f"{path.url}steps/{step.guide_id}/complete/", data).status_code == 302
     assert client.post(path.url + "test/", post_test_data(correct_answers(path))).status_code == 302
     from .conftest import evaluation_post_data
 

@@ -26,7 +26,7 @@ from learning.models import (
     LearningPathPage,
     StepCompletion,
 )
-from tests.factories import LearningPathPageFactory, complete_path
+from tests.factories import LearningPathPageFactory, complete_path, from_step_page
 from tests.learning.conftest import correct_answers, evaluation_answers
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,11 @@ def test_a_learner_admitted_to_the_guide_completes_it(client, learner, path):
     guide = first_guide(path)
     learner.groups.add(members_only(guide))
     client.force_login(learner)
-    response = client.post(path.url + f"steps/{guide.pk}/complete/", follow=True)
+    response = client.post(
+        path.url + f"steps/{guide.pk}/complete/",
+        from_step_page(learner, path, guide.pk),
+        follow=True,
+    )
     assert REFUSED not in response.content.decode()
     assert StepCompletion.objects.filter(enrolment__user=learner, guide=guide).exists()
 
@@ -102,7 +106,7 @@ def test_a_password_counts_only_once_entered_in_the_learners_session(rf, learner
     )
     with pytest.raises(services.JourneyError, match=REFUSED):
         services.complete_step(learner, path, guide.pk)
-    request = rf.post("/")
+    request = rf.post("/", from_step_page(learner, path, guide.pk))
     request.user = learner
     request.session = {restriction.passed_view_restrictions_session_key: [restriction.pk]}
     _, created = services.complete_step(learner, path, guide.pk, request=request)

@@ -22,6 +22,7 @@ from tests.factories import (
     LearnerFactory,
     LearningPathPageFactory,
     MentorFactory,
+    from_step_page,
 )
 
 from .conftest import correct_answers, evaluation_answers
@@ -236,13 +237,19 @@ def test_enrolled_learner_can_mark_the_guide_complete_and_continue(client, learn
     box = guide_box(html_of(client.get(second.url)))
     assert "Part of your learning path" in box
     assert "This guide is <strong>step 2 of 3</strong> of" in box
-    assert f'action="{path.url}steps/{second.pk}/complete/"' in box
-    assert f'href="{second.url}?path=sepsis"' in box  # the guide as a step of the path
+    # Marked complete on the step page, which shows the activity's disclosure
+    # (learning.journey.disclosure_proof), not here.
+    assert "complete/" not in box
+    assert button_href(box, "Read it as step 2 of 3 to mark it complete") == (
+        f"{second.url}?path=sepsis"  # the guide as a step of the path
+    )
     assert f'href="{third.url}?path=sepsis">Next step: {third.title}</a>' in box
     # Where they left off is step 1: "Continue the path" goes there.
     assert button_href(box, "Continue the path") == f"{first.url}?path=sepsis"
 
-    response = client.post(f"{path.url}steps/{second.pk}/complete/")
+    response = client.post(
+        f"{path.url}steps/{second.pk}/complete/", from_step_page(learner, path, second.pk)
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{first.url}?path=sepsis"  # the first unread step
     box = guide_box(html_of(client.get(second.url)))

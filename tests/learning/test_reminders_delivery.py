@@ -16,7 +16,7 @@ from learning.reminders import scans
 from learning.reminders.kinds import CERTIFICATE_READY, CREDIT_ENDING, INACTIVITY
 from notifications.models import EmailStatus, Notification
 from notifications.services import is_enabled
-from tests.factories import LearnerFactory, LearningPathPageFactory
+from tests.factories import LearnerFactory, LearningPathPageFactory, from_step_page
 
 from .conftest import correct_answers, evaluation_answers
 from .reminder_helpers import DAY, ends_in, enrol, notes
@@ -35,7 +35,10 @@ def test_requests_never_send_reminder_mail(
     scans.scan_inactivity(start + 8 * DAY)  # a reminder waiting to be sent
     for step in sepsis.steps.order_by("sort_order"):
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(sepsis.url + f"steps/{step.guide_id}/complete/")
+            client.post(
+                sepsis.url + f"steps/{step.guide_id}/complete/",
+                from_step_page(maya, sepsis, step.guide_id),
+            )
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_attempt(maya, sepsis, correct_answers(sepsis))
         services.submit_evaluation(maya, sepsis, evaluation_answers(sepsis))

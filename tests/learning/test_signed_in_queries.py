@@ -18,7 +18,12 @@ from learning.compliance import snapshot
 from learning.journey import progress, services
 from learning.journey.stages import STEPS_DONE_MESSAGE
 from learning.models import StepCompletion
-from tests.factories import LearnerFactory, LearningPathPageFactory, UserFactory
+from tests.factories import (
+    LearnerFactory,
+    LearningPathPageFactory,
+    UserFactory,
+    from_step_page,
+)
 from tests.routing import remember_routes
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +63,9 @@ def database_cache(settings):
     }
 
 
-def run(client, method, url):
+def run(client, method, url, data=None):
     with CaptureQueriesContext(connection) as ctx:
-        response = getattr(client, method)(url)
+        response = getattr(client, method)(url, *([data] if data is not None else []))
     return response, [query["sql"] for query in ctx.captured_queries]
 
 
@@ -115,14 +120,24 @@ def test_mark_complete_runs_the_same_queries_for_5_and_50_steps(client, learner,
     for steps, (path, guide_ids) in paths.items():
         rows = StepCompletion.objects.count()
         pending = guide_ids[DONE[steps]]
-        response, new = run(client, "post", f"{path.url}steps/{pending}/complete/")
+        response, new = run(
+            client,
+            "post",
+            f"{path.url}steps/{pending}/complete/",
+            from_step_page(learner, path, pending),
+        )
         # The next step not done, read as a step of the path.
         following = progress.path_steps(path)[DONE[steps] + 1].guide
         assert response["Location"] == f"{following.url}?path={path.slug}"
         assert StepCompletion.objects.count() == rows + 1
         assert len(new) == MARK_COMPLETE_NEW_QUERIES, new
 
-        response, repeat = run(client, "post", f"{path.url}steps/{guide_ids[0]}/complete/")
+        response, repeat = run(
+            client,
+            "post",
+            f"{path.url}steps/{guide_ids[0]}/complete/",
+            from_step_page(learner, path, guide_ids[0]),
+        )
         assert response["Location"] == f"{following.url}?path={path.slug}"
         assert StepCompletion.objects.count() == rows + 1
         assert len(repeat) == MARK_COMPLETE_REPEAT_QUERIES, repeat
@@ -131,13 +146,17 @@ def test_mark_complete_runs_the_same_queries_for_5_and_50_steps(client, learner,
 def test_the_last_step_opens_the_post_test_with_its_message(client, learner, paths):
     path, guide_ids = paths[5]
     for guide_id in guide_ids:
-        response = client.post(f"{path.url}steps/{guide_id}/complete/")
+        response = client.post(
+            f"{path.url}steps/{guide_id}/complete/", from_step_page(learner, path, guide_id)
+        )
     assert response["Location"] == path.url + "test/"
     assert StepCompletion.objects.filter(enrolment__path=path).count() == 5
     page = client.get(response["Location"]).content.decode()
     assert STEPS_DONE_MESSAGE in page
     # Once every step is done, a repeat still goes to the post-test.
-    response = client.post(f"{path.url}steps/{guide_ids[0]}/complete/")
+    response = client.post(
+        f"{path.url}steps/{guide_ids[0]}/complete/", from_step_page(learner, path, guide_ids[0])
+    )
     assert response["Location"] == path.url + "test/"
 
 

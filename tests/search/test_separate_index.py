@@ -22,7 +22,12 @@ from search.documents import all_documents
 from search.engines import get_embedded_engine
 from search.engines.embedded import writing
 from search.models import IndexedDocument, PendingIndexUpdate
-from tests.factories import GuidePageFactory, LearnerFactory, LearningPathPageFactory
+from tests.factories import (
+    GuidePageFactory,
+    LearnerFactory,
+    LearningPathPageFactory,
+    from_step_page,
+)
 
 from .rebuild_helpers import _in_other_connection, found
 
@@ -90,7 +95,10 @@ def test_a_learner_marks_a_step_complete_while_a_rebuild_holds_the_index_write_l
         if not during:
             assert index_db.in_atomic_block  # the rebuild's batch is open
             response = _in_other_connection(
-                lambda: client.post(f"{path.url}steps/{first.pk}/complete/")
+                lambda: client.post(
+                    f"{path.url}steps/{first.pk}/complete/",
+                    from_step_page(learner, path, first.pk),
+                )
             )
             during.append(
                 (response.status_code, StepCompletion.objects.filter(guide_id=first.pk).count())

@@ -15,10 +15,10 @@ from wagtail.models import Page
 from cms.page_access import admits
 from learning.compliance.availability import Availability
 from learning.compliance.snapshot import path_snapshot
-from learning.exceptions import JourneyError
+from learning.exceptions import DisclosureNotShown, JourneyError
 from learning.models import Certificate, CertificateStatus, Enrolment, LearningPathPage
 
-from .. import pending, services
+from .. import disclosure_proof, pending, services
 from .. import progress as journey_progress
 from ..progress import PathProgress
 from ..stages import STEPS_DONE_MESSAGE, Stage
@@ -112,6 +112,9 @@ def complete_step(request: HttpRequest, path: LearningPathPage, guide_id: int) -
         return response
     try:
         completion, _ = services.complete_step(_learner(request), path, guide_id, request=request)
+    except DisclosureNotShown as exc:
+        messages.info(request, exc.message)
+        return redirect(exc.url)
     except JourneyError as exc:
         messages.error(request, exc.message)
         return redirect(path.url)
@@ -177,5 +180,11 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
             "progress": progress,
             "done": states[index].done,
             "enrolled": bool(progress and progress.enrolled),
+            # What "Mark complete" posts: this page showed the disclosure above.
+            "disclosure_proof": (
+                disclosure_proof.proof(_learner(request).pk, path.pk, guide.pk)
+                if progress is not None
+                else ""
+            ),
         },
     }
