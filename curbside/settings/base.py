@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body over REQUEST_BODY_MAX_BYTES: 413 before anything reads it (CSRF
+    # reads it in process_view, after every middleware's __call__).
+    "curbside.request_limits.RequestBodyLimitMiddleware",
     # "Log in to enrol" needs no CSRF token from a visitor who is not signed in,
     # only a same-origin POST, so path pages can be cached (learning.journey).
     "learning.journey.anonymous_enrol.AnonymousEnrolMiddleware",
@@ -238,6 +241,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 # cms.images also limits each side and refuses truncated or corrupt files.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Any request body over this is refused (413) before it is read
+# (curbside.request_limits): the largest upload a form takes is 10 MB; a
+# document for the library may be larger, up to this.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_MB", 32) * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
