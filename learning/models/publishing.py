@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cms.publishing import publication_event
 from learning.exceptions import PublishRefused
+from learning.prerequisites import circular
 
 if TYPE_CHECKING:
     from .pages import LearningPathPage
@@ -28,6 +29,10 @@ ALIAS_REFUSED = (
     "A path with credit cannot have an alias: the alias would show the same activity under a "
     "second address, with its own enrolments and claims. Copy it instead (as a draft), or link "
     "to it."
+)
+CIRCLE_REFUSED = (
+    "A path this one requires already requires it (directly or through other paths): learners "
+    "could then enrol in none of them. Remove that prerequisite on the Prerequisites panel."
 )
 
 
@@ -58,13 +63,25 @@ class PublishGateMixin:
 
     def refuse_unpublishable(self: Any, update_fields: Iterable[str] | None) -> None:
         event = self.publication_event(update_fields)
-        if event is None or decimal.Decimal(str(self.max_credits or 0)) <= 0:
+        if event is None:
+            return
+        if event != "alias" and self.prerequisite_circle():
+            raise PublishRefused(self, [CIRCLE_REFUSED])
+        if decimal.Decimal(str(self.max_credits or 0)) <= 0:
             return
         if event == "alias":
             raise PublishRefused(self, [ALIAS_REFUSED])
         problems = self.publication_problems()
         if problems:
             raise PublishRefused(self, problems)
+
+    def prerequisite_circle(self: Any) -> list[int]:
+        """The paths this version requires that already require it back,
+        directly or through others (any path, with or without credit: the
+        editor refuses the row, and every other route to publishing, such as
+        a draft approved from the dashboard, is refused here)."""
+        required = [row.required_path_id for row in self.prerequisites.all()]
+        return circular(self.pk, [r for r in required if r is not None])
 
     def save(self: Any, *args: Any, **kwargs: Any) -> None:
         self.refuse_unpublishable(kwargs.get("update_fields"))
