@@ -45,7 +45,7 @@ def write(user, key):
     return notify(user, EXAMPLE.key, subject="Your path is waiting", text="Go on.", dedupe_key=key)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's database-wide write lock")
+@pytest.mark.sqlite  # SQLite's database-wide write lock; deselected on PostgreSQL
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_write_lock_is_held_while_the_mail_server_is_talked_to(settings):
     """Each batch of 50 e-mails was sent inside the transaction that claimed
