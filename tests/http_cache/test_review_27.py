@@ -5,26 +5,12 @@ page really changed for a visitor, then that its address was purged."""
 import re
 from urllib.parse import urlsplit
 
-import pytest
-
 from cms.choices import OwnerException
 from cms.disclosures import record_owner_exception
 from learning.models import PathPrerequisite
 from tests.factories import GuidePageFactory, MentorFactory, UserFactory
 from tests.factories.images import PictureFactory
 from tests.factories.paths import LearningPathPageFactory
-from tests.http_cache.conftest import PURGED
-
-
-@pytest.fixture
-def purged(settings):
-    """The paths purged while the test runs (tests/http_cache's recording backend)."""
-    settings.WAGTAILFRONTENDCACHE = {
-        "recording": {"BACKEND": "tests.http_cache.conftest.RecordingBackend"}
-    }
-    PURGED.clear()
-    yield PURGED
-    PURGED.clear()
 
 
 def paths_of(urls):
