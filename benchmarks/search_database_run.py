@@ -53,7 +53,8 @@ class RunOptions:
 # What a search reads on PostgreSQL, for --prewarm.
 PREWARM = (
     "search_indexeddocument",
-    "search_doc_vector",
+    "search_doc_vector_s0",
+    "search_doc_vector_s1",
     "search_indexeddocument_pkey",
     "search_facetentry",
 )

@@ -135,9 +135,10 @@ def cpu_accounting(before, after, wall_s):
 
 def backend_cpu_reader():
     """A function returning the CPU seconds used so far by the PostgreSQL
-    backend serving this process's connection (read from /proc, so only for a
-    server on this machine), or None. The machine is shared: wall times rise
-    with its load, the CPU a search costs hardly does."""
+    backends serving this process's connection and the engine's second
+    connection (search/engines/postgres_shards.py; read from /proc, so only
+    for a server on this machine), or None. The machine is shared: wall
+    times rise with its load, the CPU a search costs hardly does."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -145,14 +146,19 @@ def backend_cpu_reader():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    path = Path(f"/proc/{pid}/stat")
-    if not path.exists():
+    if not Path(f"/proc/{pid}/stat").exists():
         return None
     ticks = os.sysconf("SC_CLK_TCK")
+    from search.engines.postgres_shards import second_backend_pids
 
     def read():
-        fields = path.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / ticks
+        total = 0
+        for backend in {pid, *second_backend_pids()}:
+            path = Path(f"/proc/{backend}/stat")
+            if path.exists():  # a closed connection's backend is gone
+                fields = path.read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        return total / ticks
 
     return read
 

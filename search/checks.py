@@ -16,6 +16,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .database import SEARCH_DB_ALIAS, index_db, separate_index
 from .engines import get_external_engine
+from .engines.postgres_shards import INDEX_NAMES
 
 
 @register("search")
@@ -36,8 +37,9 @@ def external_engine_reachable(
     ]
 
 
-# The full-text index every PostgreSQL search goes through (migration 0002).
-SEARCH_VECTOR_INDEX = "search_doc_vector"
+# The full-text index every PostgreSQL search goes through, in its shards
+# (migration 0010).
+SEARCH_VECTOR_INDEXES = INDEX_NAMES
 MB = 1024 * 1024
 
 
@@ -47,11 +49,10 @@ def search_read_bytes(connection: BaseDatabaseWrapper) -> int | None:
     None before the search tables are migrated."""
     from .models import IndexedDocument
 
+    names = [IndexedDocument._meta.db_table, *SEARCH_VECTOR_INDEXES]
+    sizes = " + ".join("pg_relation_size(to_regclass(%s))" for _ in names)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_relation_size(to_regclass(%s)) + pg_relation_size(to_regclass(%s))",
-            [IndexedDocument._meta.db_table, SEARCH_VECTOR_INDEX],
-        )
+        cursor.execute(f"SELECT {sizes}", names)
         size = cursor.fetchone()[0]
     return None if size is None else int(size)
 

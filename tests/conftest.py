@@ -7,6 +7,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from curbside.middleware import forget_sites
+from search.engines.postgres_shards import close_second_connections
 from tests.factories import GuidePageFactory, MentorFactory, UserFactory
 
 # Property-based tests are derandomised for every run (make test, CI, a fresh
@@ -64,6 +65,16 @@ def empty_cache():
     yield
     cache.clear()
     forget_sites()
+
+
+@pytest.fixture(autouse=True)
+def second_search_connection_closed():
+    """A PostgreSQL search outside a transaction (a live server's, a
+    transactional test's) opens the engine's second connection
+    (search/engines/postgres_shards.py); it is closed after each test, so
+    the test database can be flushed and, at the end, dropped."""
+    yield
+    close_second_connections()
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from .embedded.marking import Marker, mark, query_lexemes, snippet
 from .embedded.pacing import FreeSpells
 from .embedded.rows import hits_from_rows
 from .embedded.snippets import pick_snippet
-from .postgres_results import ALL_WORDS_ORDER, results_statement
+from .postgres_results import ALL_WORDS_ORDER, results_statement, sharded_results
+from .postgres_shards import in_each_shard, in_shard
 
 _LEXEME = re.compile(r"[^\W_]+")
 # The document columns a hit shows (rows.hits_from_rows), and the texts
@@ -154,7 +155,7 @@ def _query_columns(parsed: ParsedQuery, any_words: bool) -> tuple[str, list, str
     params += column_params
     logs = ", ".join(
         f"s.c{i}, ln(greatest(1, (SELECT count(*) FROM search_indexeddocument d "
-        f"WHERE d.search_vector @@ s.c{i}))) AS l{i}"
+        f"WHERE d.search_vector @@ s.c{i} AND {in_shard('d')}))) AS l{i}"
         for i in range(count)
     )
     hit = [f"(t.search_vector @@ q.c{i})::int" for i in range(count)]
@@ -267,11 +268,11 @@ class PostgresEngine(EmbeddedEngine):
         """The generic shape (EmbeddedEngine); searches use _results below."""
         q_sql, params, score = _query_columns(parsed, any_words)
         columns = f", {score}" if scored else ""
-        return (
-            f"SELECT t.id{columns} FROM search_indexeddocument t, ({q_sql}) q "
-            "WHERE t.search_vector @@ q.query",
-            params,
+        select = (
+            f"SELECT t.id{columns} FROM search_indexeddocument t, q "
+            "WHERE t.search_vector @@ q.query AND {shard}"
         )
+        return f"WITH q AS MATERIALIZED ({q_sql}) {in_each_shard(select)}", params
 
     def _results(
         self, parsed: ParsedQuery, any_words: bool, filters: Filters, query: SearchQuery
@@ -285,6 +286,10 @@ class PostgresEngine(EmbeddedEngine):
             q_sql, q_params, score = _query_columns(parsed, any_words)
             q, columns = (q_sql, q_params), HIT_FIELDS + TEXT_FIELDS
         order = RELEVANCE_ORDER if any_words else ALL_WORDS_ORDER
+        if q is not None and not any_words:
+            sharded = sharded_results(q, score, filters, query, columns)
+            if sharded is not None:
+                return sharded
         statement, params = results_statement(q, score, filters, query, columns, order)
         with index_db.cursor() as cursor:
             cursor.execute(statement, params)
@@ -337,7 +342,8 @@ class PostgresEngine(EmbeddedEngine):
         with index_db.cursor() as cursor:
             cursor.execute(
                 "WITH m AS MATERIALIZED (SELECT 1 FROM search_indexeddocument "
-                "WHERE search_vector @@ plainto_tsquery('english', %s)) SELECT 1 FROM m LIMIT 1",
+                "WHERE search_vector @@ plainto_tsquery('english', %s) "
+                f"AND {in_shard('')}) SELECT 1 FROM m LIMIT 1",
                 [word],
             )
             return cursor.fetchone() is not None
@@ -371,7 +377,7 @@ class PostgresEngine(EmbeddedEngine):
             (
                 "SELECT id FROM (SELECT id, search_vector FROM search_indexeddocument "
                 "WHERE search_vector @@ to_tsquery('english', %s) "
-                "ORDER BY release_date DESC, id DESC LIMIT %s) newest, "
+                f"AND {in_shard('')} ORDER BY release_date DESC, id DESC LIMIT %s) newest, "
                 "to_tsquery('english', %s) q ORDER BY ts_rank(search_vector, q) DESC, id",
                 [query, RANKED_DOCUMENTS, query],
             ),

@@ -25,14 +25,28 @@ and everything else probes it:
 - the page's rows (as JSON: one statement less than reading them after)
   and, for a text search, the query to mark (``q.marks``, without the
   excluded words).
+
+A text search in which every word must match is sent as one such statement
+a shard of the index (postgres_shards.py), each with its own top results and
+their sort keys, merged by ``merge_pages``.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+
+import numpy as np
+
+from search.models import IndexedDocument
+
 from .base import SearchQuery
-from .embedded.engine import NEWEST_ORDER, RELEVANCE_ORDER
-from .embedded.facet_matrix import INDEX_STATE_SQL, id_list_sql
+from .embedded.engine import NEWEST_ORDER, RELEVANCE_ORDER, ResultPage
+from .embedded.facet_matrix import INDEX_STATE_SQL, counts, id_list_sql, parse_ids
 from .embedded.facets import Filters
+from .embedded.marking import query_lexemes
+from .postgres_shards import SHARDS, in_each_shard, in_shard, side_by_side
 
 SqlPart = tuple[str, list]
 # When every word must match, ``matched`` and ``rarity`` are 0 for every
@@ -94,6 +108,7 @@ def results_statement(
     query: SearchQuery,
     row_columns: tuple[str, ...],
     order: str = RELEVANCE_ORDER,
+    shard: int | None = None,
 ) -> tuple[str, list]:
     """The statement and its parameters. `q` selects ``query``, ``marks``
     (and what `scored` uses) for a text search, None for a browse; `scored`
@@ -103,7 +118,13 @@ def results_statement(
     It returns the page's ids, the index token, the page's `row_columns`
     (a JSON array of arrays, in no order) and, for a text search, the ids of
     every match (comma-separated) and the query to mark, all read in one
-    snapshot."""
+    snapshot.
+
+    With `shard` (a text search in which every word must match), only that
+    shard's matches, and its page is the shard's first ``offset +
+    per_page`` results with their sort keys (a JSON array of [id, key]),
+    for merge_pages; their rows only for the first page (later pages read
+    them after the merge)."""
     ctes, params = [], []
     relevance = q is not None and query.sort != "newest"
     if q is not None:
@@ -114,10 +135,14 @@ def results_statement(
         # stays small enough for work_mem).
         columns = ", t.facet_ids" if filters else ""
         columns += f", {scored}" if relevance else ""
-        ctes.append(
-            f"m AS MATERIALIZED (SELECT t.id, t.release_date{columns} "
-            "FROM search_indexeddocument t, q WHERE t.search_vector @@ q.query)"
+        select = (
+            f"SELECT t.id, t.release_date{columns} FROM search_indexeddocument t, q "
+            "WHERE t.search_vector @@ q.query AND {shard}"
         )
+        if shard is None:
+            ctes.append(f"m AS MATERIALIZED ({in_each_shard(select)})")
+        else:
+            ctes.append(f"m AS MATERIALIZED ({select.format(shard=in_shard('t', shard))})")
         hits: SqlPart = _subset(filters)
     else:
         # Not materialised: the page walks the newest-first index.
@@ -128,18 +153,26 @@ def results_statement(
     hits_sql, hits_params = hits
     ctes.append(f"hits AS ({hits_sql})")
     params += hits_params
-    if relevance:
-        ctes.append(f"page AS (SELECT * FROM hits m ORDER BY {order} LIMIT %s OFFSET %s)")
-        page = f"ARRAY(SELECT m.id FROM page m ORDER BY {order})"
+    sharded = shard is not None
+    alias, key = ("m", "m.score") if relevance else ("d", "d.release_date")
+    order = order if relevance else NEWEST_ORDER
+    ctes.append(f"page AS (SELECT * FROM hits {alias} ORDER BY {order} LIMIT %s OFFSET %s)")
+    if sharded:
+        page = (
+            f"(SELECT json_agg(json_build_array({alias}.id, {key}) ORDER BY {order})::text "
+            f"FROM page {alias})"
+        )
+        params += [query.offset + query.per_page, 0]
     else:
-        ctes.append(f"page AS (SELECT * FROM hits d ORDER BY {NEWEST_ORDER} LIMIT %s OFFSET %s)")
-        page = f"ARRAY(SELECT d.id FROM page d ORDER BY {NEWEST_ORDER})"
-    params += [query.per_page, query.offset]
+        page = f"ARRAY(SELECT {alias}.id FROM page {alias} ORDER BY {order})"
+        params += [query.per_page, query.offset]
     rows = ", ".join(f"d.{name}" for name in row_columns)
     columns_out = [
         page,
         INDEX_STATE_SQL,
-        f"(SELECT json_agg(json_build_array({rows}))::text FROM search_indexeddocument d "
+        "NULL"
+        if sharded and query.offset
+        else f"(SELECT json_agg(json_build_array({rows}))::text FROM search_indexeddocument d "
         "WHERE d.id IN (SELECT id FROM page))",
     ]
     if q is not None:
@@ -147,3 +180,55 @@ def results_statement(
         columns_out.append("(SELECT marks::text FROM q)")
     statement = f"WITH {', '.join(ctes)} SELECT {', '.join(columns_out)}"
     return statement, params
+
+
+def merge_pages(pages: Sequence[str | None], newest: bool, offset: int, per_page: int) -> list[int]:
+    """The ids of one page of results from each shard's first results with
+    their sort keys (results_statement with a shard), in the order one
+    statement over every shard gives: by relevance, the score (lower is
+    better) then the newer id; newest first, the release date (no date
+    first, as PostgreSQL puts NULL first in a descending order) then the
+    newer id."""
+    entries = [entry for text in pages for entry in json.loads(text or "[]")]
+    if newest:
+        entries.sort(key=lambda e: (e[1] is None, e[1] or "", e[0]), reverse=True)
+    else:
+        entries.sort(key=lambda e: (e[1], -e[0]))
+    return [int(e[0]) for e in entries[offset : offset + per_page]]
+
+
+def sharded_results(
+    q: tuple[str, list],
+    score: str,
+    filters: Filters,
+    query: SearchQuery,
+    columns: tuple[str, ...],
+) -> ResultPage | None:
+    """A text search in which every word must match: one statement a shard
+    of the index, read side by side (postgres_shards), and their first
+    results merged into the page. Later pages read their rows after the
+    merge (``rows`` None: _hits reads them by id). None when the shards
+    cannot be read side by side."""
+    statements = [
+        results_statement(q, score, filters, query, columns, ALL_WORDS_ORDER, shard=k)
+        for k in range(SHARDS)
+    ]
+    found = side_by_side(statements)
+    if found is None:
+        return None
+    ids = merge_pages(
+        [row[0] for row in found], query.sort == "newest", query.offset, query.per_page
+    )
+    matches = np.concatenate([parse_ids(row[3]) for row in found])
+    # Each shard read the token in its own snapshot; a write between them
+    # makes the facet counts read the index as it is now, at least as new.
+    total, facets = counts(found[0][1], filters, matches)
+    rows: dict[int, IndexedDocument] | None = None
+    if not query.offset:
+        wanted, rows = set(ids), {}
+        for shard_rows in (row[2] for row in found):
+            for values in json.loads(shard_rows or "[]", parse_float=Decimal):
+                if values[0] in wanted:
+                    row = IndexedDocument(**dict(zip(columns, values, strict=True)))
+                    rows[row.id] = row
+    return ResultPage(ids, total, facets, rows, query_lexemes(found[0][4] or ""))
