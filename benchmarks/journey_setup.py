@@ -58,7 +58,7 @@ def phase_setup():
             "pending": pending,
             # What the step page's "Mark complete" form posts as ``disclosure``
             # for each pending step, in the same order.
-            "pending_proofs": [disclosure_proof.proof(user.pk, path.pk, g) for g in pending],
+            "pending_proofs": [disclosure_proof.for_step(user.pk, path, g) for g in pending],
         }
 
     with transaction.atomic():

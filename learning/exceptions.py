@@ -46,6 +46,12 @@ class DisclosureNotShown(JourneyError):
         self.url = url
 
 
+class DisclosureChanged(DisclosureNotShown):
+    """A step marked complete from the step page, but the activity's
+    disclosure changed after the page was shown (learning.journey.disclosure_proof);
+    ``url``: the step page, which shows the current one."""
+
+
 class InvalidAnswer(JourneyError):
     pass
 

@@ -5,7 +5,9 @@ page's context; the template only prints it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from cms.control import EntryStatus, statuses
@@ -51,6 +53,16 @@ def path_disclosure(
     if entry_statuses is None:
         entry_statuses = statuses(path_entries(path, guides))
     return disclosure_block(entry_statuses, supporters, kind="activity")
+
+
+def disclosure_version(block: DisclosureBlock) -> str:
+    """A fingerprint of ``block`` as the learner reads it: every row (name,
+    credentials, roles, dates, relationships and whether each was judged),
+    the mitigation statement and the commercial support. Equal for equal
+    blocks in every process; different as soon as anything shown changes
+    (learning.journey.disclosure_proof binds "Mark complete" to it)."""
+    shown = json.dumps(asdict(block), sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 def activity_context(

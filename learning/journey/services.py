@@ -24,6 +24,7 @@ from learning.certificates.issuance import issue_certificate
 from learning.certificates.kinds import kind_for
 from learning.compliance.availability import credit_available
 from learning.exceptions import (
+    DisclosureChanged,
     DisclosureNotShown,
     EnrolmentClosed,
     InvalidAnswer,
@@ -130,6 +131,25 @@ def _may_read(user: User, guide: Page, request: HttpRequest | None) -> bool:
     return admits(guide, visitor)
 
 
+def _require_disclosure_shown(
+    request: HttpRequest, user: User, path: LearningPathPage, guide: Page
+) -> None:
+    """The request carries the step page's proof for the disclosure shown now
+    (the current version is read only for a proof with a valid signature:
+    one small cached query)."""
+    verdict = disclosure_proof.check(
+        request, user.pk, path.pk, guide.pk, lambda: disclosure_proof.current_version(path)
+    )
+    if verdict is disclosure_proof.Verdict.CHANGED:
+        raise DisclosureChanged(
+            disclosure_proof.CHANGED_MESSAGE, url=step_url(path, guide, request)
+        )
+    if verdict is not disclosure_proof.Verdict.SHOWN:
+        raise DisclosureNotShown(
+            disclosure_proof.NOT_SHOWN_MESSAGE, url=step_url(path, guide, request)
+        )
+
+
 def complete_step(
     user: User, path: LearningPathPage, guide_id: int, *, request: HttpRequest | None = None
 ) -> tuple[StepCompletion, bool]:
@@ -141,8 +161,9 @@ def complete_step(
 
     ``request``: the learner's own request, which must come from the step
     page, where the activity's disclosure is shown (``disclosure_proof``);
-    from anywhere else ``DisclosureNotShown`` names that page. Without a
-    request (seeding, staff tools) nothing is asked of a page."""
+    from anywhere else ``DisclosureNotShown`` names that page, and
+    ``DisclosureChanged`` when the disclosure changed after the page showed
+    it. Without a request (seeding, staff tools) nothing is asked of a page."""
     enrolment = _enrolment_for(user, path)
     step = (
         PathStep.objects.filter(page=path, guide_id=guide_id)
@@ -175,10 +196,8 @@ def complete_step(
             "This guide is private and you do not have access to it, so it cannot be "
             "completed. Ask the path's provider for access."
         )
-    if request is not None and not disclosure_proof.shown(request, user.pk, path.pk, guide_id):
-        raise DisclosureNotShown(
-            disclosure_proof.NOT_SHOWN_MESSAGE, url=step_url(path, guide, request)
-        )
+    if request is not None:
+        _require_disclosure_shown(request, user, path, guide)
     revision_id = guide.live_revision_id or guide.latest_revision_id
     try:
         with transaction.atomic():

@@ -157,9 +157,9 @@ def evaluation_answers(path):
 
 def from_step_page(user, path, guide_id):
     """What the step page's "Mark complete" form posts (besides the CSRF token):
-    the proof that it showed ``user`` the activity's disclosure
+    the proof that it showed ``user`` the activity's disclosure as it is now
     (learning.journey.disclosure_proof)."""
-    return {disclosure_proof.FIELD: disclosure_proof.proof(user.pk, path.pk, guide_id)}
+    return {disclosure_proof.FIELD: disclosure_proof.for_step(user.pk, path, guide_id)}
 
 
 def complete_path(user, path, credits="1.25"):

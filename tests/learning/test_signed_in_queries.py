@@ -44,10 +44,12 @@ pytestmark = pytest.mark.django_db
 PATH_PAGE_QUERIES = 10
 PATH_PAGE_FIRST_QUERIES = 23
 # Mark complete, no page rendered: those 3; the enrolment, the step (its
-# guide's few columns) and its completion if any (3); for a new step the write
-# (here a savepoint, the INSERT and its release: 3); where next, the first step
-# not done (1), and the root paths for its address (1).
-MARK_COMPLETE_NEW_QUERIES = 11
+# guide's few columns) and its completion if any (3); for a new step the
+# version of the disclosure shown now, from the cache (1: the proof names the
+# version the step page showed, learning.journey.disclosure_proof) and the
+# write (here a savepoint, the INSERT and its release: 3); where next, the
+# first step not done (1), and the root paths for its address (1).
+MARK_COMPLETE_NEW_QUERIES = 12
 MARK_COMPLETE_REPEAT_QUERIES = 8
 DONE = {5: 2, 50: 25}  # steps done before the requests, by path length
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from wagtail.models import Page
 
 from cms.page_access import admits
+from learning.compliance.activity import disclosure_version
 from learning.compliance.availability import Availability
 from learning.compliance.snapshot import path_snapshot
 from learning.exceptions import DisclosureNotShown, JourneyError
@@ -154,6 +155,7 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
     if index is None:
         return {}
     urls = step_urls(path, [s.guide for s in states], request)
+    disclosure = snapshot.compliance.activity["disclosure"]
     steps = [
         {
             "number": s.number,
@@ -169,7 +171,7 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
         # shown the activity's disclosure (every step's authors, the planners
         # and reviewers, the commercial support), as on the path page, not
         # only this guide's authors (ACCME Standards 3.5 and 5).
-        "path_disclosure": snapshot.compliance.activity["disclosure"],
+        "path_disclosure": disclosure,
         "path_step": {
             "path": path,
             "number": index + 1,
@@ -180,9 +182,12 @@ def guide_step_context(request: HttpRequest, guide: Page) -> dict[str, Any]:
             "progress": progress,
             "done": states[index].done,
             "enrolled": bool(progress and progress.enrolled),
-            # What "Mark complete" posts: this page showed the disclosure above.
+            # What "Mark complete" posts: this page showed the disclosure
+            # above, in this version.
             "disclosure_proof": (
-                disclosure_proof.proof(_learner(request).pk, path.pk, guide.pk)
+                disclosure_proof.proof(
+                    _learner(request).pk, path.pk, guide.pk, disclosure_version(disclosure)
+                )
                 if progress is not None
                 else ""
             ),
