@@ -30,6 +30,19 @@ def dates_out_of_range(instance, field_names) -> dict[str, str]:
 DISCLOSURE_REQUIRED_TOPICS = frozenset({Topic.CLINICAL})
 
 
+def mentors_lacking_disclosure(topic, mentors, on=None):
+    """The mentors ``disclosure_problems`` names, in order: on a topic that
+    needs disclosures, those with none or none given in the last 12 months."""
+    if topic not in DISCLOSURE_REQUIRED_TOPICS:
+        return []
+    on = on or timezone.localdate()
+    return [
+        mentor
+        for mentor in mentors
+        if mentor.disclosure_date is None or not mentor.disclosure_is_current(on)
+    ]
+
+
 def disclosure_problems(topic, mentors, on=None):
     """Why these mentors may not submit a guide on this topic, or [] if they may.
 
@@ -37,18 +50,15 @@ def disclosure_problems(topic, mentors, on=None):
     each author given within the last 12 months. Career-navigation and
     practice-management guides are exempt.
     """
-    if topic not in DISCLOSURE_REQUIRED_TOPICS:
-        return []
-    on = on or timezone.localdate()
     problems = []
-    for mentor in mentors:
+    for mentor in mentors_lacking_disclosure(topic, mentors, on):
         if mentor.disclosure_date is None:
             problems.append(
                 f"{mentor.display_name} has not given a disclosure of financial relationships. "
                 "Clinical-judgment guides need a current disclosure from every author before "
                 "they can be submitted for review."
             )
-        elif not mentor.disclosure_is_current(on):
+        else:
             problems.append(
                 f"{mentor.display_name}'s disclosure of financial relationships was given on "
                 f"{mentor.disclosure_date:%-d %B %Y} and expired on "

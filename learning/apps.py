@@ -13,7 +13,7 @@ class LearningConfig(AppConfig):
         from notifications import schedule
 
         from .certificates import events, tasks
-        from .compliance import guard, snapshot
+        from .compliance import guard, guide_refusals, snapshot
         from .demo import content  # noqa: F401 - registers the learning seeder with seed_demo
         from .journey import pending, routes
         from .reminders import certificates as certificate_reminders
@@ -34,6 +34,9 @@ class LearningConfig(AppConfig):
         # scheduled scans, and the "certificate ready" notification written in
         # the transaction that marks a certificate's PDF ready.
         reminder_kinds.register_kinds()
+        # A clinical guide refused at its scheduled go-live tells its people
+        # (learning.compliance.guide_refusals, written by publish_scheduled).
+        guide_refusals.register_kind()
         schedule.register("learning.inactivity", reminder_scans.scan_inactivity)
         schedule.register("learning.credit_ending", reminder_scans.scan_credit_ending)
         events.pdf_ready.connect(

@@ -59,11 +59,16 @@ def delivery_waiting() -> bool:
     )
 
 
+def in_process() -> bool:
+    """Do tasks run in this process (the embedded setup), with no worker?"""
+    return isinstance(task_backends[deliver_notifications.backend], ImmediateBackend)
+
+
 def queue_delivery() -> None:
     """Queue a delivery run for the worker, unless one is waiting already.
     With in-process tasks (the embedded setup) nothing is queued, so no
     request ever sends mail: ``manage.py send_notifications`` does."""
-    if isinstance(task_backends[deliver_notifications.backend], ImmediateBackend):
+    if in_process():
         return
     if delivery_waiting():
         return
@@ -74,3 +79,13 @@ def enqueue_delivery(sender: Any, notification_ids: list[int], **kwargs: Any) ->
     """Receiver of ``events.created`` (sent once per commit that wrote
     notifications to e-mail): a worker sends them."""
     queue_delivery()
+
+
+def deliver_from_command() -> DeliveryReport | None:
+    """For a management command (cron, never a request) that has just
+    committed notifications: with in-process tasks send the outbox now
+    (leased like any delivery run, so nothing goes twice); with a worker the
+    commit already queued a run, so nothing here."""
+    if not in_process():
+        return None
+    return _deliver()
