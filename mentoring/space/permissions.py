@@ -4,6 +4,11 @@ Anyone else gets 404, not 403, so the space's existence is not revealed:
 other mentors and mentees, the programme's staff and superusers alike.
 Staff see that a relationship exists, its status and its counts through
 ``summary.relationship_summary`` (never the agreement text, goals or notes).
+
+Once the relationship has ended, its record (agreement, goals and check-ins,
+sessions and their notes) is read-only for both members: they still read it
+and export it, but nothing in it is added, changed or deleted
+(:func:`may_change_record`; the services refuse with ``require_active``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,17 @@ def member_role(relationship: Relationship, user: Any) -> str | None:
     if user.pk == relationship.mentor_id:
         return Role.MENTOR
     return None
+
+
+def record_is_open(relationship: Relationship) -> bool:
+    """May the relationship's record still change? Only while it is active."""
+    return relationship.is_active
+
+
+def may_change_record(relationship: Relationship, user: Any) -> bool:
+    """May ``user`` add, change or delete anything in the space (their own
+    notes and check-ins included)? A member, while the relationship is active."""
+    return member_role(relationship, user) is not None and record_is_open(relationship)
 
 
 def space_for(user: Any, pk: int) -> tuple[Relationship, str]:

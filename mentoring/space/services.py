@@ -29,7 +29,7 @@ from ..models import (
     Topic,
 )
 from .errors import SpaceError
-from .permissions import member_role
+from .permissions import member_role, record_is_open
 
 DEFAULT_CONFIDENTIALITY = (
     "What we talk about stays between the two of us unless we both agree to share it. "
@@ -48,7 +48,9 @@ def require_member(relationship: Relationship, user: Any) -> str:
 
 
 def require_active(relationship: Relationship) -> None:
-    if not relationship.is_active:
+    """Refuse any change to an ended relationship's record (read-only for
+    both members: permissions.record_is_open)."""
+    if not record_is_open(relationship):
         raise SpaceError("This mentoring relationship has ended, so its space is read-only now.")
 
 
@@ -242,7 +244,15 @@ def add_note(session: Session, user: Any, *, text: str, visibility: str) -> Sess
 
 
 def delete_note(note_id: int, session: Session, user: Any) -> bool:
-    """Delete one of the user's own notes; True if it was there."""
+    """Delete one of the user's own notes; True if it was there, False if
+    it is not theirs (or gone). Refused once the relationship has ended: its
+    notes are then part of the record, read-only for both members."""
     require_member(session.relationship, user)
-    deleted, _ = SessionNote.objects.filter(pk=note_id, session=session, author=user).delete()
-    return bool(deleted)
+    with transaction.atomic():
+        relationship = _locked(session.relationship)
+        note = SessionNote.objects.filter(pk=note_id, session=session, author=user).first()
+        if note is None:
+            return False
+        require_active(relationship)
+        note.delete()
+        return True

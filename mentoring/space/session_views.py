@@ -16,7 +16,7 @@ from ..models import SessionNote
 from . import ics, scheduling, services
 from .errors import SpaceError
 from .forms import NoteForm, SessionForm
-from .permissions import session_for, space_for
+from .permissions import may_change_record, session_for, space_for
 from .views import GET_POST, attach, base_context, render_form
 from .zones import local, zone_name
 
@@ -84,6 +84,7 @@ def session_detail(request: HttpRequest, pk: int, session_id: int) -> HttpRespon
         "notes": notes,
         "form": form,
         "started": session.starts_at <= timezone.now(),
+        "can_change": may_change_record(relationship, request.user),
     }
     return render(request, "mentoring/space/session.html", context)
 
@@ -163,7 +164,12 @@ def session_held(request: HttpRequest, pk: int, session_id: int) -> HttpResponse
 def note_delete(request: HttpRequest, pk: int, session_id: int, note_id: int) -> HttpResponse:
     relationship, _role = space_for(request.user, pk)
     session = session_for(relationship, session_id)
-    if not services.delete_note(note_id, session, request.user):
+    try:
+        deleted = services.delete_note(note_id, session, request.user)
+    except SpaceError as error:  # the relationship ended: its notes are read-only
+        messages.error(request, error.message)
+        return redirect("mentoring_space_session", pk=relationship.pk, session_id=session.pk)
+    if not deleted:
         raise Http404("No such note of yours.")
     messages.success(request, "Your note is deleted.")
     return redirect("mentoring_space_session", pk=relationship.pk, session_id=session.pk)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from .mentoring_rows import MENTORING_MESSAGE
 from .mentoring_world import (
+    SPACE_ENDED_SHARED_A,
     SPACE_PRIVATE_DOC_A,
     SPACE_PRIVATE_MEN_A,
     SPACE_SHARED_A,
@@ -36,6 +37,7 @@ REDIRECTS = {
     "msp": "/mentoring/space/{rel_a}/",
     "msg": "/mentoring/space/{rel_a}/goals/{goal_a}/",
     "mss": "/mentoring/space/{rel_a}/sessions/{sess_a}/",
+    "msse": "/mentoring/space/{rel_end}/sessions/{sess_end}/",
     "gask": "{guide_a_url}#ask-the-author",
     "cqp": "/consults/questions/{cq_pub}/",
     "cqpa": "/consults/questions/{cq_pub}/#answers",
@@ -79,6 +81,8 @@ MUST_SHOW = {
     ("ms_session", "doc_a"): [SPACE_SHARED_A, SPACE_PRIVATE_DOC_A],
     ("ms_session", "men_a"): [SPACE_SHARED_A, SPACE_PRIVATE_MEN_A],
     ("ms_invite", "men_a"): ["BEGIN:VCALENDAR", "METHOD:REQUEST"],
+    ("ms_ended_session", "doc_a"): [SPACE_ENDED_SHARED_A, "notes are read-only"],
+    ("ms_ended_session", "men_a"): [SPACE_ENDED_SHARED_A, "notes are read-only"],
     ("consult_q_pub", "anon"): ["Matrix public question", "Matrix answer"],
     ("consult_q_priv", "men_b"): ["Matrix private question"],
     ("consult_rel_b", "doc_b"): ["Matrix private question"],

@@ -5,6 +5,7 @@ of ROWS in rows.py)."""
 
 from .axes import ROLES, Row
 from .mentoring_world import (
+    SPACE_ENDED_SHARED_A,
     SPACE_PRIVATE_DOC_A,
     SPACE_PRIVATE_DOC_B,
     SPACE_PRIVATE_MEN_A,
@@ -118,6 +119,20 @@ MENTORING_ROWS = {
         (("reason", "no_time"), ("rating", "4"), ("would_recommend", "yes")),
     ),
     "ms_rematch_post": _space_row("/mentoring/space/{rel_a}/rematch/", "post"),
+    # Pair A's ended relationship: its notes are read, never deleted (no
+    # control is shown; a hand-made POST is refused with a message).
+    "ms_ended_session": Row(
+        "/mentoring/space/{rel_end}/sessions/{sess_end}/",
+        extra_forbidden=tuple(
+            (role, text)
+            for role in ("doc_a", "men_a")
+            for text in ("Delete my note", "/delete/", "Save note")
+        )
+        + tuple((r, SPACE_ENDED_SHARED_A) for r in ROLES if r not in ("doc_a", "men_a")),
+    ),
+    "ms_ended_delete_post": Row(
+        "/mentoring/space/{rel_end}/sessions/{sess_end}/notes/{note_end}/delete/", "post"
+    ),
     # Curbside consults (mentoring.consults, helper M3's block): asking on a
     # guide (refused: the text has an identifier and no confirmation), the
     # public and private question pages, answering, reporting, the FAQ draft,

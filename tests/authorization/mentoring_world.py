@@ -17,6 +17,10 @@ SPACE_SHARED_A = "Shared note of pair A: practise the handover summary"
 SPACE_PRIVATE_DOC_A = "Private note of doctor A: nights feel lonely"
 SPACE_PRIVATE_MEN_A = "Private note of mentor A: ask about the rota"
 SPACE_PRIVATE_DOC_B = "Private note of doctor B: exam stress"
+# Pair A's earlier relationship, in another programme of institution A: it
+# has ended, so its record is read-only for both (no delete control, and a
+# hand-made delete is refused with a message).
+SPACE_ENDED_SHARED_A = "Shared note of the ended pair A mentoring: night-shift rota"
 
 
 def _mentoring_space_world(inst_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_b, staff_a):
@@ -24,6 +28,7 @@ def _mentoring_space_world(inst_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_
 
     from django.utils import timezone
 
+    from mentoring.models import Relationship, RelationshipStatus
     from mentoring.space import scheduling, services
     from tests.factories.mentoring import ProgrammeFactory, RelationshipFactory
 
@@ -53,7 +58,21 @@ def _mentoring_space_world(inst_a, inst_b, doctor_a, doctor_b, mentor_a, mentor_
         confidentiality="Between us.",
     )
     goal_a = services.add_goal(rel_a, doctor_a, title="Lead handover", topic="clinical")
+    rel_end = RelationshipFactory(
+        programme=ProgrammeFactory(institution=inst_a, slug="alderbank-earlier"),
+        mentee=doctor_a,
+        mentor=mentor_a,
+    )
+    later = start + datetime.timedelta(hours=3)
+    sess_end = scheduling.schedule_session(rel_end, mentor_a, starts_at=later, minutes=60)
+    note_end = services.add_note(sess_end, doctor_a, text=SPACE_ENDED_SHARED_A, visibility="shared")
+    Relationship.objects.filter(pk=rel_end.pk).update(
+        status=RelationshipStatus.ENDED, ended_at=timezone.now()
+    )
     return {
+        "rel_end": rel_end.pk,
+        "sess_end": sess_end.pk,
+        "note_end": note_end.pk,
         "rel_a": rel_a.pk,
         "sess_a": sess_a.pk,
         "sess_b": sess_b.pk,

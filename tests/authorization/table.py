@@ -27,6 +27,7 @@ from .axes import ROLES
 #   mprog   302 to the mentoring programme A's page   msugg  302 to its suggestions
 #   mprofj  302 to the mentee profile, to join programme A on saving
 #   mreq    302 to /mentoring/requests/
+#   msse    302 to pair A's ended relationship's session (a refused delete, with a message)
 #   gask    302 to guide A's "Ask the author" (its author does not ask)
 #   cqp cqv 302 to the public / private consult question (cqpa, cqva: at its answers)
 #   faqA    302 to guide A's editor (the FAQ draft was made)
@@ -229,6 +230,8 @@ ms_invite                login 200   404   200   404   404   404   404   404
 ms_close                 login 200   404   200   404   404   404   404   404
 ms_close_post            login msp   404   msp   404   404   404   404   404
 ms_rematch_post          login msp   404   msp   404   404   404   404   404
+ms_ended_session         login 200   404   200   404   404   404   404   404
+ms_ended_delete_post     login msse  404   404   404   404   404   404   404
 consult_ask_a            login 200   200   gask  200   200   200   200   200
 consult_ask_a_post       login 400   400   gask  400   400   400   400   400
 consult_q_pub            200   200   200   200   200   200   200   200   200

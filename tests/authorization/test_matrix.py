@@ -9,7 +9,8 @@ records, certificate actions, the learner's reporting identity, credit from
 elsewhere and licence cycles, CME reports and their CSV export, PARS report
 batches with their files and the activity export,
 the notification inbox, settings and one-click unsubscribe,
-the mentoring relationship's private space (its pages, forms and invitation),
+the mentoring relationship's private space (its pages, forms and invitation,
+and an ended relationship's read-only notes),
 Curbside consults (asking the author, public and private questions, answers,
 reports, FAQ drafts, the pair's questions and their moderation),
 Wagtail's own settings, users, workflows, reports, images and documents,
@@ -30,7 +31,7 @@ revisions of another mentor's profile or another institution): a role may see
 only what the product lets it see. A few cases also assert what must be shown,
 so those checks cannot pass vacuously.
 
-Matrix size: 9 roles x 214 URLs = 1926 cases (checked by test_matrix_is_complete,
+Matrix size: 9 roles x 216 URLs = 1944 cases (checked by test_matrix_is_complete,
 so the number cannot drift from the table).
 
 The pieces live beside this module: the roles and the Row type in axes.py,
