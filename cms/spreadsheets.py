@@ -6,6 +6,11 @@ and Google Sheets: a learner named ``=HYPERLINK("http://…"&A1,"Bob")`` would
 become a live link that sends the CME office's data elsewhere. Every export
 writes its cells through :func:`neutralise`, which prefixes such text with an
 apostrophe (OWASP, "CSV Injection"); numbers such as ``-1.5`` stay numbers.
+What a spreadsheet skips or does not show in front of the trigger does not
+hide it: spaces, control characters (``"\x01=HYPERLINK(...)"``, ``"\x7f+1"``)
+and invisible format characters (a zero-width space, a byte-order mark) are
+looked through, and the whole text, those characters included, gets the
+apostrophe.
 
 An XLSX cell also loses the characters XML cannot hold (:func:`cell_text`):
 one of them (a BEL pasted into a page title, say) makes openpyxl refuse the
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from typing import Any
 
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
@@ -29,15 +35,33 @@ _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 ILLEGAL = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# What may stand, unseen, in front of a trigger: spaces and separators (Z*),
+# control characters (Cc: C0, DEL, C1) and format characters (Cf: zero-width
+# space and joiners, the byte-order mark, bidirectional marks).
+_UNSEEN = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def _starts_like_formula(text: str) -> bool:
+    """Is a trigger the first character, or among or right after the unseen
+    characters it starts with?"""
+    for char in text:
+        if char in TRIGGERS:
+            return True
+        if unicodedata.category(char) not in _UNSEEN:
+            return False
+    return False
+
+
 def neutralise(value: Any) -> Any:
     """``value``, or for text a spreadsheet would evaluate, that text with a
-    leading apostrophe."""
-    if not isinstance(value, str):
+    leading apostrophe. The one rule for every CSV and XLSX export (XLSX
+    through :func:`cell_text`). A plain number (``-1.5``, ``+447700900123``,
+    with nothing but spaces around it) stays as it is."""
+    if not isinstance(value, str) or not _starts_like_formula(value):
         return value
-    stripped = value.lstrip(" \u00a0")
-    if stripped[:1] in TRIGGERS and not _NUMBER.fullmatch(stripped.strip()):
-        return "'" + value
-    return value
+    if _NUMBER.fullmatch(value.strip(" \u00a0")):
+        return value
+    return "'" + value
 
 
 def strip_illegal(text: str) -> str:
