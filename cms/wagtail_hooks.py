@@ -12,6 +12,7 @@ from .editor import (
 from .http_cache import HOOK as HTTP_CACHE_HOOK
 from .http_cache import cms_dependents
 from .models import Institution, Mentor
+from .page_copy import refuse_bad_parent
 from .permissions import OwnRecordPermissionPolicy
 from .viewsets import PeopleViewSetGroup
 
@@ -42,6 +43,10 @@ hooks.register("guide_page_context", guide_disclosure_context)
 hooks.register("before_create_page", autosave_complete_pages_only)
 hooks.register("before_edit_page", autosave_answers_plainly)
 hooks.register("after_edit_page", workflow_action_banner)
+
+# The copy view: a POST without a valid new parent page gets the copy form
+# again with a message, not a server error (cms.page_copy).
+hooks.register("before_copy_page", refuse_bad_parent)
 
 # What a shared HTTP cache must purge with a page (cms.http_cache): the home
 # page, the parent index, a guide's authors' profiles.
