@@ -188,7 +188,10 @@ def test_mentoring_programme_report_csv(client, monkeypatch):
 @pytest.fixture
 def hidden_pages(db):
     now = timezone.now()
-    for i, title in enumerate(HIDDEN[3:8]):
+    # PostgreSQL's text cannot hold NUL, so no page title can; the tests of
+    # the writers above cover it.
+    titles = [title for title in HIDDEN[3:9] if "\x00" not in title]
+    for i, title in enumerate(titles):
         GuidePageFactory(title=title, slug=f"hidden-{i}", last_published_at=now)
 
 
