@@ -8,7 +8,9 @@ Staff see that a relationship exists, its status and its counts through
 Once the relationship has ended, its record (agreement, goals and check-ins,
 sessions and their notes) is read-only for both members: they still read it
 and export it, but nothing in it is added, changed or deleted
-(:func:`may_change_record`; the services refuse with ``require_active``).
+(:func:`may_change_record`; the services refuse with ``require_active``),
+except that each member may still delete their own private notes, which
+nobody else reads (:func:`may_delete_note`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ def may_change_record(relationship: Relationship, user: Any) -> bool:
     """May ``user`` add, change or delete anything in the space (their own
     notes and check-ins included)? A member, while the relationship is active."""
     return member_role(relationship, user) is not None and record_is_open(relationship)
+
+
+def may_delete_note(relationship: Relationship, user: Any, note: Any) -> bool:
+    """May ``user`` delete ``note``? Its author, while the relationship is
+    active; after the end only a private note, which takes nothing from the
+    record the other member keeps."""
+    if note.author_id != getattr(user, "pk", None) or member_role(relationship, user) is None:
+        return False
+    return record_is_open(relationship) or note.is_private
 
 
 def space_for(user: Any, pk: int) -> tuple[Relationship, str]:

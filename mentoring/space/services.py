@@ -245,14 +245,17 @@ def add_note(session: Session, user: Any, *, text: str, visibility: str) -> Sess
 
 def delete_note(note_id: int, session: Session, user: Any) -> bool:
     """Delete one of the user's own notes; True if it was there, False if
-    it is not theirs (or gone). Refused once the relationship has ended: its
-    notes are then part of the record, read-only for both members."""
+    it is not theirs (or gone). Once the relationship has ended a shared
+    note is part of the record both members keep, so deleting it is refused;
+    a private note, which nobody else ever reads, its author may still
+    delete (permissions.may_delete_note)."""
     require_member(session.relationship, user)
     with transaction.atomic():
         relationship = _locked(session.relationship)
         note = SessionNote.objects.filter(pk=note_id, session=session, author=user).first()
         if note is None:
             return False
-        require_active(relationship)
+        if not note.is_private:
+            require_active(relationship)
         note.delete()
         return True

@@ -154,7 +154,9 @@ def results_statement(
     ctes.append(f"hits AS ({hits_sql})")
     params += hits_params
     sharded = shard is not None
-    alias, key = ("m", "m.score") if relevance else ("d", "d.release_date")
+    # The score as float8: exact for every float4, and printed with enough
+    # digits to tell any two apart whatever the server's extra_float_digits.
+    alias, key = ("m", "m.score::float8") if relevance else ("d", "d.release_date")
     order = order if relevance else NEWEST_ORDER
     ctes.append(f"page AS (SELECT * FROM hits {alias} ORDER BY {order} LIMIT %s OFFSET %s)")
     if sharded:

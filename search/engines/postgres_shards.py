@@ -16,7 +16,9 @@ UNION ALL) is sent instead, on the request's connection, when:
 - the index's connection is inside a transaction: the other connection
   would not see what it wrote (an editor's save, a test's transaction);
 - the second connection is busy with another thread's search (a process
-  serving requests in threads): waiting for it would be slower.
+  serving requests in threads): waiting for it would be slower;
+- connections are not kept between requests (``CONN_MAX_AGE`` 0): opening
+  the second one for each search would cost more than it saves.
 
 When the second connection fails, its shard's statement is sent again on the
 request's own connection, and the error logged.
@@ -119,6 +121,10 @@ def side_by_side(statements: Sequence[Statement]) -> list[Row] | None:
     connection in a transaction, the second connection busy): one
     statement over every shard is then cheaper than two in turn."""
     if len(statements) != 2 or index_db.in_atomic_block:
+        return None
+    if not index_db.settings_dict.get("CONN_MAX_AGE"):
+        # Connections closed after each request (CONN_MAX_AGE 0): the second
+        # would be opened again for every search, dearer than what it saves.
         return None
     second = _the_second()
     if not second.free.acquire(blocking=False):

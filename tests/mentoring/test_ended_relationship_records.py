@@ -1,12 +1,14 @@
 """Once a mentoring relationship has ended, its record is read-only for both
-members: session notes, check-ins, goals, the agreement and sessions. They
-still read it (shared notes and their own private ones) and export it, but
-every delete or edit is refused in the service layer, and a hand-made POST
-gets a clear message on a normal page (never a 500, never silently), with
-nothing changed. The controls are not shown."""
+members: shared session notes, check-ins, goals, the agreement and sessions.
+They still read it (shared notes and their own private ones) and export it,
+but every delete or edit is refused in the service layer, and a hand-made
+POST gets a clear message on a normal page (never a 500, never silently),
+with nothing changed. The controls are not shown. One exception: a member
+may still delete their own private notes, which nobody else ever reads."""
 
 import datetime
 import json
+import re
 
 from django.utils import timezone
 
@@ -97,13 +99,28 @@ def test_permissions_let_members_change_an_active_record():
     assert not permissions.may_change_record(pair.relationship, UserFactory())
 
 
-@pytest.mark.parametrize("who", ["mentee", "mentor"])
-def test_service_refuses_to_delete_a_note_after_the_end(ended, who):
-    user = getattr(ended, who)
-    note = ended.mentee_note if who == "mentee" else ended.mentor_note
+def test_service_refuses_to_delete_a_shared_note_after_the_end(ended):
     with pytest.raises(SpaceError, match=ENDED):
-        services.delete_note(note.pk, ended.session, user)
-    assert SessionNote.objects.filter(pk=note.pk).exists()
+        services.delete_note(ended.mentee_note.pk, ended.session, ended.mentee)
+    assert SessionNote.objects.filter(pk=ended.mentee_note.pk).exists()
+    assert not permissions.may_delete_note(ended.relationship, ended.mentee, ended.mentee_note)
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor"])
+def test_own_private_notes_may_still_be_deleted_after_the_end(ended, who):
+    # Nobody else reads them: deleting one takes nothing from the other's record.
+    user = getattr(ended, who)
+    note = ended.mentee_private if who == "mentee" else ended.mentor_note
+    assert permissions.may_delete_note(ended.relationship, user, note)
+    assert services.delete_note(note.pk, ended.session, user) is True
+    assert not SessionNote.objects.filter(pk=note.pk).exists()
+    assert MENTEE_SHARED in _notes()
+
+
+def test_nobody_deletes_anyone_elses_private_note(ended):
+    assert not permissions.may_delete_note(ended.relationship, ended.mentor, ended.mentee_private)
+    assert services.delete_note(ended.mentee_private.pk, ended.session, ended.mentor) is False
+    assert SessionNote.objects.filter(pk=ended.mentee_private.pk).exists()
 
 
 def test_service_still_answers_not_found_for_someone_elses_note(ended):
@@ -140,11 +157,9 @@ def test_service_refuses_every_other_edit_after_the_end(ended):
 # Hand-made POSTs: a clear message on a normal page, nothing changed.
 
 
-@pytest.mark.parametrize("who", ["mentee", "mentor"])
-def test_hand_made_delete_post_is_refused_with_a_message(client, ended, who):
-    user = getattr(ended, who)
-    note = ended.mentee_note if who == "mentee" else ended.mentor_note
-    client.force_login(user)
+def test_hand_made_delete_post_of_a_shared_note_is_refused_with_a_message(client, ended):
+    note = ended.mentee_note
+    client.force_login(ended.mentee)
     url = f"{ended.session_url}notes/{note.pk}/delete/"
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == ended.session_url
@@ -158,10 +173,10 @@ def test_hand_made_delete_post_is_refused_with_a_message(client, ended, who):
 
 
 def test_hand_made_posts_to_every_edit_url_are_refused(client, ended):
-    client.force_login(ended.mentor)
+    client.force_login(ended.mentee)
     before = (_notes(), CheckIn.objects.count(), Session.objects.count())
     posts = {
-        f"{ended.session_url}notes/{ended.mentor_note.pk}/delete/": {},
+        f"{ended.session_url}notes/{ended.mentee_note.pk}/delete/": {},  # a shared note
         ended.session_url: {"text": "After the end", "visibility": "shared"},
         f"{ended.url}goals/{ended.goal.pk}/": {
             "action": "check-in",
@@ -197,8 +212,21 @@ def test_session_page_shows_notes_without_delete_or_edit_controls(client, ended,
     assert response.status_code == 200
     own = MENTEE_PRIVATE if who == "mentee" else MENTOR_PRIVATE
     assert MENTEE_SHARED in text and own in text
-    assert "Delete my note" not in text and "/delete/" not in text
+    # Only one's own private note keeps its delete button.
+    mine = ended.mentee_private if who == "mentee" else ended.mentor_note
+    deletes = re.findall(r"/notes/(\d+)/delete/", text)
+    assert deletes == [str(mine.pk)]
     assert "Change time or place" not in text and "Save note" not in text
+
+
+def test_deleting_ones_own_private_note_after_the_end_through_the_page(client, ended):
+    client.force_login(ended.mentee)
+    url = f"{ended.session_url}notes/{ended.mentee_private.pk}/delete/"
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == ended.session_url
+    text = client.get(response["Location"]).content.decode()
+    assert "Your note is deleted." in text
+    assert MENTEE_PRIVATE not in text and MENTEE_SHARED in text
 
 
 def test_active_session_page_still_offers_delete(client):

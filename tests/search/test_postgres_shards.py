@@ -234,6 +234,20 @@ def test_filters_and_facets_read_side_by_side_are_those_of_one_statement(
     assert side_by_side.facets == one_statement.facets
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_persistent_connections_one_statement_reads_both_shards(
+    second_connection_closed, monkeypatch
+):
+    # CONN_MAX_AGE 0 closes connections after each request: a second one
+    # would be opened for every search.
+    _insert_documents()
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    with CaptureQueriesContext(connection) as queries:
+        results = get_embedded_engine().search(SearchQuery(WORD))
+    assert [hit.page_id for hit in results.hits] == _expected()[:10]
+    assert [_shards_named(sql) for sql in _searches(queries)] == [set(range(SHARDS))]
+
+
 def test_the_index_is_two_partial_indexes_and_the_shard_has_statistics(db):
     with connection.cursor() as cursor:
         cursor.execute(
