@@ -12,6 +12,8 @@ from django.http import HttpRequest
 
 from allauth.core.internal.ratelimit import get_ip
 
+from cms.rate_windows import sliding_count
+
 # allauth's rate limits always use the default cache; so do these.
 CACHE_ALIAS = "default"
 
@@ -27,18 +29,24 @@ def client_address(request: HttpRequest) -> str:
 
 
 def allow(request: HttpRequest, scope: str, limit: int, window_seconds: int) -> bool:
-    """True if this client may make another ``scope`` request now."""
+    """True if this client may make another ``scope`` request now: at most
+    ``limit`` in any ``window_seconds`` (``sliding_count``)."""
     cache = caches[CACHE_ALIAS]
-    window = int(time.time() // window_seconds)
-    key = f"ratelimit:{scope}:{client_address(request)}:{window}"
-    if cache.add(key, 1, timeout=window_seconds + 1):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds + 1)
-        return True
-    return count <= limit
+    now = time.time()
+    window = int(now // window_seconds)
+    prefix = f"ratelimit:{scope}:{client_address(request)}"
+    key = f"{prefix}:{window}"
+    timeout = 2 * window_seconds + 1  # read again as the previous window
+    if cache.add(key, 1, timeout=timeout):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=timeout)
+            count = 1
+    previous = cache.get(f"{prefix}:{window - 1}") or 0
+    return sliding_count(count, previous, now, window_seconds) <= limit
 
 
 def seconds_until_next_window(window_seconds: int) -> int:

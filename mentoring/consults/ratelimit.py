@@ -1,7 +1,8 @@
-"""Per-person limits on asking, answering and reporting: fixed windows in the
-default cache (the one allauth's and learning's limits use, shared by every
-app process with CACHE_URL=db://). Mentoring cannot import learning's limiter,
-and these count per account, not per address."""
+"""Per-person limits on asking, answering and reporting: counts in fixed
+windows, the previous window weighted in (cms.rate_windows.sliding_count),
+kept in the default cache (the one allauth's and learning's limits use,
+shared by every app process with CACHE_URL=db://). Mentoring cannot import
+learning's limiter, and these count per account, not per address."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
+
+from cms.rate_windows import sliding_count
 
 CACHE_ALIAS = "default"
 
@@ -59,13 +62,17 @@ def check(user: Any, scope: str, limits: tuple[Limit, ...]) -> Refusal | None:
     for limit in limits:
         window = int(now // limit.window_seconds)
         key = _key(scope, user, limit, window)
-        if (cache.get(key) or 0) >= limit.count:
+        current = cache.get(key) or 0
+        previous = cache.get(_key(scope, user, limit, window - 1)) or 0
+        # One more would pass the limit over the last window_seconds.
+        if sliding_count(current + 1, previous, now, limit.window_seconds) > limit.count:
             return Refusal(limit, max(1, int(limit.window_seconds - now % limit.window_seconds)))
         keys.append((key, limit))
     for key, limit in keys:
-        if not cache.add(key, 1, timeout=limit.window_seconds + 1):
+        timeout = 2 * limit.window_seconds + 1  # read again as the previous window
+        if not cache.add(key, 1, timeout=timeout):
             try:
                 cache.incr(key)
             except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=limit.window_seconds + 1)
+                cache.add(key, 1, timeout=timeout)
     return None
