@@ -107,9 +107,8 @@ def _in_second_thread(second: _Second, alias: str, statement: Statement) -> Row:
     # What Django does for a request's connection at its start and end.
     connection.close_if_unusable_or_obsolete()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_backend_pid()")
-            second.backend_pids.add(cursor.fetchone()[0])
+        # psycopg knows its backend's pid: no statement for it.
+        second.backend_pids.add(connection.connection.info.backend_pid)
         cursor.execute(*statement)
         return cursor.fetchone()
 
